@@ -1,0 +1,39 @@
+"""The text of one paper as extractors see it: pages, sentences with their section, table regions.
+
+`extractors/text.py` builds a `DocumentText` from a PDF (reading order, dehyphenation, NFKC); the
+field extractors read only this, so they can be tested on sentences written by hand.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Sentence:
+    page: int  # 1-based
+    text: str
+    section: str  # abstract | body | experiments | related_work | references | appendix | caption | table
+    index: int  # position in the document's sentence list
+
+
+@dataclass
+class TableRegion:
+    """A table the layout suggests holds results: its caption and rows as cell lists (already text)."""
+
+    page: int
+    caption: str
+    rows: list[list[str]]
+    section: str = "table"
+
+
+@dataclass
+class DocumentText:
+    arxiv_id: str | None
+    pages: list[str]
+    sentences: list[Sentence] = field(default_factory=list)
+    tables: list[TableRegion] = field(default_factory=list)
+    title: str = ""
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
