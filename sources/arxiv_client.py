@@ -1,0 +1,168 @@
+"""The arXiv API through the `arxiv` package, made polite and robust.
+
+The package's Client rate-limits per instance, has no request timeout and retries without backoff. So:
+- one Client per process and API URL (`get_client`), so its 3 s spacing holds for every task;
+- its requests.Session is swapped for `PoliteSession`: a timeout on every call, our User-Agent with a
+  contact address, one request at a time in the process, Retry-After honoured on 429/503 and
+  exponential backoff on connection errors.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Iterator
+
+import arxiv
+import requests
+
+from settings.config import ArxivSettings, Task
+
+log = logging.getLogger(__name__)
+
+_NEW_ID = re.compile(r"(?P<id>\d{4}\.\d{4,5})(?:v(?P<v>\d+))?$")
+_OLD_ID = re.compile(r"(?P<id>[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<v>\d+))?$")
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+MAX_RETRY_AFTER_SECONDS = 120.0
+
+
+def split_arxiv_id(entry_id: str) -> tuple[str, int]:
+    """'http://arxiv.org/abs/2202.12139v2' -> ('2202.12139', 2); old ids like 'hep-th/9901001v1' too."""
+    tail = entry_id.strip()
+    tail = re.sub(r"^https?://[^/]+/(abs|pdf)/", "", tail)
+    tail = re.sub(r"\.pdf$", "", tail)
+    for pattern in (_NEW_ID, _OLD_ID):
+        m = pattern.search(tail)
+        if m:
+            return m.group("id"), int(m.group("v") or 1)
+    raise ValueError(f"not an arXiv identifier: {entry_id!r}")
+
+
+@dataclass
+class PaperMeta:
+    arxiv_id: str
+    version: int
+    title: str
+    authors: list[str]
+    abstract: str
+    categories: list[str]
+    primary_category: str | None
+    published: datetime | None
+    updated: datetime | None
+    pdf_url: str | None
+    doi: str | None = None
+    tasks: set[str] = field(default_factory=set)
+
+    @classmethod
+    def from_result(cls, result: arxiv.Result) -> "PaperMeta":
+        arxiv_id, version = split_arxiv_id(result.entry_id)
+        return cls(
+            arxiv_id=arxiv_id,
+            version=version,
+            title=" ".join((result.title or "").split()),
+            authors=[a.name for a in result.authors],
+            abstract=" ".join((result.summary or "").split()),
+            categories=list(result.categories),
+            primary_category=result.primary_category or None,
+            published=result.published,
+            updated=result.updated,
+            pdf_url=result.pdf_url,
+            doi=result.doi or None,
+        )
+
+
+class PoliteSession(requests.Session):
+    """A requests.Session with a timeout, a User-Agent, one call at a time, and patient retries."""
+
+    _process_lock = threading.Lock()  # "one connection at a time" across every client in the process
+
+    def __init__(self, *, user_agent: str, timeout: float, retries: int, backoff: float = 2.0):
+        super().__init__()
+        self.user_agent = user_agent
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+
+    def request(self, method, url, *args, **kwargs):  # noqa: D401 - requests' signature
+        kwargs.setdefault("timeout", self.timeout)
+        headers = dict(kwargs.pop("headers", None) or {})
+        headers = {k: v for k, v in headers.items() if k.lower() != "user-agent"}
+        headers["User-Agent"] = self.user_agent
+        attempt = 0
+        while True:
+            try:
+                with self._process_lock:
+                    response = super().request(method, url, *args, headers=headers, **kwargs)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if attempt >= self.retries:
+                    raise
+                wait = self.backoff * (2 ** attempt)
+                log.warning("arXiv request failed (%s); retrying in %.1f s", exc.__class__.__name__, wait)
+            else:
+                if response.status_code not in RETRY_STATUSES or attempt >= self.retries:
+                    return response
+                wait = retry_after_seconds(response.headers.get("Retry-After"), self.backoff * (2 ** attempt))
+                log.warning("arXiv answered HTTP %s; retrying in %.1f s", response.status_code, wait)
+            attempt += 1
+            time.sleep(wait)
+
+
+def retry_after_seconds(header: str | None, default: float) -> float:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date), capped."""
+    if not header:
+        return default
+    try:
+        seconds = float(header)
+    except ValueError:
+        try:
+            seconds = (parsedate_to_datetime(header) - datetime.now(timezone.utc)).total_seconds()
+        except (TypeError, ValueError):
+            return default
+    return max(0.0, min(seconds, MAX_RETRY_AFTER_SECONDS))
+
+
+_clients: dict[tuple, arxiv.Client] = {}
+_clients_lock = threading.Lock()
+
+
+def get_client(settings: ArxivSettings) -> arxiv.Client:
+    """The process's one Client for this API URL and settings (its rate limit is per instance)."""
+    key = (settings.api_url, settings.page_size, settings.delay_seconds, settings.num_retries,
+           settings.timeout_seconds, settings.user_agent)
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            # The package's own retries are immediate; ours (in the session) back off, so it gets none.
+            client = arxiv.Client(page_size=settings.page_size, delay_seconds=settings.delay_seconds,
+                                  num_retries=1)
+            client.query_url_format = settings.api_url + "?{}"
+            client._session = PoliteSession(user_agent=settings.user_agent, timeout=settings.timeout_seconds,
+                                            retries=settings.num_retries)
+            _clients[key] = client
+        return client
+
+
+def _quote(term: str) -> str:
+    term = term.replace('"', "")
+    return f'"{term}"' if " " in term else term
+
+
+def build_query(task: Task, start: date, end: date) -> str:
+    """arXiv search_query for a task within a submittedDate window (both days inclusive)."""
+    cats = " OR ".join(f"cat:{c}" for c in task.query.categories)
+    terms = " OR ".join(f"abs:{_quote(t)}" for t in task.query.terms)
+    window = f"submittedDate:[{start:%Y%m%d}0000 TO {end:%Y%m%d}2359]"
+    return f"({cats}) AND ({terms}) AND {window}"
+
+
+def search_task(client: arxiv.Client, task: Task, start: date, end: date,
+                max_results: int | None) -> Iterator[PaperMeta]:
+    """Papers of one task submitted in [start, end], oldest first so a watermark can advance safely."""
+    search = arxiv.Search(query=build_query(task, start, end), max_results=max_results,
+                          sort_by=arxiv.SortCriterion.SubmittedDate, sort_order=arxiv.SortOrder.Ascending)
+    for result in client.results(search):
+        yield PaperMeta.from_result(result)

@@ -1,0 +1,145 @@
+"""PDF cache: one file per arXiv id + version, downloaded once, checksummed, written atomically.
+
+A download streams into `<name>.part` and resumes from there with an HTTP Range request after a
+dropped connection; only a complete file with a PDF header is renamed into place, and its sha256 is
+written beside it. A file that is already cached (and matches its checksum) is never fetched again.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]")
+CHUNK = 1 << 16
+
+
+class DownloadError(Exception):
+    """A download that failed. `transient` ones (network, 5xx, 429) are worth retrying."""
+
+    def __init__(self, reason: str, *, transient: bool):
+        super().__init__(reason)
+        self.reason = reason
+        self.transient = transient
+
+
+@dataclass
+class CachedPdf:
+    path: Path
+    sha256: str
+    size: int
+    downloaded: bool  # False when the cache already had it
+
+
+def cache_path(cache_dir: Path, arxiv_id: str, version: int) -> Path:
+    """Where a paper's PDF lives. Old-style ids ('hep-th/9901001') and odd characters are flattened,
+    and the result is checked to stay inside the cache folder."""
+    if not arxiv_id or version < 1:
+        raise ValueError(f"bad arXiv id/version: {arxiv_id!r} v{version}")
+    name = _SAFE.sub("_", arxiv_id.replace("/", "_")).lstrip(".") or "_"
+    root = Path(cache_dir).resolve()
+    path = (root / f"{name}v{int(version)}.pdf").resolve()
+    if path.parent != root:
+        raise ValueError(f"arXiv id {arxiv_id!r} would leave the cache folder")
+    return path
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _checksum_file(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
+
+
+def cached(path: Path) -> CachedPdf | None:
+    """The cached file if it is complete and matches its recorded checksum."""
+    sidecar = _checksum_file(path)
+    if not (path.is_file() and sidecar.is_file()):
+        return None
+    recorded = sidecar.read_text().strip()
+    actual = _sha256_of(path)
+    if recorded != actual:
+        return None
+    return CachedPdf(path, actual, path.stat().st_size, downloaded=False)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def download_pdf(url: str, dest: Path, *, timeout: float, max_bytes: int, user_agent: str,
+                 client: httpx.Client | None = None) -> CachedPdf:
+    """Fetch `url` into `dest` unless it is cached already. Raises DownloadError with a reason."""
+    hit = cached(dest)
+    if hit:
+        return hit
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part = dest.with_name(dest.name + ".part")
+    own_client = client is None
+    client = client or httpx.Client(timeout=timeout, follow_redirects=True, headers={"User-Agent": user_agent})
+    try:
+        _stream_into(client, url, part, max_bytes)
+    finally:
+        if own_client:
+            client.close()
+    with part.open("rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        part.unlink(missing_ok=True)
+        kind = "an HTML page" if b"<html" in head.lower() or b"<!doctype" in head.lower() else "not a PDF"
+        raise DownloadError(f"server sent {kind} instead of a PDF ({url})", transient=False)
+    digest = _sha256_of(part)
+    size = part.stat().st_size
+    os.replace(part, dest)  # atomic: readers see no file or the whole file
+    _write_atomically(_checksum_file(dest), digest + "\n")
+    return CachedPdf(dest, digest, size, downloaded=True)
+
+
+def _stream_into(client: httpx.Client, url: str, part: Path, max_bytes: int) -> None:
+    """Append the body to `part`, resuming after whatever an earlier attempt left there."""
+    have = part.stat().st_size if part.exists() else 0
+    headers = {"Range": f"bytes={have}-"} if have else {}
+    try:
+        with client.stream("GET", url, headers=headers) as response:
+            status = response.status_code
+            if status == 416:  # our partial file is already complete (or the server disagrees): restart
+                part.unlink(missing_ok=True)
+                raise DownloadError(f"range not satisfiable for {url}; restarting", transient=True)
+            if status in (429, 500, 502, 503, 504):
+                raise DownloadError(f"HTTP {status} from {url}", transient=True)
+            if status >= 400:
+                raise DownloadError(f"HTTP {status} from {url}", transient=False)
+            if status == 200 and have:
+                have = 0  # the server ignored Range: start over
+            declared = response.headers.get("Content-Length")
+            if declared and have + int(declared) > max_bytes:
+                raise DownloadError(f"PDF is {have + int(declared):,} bytes, over the {max_bytes:,}-byte limit",
+                                    transient=False)
+            mode = "ab" if have else "wb"
+            written = have
+            with part.open(mode) as fh:
+                for chunk in response.iter_bytes(CHUNK):
+                    written += len(chunk)
+                    if written > max_bytes:
+                        raise DownloadError(f"PDF exceeds the {max_bytes:,}-byte limit", transient=False)
+                    fh.write(chunk)
+                fh.flush()
+                os.fsync(fh.fileno())
+    except DownloadError as exc:
+        if not exc.transient:
+            part.unlink(missing_ok=True)
+        raise
+    except httpx.HTTPError as exc:
+        # Keep the partial file: the next attempt resumes with a Range request.
+        raise DownloadError(f"download of {url} interrupted: {exc.__class__.__name__}: {exc}", transient=True) from exc
