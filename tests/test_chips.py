@@ -1,0 +1,77 @@
+"""The chip catalog: aliases papers use map to LABELS.md names; peaks and unit conversions are sane."""
+import pytest
+
+from extractors import chips
+
+
+@pytest.mark.parametrize(
+    "written, canonical",
+    [
+        ("Tesla V100-SXM2-16GB", "V100"),
+        ("NVIDIA V100s", "V100"),
+        ("TPUv3", "TPU v3"),
+        ("v3-8", "TPU v3"),
+        ("TPU v2-512", "TPU v2"),
+        ("Cloud TPU v2", "TPU v2"),
+        ("third generation TPU", "TPU v3"),
+        ("TPUv3 cores", "TPU v3"),
+        ("Titan Xp", "TITAN Xp"),
+        ("1080Ti", "GTX 1080 Ti"),
+        ("GeForce GTX Titan", "GTX TITAN"),
+        ("GTX TITAN X", "TITAN X"),
+        ("Titan X", "TITAN X"),
+        ("Titan Black", "TITAN Black"),
+        ("Tesla K40c", "K40"),
+        ("GTX 580 3GB", "GTX 580"),
+        ("80GB A100", "A100"),
+        ("p100", "P100"),
+        ("GPUs", "GPU"),
+        ("TPUs", "TPU"),
+        ("CPU cores", "CPU"),
+    ],
+)
+def test_aliases_map_to_label_names(written, canonical):
+    assert chips.canonical_name(written) == canonical
+
+
+@pytest.mark.parametrize("written", ["", "16GB", "ResNet-50", "v100k", "Xeon Phi 7250"])
+def test_unknown_names_are_none(written):
+    assert chips.canonical_name(written) is None
+    assert chips.lookup(written) is None
+
+
+def test_every_named_chip_has_a_source_year_and_fp32_or_tensor_peak():
+    named = [c for c in chips.all_chips() if c.name not in ("GPU", "TPU", "CPU")]
+    assert len(named) >= 22
+    for spec in named:
+        assert spec.source.startswith("https://"), spec.name
+        assert 2009 <= spec.year <= 2024, spec.name
+        assert spec.peak, spec.name
+        assert all(1e11 < v < 1e16 for v in spec.peak.values()), spec.name
+        if spec.kind == "gpu":
+            assert "fp32" in spec.peak, spec.name
+
+
+def test_peak_figures_and_precision_ordering():
+    assert chips.peak_flops("V100") == pytest.approx(15.7e12)
+    assert chips.peak_flops("V100", "fp16_tensor") == pytest.approx(125e12)
+    assert chips.peak_flops("A100", "tf32") > chips.peak_flops("A100", "fp32")
+    assert chips.peak_flops("TPU v3", "bf16") == pytest.approx(123e12)
+    assert chips.peak_flops("TPU v3") is None  # no fp32 figure for TPUs: callers choose bf16
+    assert chips.peak_flops("GPU") is None
+    assert chips.peak_flops("not a chip") is None
+
+
+def test_k80_is_one_board_with_two_dies():
+    k80 = chips.lookup("Tesla K80")
+    assert k80.dies_per_board == 2
+    assert k80.peak_per_die() == pytest.approx(k80.peak["fp32"] / 2)
+
+
+def test_tpu_unit_conversion():
+    v3 = chips.lookup("TPU v3")
+    assert (v3.cores_per_chip, v3.chips_per_device) == (2, 4)
+    assert v3.chips_for(32, "cores") == 16
+    assert v3.chips_for(64, "devices") == 256
+    assert v3.device_peak["bf16"] == pytest.approx(420e12)
+    assert chips.lookup("GTX 580").chips_for(2) == 2
