@@ -23,6 +23,7 @@ class ComputeEstimate(Base):
     inputs: Mapped[dict] = mapped_column(default=dict)  # chips, counts, hours, peak, extraction ids...
     preferred: Mapped[bool] = mapped_column(Boolean, default=False)
     disagreement: Mapped[bool] = mapped_column(Boolean, default=False)
+    review_state: Mapped[str] = mapped_column(String(16), default="auto")  # "pending" if built on unreviewed inputs
     source: Mapped[str] = mapped_column(String(64), default="extracted")
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

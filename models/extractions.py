@@ -53,5 +53,6 @@ class Result(Base):
     higher_is_better: Mapped[bool] = mapped_column(Boolean, default=True)
     confidence: Mapped[float] = mapped_column(Float, default=1.0)
     extraction_id: Mapped[int | None] = mapped_column(ForeignKey("extractions.id", ondelete="SET NULL"))
+    review_state: Mapped[str] = mapped_column(String(16), default="auto", index=True)
     source: Mapped[str] = mapped_column(String(64), default="extracted")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
