@@ -1,0 +1,217 @@
+"""Benchmark vocabulary: how papers write the scored datasets, metrics, splits and result numbers.
+
+Everything here maps free text onto the scorer's names (../shared/eval/score.py, LABELS.md):
+datasets "ImageNet", "COCO", "SQuAD 1.1", "SQuAD 2.0", "CoNLL-2003", "WMT14 EN-DE", "WMT14 EN-FR";
+metrics "top-1 accuracy", "top-5 accuracy", "top-1 error", "top-5 error", "AP", "AP50", "EM", "F1",
+"BLEU". Both the sentence reader (results.py) and the table reader (tables.py) use these helpers, so a
+new spelling is taught in one place.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DATASETS = ("ImageNet", "COCO", "SQuAD 1.1", "SQuAD 2.0", "CoNLL-2003", "WMT14 EN-DE", "WMT14 EN-FR")
+METRICS = ("top-1 accuracy", "top-5 accuracy", "top-1 error", "top-5 error", "AP", "AP50", "EM", "F1", "BLEU")
+
+# Which metrics a dataset is reported with; a metric outside this set is not that benchmark's result
+# (e.g. an F1 next to "ImageNet" is some other task's number).
+DATASET_METRICS = {
+    "ImageNet": {"top-1 accuracy", "top-5 accuracy", "top-1 error", "top-5 error"},
+    "COCO": {"AP", "AP50"},
+    "SQuAD 1.1": {"EM", "F1"},
+    "SQuAD 2.0": {"EM", "F1"},
+    "CoNLL-2003": {"F1"},
+    "WMT14 EN-DE": {"BLEU"},
+    "WMT14 EN-FR": {"BLEU"},
+}
+
+_WMT_YEAR = r"(?:wmt\s*[-']?\s*(?:20)?14|newstest\s*-?\s*2014|wmt\s*'?\s*2014)"
+_EN = r"(?:english|en)"
+_DE = r"(?:german|de)"
+_FR = r"(?:french|fr)"
+_PAIR_SEP = r"\s*(?:-|–|→|->|to|-to-|/|⇒)\s*"
+
+# Order matters: the more specific pattern wins when two match the same text.
+_DATASET_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("SQuAD 2.0", re.compile(r"\bsquad\s*[-_]?\s*(?:v(?:ersion)?\s*)?2(?:\.0)?\b", re.I)),
+    ("SQuAD 1.1", re.compile(r"\bsquad\s*[-_]?\s*(?:v(?:ersion)?\s*)?1(?:\.[01])?\b", re.I)),
+    # A bare "SQuAD" is v1.1 unless a 2.0 is written next to it (checked by the caller's context).
+    ("SQuAD 1.1", re.compile(r"\bsquad\b(?!\s*[-_]?\s*(?:v(?:ersion)?\s*)?[12])", re.I)),
+    ("CoNLL-2003", re.compile(r"\bconll\s*[-']?\s*(?:20)?03\b", re.I)),
+    ("WMT14 EN-DE", re.compile(rf"{_WMT_YEAR}[^.;]{{0,40}}?\b{_EN}{_PAIR_SEP}{_DE}\b", re.I)),
+    ("WMT14 EN-FR", re.compile(rf"{_WMT_YEAR}[^.;]{{0,40}}?\b{_EN}{_PAIR_SEP}{_FR}\b", re.I)),
+    ("WMT14 EN-DE", re.compile(rf"\b{_EN}{_PAIR_SEP}{_DE}\b[^.;]{{0,40}}?{_WMT_YEAR}", re.I)),
+    ("WMT14 EN-FR", re.compile(rf"\b{_EN}{_PAIR_SEP}{_FR}\b[^.;]{{0,40}}?{_WMT_YEAR}", re.I)),
+    ("COCO", re.compile(r"\b(?:ms[-\s]?)?coco\b", re.I)),
+    ("ImageNet", re.compile(r"\bimage\s?net\b(?![-\s]?(?:22k|21k|2011|fall|-?pre))|\bilsvrc\b|\blsvrc\b", re.I)),
+]
+
+# Language pairs without the WMT year: only trusted when the paper names WMT 2014 somewhere.
+_PAIR_ONLY = [
+    ("WMT14 EN-DE", re.compile(rf"\b{_EN}{_PAIR_SEP}{_DE}\b|\ben\s?-?de\b", re.I)),
+    ("WMT14 EN-FR", re.compile(rf"\b{_EN}{_PAIR_SEP}{_FR}\b|\ben\s?-?fr\b", re.I)),
+]
+_WMT14_ANYWHERE = re.compile(_WMT_YEAR, re.I)
+
+# Datasets that are NOT scored but share words with scored ones; a number next to them is not ours.
+OTHER_DATASETS = re.compile(
+    r"\b(?:cifar\s*-?\s*1?0{1,2}\+?|svhn|mnist|pascal|voc\s*\d*|caltech|places\s*\d*|jft|"
+    r"conll\s*[-']?\s*(?:20)?0?2|ontonotes|triviaqa|race|glue|mnli|swag|cnn|dailymail|"
+    r"wmt\s*[-']?\s*(?:20)?1[5-9]|iwslt|lm1b|enwik8|text8|kitti|cityscapes|ade20k|nyud?|sift\s?flow)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    name: str
+    start: int
+    end: int
+
+
+def find_datasets(text: str, *, paper_has_wmt14: bool = False) -> list[Mention]:
+    """Scored datasets named in `text`, leftmost first, overlapping matches removed."""
+    found: list[Mention] = []
+    for name, pattern in _DATASET_PATTERNS:
+        for m in pattern.finditer(text):
+            if not any(m.start() < f.end and f.start < m.end() for f in found):
+                found.append(Mention(name, m.start(), m.end()))
+    if paper_has_wmt14 or _WMT14_ANYWHERE.search(text):
+        for name, pattern in _PAIR_ONLY:
+            for m in pattern.finditer(text):
+                if not any(m.start() < f.end and f.start < m.end() for f in found):
+                    found.append(Mention(name, m.start(), m.end()))
+    return sorted(found, key=lambda f: f.start)
+
+
+def mentions_wmt14(text: str) -> bool:
+    return bool(_WMT14_ANYWHERE.search(text))
+
+
+# Metric spellings. "top-1 / top-5 accuracy" style lists are handled by the sentence reader; these
+# patterns name one metric each. The accuracy/error word may sit a few words away ("top-5 test
+# error"), hence the short gap allowance.
+_TOPK = r"top\s*-?\s*([15])"
+_METRIC_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("top-k error", re.compile(rf"\b{_TOPK}(?:\s+(?:test|val(?:idation)?|single[-\s]model|classification|center[-\s]crop))*\s+(?:error|err\.?)(?:\s+rates?)?", re.I)),
+    ("top-k accuracy", re.compile(rf"\b{_TOPK}(?:\s+(?:test|val(?:idation)?|single[-\s]model|classification|center[-\s]crop))*\s+(?:accuracy|acc\.?)", re.I)),
+    ("top-k", re.compile(rf"\b{_TOPK}\b", re.I)),
+    ("AP50", re.compile(r"\b(?:m?AP\s*(?:@|_)?\s*(?:\[?\s*(?:IoU\s*=\s*)?0?\.50?\s*\]?|50)\b)|\bAP50\b", re.I)),
+    ("AP", re.compile(r"\b(?:box\s+)?m?AP(?:\s*\(?\s*(?:%|bbox|box)\s*\)?)?(?![\w@_.-]|\s*(?:@|_|50|75|[sml]\b))", re.I)),
+    ("EM", re.compile(r"\bEM\b|\bexact[-\s]match\b", re.I)),
+    ("F1", re.compile(r"\bF1\b|\bF\s*-\s*1\b|\bF\s*-?\s*(?:score|measure)\b", re.I)),
+    ("BLEU", re.compile(r"\bBLEU\b", re.I)),
+]
+
+
+def find_metrics(text: str) -> list[Mention]:
+    """Scored metrics named in `text` (top-k without an accuracy/error word is 'top-k')."""
+    found: list[Mention] = []
+    for kind, pattern in _METRIC_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < f.end and f.start < m.end() for f in found):
+                continue
+            if kind.startswith("top-k"):
+                k = m.group(1)
+                name = f"top-{k}" + kind[len("top-k"):]
+                found.append(Mention(name, m.start(), m.end()))
+            else:
+                found.append(Mention(kind, m.start(), m.end()))
+    return sorted(found, key=lambda f: f.start)
+
+
+def complete_topk(metric: str, text: str) -> str | None:
+    """'top-5' alone becomes 'top-5 error'/'top-5 accuracy' from an error/accuracy word in `text`."""
+    if metric in METRICS:
+        return metric
+    if not metric.startswith("top-"):
+        return None
+    has_err = re.search(r"\berr(?:or|\.)?s?\b|\berror rates?\b", text, re.I)
+    has_acc = re.search(r"\bacc(?:uracy|\.)?\b", text, re.I)
+    if has_err and not has_acc:
+        return metric + " error"
+    if has_acc and not has_err:
+        return metric + " accuracy"
+    return None
+
+
+# Splits: the scorer's headline is the test split when a paper gives one.
+SPLIT_PATTERNS = [
+    ("test-dev", re.compile(r"\btest[-\s]?dev(?:20\d\d)?\b", re.I)),
+    ("test-std", re.compile(r"\btest[-\s]?std(?:20\d\d)?\b|\btest[-\s]?challenge\b", re.I)),
+    ("val", re.compile(r"\bmini[-\s]?val\b|\bval(?:idation|\.)?\b|\bheld[-\s]?out\b", re.I)),
+    ("dev", re.compile(r"\bdev(?:elopment)?\b", re.I)),
+    ("test", re.compile(r"\btest(?:ing)?\b", re.I)),
+]
+
+
+def find_splits(text: str) -> list[Mention]:
+    found: list[Mention] = []
+    for name, pattern in SPLIT_PATTERNS:
+        for m in pattern.finditer(text):
+            if not any(m.start() < f.end and f.start < m.end() for f in found):
+                found.append(Mention(name, m.start(), m.end()))
+    return sorted(found, key=lambda f: f.start)
+
+
+def split_rank(split: str | None) -> int:
+    """Higher is more headline-like: test results beat validation/dev ones."""
+    return {"test": 3, "test-dev": 3, "test-std": 3, None: 2, "val": 1, "dev": 1}.get(split, 2)
+
+
+# A result number: "28.4", "3.57%", ".790", "17.0%5" (footnote 5 glued after the percent sign),
+# "41.8†" (dagger marker), "76.2/84.6" (two numbers). Numbers that are part of a name ("ResNet-152",
+# "v1.1"), a unit ("78ms", "5.2M") or a reference ("Table 5", "[18]") are not results.
+_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?|\.\d+)(\s?%)?")
+_NOT_A_RESULT_BEFORE = re.compile(
+    r"(?:\b(?:table|tab\.|fig\.?|figure|section|sec\.|eq\.|equation|step|layers?|top|appendix|"
+    r"ilsvrc|wmt|conll|squad|v|version)\s*-?\s*|[\[#]\s*|\w-|\d,)$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+    start: int
+    end: int
+    percent: bool
+
+
+def find_numbers(text: str) -> list[Number]:
+    out = []
+    for m in _NUMBER.finditer(text):
+        after = text[m.end():m.end() + 2]
+        if not m.group(2):
+            # "78ms", "5.2M", "3x", "0.5-1", "2,000": a unit, size or range rather than a score.
+            if re.match(r"[^\W\d_]|,\d|×|-\d|\.\d", after):
+                continue
+        if text[max(0, m.start() - 1):m.start()] == "%":
+            continue  # a footnote marker glued after a percentage: "17.0%5"
+        if _NOT_A_RESULT_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
+            continue
+        out.append(Number(float(m.group(1)), m.start(1), m.end(), bool(m.group(2))))
+    return out
+
+
+def plausible(metric: str, value: float) -> bool:
+    """Range check per metric: drops years, table numbers, deltas and parameter counts."""
+    if metric == "BLEU":
+        return 10.0 <= value <= 70.0
+    if metric in ("top-1 error", "top-5 error"):
+        return 0.5 <= value <= 60.0
+    if metric in ("top-1 accuracy", "top-5 accuracy"):
+        return 40.0 <= value <= 100.0
+    if metric in ("AP", "AP50"):
+        return 10.0 <= value <= 90.0
+    if metric in ("EM", "F1"):
+        return 30.0 <= value <= 100.0
+    return False
+
+
+def as_percent(metric: str, value: float) -> float:
+    """Accuracies printed as fractions (0.790) become percent; BLEU is never scaled."""
+    if metric != "BLEU" and 0 < value <= 1.0:
+        return round(value * 100, 4)
+    return value
