@@ -1,0 +1,42 @@
+"""State shared by the commands: where the config is and which database to use."""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import NoReturn
+
+from rich.console import Console
+
+from settings.config import Config, ConfigError, load_config
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """One clear line on stderr, no traceback."""
+    Console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False)
+    sys.exit(code)
+
+
+@dataclass
+class AppContext:
+    config_path: str | None = None
+    database_url: str | None = None
+    _config: Config | None = field(default=None, repr=False)
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            try:
+                self._config = load_config(self.config_path, database_url=self.database_url)
+            except ConfigError as exc:
+                fail(f"config: {exc}")
+        return self._config
+
+    @property
+    def url(self) -> str:
+        """The database URL, migrated to the current schema."""
+        from flows.context import load_context
+
+        try:
+            return load_context(self.config_path, self.database_url)[1]
+        except ConfigError as exc:
+            fail(f"config: {exc}")

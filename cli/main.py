@@ -1,0 +1,171 @@
+"""The `progress` command. Sub-command groups live in their own cli/ modules and register here."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from cli.context import AppContext, fail
+from settings.config import ConfigError
+
+app = typer.Typer(help="Computer Progress: training compute vs. accuracy in deep-learning papers, kept current.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+console = Console()
+
+
+@app.callback()
+def _options(
+    ctx: typer.Context,
+    config: Optional[Path] = typer.Option(None, "--config", help="config.yaml (default: $PROGRESS_CONFIG, ./config.yaml, packaged)"),
+    db: Optional[str] = typer.Option(None, "--db", help="SQLAlchemy database URL (default: $PROGRESS_DATABASE_URL or the config's)"),
+) -> None:
+    ctx.obj = AppContext(config_path=str(config) if config else None, database_url=db)
+
+
+@app.command()
+def demo(ctx: typer.Context,
+         workdir: Path = typer.Option(Path("data/demo"), help="Where the demo keeps its corpus, PDFs and database"),
+         delay: float = typer.Option(0.5, help="Seconds between API requests to the loopback stand-in")) -> None:
+    """The whole pipeline offline: the bundled sample corpus behind a loopback arXiv stand-in."""
+    from cli.demo import run_demo
+
+    run_demo(ctx.obj, workdir, delay, console)
+
+
+@app.command()
+def run(ctx: typer.Context,
+        task: Optional[list[str]] = typer.Option(None, "--task", help="Only these tasks (repeatable)"),
+        start: Optional[str] = typer.Option(None, help="Submitted on or after (YYYY-MM-DD); default: watermark"),
+        end: Optional[str] = typer.Option(None, help="Submitted on or before (YYYY-MM-DD); default: today"),
+        max_results: Optional[int] = typer.Option(None, help="Papers per task at most")) -> None:
+    """The nightly flow against the configured arXiv endpoint: ingest, download, extract, refit."""
+    from cli.running import run_with_progress
+    from flows.nightly import nightly_flow
+
+    obj: AppContext = ctx.obj
+    obj.config  # validate before starting anything
+    run_with_progress(obj, console, "nightly", nightly_flow, config_path=obj.config_path,
+                      database_url=obj.database_url, tasks=task or None, start=_day(start, "--start"),
+                      end=_day(end, "--end"), max_results=max_results)
+    from cli.status import print_fits, print_status
+
+    print_status(obj, console)
+    print_fits(obj, console)
+
+
+@app.command()
+def ingest(ctx: typer.Context,
+           task: Optional[list[str]] = typer.Option(None, "--task", help="Only these tasks (repeatable)"),
+           start: Optional[str] = typer.Option(None, help="YYYY-MM-DD"), end: Optional[str] = typer.Option(None, help="YYYY-MM-DD"),
+           max_results: Optional[int] = typer.Option(None)) -> None:
+    """Query arXiv for new papers per task (incremental from each task's watermark)."""
+    from cli.running import run_with_progress
+    from flows.ingest import ingest_flow
+
+    obj: AppContext = ctx.obj
+    obj.config
+    counts = run_with_progress(obj, console, "ingest", ingest_flow, config_path=obj.config_path,
+                               database_url=obj.database_url, tasks=task or None, start=_day(start, "--start"),
+                               end=_day(end, "--end"), max_results=max_results)
+    for name, c in counts.items():
+        console.print(f"{name}: {c}")
+
+
+@app.command()
+def download(ctx: typer.Context, limit: Optional[int] = typer.Option(None, help="At most this many papers")) -> None:
+    """Download found papers' PDFs into the cache (never twice)."""
+    from cli.running import run_with_progress
+    from flows.download import download_flow
+
+    obj: AppContext = ctx.obj
+    obj.config
+    console.print(run_with_progress(obj, console, "download", download_flow, config_path=obj.config_path,
+                                    database_url=obj.database_url, limit=limit))
+
+
+@app.command()
+def extract(ctx: typer.Context, limit: Optional[int] = typer.Option(None, help="At most this many papers")) -> None:
+    """Extract hardware, training time, compute and results from downloaded PDFs."""
+    from cli.running import run_with_progress
+    from flows.extract import extract_flow
+
+    obj: AppContext = ctx.obj
+    obj.config
+    console.print(run_with_progress(obj, console, "extract", extract_flow, config_path=obj.config_path,
+                                    database_url=obj.database_url, limit=limit))
+
+
+@app.command()
+def refit(ctx: typer.Context,
+          source: Optional[str] = typer.Option(None, help="extracted | contributed | reference:thompson2022 (default: extracted + contributed)"),
+          include_pending: bool = typer.Option(False, "--include-pending", help="Let unreviewed low-confidence values in (marked)")) -> None:
+    """Re-estimate compute per paper and refit the scaling regressions; prints the fits."""
+    from cli.running import run_with_progress
+    from cli.status import print_fit_rows
+    from flows.refit import refit_flow
+
+    obj: AppContext = ctx.obj
+    obj.config
+    rows = run_with_progress(obj, console, "refit", refit_flow, config_path=obj.config_path,
+                             database_url=obj.database_url, source=source, include_pending=include_pending)
+    print_fit_rows(rows, console)
+
+
+@app.command()
+def status(ctx: typer.Context) -> None:
+    """Papers per state, parked papers with their reasons, the last runs."""
+    from cli.status import print_status
+
+    print_status(ctx.obj, console)
+
+
+@app.command("extract-files")
+def extract_files(ctx: typer.Context,
+                  pdfs: list[Path] = typer.Argument(..., help="PDF files"),
+                  jsonl: Path = typer.Option(..., "--jsonl", help="Write one JSON line per PDF (the scorer's format)"),
+                  workers: int = typer.Option(2, help="Worker processes"),
+                  timeout: float = typer.Option(120.0, help="Seconds per PDF before it is stopped")) -> None:
+    """Extract from PDF files without touching the database (for scoring a folder of papers)."""
+    from cli.extract_files import extract_files_to_jsonl
+
+    bad = extract_files_to_jsonl(pdfs, jsonl, workers=workers, timeout=timeout, console=console)
+    raise typer.Exit(code=1 if bad == len(pdfs) and pdfs else 0)
+
+
+def _day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{option}: expected a date like 2024-01-31, got {text!r}")
+
+
+def _register_groups() -> None:
+    """Sub-command groups from other cli/ modules (each adds itself if present)."""
+    import importlib
+    import pkgutil
+
+    import cli
+
+    for info in pkgutil.iter_modules(cli.__path__):
+        if info.name.startswith("group_"):
+            module = importlib.import_module(f"cli.{info.name}")
+            module.register(app)
+
+
+def main() -> None:
+    _register_groups()
+    try:
+        app()
+    except ConfigError as exc:
+        Console(stderr=True).print(f"[red]config error:[/red] {exc}")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
