@@ -1,0 +1,270 @@
+"""Per-paper training-compute estimates from the extracted best values.
+
+Three methods, all kept, one preferred (stated > hardware > arithmetic):
+  stated      the paper's own total ("3.1e23 FLOPs", PF-days already converted by the extractor).
+  hardware    the study's hardware burden: chips x peak FLOP/s x training hours x 3600 — an upper
+              bound on the operations actually performed. `flops_utilized` multiplies it by a
+              utilization factor (default 0.33, about what large training runs achieve).
+  arithmetic  operation counting: 6 x parameters x tokens, or forward FLOPs x 3 x examples x epochs.
+
+Peaks (what "the study's" convention means here): GPUs at fp32 unless a precision is given; TPUs at
+Google's per-device figures divided by the chips per device (v2 45, v3 105, v4 275 TFLOP/s per chip),
+which is how Thompson et al. count them. Stated and arithmetic figures count performed operations,
+so disagreement is judged between them and the *utilization-adjusted* hardware figure.
+
+Inputs use the scorer's vocabulary (see extractors/records.py):
+  hardware       {"chip": "V100", "count": 8, "unit": "chips"|"cores"|"devices"|"machines",
+                  "per_machine": 8?, "machines": 4?}
+  training_time  {"hours": 84.0, "kind": "wall"|"chip-hours", "hours_range": [lo, hi]?}
+  stated         {"flops": 3.1e23}
+  arithmetic     {"parameters", "tokens"} or {"forward_flops" | "multiadds", "examples", "epochs"}
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+DEFAULT_UTILIZATION = 0.33
+DEFAULT_DISAGREEMENT_FACTOR = 3.0
+TRAINING_TO_FORWARD = 3.0  # forward + backward ≈ 3 x forward (the study's fp_bp_ratio)
+FLOPS_PER_PARAMETER_TOKEN = 6.0  # 2 forward + 4 backward per parameter per token
+# Fallback order when the requested precision is absent for a chip: a TPU has no fp32 MXU figure.
+_PRECISION_FALLBACK = ("fp32", "tf32", "bf16", "fp16_tensor", "fp16")
+
+METHOD_PREFERENCE = ("stated", "hardware", "arithmetic")
+
+
+@dataclass
+class Estimate:
+    """One training-compute estimate. `inputs` records exactly what went into it."""
+
+    method: str  # stated | hardware | arithmetic
+    flops: float
+    flops_low: float
+    flops_high: float
+    flops_utilized: float  # hardware: flops x utilization; stated/arithmetic: performed ops = flops
+    inputs: dict[str, Any] = field(default_factory=dict)
+    preferred: bool = False
+    disagreement: bool = False
+    note: str = ""
+
+
+@dataclass
+class _Problem:
+    """An input that could not be turned into an estimate, and why (returned via `explain_skipped`)."""
+
+    item: dict
+    reason: str
+
+
+Catalog = Callable[[str], Any] | Mapping[str, Any]
+
+
+def _default_catalog() -> Callable[[str], Any]:
+    try:
+        from extractors.chips import lookup
+    except ImportError as exc:  # the chip catalog is a sibling module; say what to pass instead
+        raise RuntimeError("extractors.chips is not available; pass catalog={name: ChipSpec-like}") from exc
+    return lookup
+
+
+def _resolver(catalog: Catalog | None) -> Callable[[str], Any]:
+    if catalog is None:
+        return _default_catalog()
+    if callable(catalog):
+        return catalog
+    by_name = {str(k).lower(): v for k, v in catalog.items()}
+    return lambda name: by_name.get(str(name).lower())
+
+
+def chip_peak(spec: Any, precision: str | None = None, *, tpu_peak: str = "device") -> tuple[float | None, str | None]:
+    """Peak FLOP/s of ONE chip and the precision used, under the study's conventions.
+
+    precision None means the study's default: fp32 for GPUs/CPUs; for TPUs their (bf16) headline.
+    tpu_peak "device": a TPU chip is its Cloud TPU device figure / chips_per_device (the study);
+    "chip": the per-chip datasheet figure.
+    """
+    peaks: dict[str, float] = dict(getattr(spec, "peak", {}) or {})
+    kind = getattr(spec, "kind", "gpu")
+    if kind == "tpu" and tpu_peak == "device":
+        device_peak = getattr(spec, "device_peak", {}) or {}
+        per_device = getattr(spec, "chips_per_device", 1) or 1
+        if device_peak:
+            peaks = {k: v / per_device for k, v in device_peak.items()}
+    order = [precision] if precision else []
+    order += [p for p in _PRECISION_FALLBACK if p not in order]
+    if precision and kind != "tpu":
+        order = [precision]  # an explicit GPU precision must not silently fall back to another
+    for name in order:
+        if peaks.get(name):
+            return float(peaks[name]), name
+    return None, None
+
+
+def chips_from_hardware(item: Mapping[str, Any], spec: Any) -> float | None:
+    """Number of chips in a hardware item: cores / cores_per_chip, devices x chips_per_device,
+    machines x per_machine. None when the count cannot be determined."""
+    unit = str(item.get("unit") or "chips").lower()
+    count = item.get("count")
+    per_machine = item.get("per_machine")
+    if count is None and item.get("machines") is not None and per_machine is not None:
+        return float(item["machines"]) * float(per_machine)
+    if count is None:
+        return None
+    count = float(count)
+    if unit in ("machines", "nodes", "servers", "hosts"):
+        return count * float(per_machine) if per_machine is not None else None
+    if unit in ("cores", "core"):
+        return count / (getattr(spec, "cores_per_chip", 1) or 1)
+    if unit in ("devices", "device", "pods_slices"):
+        return count * (getattr(spec, "chips_per_device", 1) or 1)
+    return count
+
+
+def _hours_bounds(time_item: Mapping[str, Any]) -> tuple[float, float, float]:
+    hours = float(time_item["hours"])
+    low, high = hours, hours
+    if time_item.get("hours_range"):
+        low, high = (float(v) for v in time_item["hours_range"])
+    return hours, min(low, high), max(low, high)
+
+
+def _chip_hours_in_chips(time_item: Mapping[str, Any], hw_item: Mapping[str, Any], spec: Any) -> float:
+    """Chip-hour totals can be stated per core ("TPUv3-core-days") or per device; convert to chips.
+
+    The unit comes from the time item's own "unit" when present, else from the paired hardware item.
+    """
+    unit = str(time_item.get("unit") or hw_item.get("unit") or "chips").lower()
+    if unit in ("cores", "core"):
+        return 1.0 / (getattr(spec, "cores_per_chip", 1) or 1)
+    if unit in ("devices", "device"):
+        return float(getattr(spec, "chips_per_device", 1) or 1)
+    return 1.0
+
+
+def hardware_estimates(hardware: list[dict], training_time: list[dict], *, catalog: Catalog | None = None,
+                       utilization: float = DEFAULT_UTILIZATION, precision: str | None = None,
+                       tpu_peak: str = "device") -> tuple[list[Estimate], list[_Problem]]:
+    """One hardware-burden estimate per (hardware item, training-time item) pair.
+
+    Papers rarely tie each time to a set-up, so every pair is kept; `estimate_compute` prefers the
+    largest, which belongs to the headline (largest) model in the usual case. Wall-clock time uses the
+    chip count; a chip-hours total already contains the count and is multiplied by the peak only.
+    """
+    resolve = _resolver(catalog)
+    estimates: list[Estimate] = []
+    problems: list[_Problem] = []
+    for hw_item, time_item in itertools.product(hardware, training_time):
+        spec = resolve(str(hw_item.get("chip", "")))
+        if spec is None:
+            problems.append(_Problem(hw_item, f"chip {hw_item.get('chip')!r} is not in the catalog"))
+            continue
+        peak, used_precision = chip_peak(spec, precision, tpu_peak=tpu_peak)
+        if peak is None:
+            problems.append(_Problem(hw_item, f"no peak FLOP/s for {getattr(spec, 'name', hw_item.get('chip'))!r}"
+                                              f" at {precision or 'the default precision'}"))
+            continue
+        if time_item.get("hours") is None:
+            problems.append(_Problem(time_item, "training time without hours"))
+            continue
+        hours, low, high = _hours_bounds(time_item)
+        kind = str(time_item.get("kind") or "wall")
+        inputs = {"chip": getattr(spec, "name", hw_item.get("chip")), "chip_as_written": hw_item.get("chip"),
+                  "unit": hw_item.get("unit", "chips"), "count": hw_item.get("count"),
+                  "peak_flops_per_s": peak, "precision": used_precision, "hours": hours, "time_kind": kind}
+        if kind == "chip-hours":
+            scale = _chip_hours_in_chips(time_item, hw_item, spec)
+            chips, note = None, "chip-hours total x peak (count not multiplied again)"
+            factor = scale * peak * 3600.0
+        else:
+            chips = chips_from_hardware(hw_item, spec)
+            if chips is None or chips <= 0:
+                problems.append(_Problem(hw_item, "chip count unknown"))
+                continue
+            note = "chips x peak x hours x 3600"
+            factor = chips * peak * 3600.0
+        inputs["chips"] = chips
+        if time_item.get("hours_range"):
+            inputs["hours_range"] = [low, high]
+            note += "; low/high from the stated time range"
+        flops = factor * hours
+        estimates.append(Estimate("hardware", flops, factor * low, factor * high, flops * utilization,
+                                  inputs={**inputs, "utilization": utilization}, note=note))
+    return estimates, problems
+
+
+def arithmetic_estimate(arithmetic: Mapping[str, Any] | None) -> Estimate | None:
+    """6 x parameters x tokens, or forward FLOPs (2 x multiply-adds) x 3 x examples x epochs."""
+    if not arithmetic:
+        return None
+    if arithmetic.get("parameters") and arithmetic.get("tokens"):
+        flops = FLOPS_PER_PARAMETER_TOKEN * float(arithmetic["parameters"]) * float(arithmetic["tokens"])
+        inputs = {"parameters": float(arithmetic["parameters"]), "tokens": float(arithmetic["tokens"])}
+        note = "6 x parameters x tokens"
+    else:
+        forward = arithmetic.get("forward_flops")
+        if forward is None and arithmetic.get("multiadds") is not None:
+            forward = 2.0 * float(arithmetic["multiadds"])
+        if forward is None or not arithmetic.get("examples"):
+            return None
+        epochs = float(arithmetic.get("epochs") or 1.0)
+        flops = float(forward) * TRAINING_TO_FORWARD * float(arithmetic["examples"]) * epochs
+        inputs = {"forward_flops": float(forward), "examples": float(arithmetic["examples"]), "epochs": epochs}
+        note = "forward FLOPs x 3 x examples x epochs"
+    return Estimate("arithmetic", flops, flops, flops, flops, inputs=inputs, note=note)
+
+
+def stated_estimates(stated: list[dict]) -> list[Estimate]:
+    out = []
+    for item in stated:
+        if item.get("flops") is None:
+            continue
+        flops = float(item["flops"])
+        out.append(Estimate("stated", flops, flops, flops, flops, inputs={"flops": flops}, note="stated by the paper"))
+    return out
+
+
+def estimate_compute(hardware: list[dict], training_time: list[dict], stated: list[dict],
+                     arithmetic: dict | None = None, *, catalog: Catalog | None = None,
+                     utilization: float = DEFAULT_UTILIZATION,
+                     disagreement_factor: float = DEFAULT_DISAGREEMENT_FACTOR,
+                     precision: str | None = None, tpu_peak: str = "device") -> list[Estimate]:
+    """All estimates for one paper; exactly one has preferred=True when any exists.
+
+    Within a method the largest estimate represents it (the headline model is usually the largest
+    run). The preferred one is the representative of the first available method in
+    METHOD_PREFERENCE. When the representatives of different methods (hardware taken at its
+    utilization-adjusted figure) differ by more than `disagreement_factor`, they are all flagged.
+    `catalog`: a lookup function or a {name: ChipSpec-like} dict; None uses extractors.chips.lookup.
+    """
+    estimates = stated_estimates(stated or [])
+    if hardware and training_time:
+        estimates += hardware_estimates(hardware, training_time, catalog=catalog, utilization=utilization,
+                                        precision=precision, tpu_peak=tpu_peak)[0]
+    arith = arithmetic_estimate(arithmetic)
+    if arith is not None:
+        estimates.append(arith)
+    representatives = {}
+    for method in METHOD_PREFERENCE:
+        same = [e for e in estimates if e.method == method]
+        if same:
+            representatives[method] = max(same, key=lambda e: e.flops)
+    if representatives:
+        representatives[next(m for m in METHOD_PREFERENCE if m in representatives)].preferred = True
+    if len(representatives) > 1:
+        performed = [e.flops_utilized for e in representatives.values()]
+        if max(performed) > disagreement_factor * min(performed):
+            for e in representatives.values():
+                e.disagreement = True
+    return estimates
+
+
+def preferred(estimates: list[Estimate]) -> Estimate | None:
+    return next((e for e in estimates if e.preferred), None)
+
+
+def explain_skipped(hardware: list[dict], training_time: list[dict], *, catalog: Catalog | None = None,
+                    precision: str | None = None) -> list[str]:
+    """Human-readable reasons why hardware/time pairs produced no estimate (for review screens)."""
+    return [p.reason for p in hardware_estimates(hardware, training_time, catalog=catalog, precision=precision)[1]]
