@@ -15,7 +15,6 @@ from pathlib import Path
 import httpx
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
-CHUNK = 1 << 16
 
 
 class DownloadError(Exception):
@@ -129,13 +128,18 @@ def _stream_into(client: httpx.Client, url: str, part: Path, max_bytes: int) -> 
             mode = "ab" if have else "wb"
             written = have
             with part.open(mode) as fh:
-                for chunk in response.iter_bytes(CHUNK):
+                # No chunk_size: httpx would buffer up to it and lose those bytes on a dropped connection.
+                for chunk in response.iter_bytes():
                     written += len(chunk)
                     if written > max_bytes:
                         raise DownloadError(f"PDF exceeds the {max_bytes:,}-byte limit", transient=False)
                     fh.write(chunk)
                 fh.flush()
                 os.fsync(fh.fileno())
+            if declared and written != have + int(declared):
+                # The connection ended early without an error from the client: keep the part, resume later.
+                raise DownloadError(f"download of {url} ended after {written:,} of {have + int(declared):,} bytes",
+                                    transient=True)
     except DownloadError as exc:
         if not exc.transient:
             part.unlink(missing_ok=True)
