@@ -1,0 +1,310 @@
+"""Deterministic generation of the sample papers' facts: ids, dates, hardware, time, compute, results.
+
+`paper_specs()` decides every number; `standin.prose` turns a spec into text and `standin.corpus`
+into labels and PDFs, so the labels can never drift from what the text says.
+
+Per task: 7 "scaling" papers state hardware + training time + results, with error following the
+task's power law in compute (tasks.py), plus one extra paper that is a negative control (no
+hardware), a generic-"GPU" paper, a chip-hours-only paper or a stated-compute-only paper. Two
+off-task distractors test category and term filtering.
+"""
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+
+from standin.hardware import CHIPS, Chip, chips_for_year
+from standin.phrasing import (
+    COMPUTE_STYLES,
+    HARDWARE_STYLES,
+    HardwarePhrase,
+    TimePhrase,
+    compute_phrase,
+    hardware_phrase,
+    throughput_phrase,
+    time_phrase,
+    time_styles_for,
+)
+from standin.tasks import ADJECTIVES, TASKS, TaskProfile
+
+SCALING_PAPERS_PER_TASK = 7
+NOISE_SIGMA = 0.035  # multiplicative noise on the error (about 3.5%)
+DGX_CHIPS = ("P100", "V100", "A100", "H100")  # chips sold in DGX nodes
+
+FIRST_NAMES = ("Ada", "Bram", "Chiara", "Dev", "Elif", "Farid", "Greta", "Hiro", "Ines", "Jonas",
+               "Kavya", "Lukas", "Mei", "Nadia", "Omar", "Priya", "Quentin", "Rosa", "Sven", "Tariq",
+               "Uma", "Viktor", "Wen", "Yara", "Zoltan")
+LAST_NAMES = ("Achterberg", "Bianchi", "Castellano", "Dimitrov", "Eriksen", "Fujimoto", "Garnier",
+              "Haddad", "Ivanova", "Jaramillo", "Kowalczyk", "Lindqvist", "Moreau", "Nakagawa",
+              "Okonkwo", "Petrov", "Quintero", "Rasmussen", "Sandoval", "Takahashi", "Umarov",
+              "Valdivia", "Whitfield", "Xenakis", "Yilmaz", "Zielinski")
+
+
+@dataclass(frozen=True)
+class Result:
+    dataset: str
+    metric: str
+    value: float
+    ensemble: float | None = None  # a second headline value (ensemble row), also acceptable
+
+
+@dataclass
+class PaperSpec:
+    arxiv_id: str
+    version: int
+    task: str | None
+    role: str  # scaling | negative | generic_gpu | chip_hours_only | compute_only | distractor
+    published: datetime
+    updated: datetime
+    title: str
+    authors: list[str]
+    categories: list[str]
+    model: str
+    hardware: HardwarePhrase | None = None
+    chip: Chip | None = None
+    time: TimePhrase | None = None
+    extra_time: TimePhrase | None = None  # a second own training run (fine-tuning)
+    compute_text: str | None = None
+    stated_flops: float | None = None
+    throughput_text: str | None = None
+    throughput_label: dict | None = None
+    results: list[Result] = field(default_factory=list)
+    reports_error: bool = False  # ImageNet numbers written as top-k error
+    result_style: str = "text"  # text | table | both
+    two_column: bool = False
+    ligatures: bool = False
+    hardware_compute: float | None = None  # chips x peak x wall hours x 3600, the generator's truth
+    traps: tuple[str, ...] = ()
+    seed: int = 0
+
+    @property
+    def primary_category(self) -> str:
+        return self.categories[0]
+
+    @property
+    def labels(self) -> dict:
+        """Ground truth in the scorer's format (see shared/eval/score.py)."""
+        hardware = [dict(self.hardware.label)] if self.hardware else []
+        times = [dict(t.label) for t in (self.time, self.extra_time) if t is not None]
+        results = []
+        for r in self.results:
+            metric = r.metric.replace("accuracy", "error") if self.reports_error else r.metric
+            value = round(100 - r.value, 2) if self.reports_error else r.value
+            item = {"dataset": r.dataset, "metric": metric, "value": value}
+            if r.ensemble is not None:
+                ens = round(100 - r.ensemble, 2) if self.reports_error else r.ensemble
+                item["values"] = [value, ens]
+                item["value"] = max(value, ens) if not self.reports_error else min(value, ens)
+            results.append(item)
+        compute = [{"flops": self.stated_flops}] if self.stated_flops else []
+        labels = {"arxiv_id": self.arxiv_id, "hardware": hardware, "training_time": times,
+                  "results": results, "stated_compute": compute}
+        if self.throughput_label:
+            labels["throughput"] = [dict(self.throughput_label)]  # not scored; extractors report it
+        return labels
+
+
+def _fake_id(task: TaskProfile, index: int, year: int) -> str:
+    """Month 99 never exists, so these ids cannot clash with real arXiv papers."""
+    yy = year % 100
+    if year < 2015:  # arXiv used four-digit numbers before 2015
+        return f"{yy:02d}99.{task.id_prefix}{index:03d}"
+    return f"{yy:02d}99.{task.id_prefix}{index:04d}"
+
+
+def _date(rng: random.Random, year: int) -> datetime:
+    start = datetime(year, 1, 1, tzinfo=timezone.utc)
+    return start + timedelta(days=rng.randrange(0, 360), hours=rng.randrange(0, 24),
+                             minutes=rng.randrange(0, 60), seconds=rng.randrange(0, 60))
+
+
+def _authors(rng: random.Random) -> list[str]:
+    n = rng.randint(2, 6)
+    return [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(n)]
+
+
+def _pick_least_used(options: list[str], usage: Counter, rng: random.Random) -> str:
+    least = min(usage[o] for o in options)
+    choice = rng.choice(sorted(o for o in options if usage[o] == least))
+    usage[choice] += 1
+    return choice
+
+
+def _nearest_count(counts: tuple[int, ...], ideal: float) -> int:
+    return min(counts, key=lambda n: abs(math.log(n) - math.log(max(ideal, 1e-9))))
+
+
+def _results_for(task: TaskProfile, error: float, year: int, rng: random.Random, index: int) -> list[Result]:
+    out = []
+    for n, bench in enumerate(task.benchmarks):
+        if year < bench.first_year:
+            continue
+        if bench.optional and (index + n) % 4 == 0:
+            continue
+        err = error * bench.error_factor * math.exp(rng.gauss(0, 0.01))
+        out.append(Result(bench.dataset, bench.metric, round(100 - err, 1)))
+    return out
+
+
+class _Usage:
+    """Global style counters so the corpus covers every phrasing at least once."""
+
+    def __init__(self) -> None:
+        self.hardware: Counter = Counter()
+        self.time: Counter = Counter()
+        self.compute: Counter = Counter()
+
+
+def _scaling_paper(task: TaskProfile, index: int, rng: random.Random, usage: _Usage) -> PaperSpec:
+    lo, hi = task.log10_compute
+    frac = index / (SCALING_PAPERS_PER_TASK - 1)
+    log_target = lo + (hi - lo) * frac + rng.uniform(-0.12, 0.12)
+    y0, y1 = task.years
+    year = min(y1, max(y0, round(y0 + (y1 - y0) * frac + rng.uniform(-0.4, 0.4))))
+    candidates = chips_for_year(year)
+    chip = CHIPS[candidates[index % len(candidates)]]
+
+    preferred_hours = 10 ** rng.uniform(math.log10(5), math.log10(500))
+    ideal = 10 ** log_target / (chip.peak_flops * preferred_hours * 3600)
+
+    def hours_with(style: str) -> float:
+        count = _nearest_count(HARDWARE_STYLES[style][1], ideal)
+        return 10 ** log_target / (count * chip.peak_flops * 3600)
+
+    suitable = [s for s, (kinds, _) in HARDWARE_STYLES.items()
+                if chip.kind in kinds and (s != "dgx" or chip.name in DGX_CHIPS)]
+    # Keep training times plausible (2 hours to 4 weeks) whichever phrasing is chosen.
+    styles = [s for s in suitable if 2 <= hours_with(s) <= 700]
+    if not styles:
+        styles = [min(suitable, key=lambda s: abs(math.log(hours_with(s) / preferred_hours)))]
+    style = _pick_least_used(styles, usage.hardware, rng)
+    count = _nearest_count(HARDWARE_STYLES[style][1], ideal)
+    hw = hardware_phrase(style, chip, count)
+    hours = hours_with(style)
+
+    time_options = time_styles_for(hours)
+    if count > 1 and chip.kind == "gpu" and count * hours >= 100 and usage.time["chip_hours"] < 2:
+        time_options.append("chip_hours")
+    tstyle = _pick_least_used(time_options, usage.time, rng)
+    tp = time_phrase(tstyle, hours, count, "GPU")
+    compute = count * chip.peak_flops * tp.wall_hours * 3600
+
+    error = task.base_error * (compute / 10 ** lo) ** (-1 / task.k) * math.exp(rng.gauss(0, NOISE_SIGMA))
+    results = _results_for(task, error, year, rng, index)
+    spec = _base_spec(task, index, year, rng, role="scaling")
+    spec.hardware, spec.chip, spec.time, spec.results = hw, chip, tp, results
+    spec.hardware_compute = compute
+    if index in ((3, 6) if task.id_prefix % 2 else (4, 5)):
+        cstyle = _pick_least_used(list(COMPUTE_STYLES), usage.compute, rng)
+        spec.compute_text, spec.stated_flops = compute_phrase(cstyle, compute * rng.uniform(0.3, 0.55))
+    if index in (2, 5):
+        spec.throughput_text, spec.throughput_label = throughput_phrase(chip)
+    if task.key == "question_answering" and index == 4:
+        spec.extra_time = time_phrase("hours", 2.0, count, "GPU")  # fine-tuning run on SQuAD
+    if task.key == "image_classification" and index in (1, 4):
+        spec.reports_error = True
+    if index == 5 and results:  # single model and ensemble both headline
+        first = results[0]
+        spec.results[0] = Result(first.dataset, first.metric, first.value,
+                                 ensemble=round(first.value + 0.4 + 0.1 * task.id_prefix, 1)
+                                 if first.value < 99 else None)
+    return spec
+
+
+def _base_spec(task: TaskProfile, index: int, year: int, rng: random.Random, role: str) -> PaperSpec:
+    published = _date(rng, year)
+    version = 1
+    if (index + task.id_prefix) % 5 == 0:
+        version = 2
+    if task.id_prefix == 3 and index == 1:
+        version = 3
+    updated = published + timedelta(days=47 * (version - 1), hours=5 * (version - 1))
+    arxiv_id = _fake_id(task, index, year)
+    if task.key == "named_entity_recognition" and index == 0:
+        arxiv_id = f"cs/9913{task.id_prefix}{index:02d}"  # one old-style identifier (month 13: fake)
+    model = task.model_stems[index] + task.model_suffix
+    title = task.title_patterns[index % len(task.title_patterns)].format(
+        model=model, adj=ADJECTIVES[(index * 5 + task.id_prefix) % len(ADJECTIVES)])
+    categories = list(task.categories)
+    if len(categories) > 1 and index % 3 == 2:
+        categories = [categories[1], categories[0]]  # some cross-listed papers have cs.LG primary
+    if index % 4 == 1:
+        categories.append("stat.ML")
+    return PaperSpec(
+        arxiv_id=arxiv_id, version=version, task=task.key, role=role, published=published,
+        updated=updated, title=title, authors=_authors(rng), categories=categories, model=model,
+        result_style=("text", "table", "both")[(index + task.id_prefix) % 3],
+        two_column=(index + task.id_prefix) % 2 == 0,
+        ligatures=(index + task.id_prefix) % 3 == 1,
+        seed=task.id_prefix * 100 + index,
+    )
+
+
+EXTRA_ROLES = {
+    "image_classification": "negative",
+    "object_detection": "generic_gpu",
+    "question_answering": "negative",
+    "named_entity_recognition": "chip_hours_only",
+    "machine_translation": "compute_only",
+}
+
+
+def _extra_paper(task: TaskProfile, rng: random.Random) -> PaperSpec:
+    index = SCALING_PAPERS_PER_TASK
+    role = EXTRA_ROLES[task.key]
+    year = rng.randint(task.years[0] + 1, task.years[1] - 1)
+    lo, hi = task.log10_compute
+    compute = 10 ** rng.uniform(lo + 0.5, hi - 0.5)
+    error = task.base_error * (compute / 10 ** lo) ** (-1 / task.k) * math.exp(rng.gauss(0, NOISE_SIGMA))
+    spec = _base_spec(task, index, year, rng, role=role)
+    spec.results = _results_for(task, error, year, rng, index)
+    if role == "generic_gpu":
+        spec.hardware = HardwarePhrase("eight GPUs", {"chip": "GPU", "count": 8, "unit": "chips"}, 8)
+        spec.time = time_phrase("word_days", 48.0, 8, "GPU")
+    elif role == "chip_hours_only":
+        spec.time = TimePhrase("2.5 GPU days", {"hours": 60.0, "kind": "chip-hours"}, 60.0)
+    elif role == "compute_only":
+        spec.compute_text, spec.stated_flops = compute_phrase("pfs_days", compute)
+    return spec
+
+
+def _distractors(rng: random.Random) -> list[PaperSpec]:
+    """Off-task papers: a robotics paper with hardware, a theory paper with none."""
+    robot_year, theory_year = 2019, 2016
+    robot = PaperSpec(
+        arxiv_id="1999.90001", version=1, task=None, role="distractor",
+        published=_date(rng, robot_year), updated=datetime(1, 1, 1, tzinfo=timezone.utc),
+        title="Grasp Planning with Learned Contact Models", authors=_authors(rng),
+        categories=["cs.RO", "cs.LG"], model="GraspNet-C", two_column=True, seed=901)
+    robot.updated = robot.published
+    v100 = CHIPS["V100"]
+    robot.hardware, robot.chip = hardware_phrase("digits", v100, 4), v100
+    robot.time = time_phrase("hours", 10.0, 4, "GPU")
+    theory = PaperSpec(
+        arxiv_id="1699.90002", version=2, task=None, role="distractor",
+        published=_date(rng, theory_year), updated=datetime(1, 1, 1, tzinfo=timezone.utc),
+        title="Convergence of Stochastic Mirror Descent under Heavy-Tailed Noise",
+        authors=_authors(rng), categories=["math.OC", "stat.ML"], model="", seed=902)
+    theory.updated = theory.published + timedelta(days=120)
+    return [robot, theory]
+
+
+@lru_cache(maxsize=1)
+def _all_specs() -> tuple[PaperSpec, ...]:
+    usage = _Usage()
+    specs: list[PaperSpec] = []
+    for task in TASKS.values():
+        rng = random.Random(f"standin-corpus:{task.key}")
+        for index in range(SCALING_PAPERS_PER_TASK):
+            specs.append(_scaling_paper(task, index, rng, usage))
+        specs.append(_extra_paper(task, rng))
+    specs.extend(_distractors(random.Random("standin-corpus:distractors")))
+    return tuple(specs)
+
+
+def paper_specs() -> list[PaperSpec]:
+    return list(_all_specs())
