@@ -1,0 +1,219 @@
+"""One self-contained HTML report: per task, error vs training compute with the fitted law.
+
+Each task gets a log-log plot (matplotlib, Agg) with the fit line, its 95% confidence band and the
+k = 4 theory line; the PNG is embedded as base64 (and also written next to the HTML). Every point is
+clickable (an HTML image map over the PNG) and listed in a table beneath the plot with its arXiv link,
+the chips and the method behind its compute estimate. A table of all fits closes the page.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on servers; must precede pyplot
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from analysis.regression import THEORY_FLOOR_DEGREE, error_fraction, fit_from_row  # noqa: E402
+
+FIGURE_INCHES = (8.0, 5.2)
+DPI = 100
+MAX_LABELLED_POINTS = 40  # numbering more points than this only clutters the plot
+POINT_RADIUS_PX = 6
+
+
+def paper_url(row: pd.Series) -> str | None:
+    """https://arxiv.org/abs/<id> for arXiv papers, https://doi.org/<doi> for DOIs, else None."""
+    arxiv_id = row.get("arxiv_id")
+    if isinstance(arxiv_id, str) and arxiv_id.strip():
+        return f"https://arxiv.org/abs/{arxiv_id.strip()}"
+    doi = row.get("doi")
+    if isinstance(doi, str) and doi.strip():
+        return f"https://doi.org/{doi.strip()}"
+    return None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "task"
+
+
+def _plottable(points: pd.DataFrame) -> pd.DataFrame:
+    frame = points.copy()
+    frame["error"] = error_fraction(frame["score"], frame["metric"], frame["higher_is_better"])
+    frame["compute_flops"] = pd.to_numeric(frame["compute_flops"], errors="coerce")
+    ok = (frame["compute_flops"] > 0) & (frame["error"] > 0) & np.isfinite(frame["error"])
+    return frame[ok].sort_values("compute_flops", kind="stable").reset_index(drop=True)
+
+
+def _fit_label(row: pd.Series) -> str:
+    scope = " ".join(str(row[c]) for c in ("dataset", "metric") if c in row and isinstance(row[c], str))
+    return f"{scope + ': ' if scope else ''}k = {row['degree']:.1f} [{row['degree_ci_low']:.1f}, {_fmt_bound(row['degree_ci_high'])}]"
+
+
+def _fmt_bound(value: float) -> str:
+    return "∞" if value == math.inf else f"{value:.1f}"
+
+
+def _plot_task(task: str, pts: pd.DataFrame, task_fits: pd.DataFrame) -> tuple[bytes, list[tuple[int, float, float]]]:
+    """PNG bytes and the pixel position (from the top-left) of every point, by row number."""
+    fig, ax = plt.subplots(figsize=FIGURE_INCHES, dpi=DPI)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    series = pts.groupby(["dataset", "metric"], sort=True)
+    for (dataset, metric), part in series:
+        ax.scatter(part["compute_flops"], part["error"], s=28, alpha=0.85, label=f"{dataset} {metric}", zorder=3)
+    if len(pts) <= MAX_LABELLED_POINTS:
+        for number, row in pts.iterrows():
+            ax.annotate(str(number + 1), (row["compute_flops"], row["error"]), textcoords="offset points",
+                        xytext=(4, 3), fontsize=7, color="#444444")
+    anchor = None
+    for _, row in task_fits.iterrows():
+        fit = fit_from_row(row)
+        grid = np.logspace(fit.log10_compute_min, fit.log10_compute_max, 60)
+        line = ax.plot(grid, fit.predict_error(grid), linewidth=1.8, label=_fit_label(row), zorder=2)[0]
+        low, high = fit.error_band(grid)
+        ax.fill_between(grid, low, high, color=line.get_color(), alpha=0.15, linewidth=0)
+        if anchor is None:
+            mid = 10 ** ((fit.log10_compute_min + fit.log10_compute_max) / 2)
+            anchor = (mid, float(fit.predict_error([mid])[0]))
+    if anchor is None and len(pts):  # no fit: anchor the theory line at the points' centroid
+        anchor = (10 ** np.log10(pts["compute_flops"]).mean(), 10 ** np.log10(pts["error"]).mean())
+    if anchor is not None and len(pts):
+        grid = np.logspace(np.log10(pts["compute_flops"].min()), np.log10(pts["compute_flops"].max()), 60)
+        theory = anchor[1] * (grid / anchor[0]) ** (-1 / THEORY_FLOOR_DEGREE)
+        ax.plot(grid, theory, linestyle="--", color="#777777", linewidth=1.2,
+                label=f"theory floor k = {THEORY_FLOOR_DEGREE:g}", zorder=1)
+    ax.set_xlabel("training compute (FLOPs)")
+    ax.set_ylabel("error (fraction)")
+    ax.set_title(task)
+    ax.grid(True, which="both", alpha=0.25)
+    if len(pts) or len(task_fits):
+        ax.legend(fontsize=7, loc="best")
+    fig.tight_layout()
+    fig.canvas.draw()  # fixes the transforms so pixel positions match the saved PNG
+    height = fig.get_size_inches()[1] * DPI
+    positions = []
+    if len(pts):
+        display = ax.transData.transform(np.column_stack([pts["compute_flops"], pts["error"]]))
+        positions = [(i, float(x), float(height - y)) for i, (x, y) in enumerate(display)]
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    plt.close(fig)
+    return buffer.getvalue(), positions
+
+
+def _points_table(pts: pd.DataFrame) -> str:
+    head = ("<tr><th>#</th><th>paper</th><th>year</th><th>benchmark</th><th>score</th><th>compute (FLOPs)</th>"
+            "<th>method</th><th>chips</th></tr>")
+    body = []
+    for number, row in pts.iterrows():
+        url = paper_url(row)
+        label = html.escape(str(row.get("arxiv_id") or row.get("paper") or row.get("doi") or "?"))
+        name = row.get("title") if isinstance(row.get("title"), str) else row.get("name")
+        title = f"<br><small>{html.escape(str(name))}</small>" if isinstance(name, str) and name else ""
+        link = f'<a href="{html.escape(url)}">{label}</a>' if url else label
+        year = "" if pd.isna(row.get("year")) else f"{int(row['year'])}"
+        body.append(
+            f"<tr id=\"{html.escape(_slug(row['task']))}-p{number + 1}\"><td>{number + 1}</td><td>{link}{title}</td>"
+            f"<td>{year}</td><td>{html.escape(str(row['dataset']))} {html.escape(str(row['metric']))}</td>"
+            f"<td>{row['score']:.2f}</td><td>{row['compute_flops']:.3g}</td>"
+            f"<td>{html.escape(str(row.get('compute_method') or ''))}</td>"
+            f"<td>{html.escape(str(row.get('chips') or ''))}</td></tr>")
+    return f"<table class=\"points\">{head}{''.join(body)}</table>"
+
+
+def _image_map(name: str, pts: pd.DataFrame, positions) -> str:
+    areas = []
+    for number, x, y in positions:
+        row = pts.iloc[number]
+        url = paper_url(row)
+        if not url:
+            continue
+        tip = html.escape(f"#{number + 1} {row.get('arxiv_id') or ''} {row['dataset']} {row['metric']} {row['score']:.2f}")
+        areas.append(f'<area shape="circle" coords="{x:.0f},{y:.0f},{POINT_RADIUS_PX}" href="{html.escape(url)}" '
+                     f'alt="{tip}" title="{tip}">')
+    return f'<map name="{name}">{"".join(areas)}</map>'
+
+
+def _fits_table(fits: pd.DataFrame) -> str:
+    columns = [c for c in ("task", "dataset", "metric") if c in fits.columns]
+    head = "".join(f"<th>{c}</th>" for c in columns) + (
+        "<th>n</th><th>slope [95% CI]</th><th>R²</th><th>k = −1/slope [95% CI]</th><th>study 1/|slope|</th>"
+        "<th>compute to halve error (2^k)</th><th>gap to k = 4</th><th>years of progress ≈ 10x compute</th><th>status</th>")
+    body = []
+    for _, row in fits.iterrows():
+        keys = "".join(f"<td>{html.escape(str(row[c]))}</td>" for c in columns)
+        if row.get("status", "ok") != "ok":
+            body.append(f"<tr>{keys}<td>{int(row['n'])}</td>{'<td></td>' * 7}<td>{html.escape(str(row['status']))}</td></tr>")
+            continue
+        years = row.get("years_per_10x_compute")
+        years_text = "" if years is None or pd.isna(years) else f"{years:.2g}"
+        body.append(
+            f"<tr>{keys}<td>{int(row['n'])}</td><td>{row['slope']:.4f} [{row['ci_low']:.4f}, {row['ci_high']:.4f}]</td>"
+            f"<td>{row['r2']:.3f}</td><td>{row['degree']:.1f} [{row['degree_ci_low']:.1f}, {_fmt_bound(row['degree_ci_high'])}]</td>"
+            f"<td>{row['degree_study']:.1f}</td><td>{row['halving_multiple']:.3g}</td><td>{row['theory_gap']:+.1f}</td>"
+            f"<td>{years_text}</td><td>ok</td></tr>")
+    return f"<table class=\"fits\"><tr>{head}</tr>{''.join(body)}</table>"
+
+
+_STYLE = """
+body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}
+table{border-collapse:collapse;margin:1em 0;font-size:0.85em}
+td,th{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
+th{background:#f3f3f3} section{margin-bottom:3em} small{color:#666}
+"""
+
+
+def build_report(points: pd.DataFrame, fits: pd.DataFrame, out_dir: Path, *, title: str) -> Path:
+    """Write `out_dir/report.html` (self-contained) and one `<task>.png` per task; return the HTML path.
+
+    points: the regression's columns plus task, dataset, arxiv_id (optional doi, title, chips,
+    compute_method). fits: `fit_all` output grouped by task or by (task, dataset, metric); only rows
+    with status "ok" and no year term are drawn (a year term has no single line on this plot).
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    drawable = fits
+    if len(fits):
+        drawable = fits[(fits["status"] == "ok") & (~fits["with_year"].astype(bool))]
+    plottable = _plottable(points)
+    sections = []
+    tasks = sorted(set(points["task"].dropna().unique()))
+    for task in tasks:
+        pts = plottable[plottable["task"] == task].reset_index(drop=True)
+        task_fits = drawable[drawable["task"] == task] if len(drawable) else drawable
+        png, positions = _plot_task(str(task), pts, task_fits)
+        slug = _slug(task)
+        (out_dir / f"{slug}.png").write_bytes(png)
+        encoded = base64.b64encode(png).decode("ascii")
+        missing = int((points["task"] == task).sum() - len(pts))
+        methods = pts["compute_method"].value_counts().to_dict() if "compute_method" in pts.columns else {}
+        method_text = ", ".join(f"{m}: {n}" for m, n in methods.items())
+        sections.append(
+            f'<section id="{slug}"><h2>{html.escape(str(task))}</h2>'
+            f'<img src="data:image/png;base64,{encoded}" usemap="#map-{slug}" alt="error vs compute for {html.escape(str(task))}" '
+            f'width="{int(FIGURE_INCHES[0] * DPI)}" height="{int(FIGURE_INCHES[1] * DPI)}">'
+            f"{_image_map('map-' + slug, pts, positions)}"
+            f"<p>{len(pts)} points plotted"
+            f"{f'; {missing} without a usable compute or score not plotted' if missing else ''}"
+            f"{f'. Compute methods: {html.escape(method_text)}' if method_text else ''}.</p>"
+            f"{_points_table(pts)}</section>")
+    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    document = (
+        f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+        f"<style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>"
+        f"<p>Generated {generated}. Each plot shows error against training compute on log axes, the OLS fit of "
+        f"log10(error) on log10(compute) with its 95% confidence band, and the theoretical floor k = 4 "
+        f"(compute ∝ error^−4) through the fit's midpoint. Click a point, or use the table, to open its paper.</p>"
+        f"{''.join(sections)}<section><h2>Fits</h2>{_fits_table(fits)}</section></body></html>")
+    path = out_dir / "report.html"
+    path.write_text(document, encoding="utf-8")
+    return path

@@ -1,0 +1,111 @@
+"""The HTML report: one embedded plot per task, clickable points, a fits table; CSV/Parquet export."""
+import base64
+import io
+from html.parser import HTMLParser
+
+import matplotlib.image as mpimg
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.export import export_points
+from analysis.regression import fit_all
+from analysis.report import build_report
+
+
+class Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def all(self, tag):
+        return [attrs for t, attrs in self.tags if t == tag]
+
+
+def make_points():
+    rng = np.random.default_rng(5)
+    frames = []
+    for task, dataset, metric, n in (("image_classification", "ImageNet", "top-1 accuracy", 12),
+                                     ("machine_translation", "WMT14 EN-DE", "BLEU", 8)):
+        log_c = rng.uniform(17, 23, n)
+        error = 10 ** (1.5 - log_c / 9 + rng.normal(0, 0.03, n))
+        frames.append(pd.DataFrame({
+            "task": task, "dataset": dataset, "metric": metric, "higher_is_better": True,
+            "score": 100 * (1 - error), "compute_flops": 10**log_c, "year": 2015,
+            "arxiv_id": [f"19{len(frames)}1.{i:05d}" for i in range(n)],
+            "compute_method": "hardware", "chips": "8x V100 (chips)",
+        }))
+    points = pd.concat(frames, ignore_index=True)
+    # A result without compute: listed in the count of unplotted points, not drawn.
+    extra = points.iloc[[0]].assign(compute_flops=np.nan, arxiv_id="1999.00001")
+    return pd.concat([points, extra], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    points = make_points()
+    fits = fit_all(points, ("task", "dataset", "metric"))
+    path = build_report(points, fits, out, title="Nightly <test>")
+    parser = Collect()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return path, parser, points
+
+
+def test_one_embedded_png_per_task_and_png_files(report):
+    path, parser, points = report
+    images = parser.all("img")
+    assert len(images) == points["task"].nunique() == 2
+    assert all(img["src"].startswith("data:image/png;base64,") for img in images)
+    assert {p.name for p in path.parent.glob("*.png")} == {"image-classification.png", "machine-translation.png"}
+    assert "Nightly &lt;test&gt;" in path.read_text(encoding="utf-8")
+
+
+def test_every_plotted_point_links_to_its_arxiv_page(report):
+    _, parser, points = report
+    links = {a["href"] for a in parser.all("a")}
+    areas = {a["href"] for a in parser.all("area")}
+    plotted = points[points["compute_flops"].notna()]
+    expected = {f"https://arxiv.org/abs/{i}" for i in plotted["arxiv_id"]}
+    assert expected <= links
+    assert areas == expected
+
+
+def test_image_map_areas_sit_on_drawn_points(report):
+    _, parser, _ = report
+    images = {img["usemap"].lstrip("#"): img for img in parser.all("img")}
+    maps = [(t, attrs) for t, attrs in parser.tags if t in ("map", "area")]
+    current = None
+    hits = checked = 0
+    for tag, attrs in maps:
+        if tag == "map":
+            current = mpimg.imread(io.BytesIO(base64.b64decode(images[attrs["name"]]["src"].split(",", 1)[1])), format="png")
+            continue
+        x, y, _ = (int(v) for v in attrs["coords"].split(","))
+        patch = current[max(y - 2, 0):y + 3, max(x - 2, 0):x + 3, :3]
+        checked += 1
+        hits += bool((patch.mean(axis=2) < 0.9).any())  # a coloured marker, not the white background
+    assert checked == 20 and hits == checked
+
+
+def test_fits_table_lists_each_group(report):
+    path, _, _ = report
+    text = path.read_text(encoding="utf-8")
+    assert text.count("<table class=\"fits\">") == 1
+    assert "ImageNet" in text and "WMT14 EN-DE" in text and "1 without a usable compute" in text
+    assert "8x V100 (chips)" in text and "hardware: 12" in text
+
+
+def test_export_csv_and_parquet_round_trip(tmp_path):
+    points = make_points().assign(inputs=[{"chip": "V100", "count": 8}] * 21)
+    paths = export_points(points, tmp_path)
+    back_csv = pd.read_csv(paths["csv"])
+    back_parquet = pd.read_parquet(paths["parquet"])
+    assert len(back_csv) == len(back_parquet) == len(points)
+    assert back_parquet["inputs"].iloc[0] == '{"chip": "V100", "count": 8}'
+    assert back_parquet["score"].to_numpy() == pytest.approx(points["score"].to_numpy())
+    with pytest.raises(ValueError, match="unknown export formats"):
+        export_points(points, tmp_path, formats=("xlsx",))
