@@ -122,11 +122,27 @@ def error_fraction(score, metric, higher_is_better) -> np.ndarray:
     (e.g. perplexity) are used directly. Scores are never rescaled by guessing their unit.
     """
     score = np.asarray(score, dtype=float)
-    higher = np.asarray(higher_is_better, dtype=bool)
+    higher = _as_bool(higher_is_better)
     metric_text = pd.Series(np.asarray(metric, dtype=object)).astype(str).str.lower()
     percent_error = metric_text.str.contains("error", regex=False).to_numpy()
     lower = np.where(percent_error, score / 100.0, score)
     return np.where(higher, (100.0 - score) / 100.0, lower)
+
+
+def _as_bool(values) -> np.ndarray:
+    """Booleans from bools, 0/1 or text ("True"/"false"/"1"); np.asarray(["False"], bool) would be True."""
+    plain = np.asarray(values)
+    if plain.dtype == bool:
+        return plain
+    if np.issubdtype(plain.dtype, np.number) and np.isin(plain, (0, 1)).all():
+        return plain.astype(bool)
+    array = np.asarray(values, dtype=object).ravel() if not np.isscalar(values) else np.asarray([values], dtype=object)
+    text = pd.Series(array).map(lambda v: str(v).strip().lower())
+    unknown = ~text.isin(["true", "false", "1", "0", "1.0", "0.0", "yes", "no"])
+    if unknown.any():
+        raise ValueError(f"higher_is_better must be true/false, got {array[unknown.to_numpy()][0]!r}")
+    result = text.isin(["true", "1", "1.0", "yes"]).to_numpy()
+    return result if not np.isscalar(values) else result[0]
 
 
 def _y_from_points(points: pd.DataFrame, spec: str) -> np.ndarray:

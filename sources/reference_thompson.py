@@ -70,6 +70,9 @@ def read_study_csv(path: str | Path) -> pd.DataFrame:
     frame["arxiv_id"] = frame["paper_link"].map(arxiv_id_from_text)
     frame["paper"] = frame["arxiv_id"].fillna(frame["paper_link"]).fillna(frame["title"])
     frame["chips"] = frame.apply(_chips_text, axis=1)
+    frame["hardware"] = frame.apply(_hardware_items, axis=1)
+    time_columns = [f"{phase}_time_total_sec" for phase in PHASES if f"{phase}_time_total_sec" in frame.columns]
+    frame["training_time_sec"] = frame[time_columns].sum(axis=1, min_count=1)
     return frame
 
 
@@ -94,6 +97,18 @@ def _chips_text(row: pd.Series) -> str:
     return "; ".join(parts)
 
 
+def _hardware_items(row: pd.Series) -> list[dict]:
+    """The row's chips in the scorer's format, with the phase; the study counts TPUs per device."""
+    items = []
+    for phase in PHASES:
+        for kind, unit in (("gpu", "chips"), ("tpu", "devices"), ("cpu", "chips")):
+            model, amount = row.get(f"{phase}_{kind}_model"), row.get(f"{phase}_{kind}_amount")
+            if isinstance(model, str) and model.strip():
+                items.append({"chip": model.strip(), "count": None if pd.isna(amount) else float(amount),
+                              "unit": unit, "phase": phase})
+    return items
+
+
 def study_points(study: pd.DataFrame) -> pd.DataFrame:
     """Long form: one row per model and metric with a score, in the points format of
     analysis.regression (compute_flops = the study's hardware_burden, which may be missing)."""
@@ -111,9 +126,18 @@ def study_points(study: pd.DataFrame) -> pd.DataFrame:
                 "network_operations": scored["network_operations"], "year": scored["year"],
                 "arxiv_id": scored["arxiv_id"], "paper": scored["paper"], "name": scored["name"],
                 "title": scored["title"], "paper_link": scored["paper_link"], "chips": scored["chips"],
+                "hardware": scored["hardware"], "training_time_sec": scored["training_time_sec"],
+                "parameters": scored["parameters"] if "parameters" in scored else np.nan,
                 "compute_method": "study hardware burden",
             }))
     return pd.concat(rows, ignore_index=True)
+
+
+def study_records(folder: str | Path) -> list[dict]:
+    """study_points of every file in `folder` as plain dicts (NaN -> None), for storing."""
+    points = study_points(load_study(folder))
+    return [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
+            for row in points.to_dict("records")]
 
 
 def reproduce_study_fits(points: pd.DataFrame) -> pd.DataFrame:

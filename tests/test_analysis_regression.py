@@ -67,6 +67,13 @@ def test_error_metrics_are_used_directly():
     assert perplexity[0] == 20.0
 
 
+def test_higher_is_better_read_from_text_is_not_always_true():
+    assert error_fraction([70.0, 30.0, 30.0], ["BLEU", "top-1 error", "top-1 error"], ["True", "False", 0]).tolist() == \
+        pytest.approx([0.3, 0.3, 0.3])
+    with pytest.raises(ValueError, match="higher_is_better"):
+        error_fraction([70.0], ["BLEU"], ["maybe"])
+
+
 def test_too_few_points_is_a_clear_error():
     with pytest.raises(InsufficientPointsError, match="at least 3"):
         fit_scaling(law_points(n=2))

@@ -1,10 +1,12 @@
 """The study's CSVs parse, its six published fits are reproduced, and our burden formula is compared."""
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sources.reference_thompson import (
     PUBLISHED_FITS, burden_summary, compare_burden, load_study, read_study_csv, reproduce_study_fits, study_points,
+    study_records,
 )
 
 STUDY = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference" / "thompson2022"
@@ -37,6 +39,8 @@ def test_four_header_rows_are_skipped_and_ids_parsed(tmp_path):
     points = study_points(frame)
     assert points[["dataset", "metric", "score"]].values.tolist() == [["CoNLL-2003", "F1", 90.9], ["CoNLL-2003", "F1", 91.5]]
     assert "1x GeForce GTX Titan X" in points["chips"].iloc[0]
+    assert points["hardware"].iloc[0] == [{"chip": "GeForce GTX Titan X", "count": 1.0, "unit": "chips", "phase": "training"}]
+    assert points["training_time_sec"].iloc[0] == 36000 and pd.isna(points["training_time_sec"].iloc[1])
 
 
 def test_unknown_file_is_refused(tmp_path):
@@ -49,6 +53,8 @@ def test_study_parses_all_six_files(study):
     assert study["source_file"].nunique() == 6
     points = study_points(study)
     assert set(points["dataset"]) == {"ImageNet", "COCO", "SQuAD 1.1", "CoNLL-2003", "WMT14 EN-DE", "WMT14 EN-FR"}
+    records = study_records(STUDY)
+    assert len(records) == len(points) and records[0]["dataset"] == "ImageNet"
     ids = points["arxiv_id"].dropna()
     assert len(ids) > 300 and ids.str.fullmatch(r"\d{4}\.\d{4,5}").all()
 
