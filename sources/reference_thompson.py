@@ -259,9 +259,18 @@ def _difference_reason(ours, study_burden, from_inputs, problems, peaks, notes, 
     return "other"
 
 
+def _reason_kind(reason: str) -> str:
+    for marker, kind in (("peak differs", "peak differs"), ("not in the catalog", "chip not in our catalog"),
+                         ("CPU", "CPU counted by the study"), ("does not follow", "study burden inconsistent with its inputs"),
+                         ("no peak", "no peak in our catalog"), ("no chip count", "no count or time")):
+        if marker in reason:
+            return kind
+    return "other"
+
+
 def burden_summary(table: pd.DataFrame) -> dict:
     """n, how many rows agree within tolerance, and the reasons for the rest (grouped by kind)."""
-    kinds = table.loc[~table["within_tolerance"], "reason"].str.split(":").str[0]
+    kinds = table.loc[~table["within_tolerance"], "reason"].map(_reason_kind)
     return {"n": int(len(table)), "within_tolerance": int(table["within_tolerance"].sum()),
             "median_ratio": float(table["ratio"].median()),
             "reasons": kinds.value_counts().to_dict()}
