@@ -51,7 +51,7 @@ class Estimate:
 
 
 @dataclass
-class _Problem:
+class Skipped:
     """An input that could not be turned into an estimate, and why (returned via `explain_skipped`)."""
 
     item: dict
@@ -145,7 +145,7 @@ def _chip_hours_in_chips(time_item: Mapping[str, Any], hw_item: Mapping[str, Any
 
 def hardware_estimates(hardware: list[dict], training_time: list[dict], *, catalog: Catalog | None = None,
                        utilization: float = DEFAULT_UTILIZATION, precision: str | None = None,
-                       tpu_peak: str = "device") -> tuple[list[Estimate], list[_Problem]]:
+                       tpu_peak: str = "device") -> tuple[list[Estimate], list[Skipped]]:
     """One hardware-burden estimate per (hardware item, training-time item) pair.
 
     Papers rarely tie each time to a set-up, so every pair is kept; `estimate_compute` prefers the
@@ -154,19 +154,19 @@ def hardware_estimates(hardware: list[dict], training_time: list[dict], *, catal
     """
     resolve = _resolver(catalog)
     estimates: list[Estimate] = []
-    problems: list[_Problem] = []
+    problems: list[Skipped] = []
     for hw_item, time_item in itertools.product(hardware, training_time):
         spec = resolve(str(hw_item.get("chip", "")))
         if spec is None:
-            problems.append(_Problem(hw_item, f"chip {hw_item.get('chip')!r} is not in the catalog"))
+            problems.append(Skipped(hw_item, f"chip {hw_item.get('chip')!r} is not in the catalog"))
             continue
         peak, used_precision = chip_peak(spec, precision, tpu_peak=tpu_peak)
         if peak is None:
-            problems.append(_Problem(hw_item, f"no peak FLOP/s for {getattr(spec, 'name', hw_item.get('chip'))!r}"
+            problems.append(Skipped(hw_item, f"no peak FLOP/s for {getattr(spec, 'name', hw_item.get('chip'))!r}"
                                               f" at {precision or 'the default precision'}"))
             continue
         if time_item.get("hours") is None:
-            problems.append(_Problem(time_item, "training time without hours"))
+            problems.append(Skipped(time_item, "training time without hours"))
             continue
         hours, low, high = _hours_bounds(time_item)
         kind = str(time_item.get("kind") or "wall")
@@ -180,7 +180,7 @@ def hardware_estimates(hardware: list[dict], training_time: list[dict], *, catal
         else:
             chips = chips_from_hardware(hw_item, spec)
             if chips is None or chips <= 0:
-                problems.append(_Problem(hw_item, "chip count unknown"))
+                problems.append(Skipped(hw_item, "chip count unknown"))
                 continue
             note = "chips x peak x hours x 3600"
             factor = chips * peak * 3600.0
