@@ -8,6 +8,7 @@ dates, no random file id (`no_new_id`), and text that depends only on the spec.
 from __future__ import annotations
 
 import io
+import re
 
 import pymupdf
 
@@ -32,7 +33,6 @@ table { border-collapse: collapse; font-size: 8.5pt; margin-bottom: 8pt; }
 th, td { border-top: 0.5pt solid black; border-bottom: 0.5pt solid black; padding: 1pt 4pt; }
 """
 
-LIGATURES = (("ffi", "\ufb03"), ("fi", "\ufb01"))
 
 
 def stamp_text(spec: PaperSpec) -> str:
@@ -41,29 +41,16 @@ def stamp_text(spec: PaperSpec) -> str:
     return f"arXiv:{spec.arxiv_id}v{spec.version}  [{spec.primary_category}]  {date.day} {date:%b %Y}"
 
 
-def _with_ligatures(markup: str) -> str:
-    """Some real PDFs extract 'classification' as 'classiﬁcation': reproduce that in text, not tags."""
-    out, inside_tag = [], False
-    i = 0
-    while i < len(markup):
-        ch = markup[i]
-        if ch == "<":
-            inside_tag = True
-        elif ch == ">":
-            inside_tag = False
-        if not inside_tag:
-            for plain, lig in LIGATURES:
-                if markup.startswith(plain, i):
-                    out.append(lig)
-                    i += len(plain)
-                    break
-            else:
-                out.append(ch)
-                i += 1
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+def _without_ligatures(markup: str) -> str:
+    """Stop the layout engine from shaping fi/fl/ff/ffi into ligature glyphs.
+
+    MuPDF's text shaping turns "classification" into "classiﬁcation" (U+FB01), which is what many real
+    PDFs extract to; papers with `ligatures=False` should extract as plain letters, so an empty span
+    after each such "f" splits the text run the shaper works on without adding any character.
+    """
+    parts = re.split(r"(<[^>]+>)", markup)
+    return "".join(part if part.startswith("<") else re.sub(r"f(?=[fil])", "f<span></span>", part)
+                   for part in parts)
 
 
 def _header_html(spec: PaperSpec) -> str:
@@ -87,8 +74,8 @@ def _columns(top: float, two_column: bool) -> list[pymupdf.Rect]:
 
 def _render_pages(spec: PaperSpec) -> bytes:
     header, body = _header_html(spec), _body_html(spec)
-    if spec.ligatures:
-        header, body = _with_ligatures(header), _with_ligatures(body)
+    if not spec.ligatures:
+        header, body = _without_ligatures(header), _without_ligatures(body)
     header_story = pymupdf.Story(html=header, user_css=CSS)
     body_story = pymupdf.Story(html=body, user_css=CSS)
     buffer = io.BytesIO()

@@ -42,7 +42,7 @@ class RequestRecord:
     path: str
     query: dict[str, list[str]]
     time: float  # time.monotonic() when the request arrived
-    headers: dict[str, str]
+    headers: dict[str, str]  # range / user-agent / if-range, lower-case names
     status: int = 0  # filled in when the response is sent (0 if the connection was cut)
     fault: str | None = None
 
@@ -93,7 +93,8 @@ class StandIn:
     def start(self) -> "StandIn":
         handler = type("StandInHandler", (_Handler,), {"standin": self})
         self._httpd = _QuietServer((self._host, self._port), handler)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="standin", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="standin", daemon=True)
         self._thread.start()
         return self
 
@@ -299,6 +300,7 @@ class _QuietServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     standin: StandIn  # set on the per-server subclass
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes; avoid 40 ms delayed-ACK stalls
     server_version = "arXiv-standin/1.0"
 
     def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
@@ -313,7 +315,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self, head: bool) -> None:
         url = urlsplit(self.path)
         params = parse_qs(url.query, keep_blank_values=True)
-        headers = {k: v for k, v in self.headers.items() if k.lower() in ("range", "user-agent", "if-range")}
+        headers = {k.lower(): v for k, v in self.headers.items() if k.lower() in ("range", "user-agent", "if-range")}
         kind = "api" if url.path.startswith("/api/") else "pdf" if url.path.startswith("/pdf/") else "other"
         index = self.standin._record(RequestRecord(self.command, url.path, params, time.monotonic(), headers))
         start = int(params.get("start", ["0"])[0] or 0) if kind == "api" else 0

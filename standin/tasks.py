@@ -64,7 +64,7 @@ TASKS: dict[str, TaskProfile] = {
         ),
         TaskProfile(
             key="object_detection", title="Object detection", categories=("cs.CV",),
-            log10_compute=(17.6, 21.2), k=13.0, base_error=79.0, years=(2015, 2024),
+            log10_compute=(17.6, 21.2), k=12.0, base_error=79.0, years=(2015, 2024),
             benchmarks=(
                 BenchmarkScale("COCO", "AP", 1.0, "AP"),
                 BenchmarkScale("COCO", "AP50", 0.62, "AP50", optional=True),
@@ -115,7 +115,7 @@ TASKS: dict[str, TaskProfile] = {
         ),
         TaskProfile(
             key="machine_translation", title="Machine translation", categories=("cs.CL",),
-            log10_compute=(17.6, 20.8), k=15.0, base_error=90.0, years=(2014, 2024),
+            log10_compute=(17.4, 20.6), k=14.0, base_error=90.0, years=(2014, 2024),
             benchmarks=(
                 BenchmarkScale("WMT14 EN-DE", "BLEU", 1.0, "EN-DE"),
                 BenchmarkScale("WMT14 EN-FR", "BLEU", 0.85, "EN-FR", optional=True),
