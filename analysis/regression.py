@@ -322,6 +322,33 @@ def fit_all(points: pd.DataFrame, groups: Iterable[str] = ("task",), *, spec: st
     return pd.DataFrame(rows, columns=[*groups, *FIT_COLUMNS, "status"])
 
 
+_STORED_ALIASES = {"degree_low": "degree_ci_low", "degree_high": "degree_ci_high"}
+
+
 def fit_from_row(row) -> FitResult:
-    """Rebuild a FitResult from one row of `fit_all`'s DataFrame (for plotting bands)."""
-    return FitResult(**{name: row[name] for name in FIT_COLUMNS})
+    """Rebuild a FitResult from one row of `fit_all`'s DataFrame, or from a stored fit row (a dict or
+    Series) that keeps only some fields: `degree_low`/`degree_high` are read as the degree CI, an
+    `extra` dict is merged in, missing numbers become NaN (no band is drawn without standard errors)
+    and a spec outside SPECS is read as "error" (y = log10(error)); slope and intercept are required."""
+    data = dict(row)
+    extra = data.pop("extra", None)
+    if isinstance(extra, dict):
+        data = {**extra, **data}
+    for stored, ours in _STORED_ALIASES.items():
+        if stored in data and ours not in data:
+            data[ours] = data[stored]
+    if data.get("spec") not in SPECS:
+        data["spec"] = "error"
+    values = {}
+    for f in fields(FitResult):
+        value = data.get(f.name, math.nan)
+        if f.name in ("frontier", "with_year"):
+            value = bool(value) if isinstance(value, (bool, np.bool_)) else False
+        elif f.name in ("n", "n_dropped"):
+            value = int(value) if value is not None and not pd.isna(value) else 0
+        elif f.name != "spec":
+            value = math.nan if value is None or pd.isna(value) else float(value)
+        values[f.name] = value
+    if math.isnan(values["slope"]) or math.isnan(values["intercept"]):
+        raise ValueError("a fit row needs slope and intercept")
+    return FitResult(**values)

@@ -53,13 +53,17 @@ def _plottable(points: pd.DataFrame) -> pd.DataFrame:
     return frame[ok].sort_values("compute_flops", kind="stable").reset_index(drop=True)
 
 
-def _fit_label(row: pd.Series) -> str:
+def _fit_label(fit, row: pd.Series) -> str:
     scope = " ".join(str(row[c]) for c in ("dataset", "metric") if c in row and isinstance(row[c], str))
-    return f"{scope + ': ' if scope else ''}k = {row['degree']:.1f} [{row['degree_ci_low']:.1f}, {_fmt_bound(row['degree_ci_high'])}]"
+    return f"{scope + ': ' if scope else 'all benchmarks: '}k = {_fmt(fit.degree)} [{_fmt(fit.degree_ci_low)}, {_fmt(fit.degree_ci_high)}]"
 
 
-def _fmt_bound(value: float) -> str:
-    return "∞" if value == math.inf else f"{value:.1f}"
+def _fmt(value: float, spec: str = ".1f") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if value == math.inf:
+        return "∞"
+    return format(value, spec)
 
 
 def _plot_task(task: str, pts: pd.DataFrame, task_fits: pd.DataFrame) -> tuple[bytes, list[tuple[int, float, float]]]:
@@ -77,12 +81,18 @@ def _plot_task(task: str, pts: pd.DataFrame, task_fits: pd.DataFrame) -> tuple[b
     anchor = None
     for _, row in task_fits.iterrows():
         fit = fit_from_row(row)
-        grid = np.logspace(fit.log10_compute_min, fit.log10_compute_max, 60)
-        line = ax.plot(grid, fit.predict_error(grid), linewidth=1.8, label=_fit_label(row), zorder=2)[0]
-        low, high = fit.error_band(grid)
-        ax.fill_between(grid, low, high, color=line.get_color(), alpha=0.15, linewidth=0)
+        lo, hi = fit.log10_compute_min, fit.log10_compute_max
+        if not (math.isfinite(lo) and math.isfinite(hi)):  # a stored fit without its range: the points'
+            if not len(pts):
+                continue
+            lo, hi = np.log10(pts["compute_flops"].min()), np.log10(pts["compute_flops"].max())
+        grid = np.logspace(lo, hi, 60)
+        line = ax.plot(grid, fit.predict_error(grid), linewidth=1.8, label=_fit_label(fit, row), zorder=2)[0]
+        if math.isfinite(fit.slope_se) and math.isfinite(fit.intercept_se) and math.isfinite(fit.df_resid):
+            low, high = fit.error_band(grid)
+            ax.fill_between(grid, low, high, color=line.get_color(), alpha=0.15, linewidth=0)
         if anchor is None:
-            mid = 10 ** ((fit.log10_compute_min + fit.log10_compute_max) / 2)
+            mid = 10 ** ((lo + hi) / 2)
             anchor = (mid, float(fit.predict_error([mid])[0]))
     if anchor is None and len(pts):  # no fit: anchor the theory line at the points' centroid
         anchor = (10 ** np.log10(pts["compute_flops"]).mean(), 10 ** np.log10(pts["error"]).mean())
@@ -150,17 +160,17 @@ def _fits_table(fits: pd.DataFrame) -> str:
         "<th>compute to halve error (2^k)</th><th>gap to k = 4</th><th>years of progress ≈ 10x compute</th><th>status</th>")
     body = []
     for _, row in fits.iterrows():
-        keys = "".join(f"<td>{html.escape(str(row[c]))}</td>" for c in columns)
-        if row.get("status", "ok") != "ok":
-            body.append(f"<tr>{keys}<td>{int(row['n'])}</td>{'<td></td>' * 7}<td>{html.escape(str(row['status']))}</td></tr>")
+        keys = "".join(f"<td>{html.escape('' if pd.isna(row[c]) else str(row[c]))}</td>" for c in columns)
+        status = row.get("status", "ok")
+        if status != "ok":
+            body.append(f"<tr>{keys}<td>{int(row['n'])}</td>{'<td></td>' * 7}<td>{html.escape(str(status))}</td></tr>")
             continue
-        years = row.get("years_per_10x_compute")
-        years_text = "" if years is None or pd.isna(years) else f"{years:.2g}"
+        fit = fit_from_row(row)
         body.append(
-            f"<tr>{keys}<td>{int(row['n'])}</td><td>{row['slope']:.4f} [{row['ci_low']:.4f}, {row['ci_high']:.4f}]</td>"
-            f"<td>{row['r2']:.3f}</td><td>{row['degree']:.1f} [{row['degree_ci_low']:.1f}, {_fmt_bound(row['degree_ci_high'])}]</td>"
-            f"<td>{row['degree_study']:.1f}</td><td>{row['halving_multiple']:.3g}</td><td>{row['theory_gap']:+.1f}</td>"
-            f"<td>{years_text}</td><td>ok</td></tr>")
+            f"<tr>{keys}<td>{fit.n}</td><td>{fit.slope:.4f} [{_fmt(fit.ci_low, '.4f')}, {_fmt(fit.ci_high, '.4f')}]</td>"
+            f"<td>{_fmt(fit.r2, '.3f')}</td><td>{_fmt(fit.degree)} [{_fmt(fit.degree_ci_low)}, {_fmt(fit.degree_ci_high)}]</td>"
+            f"<td>{_fmt(1 / abs(fit.slope) if fit.slope else math.inf)}</td><td>{_fmt(fit.halving_multiple, '.3g')}</td>"
+            f"<td>{_fmt(fit.degree - 4, '+.1f')}</td><td>{_fmt(fit.years_per_10x_compute, '.2g')}</td><td>ok</td></tr>")
     return f"<table class=\"fits\"><tr>{head}</tr>{''.join(body)}</table>"
 
 
@@ -176,14 +186,17 @@ def build_report(points: pd.DataFrame, fits: pd.DataFrame, out_dir: Path, *, tit
     """Write `out_dir/report.html` (self-contained) and one `<task>.png` per task; return the HTML path.
 
     points: the regression's columns plus task, dataset, arxiv_id (optional doi, title, chips,
-    compute_method). fits: `fit_all` output grouped by task or by (task, dataset, metric); only rows
-    with status "ok" and no year term are drawn (a year term has no single line on this plot).
+    compute_method). fits: `fit_all` output grouped by task or by (task, dataset, metric), or stored
+    fit rows (see regression.fit_from_row); only rows with status "ok" and no year term are drawn
+    (a year term has no single line on this plot), the band only when standard errors are present.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     drawable = fits
     if len(fits):
-        drawable = fits[(fits["status"] == "ok") & (~fits["with_year"].astype(bool))]
+        ok = fits["status"] == "ok" if "status" in fits.columns else pd.Series(True, index=fits.index)
+        no_year = ~fits["with_year"].fillna(False).astype(bool) if "with_year" in fits.columns else True
+        drawable = fits[ok & no_year]
     plottable = _plottable(points)
     sections = []
     tasks = sorted(set(points["task"].dropna().unique()))

@@ -109,3 +109,19 @@ def test_export_csv_and_parquet_round_trip(tmp_path):
     assert back_parquet["score"].to_numpy() == pytest.approx(points["score"].to_numpy())
     with pytest.raises(ValueError, match="unknown export formats"):
         export_points(points, tmp_path, formats=("xlsx",))
+
+
+def test_stored_fit_rows_with_fewer_columns_still_render(tmp_path):
+    points = make_points()
+    full = fit_all(points, ("task",))
+    # What a database row keeps: no standard errors or range, CI of the degree under other names.
+    stored = pd.DataFrame([{
+        "task": row["task"], "dataset": None, "metric": None, "spec": "frontier", "n": row["n"],
+        "slope": row["slope"], "intercept": row["intercept"], "ci_low": row["ci_low"], "ci_high": row["ci_high"],
+        "r2": row["r2"], "degree": row["degree"], "degree_low": row["degree_ci_low"],
+        "degree_high": row["degree_ci_high"], "halving_multiple": row["halving_multiple"], "extra": {"year_coef": None},
+    } for _, row in full.iterrows()])
+    path = build_report(points, stored, tmp_path, title="stored")
+    text = path.read_text(encoding="utf-8")
+    assert text.count("<img ") == 2
+    assert f"{full.loc[0, 'degree']:.1f} [{full.loc[0, 'degree_ci_low']:.1f}" in text
