@@ -69,7 +69,8 @@ def _default_catalog() -> Callable[[str], Any]:
     return lookup
 
 
-def _resolver(catalog: Catalog | None) -> Callable[[str], Any]:
+def resolve_catalog(catalog: Catalog | None) -> Callable[[str], Any]:
+    """A name -> ChipSpec lookup from a function, a {name: spec} dict (case-insensitive) or None (our catalog)."""
     if catalog is None:
         return _default_catalog()
     if callable(catalog):
@@ -152,7 +153,7 @@ def hardware_estimates(hardware: list[dict], training_time: list[dict], *, catal
     largest, which belongs to the headline (largest) model in the usual case. Wall-clock time uses the
     chip count; a chip-hours total already contains the count and is multiplied by the peak only.
     """
-    resolve = _resolver(catalog)
+    resolve = resolve_catalog(catalog)
     estimates: list[Estimate] = []
     problems: list[Skipped] = []
     for hw_item, time_item in itertools.product(hardware, training_time):

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.compute import Catalog, _resolver, chip_peak, hardware_estimates
+from analysis.compute import Catalog, resolve_catalog, chip_peak, hardware_estimates
 from analysis.ids import arxiv_id_from_text
 from analysis.regression import fit_scaling
 
@@ -205,7 +205,7 @@ def compare_burden(study: pd.DataFrame, *, catalog: Catalog | None = None, toler
     does not follow from its own listed inputs; our peak FLOP/s for the chip differs from the study's;
     CPU terms the study adds; otherwise "other".
     """
-    resolve = _resolver(catalog)
+    resolve = resolve_catalog(catalog)
     rows = []
     for _, row in study[study["hardware_burden"].notna()].iterrows():
         ours, notes, problems, peaks = 0.0, [], [], []
