@@ -39,11 +39,11 @@ class HardwarePhrase:
 
 # style -> (chip kinds it suits, chip counts it can express)
 HARDWARE_STYLES: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {
-    "digits": (("gpu",), (2, 4, 8, 16, 32, 64, 128, 256)),
+    "digits": (("gpu",), (2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)),
     "single": (("gpu",), (1,)),
     "words": (("gpu",), (2, 3, 4, 8, 16)),
     "times": (("gpu",), (2, 4, 8)),
-    "servers": (("gpu",), (16, 32, 64, 128, 256)),
+    "servers": (("gpu",), (16, 32, 64, 128, 256, 512)),
     "cards": (("gpu",), (1, 2, 4)),
     "dgx": (("gpu",), (8,)),
     "tpu_chips": (("tpu",), (8, 16, 32, 64, 128, 256, 512, 1024)),
@@ -56,7 +56,7 @@ def hardware_phrase(style: str, chip: Chip, count: int) -> HardwarePhrase:
     formal, mid, short = chip.spellings
     label = {"chip": chip.name, "count": count, "unit": "chips"}
     if style == "digits":
-        text = f"{count} {formal} GPUs"
+        text = f"{count} {formal} GPUs" if count < 8 else f"{count} NVIDIA {short} GPUs"
     elif style == "single":
         text = f"a single {short} GPU" if chip.name != "TITAN X" else "a single Titan X"
     elif style == "words":
@@ -178,7 +178,7 @@ def compute_phrase(style: str, flops: float) -> tuple[str, float]:
 
 def throughput_phrase(chip: Chip) -> tuple[str, dict]:
     tflops = chip.peak_flops / 1e12
-    precision = "fp32" if chip.peak_flops == chip.fp32_flops else ("bf16" if chip.kind == "tpu" else "fp16")
+    precision = "bf16" if chip.kind == "tpu" else "fp32" if chip.peak_flops == chip.fp32_flops else "fp16"
     words = {"fp32": "single-precision", "fp16": "mixed-precision", "bf16": "bfloat16"}[precision]
     text = f"each {chip.spellings[2]} delivers a peak of {_fmt(round(tflops, 2))} TFLOPS of {words} throughput"
     return text, {"chip": chip.name, "flops_per_s": chip.peak_flops, "precision": precision}

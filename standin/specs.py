@@ -34,6 +34,16 @@ from standin.tasks import ADJECTIVES, TASKS, TaskProfile
 SCALING_PAPERS_PER_TASK = 7
 NOISE_SIGMA = 0.04  # multiplicative noise on the error (about 4%)
 DGX_CHIPS = ("P100", "V100", "A100", "H100")  # chips sold in DGX nodes
+# A few fixed set-ups so the corpus always contains large clusters and the classic phrasings
+# ("512 TPU v3 chips", "8 servers (64 GPUs)", "4x A100", "a single Titan X").
+SHOWCASE_HARDWARE = {
+    ("image_classification", 6): ("TPU v3", "tpu_chips", 512),
+    ("object_detection", 5): ("V100", "servers", 64),
+    ("question_answering", 6): ("H100", "digits", 64),
+    ("named_entity_recognition", 1): ("TITAN X", "single", 1),
+    ("named_entity_recognition", 3): ("V100", "digits", 8),
+    ("machine_translation", 4): ("A100", "times", 4),
+}
 
 FIRST_NAMES = ("Ada", "Bram", "Chiara", "Dev", "Elif", "Farid", "Greta", "Hiro", "Ines", "Jonas",
                "Kavya", "Lukas", "Mei", "Nadia", "Omar", "Priya", "Quentin", "Rosa", "Sven", "Tariq",
@@ -159,16 +169,12 @@ class _Usage:
         self.compute: Counter = Counter()
 
 
-def _scaling_paper(task: TaskProfile, index: int, rng: random.Random, usage: _Usage) -> PaperSpec:
-    lo, hi = task.log10_compute
-    frac = index / (SCALING_PAPERS_PER_TASK - 1)
-    log_target = lo + (hi - lo) * frac + rng.uniform(-0.12, 0.12)
-    y0, y1 = task.years
-    year = min(y1, max(y0, round(y0 + (y1 - y0) * frac + rng.uniform(-0.4, 0.4))))
-    candidates = chips_for_year(year)
-    chip = CHIPS[candidates[index % len(candidates)]]
-
-    preferred_hours = 10 ** rng.uniform(math.log10(5), math.log10(500))
+def _pick_hardware(chip: Chip, log_target: float, year: int, rng: random.Random,
+                   usage: _Usage) -> tuple[str, int]:
+    """A phrasing style and chip count that reach the target compute in a plausible time."""
+    # Later papers train on bigger clusters for shorter times, as the field did.
+    short, long = (5, 500) if year < 2019 else (2, 100)
+    preferred_hours = 10 ** rng.uniform(math.log10(short), math.log10(long))
     ideal = 10 ** log_target / (chip.peak_flops * preferred_hours * 3600)
 
     def hours_with(style: str) -> float:
@@ -182,9 +188,25 @@ def _scaling_paper(task: TaskProfile, index: int, rng: random.Random, usage: _Us
     if not styles:
         styles = [min(suitable, key=lambda s: abs(math.log(hours_with(s) / preferred_hours)))]
     style = _pick_least_used(styles, usage.hardware, rng)
-    count = _nearest_count(HARDWARE_STYLES[style][1], ideal)
+    return style, _nearest_count(HARDWARE_STYLES[style][1], ideal)
+
+
+def _scaling_paper(task: TaskProfile, index: int, rng: random.Random, usage: _Usage) -> PaperSpec:
+    lo, hi = task.log10_compute
+    frac = index / (SCALING_PAPERS_PER_TASK - 1)
+    log_target = lo + (hi - lo) * frac + rng.uniform(-0.12, 0.12)
+    y0, y1 = task.years
+    year = min(y1, max(y0, round(y0 + (y1 - y0) * frac + rng.uniform(-0.4, 0.4))))
+    candidates = chips_for_year(year)
+    chip = CHIPS[candidates[index % len(candidates)]]
+    if (task.key, index) in SHOWCASE_HARDWARE:
+        name, style, count = SHOWCASE_HARDWARE[(task.key, index)]
+        chip = CHIPS[name]
+        usage.hardware[style] += 1
+    else:
+        style, count = _pick_hardware(chip, log_target, year, rng, usage)
     hw = hardware_phrase(style, chip, count)
-    hours = hours_with(style)
+    hours = 10 ** log_target / (count * chip.peak_flops * 3600)
 
     time_options = time_styles_for(hours)
     if count > 1 and chip.kind == "gpu" and count * hours >= 100 and usage.time["chip_hours"] < 2:

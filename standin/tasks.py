@@ -46,7 +46,7 @@ TASKS: dict[str, TaskProfile] = {
     for t in (
         TaskProfile(
             key="image_classification", title="Image classification", categories=("cs.CV", "cs.LG"),
-            log10_compute=(16.8, 21.0), k=9.0, base_error=41.0, years=(2014, 2024),
+            log10_compute=(16.8, 21.6), k=9.0, base_error=41.0, years=(2014, 2024),
             benchmarks=(
                 BenchmarkScale("ImageNet", "top-1 accuracy", 1.0, "Top-1 (%)"),
                 BenchmarkScale("ImageNet", "top-5 accuracy", 0.37, "Top-5 (%)", optional=True),
