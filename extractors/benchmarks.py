@@ -63,6 +63,20 @@ OTHER_DATASETS = re.compile(
 )
 
 
+# Cheap pre-filters: one search each, so the full pattern sets run only on the few sentences that
+# can match (a paper has thousands of sentences and a handful of results).
+_DATASET_HINT = re.compile(r"image\s?net|ilsvrc|lsvrc|coco|squad|conll|wmt|newstest|english|\ben\s?-?(?:de|fr)\b", re.I)
+_METRIC_HINT = re.compile(r"top\s*-?\s*[15]|\bm?AP|\bEM\b|exact|\bF\s*-?\s*(?:1|score|measure)|BLEU", re.I)
+
+
+def may_name_dataset(text: str) -> bool:
+    return bool(_DATASET_HINT.search(text))
+
+
+def may_name_metric(text: str) -> bool:
+    return bool(_METRIC_HINT.search(text)) and any(ch.isdigit() for ch in text)
+
+
 @dataclass(frozen=True)
 class Mention:
     name: str
@@ -73,6 +87,8 @@ class Mention:
 def find_datasets(text: str, *, paper_has_wmt14: bool = False) -> list[Mention]:
     """Scored datasets named in `text`, leftmost first, overlapping matches removed."""
     found: list[Mention] = []
+    if not _DATASET_HINT.search(text):
+        return found
     for name, pattern in _DATASET_PATTERNS:
         for m in pattern.finditer(text):
             if not any(m.start() < f.end and f.start < m.end() for f in found):
@@ -97,7 +113,8 @@ _METRIC_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("top-k error", re.compile(rf"\b{_TOPK}(?:\s+(?:test|val(?:idation)?|single[-\s]model|classification|center[-\s]crop))*\s+(?:error|err\.?)(?:\s+rates?)?", re.I)),
     ("top-k accuracy", re.compile(rf"\b{_TOPK}(?:\s+(?:test|val(?:idation)?|single[-\s]model|classification|center[-\s]crop))*\s+(?:accuracy|acc\.?)", re.I)),
     ("top-k", re.compile(rf"\b{_TOPK}\b", re.I)),
-    ("AP50", re.compile(r"\b(?:m?AP\s*(?:@|_)?\s*(?:\[?\s*(?:IoU\s*=\s*)?0?\.50?\s*\]?|50)\b)|\bAP50\b", re.I)),
+    ("AP", re.compile(r"\bm?AP\s*@\s*\[\s*(?:IoU\s*=\s*)?0?\.50?\s*[,:]\s*0?\.95\s*\]", re.I)),
+    ("AP50", re.compile(r"\b(?:m?AP\s*(?:@|_)?\s*(?:\[?\s*(?:IoU\s*=\s*)?0?\.50?\s*\]?|50)(?![\d,:]))|\bAP50\b", re.I)),
     ("AP", re.compile(r"\b(?:box\s+)?m?AP(?:\s*\(?\s*(?:%|bbox|box)\s*\)?)?(?![\w@_.-]|\s*(?:@|_|50|75|[sml]\b))", re.I)),
     ("EM", re.compile(r"\bEM\b|\bexact[-\s]match\b", re.I)),
     ("F1", re.compile(r"\bF1\b|\bF\s*-\s*1\b|\bF\s*-?\s*(?:score|measure)\b", re.I)),
@@ -108,6 +125,8 @@ _METRIC_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 def find_metrics(text: str) -> list[Mention]:
     """Scored metrics named in `text` (top-k without an accuracy/error word is 'top-k')."""
     found: list[Mention] = []
+    if not _METRIC_HINT.search(text):
+        return found
     for kind, pattern in _METRIC_PATTERNS:
         for m in pattern.finditer(text):
             if any(m.start() < f.end and f.start < m.end() for f in found):
@@ -156,8 +175,9 @@ def find_splits(text: str) -> list[Mention]:
 
 
 def split_rank(split: str | None) -> int:
-    """Higher is more headline-like: test results beat validation/dev ones."""
-    return {"test": 3, "test-dev": 3, "test-std": 3, None: 2, "val": 1, "dev": 1}.get(split, 2)
+    """Higher is more headline-like: test results beat validation/dev ones. An unstated split ranks
+    with dev/val: papers without test labels (ImageNet val, SQuAD dev) headline those."""
+    return {"test": 3, "test-dev": 3, "test-std": 3}.get(split, 2)
 
 
 # A result number: "28.4", "3.57%", ".790", "17.0%5" (footnote 5 glued after the percent sign),

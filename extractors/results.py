@@ -24,6 +24,8 @@ from extractors.records import Candidate, Evidence
 VERSION = "results@0.1"
 
 SKIPPED_SECTIONS = {"references", "related_work"}
+# Table text that the reader ran into sentences is read by the table reader instead, with its columns.
+SENTENCE_SKIPPED_SECTIONS = SKIPPED_SECTIONS | {"table"}
 
 # Words around a number that say it belongs to the paper's own model.
 _OWN_CUE = re.compile(
@@ -31,6 +33,12 @@ _OWN_CUE = re.compile(
     re.I,
 )
 # ...and words that say it belongs to someone else, or is not a result at all.
+# A re-implementation of someone else's model is not the paper's model, whatever "our" says.
+_REPLICA_CUE = re.compile(
+    r"\bour\s+(?:own\s+)?(?:version|re-?implementation|replication|reproduction|re-?training)\b|"
+    r"\bre-?implement|\breproduc|\breplicat",
+    re.I,
+)
 _OTHERS_CUE = re.compile(
     r"\bet\s+al\b|\[\d+(?:\s*[,–-]\s*\d+)*\]|\b(?:previous(?:ly)?|prior|baseline|published|"
     r"reported\s+by|achieved\s+by|second[-\s]best|competing|existing)\b",
@@ -46,6 +54,7 @@ _GENERIC_NAMES = {
     "sgd", "model", "models", "data", "method", "approach", "system", "network", "networks", "imagenet",
     "coco", "squad", "english", "german", "french", "dag", "considerations", "sift", "net", "nets",
 }
+_LANGUAGE = re.compile(r"english|german|french|chinese", re.I)
 _NAME_TOKEN = re.compile(r"^(?=.*[A-Z].*[A-Za-z])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
 
 
@@ -55,11 +64,12 @@ class PaperContext:
 
     own_names: set[str] = field(default_factory=set)
     dataset_counts: dict[str, int] = field(default_factory=dict)
+    prominent: set[str] = field(default_factory=set)  # in title/abstract/table captions, or often named
     has_wmt14: bool = False
 
     def is_own_label(self, text: str) -> bool:
-        tokens = re.findall(r"[A-Za-z][A-Za-z0-9]*", text)
-        return any(tok.lower().startswith(name.lower()) for tok in tokens for name in self.own_names)
+        """The text names the paper's model: "BERTLARGE", "MnasNet-A1", "LSTM-CRF (no char)"."""
+        return any(re.search(r"(?<![A-Za-z0-9])" + re.escape(name), text, re.I) for name in self.own_names)
 
     def default_dataset(self, metric: str) -> str | None:
         """The one scored dataset the paper reports `metric` on, when only one fits."""
@@ -73,12 +83,29 @@ class PaperContext:
 def paper_context(doc: DocumentText) -> PaperContext:
     ctx = PaperContext()
     body = [s for s in doc.sentences if s.section not in SKIPPED_SECTIONS]
-    ctx.has_wmt14 = any(bm.mentions_wmt14(s.text) for s in body)
-    for s in body:
-        for m in bm.find_datasets(s.text, paper_has_wmt14=ctx.has_wmt14):
-            ctx.dataset_counts[m.name] = ctx.dataset_counts.get(m.name, 0) + 1
+    text = "\n".join(s.text for s in body if bm.may_name_dataset(s.text))
+    ctx.has_wmt14 = bm.mentions_wmt14(text)
+    for m in bm.find_datasets(text, paper_has_wmt14=ctx.has_wmt14):
+        ctx.dataset_counts[m.name] = ctx.dataset_counts.get(m.name, 0) + 1
     ctx.own_names = own_model_names(doc)
+    # A benchmark the paper reports as a main result shows up in its abstract or a table caption, or
+    # is named often; one named in passing (an auxiliary translation model used for data
+    # augmentation) is not the paper's headline.
+    top = max(ctx.dataset_counts.values(), default=0)
+    ctx.prominent = {d for d, n in ctx.dataset_counts.items() if n >= 0.5 * top}
+    abstract = [s.text for s in doc.sentences if s.section == "abstract"]
+    if not abstract:  # no "Abstract" heading found: the first page stands in for it
+        abstract = [s.text for s in doc.sentences if s.page == 1]
+    headline_text = doc.title + "\n" + "\n".join(abstract)
+    captions = "\n".join(m.group(0) for page in doc.pages for m in _CAPTION_TEXT.finditer(page))
+    captions += "\n" + "\n".join(s.text for s in doc.sentences if s.section == "caption")
+    for text in (headline_text, captions):
+        # Strict names only: "English-French-English data" in a caption is not the WMT benchmark.
+        ctx.prominent |= {m.name for m in bm.find_datasets(text)}
     return ctx
+
+
+_CAPTION_TEXT = re.compile(r"^\s*Table\s+(?:\d+|[IVX]+)\s*[:.][^\n]*(?:\n[^\n]*){0,2}", re.M)
 
 
 def own_model_names(doc: DocumentText) -> set[str]:
@@ -89,12 +116,23 @@ def own_model_names(doc: DocumentText) -> set[str]:
     if prefix:
         names.add(prefix.group(1))
     text_sources = [s.text for s in doc.sentences if s.section not in SKIPPED_SECTIONS]
+    our_counts: dict[str, int] = {}
     for text in text_sources:
-        for m in re.finditer(r"\b(?:[Oo]ur|called|dubbed|named|codenamed|[Ww]e\s+call(?:\s+(?:it|this|the\s+\w+))?)\s+[\"“]?([A-Za-z][\w-]+)", text):
-            token = m.group(1).rstrip("-")
+        for m in re.finditer(r"\b(?:([Oo]ur)|called|dubbed|named|codenamed|[Ww]e\s+call(?:\s+(?:it|this|the\s+\w+))?)\s+[\"“]?([A-Za-z][\w-]+)", text):
+            token = m.group(2).rstrip("-")
             base = token.split("-")[0]
-            if _NAME_TOKEN.match(token) and base.lower() not in _GENERIC_NAMES and len(base) >= 3:
-                names.add(base)
+            if not _NAME_TOKEN.match(token) or bm.find_datasets(token) or _LANGUAGE.search(token):
+                continue
+            if base.lower() not in _GENERIC_NAMES and len(base) >= 3:
+                name = base  # "our MnasNet-A1" names the family "MnasNet"
+            elif "-" in token and token.lower() not in _GENERIC_NAMES:
+                name = token  # "our LSTM-CRF": the generic part alone would match baselines
+            else:
+                continue
+            # "called X" names the model outright; "our X" must recur, since "our ZF-5" can be a
+            # re-trained baseline mentioned once.
+            our_counts[name] = our_counts.get(name, 0) + (1 if m.group(1) else 2)
+    names |= {name for name, count in our_counts.items() if count >= 2}
     return names
 
 
@@ -135,6 +173,17 @@ def pair_metrics_with_numbers(text: str) -> list[Pair]:
                 if ma and mb:
                     take(ma, n1)
                     take(mb, n2)
+        # "24.8%/7.5% top-1/top-5 error": the numbers come first.
+        before = [n for n in numbers if n.end <= a.start]
+        if len(before) >= 2:
+            n1, n2 = before[-2], before[-1]
+            if re.fullmatch(r"\s*%?\s*", text[n2.end:a.start]) and \
+                    re.fullmatch(r"\s*%?\s*(?:and|/|,)\s*", text[n1.end:n2.start]):
+                ma = bm.complete_topk(a.name, text[a.start:b.end + 20])
+                mb = bm.complete_topk(b.name, text[b.start:b.end + 20])
+                if ma and mb:
+                    take(ma, n1)
+                    take(mb, n2)
     for metric in metrics:
         name = bm.complete_topk(metric.name, text[metric.start:metric.end + 40])
         for n in numbers:
@@ -153,8 +202,8 @@ def pair_metrics_with_numbers(text: str) -> list[Pair]:
                 gap = text[metric.end:n.start]
                 # "BLEU score of 41.8", "top-5 error of 6.67%", "Test F1 to 93.2", "EM of 73.3"
                 if re.fullmatch(r"\s*(?:scores?|rates?|results?|\(%\))?\s*(?:of|to|=|:|is|was|reaches|reached|at)?\s*(?:about|approximately|roughly|only|just)?\s*", gap) \
-                        and len(gap) <= 24:
-                    take(name, n)
+                        and len(gap) <= 24 and not re.match(r"\s*%?\s*(?:and|,|/)\s*\d", text[n.end:]):
+                    take(name, n)  # (one metric before "59.0% and 37.4%" names neither for sure)
     return [p for p in pairs if p.metric in bm.METRICS]
 
 
@@ -162,22 +211,27 @@ def _score_value(metric: str, number: bm.Number) -> float:
     return bm.as_percent(metric, number.value)
 
 
-def sentence_candidates(doc: DocumentText, ctx: PaperContext) -> list[Candidate]:
-    out: list[Candidate] = []
+def sentence_candidates(doc: DocumentText, ctx: PaperContext) -> list[Found]:
+    out: list[Found] = []
     sentences = doc.sentences
     for idx, s in enumerate(sentences):
-        if s.section in SKIPPED_SECTIONS:
+        if s.section in SENTENCE_SKIPPED_SECTIONS:
+            continue
+        if not bm.may_name_metric(s.text) or _looks_like_table_dump(s.text):
             continue
         pairs = pair_metrics_with_numbers(s.text)
         if not pairs:
             continue
         mentions = bm.find_datasets(s.text, paper_has_wmt14=ctx.has_wmt14)
         splits = bm.find_splits(s.text)
+        all_numbers = bm.find_numbers(s.text)
         for pair in pairs:
             n = pair.number
             value = _score_value(pair.metric, n)
             if not bm.plausible(pair.metric, value):
                 continue
+            if _INTO_ENGLISH.match(s.text[n.end:n.end + 40]):
+                continue  # "29.9 BLEU for translating into English": the reverse direction
             before = s.text[max(0, n.start - 12):n.start]
             if _DELTA_BEFORE.search(before) or _DELTA_AFTER.match(s.text[n.end:n.end + 20]):
                 continue
@@ -185,8 +239,11 @@ def sentence_candidates(doc: DocumentText, ctx: PaperContext) -> list[Candidate]
             if dataset is None:
                 continue
             own = bool(_OWN_CUE.search(s.text)) or ctx.is_own_label(s.text)
-            near = s.text[max(0, n.start - 60):n.end + 60]
-            others = bool(_OTHERS_CUE.search(near))
+            # Attribution is local: the words between this number and its neighbouring numbers.
+            prev_end = max([m.end for m in all_numbers if m.end <= n.start] or [0])
+            next_start = min([m.start for m in all_numbers if m.start >= n.end] or [len(s.text)])
+            near = s.text[max(prev_end, n.start - 60):min(next_start, n.end + 40)]
+            others = bool(_OTHERS_CUE.search(near)) or bool(_REPLICA_CUE.search(s.text))
             conf = 0.35
             conf += {"sentence": 0.2, "neighbour": 0.1, "paper": 0.05}[how]
             conf += 0.2 if own else 0.0
@@ -195,10 +252,22 @@ def sentence_candidates(doc: DocumentText, ctx: PaperContext) -> list[Candidate]
             conf -= 0.3 if others else 0.0
             if s.section == "caption":
                 conf -= 0.1
+            if dataset not in ctx.prominent:
+                conf -= 0.35
             split = _nearest(splits, n.start)
-            out.append(_candidate(dataset, pair.metric, value, s.text, n.start, n.end, s.page,
-                                  s.section, conf, split))
+            cand = _candidate(dataset, pair.metric, value, s.text, n.start, n.end, s.page, s.section, conf)
+            out.append(Found(cand, split, 0 if others else (2 if own else 1), "sentence"))
     return out
+
+
+_INTO_ENGLISH = re.compile(r"^\s*%?\s*(?:BLEU)?\s*(?:points?\s+)?(?:for|when)?\s*(?:translating\s+)?(?:(?:into|to)\s+English\b|the\s+reverse\s+direction)", re.I)
+
+
+def _looks_like_table_dump(text: str) -> bool:
+    """Table rows that the text reader ran into a "sentence": mostly numbers, few words."""
+    tokens = text.split()
+    numeric = sum(1 for t in tokens if re.fullmatch(r"[-+(]?\d[\d.,%/±)]*", t))
+    return numeric >= 8 and numeric > 0.3 * len(tokens)
 
 
 def _nearest(mentions: list[bm.Mention], pos: int, window: int = 60) -> str | None:
@@ -212,10 +281,13 @@ def _nearest(mentions: list[bm.Mention], pos: int, window: int = 60) -> str | No
 
 def _dataset_for(pair: Pair, s: Sentence, mentions: list[bm.Mention], sentences: list[Sentence],
                  idx: int, ctx: PaperContext) -> tuple[str | None, str]:
-    fitting = [m for m in mentions if pair.metric in bm.DATASET_METRICS[m.name]]
-    if fitting:
-        nearest = min(fitting, key=lambda m: min(abs(m.start - pair.number.start), abs(m.end - pair.number.start)))
-        return nearest.name, "sentence"
+    if mentions:
+        # The dataset named closest to the number; when that one is not reported with this metric
+        # ("58.8% mAP on the ImageNet detection dataset") the number is not a scored result.
+        nearest = min(mentions, key=lambda m: min(abs(m.start - pair.number.start), abs(m.end - pair.number.start)))
+        if pair.metric in bm.DATASET_METRICS[nearest.name]:
+            return nearest.name, "sentence"
+        return None, ""
     if mentions or bm.OTHER_DATASETS.search(s.text):
         return None, ""  # the sentence is about another dataset
     for j in (idx - 1, idx - 2, idx + 1):
@@ -231,14 +303,261 @@ def _dataset_for(pair: Pair, s: Sentence, mentions: list[bm.Mention], sentences:
     return (default, "paper") if default else (None, "")
 
 
+@dataclass
+class Found:
+    """A candidate plus what the headline choice needs: split, how surely it is the paper's own."""
+
+    candidate: Candidate
+    split: str | None
+    own: int  # 2: named as the paper's own ("our", model name, "ours" row); 1: nothing says otherwise; 0: cited work
+    source: str  # "sentence" | "table"
+
+
 def _candidate(dataset: str, metric: str, value: float, text: str, start: int, end: int, page: int,
-               section: str, conf: float, split: str | None) -> Candidate:
+               section: str, conf: float) -> Candidate:
     attrs = {"dataset": dataset, "metric": metric, "value": round(value, 4)}
-    cand = Candidate(
-        field="results", attrs=attrs, value=attrs["value"], unit="%" if metric != "BLEU" else "BLEU",
-        raw_text=text[start:end], confidence=max(0.0, min(1.0, conf)),
+    return Candidate(
+        field="results", attrs=attrs, value=attrs["value"], unit="BLEU" if metric == "BLEU" else "%",
+        raw_text=text[start:end], confidence=round(max(0.0, min(1.0, conf)), 4),
         evidence=Evidence(page=page, sentence=text, char_start=start, char_end=end, section=section),
         extractor=VERSION,
     )
-    cand.split = split  # type: ignore[attr-defined]  # kept beside the record for headline choice
-    return cand
+
+
+# ---------------------------------------------------------------- tables
+
+_CITATION = re.compile(
+    r"\[\d+(?:\s*[,–-]\s*\d+)*\]|\bet\s+al\b|\(\s*[A-Z][\w-]+(?:\s+(?:and|&)\s+[A-Z][\w-]+)?,?\s+(?:19|20)\d\d[a-z]?\s*\)"
+)
+_OURS_LABEL = re.compile(r"\bours\b|\bour\b|\bproposed\b|\bthis\s+(?:work|paper)\b", re.I)
+_CELL_NUMBER = re.compile(r"^[(]?((?:\d{1,3}(?:\.\d+)?|\.\d+))\s*%?[*†‡§∗⋆]*\)?$")
+_CELL_PAIR = re.compile(r"^((?:\d{1,3}(?:\.\d+)?|\.\d+))%?\s*/\s*((?:\d{1,3}(?:\.\d+)?|\.\d+))%?[*†‡§∗⋆]*$")
+
+
+def _is_data_row(row: list[str]) -> bool:
+    """A row of results: numbers, plus a label or a second number (a lone number is a page number
+    or footnote that the table reader swept in)."""
+    numbers = sum(1 for c in row[1:] if _is_numeric(c))
+    return numbers >= 2 or (numbers == 1 and bool(row[0].strip() or any(c and not _is_numeric(c) for c in row[1:])))
+
+
+def _is_numeric(cell: str) -> bool:
+    first = cell.split()[0] if cell.split() else ""
+    return bool(_CELL_NUMBER.match(first) or _CELL_PAIR.match(first))
+
+
+@dataclass
+class _Column:
+    index: int
+    metrics: list[str]  # one metric, or two for "a/b" cells ("EM/F1")
+    dataset: str
+    dataset_source: str  # "header" | "caption" | "paper"
+    split: str | None
+    ordered_by_size: bool = False  # "a/b" SQuAD cells with no order given: F1 >= EM
+
+
+def _topk_by_values(metric: str, values: list[float]) -> str | None:
+    """'top-5' with no accuracy/error word: ImageNet top-k accuracies sit above 50, errors below."""
+    if not metric.startswith("top-") or metric in bm.METRICS or not values:
+        return None
+    values = [v * 100 if v <= 1 else v for v in values]
+    middle = sorted(values)[len(values) // 2]
+    return f"{metric} error" if middle < 50 else f"{metric} accuracy"
+
+
+def _column_numbers(table: TableRegion, j: int, start: int) -> list[float]:
+    out = []
+    for row in table.rows[start:]:
+        m = _CELL_NUMBER.match(row[j].split()[0]) if j < len(row) and row[j].split() else None
+        if m:
+            out.append(float(m.group(1)))
+    return out
+
+
+def _columns(table: TableRegion, header_rows: int, ctx: PaperContext) -> list[_Column]:
+    caption = table.caption
+    caption_datasets = {m.name for m in bm.find_datasets(caption, paper_has_wmt14=ctx.has_wmt14)}
+    caption_splits = {m.name for m in bm.find_splits(caption)}
+    width = max(len(r) for r in table.rows)
+    out = []
+    for j in range(1, width):
+        header = " ".join(r[j] for r in table.rows[:header_rows] if j < len(r)).strip()
+        if re.search(r"@\s*\[?\s*0?\.5", header) and not re.search(r"\bm?AP", header):
+            # "mAP" written once in the label column over "@.5 | @[.5, .95]" columns
+            header = re.sub(r"(@\s*\[?\s*0?\.5)", r"mAP\1", header, count=1)
+        header_datasets = [m.name for m in bm.find_datasets(header, paper_has_wmt14=ctx.has_wmt14)]
+        if not header_datasets and bm.OTHER_DATASETS.search(header):
+            continue
+        metrics = [m.name for m in bm.find_metrics(header)]
+        metrics = [bm.complete_topk(m, header) or bm.complete_topk(m, caption)
+                   or _topk_by_values(m, _column_numbers(table, j, header_rows)) for m in metrics]
+        metrics = [m for m in metrics if m]
+        ordered = False
+        if not metrics and header_datasets and header_datasets[0].startswith("SQuAD"):
+            metrics, ordered = ["F1", "EM"], True
+        if not metrics or len(metrics) > 2:
+            continue
+        if header_datasets:
+            dataset, source = header_datasets[0], "header"
+        else:
+            fitting = {d for d in caption_datasets if metrics[0] in bm.DATASET_METRICS[d]}
+            if len(fitting) == 1:
+                dataset, source = fitting.pop(), "caption"
+            elif not caption_datasets and not bm.OTHER_DATASETS.search(caption):
+                dataset, source = ctx.default_dataset(metrics[0]), "paper"
+            else:
+                continue
+        if not dataset or any(m not in bm.DATASET_METRICS[dataset] for m in metrics):
+            continue
+        splits = [m.name for m in bm.find_splits(header)]
+        split = splits[0] if splits else (next(iter(caption_splits)) if len(caption_splits) == 1 else None)
+        out.append(_Column(j, metrics, dataset, source, split, ordered))
+    return out
+
+
+def _cell_values(cell: str, column: _Column) -> list[tuple[str, float]]:
+    token = cell.split()[0] if cell.split() else ""
+    single = _CELL_NUMBER.match(token)
+    if single and len(column.metrics) == 1:
+        return [(column.metrics[0], float(single.group(1)))]
+    pair = _CELL_PAIR.match(token)
+    if pair and len(column.metrics) == 2:
+        a, b = float(pair.group(1)), float(pair.group(2))
+        if column.ordered_by_size:
+            return [("F1", max(a, b)), ("EM", min(a, b))]
+        return [(column.metrics[0], a), (column.metrics[1], b)]
+    return []
+
+
+def table_candidates(tables: list[TableRegion], ctx: PaperContext) -> list[Found]:
+    out: list[Found] = []
+    for table in tables:
+        for rows in _segments(table.rows):
+            out.extend(_segment_candidates(TableRegion(table.page, table.caption, rows, table.section), ctx))
+    return out
+
+
+def _segments(rows: list[list[str]]) -> list[list[list[str]]]:
+    """A table that restates its header half-way ("top-1 error" block, then "top-5 error" block) is
+    read as one table per header."""
+    segments: list[list[list[str]]] = [[]]
+    seen_data = False
+    for row in rows:
+        data = _is_data_row(row)
+        if not data and seen_data and any(bm.find_metrics(c) for c in row[1:]):
+            segments.append([])
+            seen_data = False
+        segments[-1].append(row)
+        seen_data = seen_data or data
+    return [seg for seg in segments if seg]
+
+
+def _segment_candidates(table: TableRegion, ctx: PaperContext) -> list[Found]:
+    out: list[Found] = []
+    if True:
+        rows = table.rows
+        first_data = next((i for i, r in enumerate(rows) if _is_data_row(r)), None)
+        if first_data is None:
+            return out
+        columns = _columns(table, first_data, ctx)
+        if not columns:
+            return out
+        caption_own = bool(re.search(r"\bour\b|\bours\b", table.caption, re.I)) or ctx.is_own_label(table.caption)
+        labels = [" ".join(c for c in r if c and not _is_numeric(c)) for r in rows[first_data:]]
+        cited_rows = sum(1 for label in labels if _CITATION.search(label))
+        group = ""
+        parsed: list[tuple[int, str, int]] = []  # (row index, label, own level)
+        for i, row in enumerate(rows[first_data:], start=first_data):
+            label = labels[i - first_data]
+            if not any(_is_numeric(c) for c in row[1:]):
+                group = label  # a group header such as "Ours" or "Published"
+                continue
+            if _CITATION.search(label) or re.search(r"\bbaselines?\b", label, re.I):
+                own = 0
+            elif _OURS_LABEL.search(label) or _OURS_LABEL.fullmatch(group.strip()) or ctx.is_own_label(label):
+                own = 2
+            elif caption_own or cited_rows:
+                own = 1
+            else:
+                own = 0
+            parsed.append((i, label, own))
+        for column in columns:
+            values = []
+            for i, label, own in parsed:
+                cell = rows[i][column.index] if column.index < len(rows[i]) else ""
+                for metric, value in _cell_values(cell, column):
+                    values.append((i, label, own, metric, value, cell))
+            if not values:
+                continue
+            fractions = all(v <= 1.0 for *_, v, _c in values)
+            for i, label, own, metric, value, cell in values:
+                value = bm.as_percent(metric, value) if fractions else value
+                if not bm.plausible(metric, value):
+                    continue
+                same = [bm.as_percent(m, v) if fractions else v for _i, _l, _o, m, v, _c in values if m == metric]
+                beats_others = len(same) > 1 and value == (min(same) if "error" in metric else max(same))
+                conf = 0.35
+                conf += {"header": 0.15, "caption": 0.15, "paper": 0.05}[column.dataset_source]
+                conf += {2: 0.25, 1: 0.1, 0: -0.15}[own]
+                conf += 0.1 if beats_others else 0.0
+                text = " ".join(c for c in rows[i] if c)
+                start = text.find(cell) if cell else 0
+                cand = _candidate(column.dataset, metric, value, text, max(start, 0), max(start, 0) + len(cell),
+                                  table.page, table.section or "table", conf)
+                out.append(Found(cand, column.split, own, "table"))
+    return out
+
+
+# ---------------------------------------------------------------- headline choice
+
+def _family(c: Candidate) -> tuple[str, str]:
+    """Top-k error and accuracy are one quantity (the scorer compares them as accuracy)."""
+    metric = c.attrs["metric"]
+    return c.attrs["dataset"], metric.split()[0] if metric.startswith("top-") else metric
+
+
+def _as_accuracy(c: Candidate) -> float:
+    value = float(c.attrs["value"])
+    return 100.0 - value if c.attrs["metric"].endswith("error") else value
+
+
+def corroborate(found: list[Found]) -> None:
+    """A value that a sentence and a table both give is more likely a real headline."""
+    by_key: dict[tuple, set[str]] = {}
+    for f in found:
+        key = (*_family(f.candidate), round(_as_accuracy(f.candidate), 2))
+        by_key.setdefault(key, set()).add(f.source)
+    for f in found:
+        key = (*_family(f.candidate), round(_as_accuracy(f.candidate), 2))
+        if len(by_key[key]) > 1 and f.own > 0:
+            f.candidate.confidence = round(min(1.0, f.candidate.confidence + 0.1), 4)
+
+
+def mark_headlines(found: list[Found]) -> None:
+    """One headline per dataset+metric: the test split when given, the paper's own model first,
+    then the best value. The scorer accepts any of the paper's headline values (single model or
+    ensemble), so one well-chosen value per benchmark keeps precision without losing recall."""
+    groups: dict[tuple[str, str], list[Found]] = {}
+    for f in found:
+        if f.own > 0:
+            groups.setdefault(_family(f.candidate), []).append(f)
+    for members in groups.values():
+        confident = [f for f in members if f.candidate.confidence >= 0.5] or members
+        best = max(confident, key=lambda f: (bm.split_rank(f.split), f.own, _as_accuracy(f.candidate),
+                                             f.candidate.confidence))
+        best.candidate.is_best = True
+
+
+def extract_results(doc: DocumentText, pdf=None) -> list[Candidate]:
+    """All benchmark-result candidates of one paper; the headline per dataset+metric has is_best."""
+    from extractors.tables import find_result_tables
+
+    ctx = paper_context(doc)
+    tables = list(doc.tables)
+    if ctx.dataset_counts:  # a paper that never names a scored benchmark has no result table to read
+        known = {(t.page, t.caption[:40]) for t in tables}
+        tables += [t for t in find_result_tables(pdf, doc) if (t.page, t.caption[:40]) not in known]
+    found = sentence_candidates(doc, ctx) + table_candidates(tables, ctx)
+    corroborate(found)
+    mark_headlines(found)
+    return [f.candidate for f in found]

@@ -26,7 +26,9 @@ from extractors.document import DocumentText, TableRegion
 # Ligatures expanded ("ﬁ" -> "fi"), text outside the page dropped; cheaper than the default flags.
 _WORD_FLAGS = 64  # pymupdf.TEXT_MEDIABOX_CLIP
 _CAPTION_LINE = re.compile(r"^\s*Table\s+(\d+|[IVX]+)\s*[:.]", re.M)
-_NUMERIC_CELL = re.compile(r"^[-+(]?\d*\.?\d+\s*%?[*†‡§∗⋆]*\)?(?:/\d*\.?\d+%?)*$|^[-–—]$")
+# A result cell: "28.4", "3.57%", "0.790", "8.43†", "94.8/89.3", or a dash for "not reported".
+# At most three integer digits, so years ("2014)") and sizes ("392k") are not results.
+_NUMERIC_CELL = re.compile(r"^[-+(]?(?:\d{1,3}(?:\.\d+)?|\.\d+)\s*%?[*†‡§∗⋆]*\)?(?:/(?:\d{1,3}(?:\.\d+)?|\.\d+)%?)*$|^[-–—]$")
 
 
 @dataclass
@@ -72,21 +74,46 @@ class _Row:
         return sum(1 for w in self.words if _NUMERIC_CELL.match(w.text) and w.text not in "-–—")
 
 
-def page_may_hold_results(page_text: str) -> bool:
-    """Cheap test on text already read: a table caption and a scored metric or dataset on the page."""
-    if not _CAPTION_LINE.search(page_text):
-        return False
-    return bool(bm.find_metrics(page_text)) and (bool(bm.find_datasets(page_text))
-                                                 or bool(re.search(r"\btop-?\s?[15]\b|\bBLEU\b|\bAP\b", page_text)))
+_STRONG_METRIC = re.compile(r"\btop-?\s?[15]\b|\bBLEU\b|\bm?AP\b|\bEM\b|\bF1\b")
 
 
-def find_result_tables(pdf_doc, doc: DocumentText) -> list[TableRegion]:
-    """Result-table regions of the paper: the caption and its grid, for pages that look promising."""
+def caption_score(snippet: str) -> int:
+    """How strongly a caption's opening text points at a scored result table."""
+    datasets = {m.name for m in bm.find_datasets(snippet)}
+    score = 2 if datasets else 0
+    score += 1 if bm.find_metrics(snippet) else 0
+    score += 1 if _mentions_results(snippet) else 0
+    if not datasets and bm.OTHER_DATASETS.search(snippet):
+        score -= 2  # "Pascal VOC", "CIFAR-10": results, but not on a scored benchmark
+    if datasets == {"ImageNet"} and re.search(r"locali[sz]ation|detection|segmentation", snippet, re.I):
+        score -= 1  # ImageNet is scored for classification only
+    return score
+
+
+def result_table_pages(doc: DocumentText, max_pages: int = 6) -> list[int]:
+    """0-based pages worth reading as word boxes, best first by caption evidence, at most max_pages.
+
+    Decided on the page text already read: each "Table N" caption's first 300 characters must name
+    a scored dataset, or name a metric or "results" on a page that prints a scored metric."""
+    ranked: list[tuple[int, int]] = []
+    for index, text in enumerate(doc.pages):
+        best = 0
+        for m in _CAPTION_LINE.finditer(text):
+            snippet = text[m.start():m.start() + 300].lstrip("\n").split("\n\n")[0]
+            best = max(best, caption_score(snippet))
+        if best >= 2 or (best == 1 and _STRONG_METRIC.search(text)):
+            ranked.append((best, index))
+    ranked.sort(key=lambda r: (-r[0], r[1]))
+    return sorted(index for _score, index in ranked[:max_pages])
+
+
+def find_result_tables(pdf_doc, doc: DocumentText, *, max_pages: int = 6) -> list[TableRegion]:
+    """Result-table regions of the paper (caption and grid), read only on the most promising pages."""
     if pdf_doc is None:
         return []
     regions: list[TableRegion] = []
-    for index, page_text in enumerate(doc.pages):
-        if index >= len(pdf_doc) or not page_may_hold_results(page_text):
+    for index in result_table_pages(doc, max_pages):
+        if index >= len(pdf_doc):
             continue
         page = pdf_doc[index]
         words = [_Word(*w[:7]) for w in page.get_text("words", flags=_WORD_FLAGS)]
@@ -95,35 +122,57 @@ def find_result_tables(pdf_doc, doc: DocumentText) -> list[TableRegion]:
 
 
 def tables_on_page(raw_words: list, page_width: float, page_number: int) -> list[TableRegion]:
+    """Result tables on one page from its word boxes (x0, y0, x1, y1, text, block, line, ...)."""
     words = [w if isinstance(w, _Word) else _Word(*w[:7]) for w in raw_words]
     out: list[TableRegion] = []
-    caption_blocks = _caption_blocks(words)
-    for caption_block in caption_blocks:
-        caption_words = [w for w in words if w.block == caption_block]
-        caption = " ".join(w.text for w in sorted(caption_words, key=lambda w: (w.line, w.x0)))
+    lines: dict[tuple[int, int], list[_Word]] = {}
+    for w in words:
+        lines.setdefault((w.block, w.line), []).append(w)
+    for line in lines.values():
+        line.sort(key=lambda w: w.x0)
+    starts = _caption_starts(lines)
+    caption_keys = [_caption_lines(lines, start) for start in starts]
+    all_caption_ids = {id(w) for keys in caption_keys for key in keys for w in lines[key]}
+    for keys in caption_keys:
+        caption_words = [w for key in keys for w in lines[key]]
+        caption = " ".join(w.text for w in caption_words)
         if not (bm.find_metrics(caption) or bm.find_datasets(caption) or _mentions_results(caption)):
             continue
-        grid = _table_near_caption(words, caption_words, page_width, set(caption_blocks))
+        own_ids = {id(w) for w in caption_words}
+        pool = [w for w in words if id(w) not in own_ids]
+        other_captions = {id(w) for w in pool if id(w) in all_caption_ids}
+        grid = _table_near_caption(pool, caption_words, page_width, other_captions)
         if grid:
             out.append(TableRegion(page=page_number, caption=caption, rows=grid))
     return out
 
 
-def _mentions_results(caption: str) -> bool:
-    return bool(re.search(r"\b(?:results?|performance|accuracy|error|comparison|comparisons|scores?)\b", caption, re.I))
-
-
-def _caption_blocks(words: list[_Word]) -> list[int]:
-    blocks = []
-    by_block: dict[int, list[_Word]] = {}
-    for w in words:
-        by_block.setdefault(w.block, []).append(w)
-    for block, ws in by_block.items():
-        ws = sorted(ws, key=lambda w: (w.line, w.x0))
+def _caption_starts(lines: dict[tuple[int, int], list[_Word]]) -> list[tuple[int, int]]:
+    """Lines that open a table caption: "Table 3:" / "Table 3." / "Table IV:" at the line start."""
+    starts = []
+    for key, ws in lines.items():
         if len(ws) >= 2 and ws[0].text == "Table" and re.match(r"^(\d+|[IVX]+)[:.]?$", ws[1].text):
             if ws[1].text[-1:] in ":." or (len(ws) > 2 and ws[2].text in (":", ".")) or len(ws) == 2:
-                blocks.append(block)
-    return blocks
+                starts.append(key)
+    return starts
+
+
+def _caption_lines(lines: dict[tuple[int, int], list[_Word]], start: tuple[int, int]) -> list[tuple[int, int]]:
+    """The caption's lines: from its first line on, within its block, until a line that is a table
+    row set into the same block (three or more widely spaced cells)."""
+    block, first = start
+    keys = [start]
+    for number in sorted(n for b, n in lines if b == block and n > first):
+        line = lines[(block, number)]
+        height = statistics.median(w.y1 - w.y0 for w in line)
+        if len(_cells(_Row(line), height)) >= 3 or (line[0].text == "Table" and number != first):
+            break
+        keys.append((block, number))
+    return keys
+
+
+def _mentions_results(caption: str) -> bool:
+    return bool(re.search(r"\b(?:results?|performance|accuracy|error|comparison|comparisons|scores?)\b", caption, re.I))
 
 
 def _group_rows(words: list[_Word]) -> list[_Row]:
@@ -144,11 +193,16 @@ def _group_rows(words: list[_Word]) -> list[_Row]:
 
 def _is_prose(row: _Row, width: float, height: float) -> bool:
     """A line of running text: one long run of closely spaced words, unlike a row of short cells."""
-    return any(len(text.split()) >= 6 and x1 - x0 > 0.5 * width for x0, x1, text in _cells(row, height))
+    for x0, x1, text in _cells(row, height):
+        tokens = text.split()
+        wordy = sum(1 for t in tokens if re.fullmatch(r"[a-z][a-z’'-]*[,.;:]?", t))
+        if len(tokens) >= 6 and x1 - x0 > 0.3 * width and wordy >= 0.6 * len(tokens):
+            return True
+    return False
 
 
 def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_width: float,
-                        caption_blocks: set[int]) -> list[list[str]]:
+                        other_captions: set[int]) -> list[list[str]]:
     cx0 = min(w.x0 for w in caption_words)
     cx1 = max(w.x1 for w in caption_words)
     cy0 = min(w.y0 for w in caption_words)
@@ -160,19 +214,19 @@ def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_wid
         lo, hi = 0.0, middle
     else:
         lo, hi = middle, page_width
-    caption_block = caption_words[0].block
-    inside = [w for w in words if w.block != caption_block and lo - 2 <= (w.x0 + w.x1) / 2 <= hi + 2]
+    inside = [w for w in words if lo - 2 <= (w.x0 + w.x1) / 2 <= hi + 2]
     rows = _group_rows(inside)
     if not rows:
         return []
     height = statistics.median(w.y1 - w.y0 for w in inside)
-    above = [r for r in rows if r.y1 <= cy0 + 1][::-1]
-    below = [r for r in rows if r.y0 >= cy1 - 1]
+    # Table lines may be set tight against the caption, so sides are decided by row centres.
+    above = [r for r in rows if (r.y0 + r.y1) / 2 < cy0][::-1]
+    below = [r for r in rows if (r.y0 + r.y1) / 2 > cy1]
     width = hi - lo
     best: list[_Row] = []
     best_score = 0.0
     for side, downward in ((above, False), (below, True)):
-        run = _walk(side, cy1 if downward else cy0, height, width, caption_blocks, downward=downward)
+        run = _walk(side, cy1 if downward else cy0, height, width, other_captions, downward=downward)
         # Rows of the real table are numeric and about as wide as the caption; figure tick labels
         # and a neighbouring column's table are narrow.
         score = sum(min(1.0, (r.x1 - r.x0) / max(cx1 - cx0, 1.0)) for r in run if r.numeric_count() >= 1)
@@ -184,16 +238,24 @@ def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_wid
     return _grid(best, height)
 
 
-def _walk(rows: list[_Row], edge: float, height: float, width: float, caption_blocks: set[int], *,
+def _walk(rows: list[_Row], edge: float, height: float, width: float, other_captions: set[int], *,
           downward: bool) -> list[_Row]:
+    """Rows moving away from the caption while they stay table-like and close together. Up to two
+    lines of notes between caption and table ("† marks numbers from papers") are stepped over."""
     run: list[_Row] = []
     last = edge
+    skipped = 0
     for row in rows:
         gap = (row.y0 - last) if downward else (last - row.y1)
         limit = 4.5 * height if not run else 3.0 * height
-        if gap > limit or _is_prose(row, width, height) or any(w.block in caption_blocks for w in row.words):
+        if gap > limit or any(id(w) in other_captions for w in row.words):
             break
-        run.append(row)
+        if _is_prose(row, width, height):
+            if run or skipped >= 2:
+                break
+            skipped += 1
+        else:
+            run.append(row)
         last = row.y1 if downward else row.y0
     return run
 
@@ -214,10 +276,10 @@ def _grid(rows: list[_Row], height: float) -> list[list[str]]:
     data_rows = [cells for cells, row in zip(cell_rows, rows) if row.numeric_count() >= 1]
     intervals: list[list[float]] = []
     for cells in data_rows:
-        for i, (x0, x1, text) in enumerate(cells):
-            if i == 0 and not _NUMERIC_CELL.match(text.split()[0]):
-                continue  # the row label: its width says nothing about the columns
-            intervals.append([x0, x1])
+        for x0, x1, text in cells:
+            # Only numeric cells outline the columns: labels and notes vary in width row to row.
+            if all(_NUMERIC_CELL.match(t) for t in text.split()):
+                intervals.append([x0, x1])
     if not intervals:
         return []
     intervals.sort()
@@ -230,8 +292,8 @@ def _grid(rows: list[_Row], height: float) -> list[list[str]]:
     first_data = next(i for i, row in enumerate(rows) if row.numeric_count() >= 1)
     grid: list[list[str]] = []
     for index, cells in enumerate(cell_rows):
-        if index < first_data and 0 < len(cells) - 1 < len(columns):
-            grid.append(_spread_header(cells, columns))
+        if index < first_data:
+            grid.append(_header_line(rows[index], height, columns))
             continue
         line = [""] * (len(columns) + 1)
         for x0, x1, text in cells:
@@ -249,17 +311,50 @@ def _grid(rows: list[_Row], height: float) -> list[list[str]]:
     return grid
 
 
-def _spread_header(cells: list[tuple[float, float, str]], columns: list[list[float]]) -> list[str]:
-    """A sparse header row ("Dev", "Test" over "EM F1 EM F1"): each column takes the nearest cell."""
+def _header_line(row: _Row, height: float, columns: list[list[float]]) -> list[str]:
+    """A header row as one name per column. Each column takes the header cell above its centre, or
+    the nearest one, so a group header centred over several columns ("Dev" over "EM F1") names each
+    of them. Header cells set closer than data cells ("top-1 val. error (%) top-5 val. error (%)")
+    are first cut at their widest word gaps."""
     line = [""] * (len(columns) + 1)
-    heads = []
-    for x0, x1, text in cells:
+    heads: list[tuple[float, float, str]] = []
+    for cell_words in _header_cells(row, height, columns):
+        x0, x1 = cell_words[0].x0, cell_words[-1].x1
+        text = " ".join(w.text for w in cell_words)
         if x1 <= columns[0][0] + 0.5:
             line[0] = (line[0] + " " + text).strip()
         else:
-            heads.append(((x0 + x1) / 2, text))
+            heads.append((x0, x1, text))
     if heads:
         for j, (c0, c1) in enumerate(columns):
             centre = (c0 + c1) / 2
-            line[j + 1] = min(heads, key=lambda h: abs(h[0] - centre))[1]
+            above = [h for h in heads if h[0] - 1 <= centre <= h[1] + 1]
+            pick = above or [min(heads, key=lambda h: abs((h[0] + h[1]) / 2 - centre))]
+            line[j + 1] = pick[0][2]
     return line
+
+
+def _header_cells(row: _Row, height: float, columns: list[list[float]]) -> list[list[_Word]]:
+    groups: list[list[_Word]] = []
+    for w in sorted(row.words, key=lambda w: w.x0):
+        if groups and w.x0 - groups[-1][-1].x1 <= 0.5 * height:
+            groups[-1].append(w)
+        else:
+            groups.append([w])
+    out: list[list[_Word]] = []
+    for group in groups:
+        covered = sum(1 for c0, c1 in columns if group[0].x0 <= (c0 + c1) / 2 <= group[-1].x1)
+        gaps = [b.x0 - a.x1 for a, b in zip(group, group[1:])]
+        if covered < 2 or not gaps:
+            out.append(group)
+            continue
+        usual = statistics.median(gaps)
+        piece = [group[0]]
+        for gap, w in zip(gaps, group[1:]):
+            if gap >= 1.6 * usual and gap >= 0.2 * height:
+                out.append(piece)
+                piece = [w]
+            else:
+                piece.append(w)
+        out.append(piece)
+    return out
