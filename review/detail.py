@@ -20,6 +20,7 @@ class ItemDetail:
     context: SentenceContext
     evidence: EvidenceImage | None = None
     threshold: float = 0.0
+    image_requested: bool = True
 
     @property
     def sentence_parts(self) -> tuple[str, str, str]:
@@ -49,4 +50,4 @@ def item_detail(session: Session, config: Config, ref: str | int, *, render_imag
     if render_image and item.pdf_path and item.page:
         out = evidence_path(Path(config.pdf_cache), item.paper_id, item.candidate_key)
         image = render_evidence(item.pdf_path, item.page, item.sentence or "", item.match, out)
-    return ItemDetail(item, others, context, image, threshold)
+    return ItemDetail(item, others, context, image, threshold, render_image)

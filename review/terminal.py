@@ -51,7 +51,7 @@ def print_detail(console: Console, detail: ItemDetail) -> None:
     if detail.evidence is not None:
         how = "match highlighted" if detail.evidence.highlighted else "match not found on the page: whole page"
         console.print(f"  evidence image: {detail.evidence.path} ({how})", highlight=False)
-    elif item.pdf_path:
+    elif item.pdf_path and detail.image_requested:
         console.print(f"  evidence image: none (PDF {item.pdf_path} not readable)", highlight=False)
     if detail.others:
         console.print(f"  other {item.field} candidates in this paper:")

@@ -1,8 +1,11 @@
 """`progress review next`: walk the pending queue, one keystroke per decision.
 
 Keys: a accept, r reject, c correct (then the value, and a note), s skip, q quit. On a terminal a
-single key is read (click.getchar); when stdin is not a terminal (a pipe, a script, a test) each key
-is one line, so a walk can be scripted.
+single key is read (click's getchar); when stdin is not a terminal (a pipe, a script, a test) each
+key is one line, so a walk can be scripted.
+
+Typer ships its own copy of click (typer._click); its getchar/prompt/echo are used because those are
+the ones the `progress` command (and typer's test runner) drive.
 """
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Callable, TextIO
 
-import click
+import typer
 from rich.console import Console
 
 from db.engine import session_scope
@@ -38,16 +41,27 @@ class WalkSummary:
     remaining: int = 0  # pending items not reached (quit or end of input)
 
 
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream: read lines
+        return False
+
+
 def terminal_input(stdin: TextIO | None = None) -> Input:
     stdin = stdin or sys.stdin
-    if stdin.isatty():
-        return Input(key=lambda: click.getchar().lower()[:1],
-                     line=lambda prompt: click.prompt(prompt, default="", show_default=False))
+    if _is_terminal(stdin):
+        def read_char() -> str:
+            char = typer.getchar()
+            typer.echo(char)  # raw mode does not echo: show which key was taken
+            return char.lower()[:1]
+
+        return Input(key=read_char, line=lambda prompt: typer.prompt(prompt, default="", show_default=False))
 
     def read_line(prompt: str) -> str | None:
-        click.echo(f"{prompt}: ", nl=False)
+        typer.echo(f"{prompt}: ", nl=False)
         text = stdin.readline()
-        click.echo("")
+        typer.echo("")
         return None if text == "" else text.rstrip("\n")
 
     def read_key() -> str:
@@ -90,7 +104,7 @@ def walk_queue(url: str, config: Config, filters: QueueFilter, *, reviewer: str,
 
 def _decide_one(url: str, config: Config, item_id: int, reviewer: str, console: Console, keys: Input) -> str:
     while True:
-        console.print(PROMPT, highlight=False)
+        console.print(PROMPT, highlight=False, markup=False)
         key = keys.key()
         if key == "":
             return "quit"
