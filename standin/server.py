@@ -260,12 +260,15 @@ class StandIn:
 
     def render_api(self, raw_query: str) -> tuple[int, bytes]:
         params = parse_qs(raw_query, keep_blank_values=True)
-        start = int(params.get("start", ["0"])[0] or 0)
-        per_page = min(int(params.get("max_results", ["10"])[0] or 10), MAX_PAGE)
+        self_link = f"{self.api_url}?{raw_query}"
+        try:
+            start = max(0, int(params.get("start", ["0"])[0] or 0))
+            per_page = max(0, min(int(params.get("max_results", ["10"])[0] or 10), MAX_PAGE))
+        except ValueError:
+            return 400, atom.error_feed("start and max_results must be integers", self_link)
         title = "arXiv Query: " + urlencode({
             "search_query": params.get("search_query", [""])[0], "id_list": params.get("id_list", [""])[0],
             "start": start, "max_results": per_page}, safe=":,[] ")
-        self_link = f"{self.api_url}?{raw_query}"
         try:
             total, hits = self.search(params)
         except QuerySyntaxError as exc:
@@ -299,6 +302,8 @@ class _QuietServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     standin: StandIn  # set on the per-server subclass
+    _record_index: int | None = None
+    _fault_name: str | None = None
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out in two writes; avoid 40 ms delayed-ACK stalls
     server_version = "arXiv-standin/1.0"
@@ -318,13 +323,19 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items() if k.lower() in ("range", "user-agent", "if-range")}
         kind = "api" if url.path.startswith("/api/") else "pdf" if url.path.startswith("/pdf/") else "other"
         index = self.standin._record(RequestRecord(self.command, url.path, params, time.monotonic(), headers))
-        start = int(params.get("start", ["0"])[0] or 0) if kind == "api" else 0
+        start_text = params.get("start", ["0"])[0] if kind == "api" else "0"
+        start = int(start_text) if start_text.isdigit() else 0
         fault = self.standin._take_fault(kind, start) if kind != "other" else None
-        status = 0
-        try:
-            status = self._respond(url, kind, fault, head)
-        finally:
-            self.standin._finish(index, status, fault.kind if fault else None)
+        self._record_index, self._fault_name = index, fault.kind if fault else None
+        self.standin._finish(index, 0, self._fault_name)
+        self._respond(url, kind, fault, head)
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        # Log the status before any byte reaches the client, so a test that has its response
+        # already sees the record complete.
+        if getattr(self, "_record_index", None) is not None:  # None: the request line itself was bad
+            self.standin._finish(self._record_index, code, self._fault_name)
+        super().send_response(code, message)
 
     def _send(self, status: int, body: bytes, content_type: str, head: bool = False,
               extra: Mapping[str, str] | None = None) -> int:

@@ -1,13 +1,17 @@
 """The loopback arXiv stand-in, driven by the real `arxiv` client and plain HTTP (no real network)."""
 import dataclasses
+import subprocess
+import sys
 import time
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import arxiv
 import pymupdf
 import pytest
 import requests
+import yaml
 
 from standin import StandIn
 from standin.corpus import sample_papers
@@ -113,8 +117,11 @@ def test_id_list_combined_with_query_filters(server):
     assert ids(client_for(server).results(search)) == [cv.versioned_id]
 
 
-def test_malformed_query_gets_http_400(server):
-    response = requests.get(server.api_url, params={"search_query": "cat:cs.CV AND ("})
+@pytest.mark.parametrize("params", [{"search_query": "cat:cs.CV AND ("},
+                                    {"search_query": "cat:cs.CV", "max_results": "ten"},
+                                    {"search_query": "cat:cs.CV", "sortBy": "citations"}])
+def test_malformed_request_gets_http_400(server, params):
+    response = requests.get(server.api_url, params=params)
     assert response.status_code == 400 and b"Error" in response.content
 
 
@@ -238,3 +245,29 @@ def test_new_version_added_at_runtime():
         assert requests.get(server.pdf_url(base.arxiv_id)).content == b"%PDF-1.7 second"
         assert requests.get(server.pdf_url(base.arxiv_id, base.version)).content == b"%PDF-1.7 first"
         assert [p.version for p in server.papers()] == [newer.version]
+
+
+def test_config_task_queries_find_exactly_that_tasks_papers(server):
+    """The queries config.yaml implies (categories OR-ed, terms OR-ed) select each task's papers."""
+    config = yaml.safe_load((Path(__file__).resolve().parents[1] / "config.yaml").read_text())
+    for key, task in config["tasks"].items():
+        cats = " OR ".join(f"cat:{c}" for c in task["query"]["categories"])
+        terms = " OR ".join(f'all:"{t}"' for t in task["query"]["terms"])
+        search = arxiv.Search(query=f"({cats}) AND ({terms})")
+        found = {r.get_short_id().rsplit("v", 1)[0] for r in client_for(server).results(search)}
+        assert found == {p.arxiv_id for p in sample_papers() if p.task == key}, key
+
+
+def test_module_entry_point_serves_the_sample_corpus():
+    cwd = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen([sys.executable, "-m", "standin", "--port", "0"], cwd=cwd,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        lines = [proc.stdout.readline() for _ in range(2)]
+        api = next(line.split("API: ")[1].strip() for line in lines if line.startswith("API: "))
+        client = arxiv.Client(delay_seconds=0)
+        client.query_url_format = api + "?{}"
+        assert len(list(client.results(arxiv.Search(query="cat:cs.CV")))) >= 16
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
