@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 
 from rich.console import Console
+from rich.markup import escape
 
 from settings.config import Config, ConfigError, load_config
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """One clear line on stderr, no traceback."""
-    Console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False)
+    """One clear line on stderr, no traceback (soft_wrap: never broken at the terminal width)."""
+    Console(stderr=True, soft_wrap=True).print(f"[red]error:[/red] {escape(message)}", highlight=False)
     sys.exit(code)
 
 

@@ -1,4 +1,8 @@
-"""Run a flow with a live progress bar fed by the database (papers per state)."""
+"""Run a flow with a live progress bar fed by the database (papers per state), under the run lock.
+
+Only one pipeline run at a time may work on a database (db/lock.py): a manual run started while the
+nightly one is going prints one line naming the holder and exits with EXIT_LOCKED.
+"""
 from __future__ import annotations
 
 import threading
@@ -11,9 +15,11 @@ from sqlalchemy import func, select
 
 from cli.context import AppContext, fail
 from db.engine import session_scope
+from db.lock import RunLocked, run_lock
 from models import Paper, PaperStatus
 
 DONE_STATES = {PaperStatus.extracted, PaperStatus.parked}
+EXIT_LOCKED = 75  # sysexits EX_TEMPFAIL: nothing is wrong, try again later
 
 
 def paper_counts(url: str) -> dict[str, int]:
@@ -26,6 +32,14 @@ def paper_counts(url: str) -> dict[str, int]:
 def run_with_progress(obj: AppContext, console: Console, label: str, flow_fn: Callable[..., Any],
                       **params: Any) -> Any:
     url = obj.url
+    try:
+        with run_lock(url):
+            return _run_with_bar(url, console, label, flow_fn, params)
+    except RunLocked as exc:
+        fail(f"{label}: {exc}", code=EXIT_LOCKED)
+
+
+def _run_with_bar(url: str, console: Console, label: str, flow_fn: Callable[..., Any], params: dict) -> Any:
     outcome: dict[str, Any] = {}
 
     def target() -> None:
@@ -49,5 +63,7 @@ def run_with_progress(obj: AppContext, console: Console, label: str, flow_fn: Ca
             progress.update(bar, total=total or None, completed=done, detail=detail)
     if "error" in outcome:
         exc = outcome["error"]
+        if isinstance(exc, RunLocked):  # the flow took the lock itself (flows/nightly.py) and lost
+            raise exc
         fail(f"{label} failed: {exc.__class__.__name__}: {exc}", code=1)
     return outcome.get("result")
