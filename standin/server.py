@@ -202,9 +202,11 @@ class StandIn:
         with self._lock:
             return list(self._requests)
 
+    @property
     def api_requests(self) -> list[RequestRecord]:
         return [r for r in self.requests if r.kind == "api"]
 
+    @property
     def pdf_requests(self) -> list[RequestRecord]:
         return [r for r in self.requests if r.kind == "pdf"]
 

@@ -62,9 +62,9 @@ def test_pagination_across_pages_matches_a_single_page(server):
     server.clear_requests()
     paged = ids(client_for(server, page_size=4).results(arxiv.Search(query=query)))
     assert len(whole) > 8 and paged == whole
-    starts = [int(r.query["start"][0]) for r in server.api_requests()]
+    starts = [int(r.query["start"][0]) for r in server.api_requests]
     assert starts == list(range(0, len(whole), 4))
-    assert all(r.query["max_results"] == ["4"] for r in server.api_requests())
+    assert all(r.query["max_results"] == ["4"] for r in server.api_requests)
 
 
 def test_opensearch_header_reports_totals(server):
@@ -144,7 +144,7 @@ def test_pdf_download_and_range(server):
     head = requests.head(url)
     assert head.status_code == 200 and int(head.headers["Content-Length"]) == len(full.content)
     assert requests.get(server.pdf_url("2499.99999", 1)).status_code == 404
-    assert len(server.pdf_requests()) == 7
+    assert len(server.pdf_requests) == 7
 
 
 def test_old_style_id_pdf_url(server):
@@ -162,16 +162,16 @@ def test_rate_limit_and_unavailable_carry_retry_after_and_client_recovers(server
     assert raw.status_code == status and raw.headers["Retry-After"] == "7"
     results = list(client_for(server).results(arxiv.Search(query=CV_QUERY)))
     assert results
-    statuses = [r.status for r in server.api_requests()]
+    statuses = [r.status for r in server.api_requests]
     assert statuses == [status, status, 200]  # one fault left for the client, then success
-    assert [r.fault for r in server.api_requests()] == [kind, kind, None]
+    assert [r.fault for r in server.api_requests] == [kind, kind, None]
 
 
 def test_faults_are_limited_to_n_occurrences(server):
     server.set_fault("http_503", times=3)
     with pytest.raises(arxiv.HTTPError):
         list(client_for(server, retries=2).results(arxiv.Search(query=CV_QUERY)))
-    assert [r.status for r in server.api_requests()] == [503, 503, 503]
+    assert [r.status for r in server.api_requests] == [503, 503, 503]
     assert list(client_for(server, retries=0).results(arxiv.Search(query=CV_QUERY)))
 
 
@@ -181,7 +181,7 @@ def test_empty_page_in_the_middle_is_retried_by_client(server):
     server.set_fault("empty_page", times=1)
     got = ids(client_for(server, page_size=5).results(arxiv.Search(query="cat:cs.CL")))
     assert got == expected
-    faulted = [r for r in server.api_requests() if r.fault == "empty_page"]
+    faulted = [r for r in server.api_requests if r.fault == "empty_page"]
     assert len(faulted) == 1 and faulted[0].query["start"] == ["5"]  # never the first page
 
 
@@ -228,10 +228,10 @@ def test_unknown_fault_kind_is_rejected(server):
 
 def test_request_log_shows_client_spacing(server):
     list(client_for(server, page_size=4, delay=0.15).results(arxiv.Search(query="cat:cs.CL")))
-    times = [r.time for r in server.api_requests()]
+    times = [r.time for r in server.api_requests]
     assert len(times) >= 3
     assert min(b - a for a, b in zip(times, times[1:])) >= 0.14
-    assert all("arxiv.py" in r.headers.get("user-agent", "") for r in server.api_requests())
+    assert all("arxiv.py" in r.headers.get("user-agent", "") for r in server.api_requests)
 
 
 def test_new_version_added_at_runtime():
