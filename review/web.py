@@ -190,7 +190,7 @@ class _Handler(BaseHTTPRequestHandler):
                 f'<p>{_e(item.arxiv_id)} — {_e(item.title)}<br>confidence {item.confidence:.2f} '
                 f'(threshold {detail.threshold:.2f}), state <span class="state-{item.state}" id="state">{item.state}'
                 f'</span>, page {item.page}, {_e(item.section or "")}, {_e(item.extractor)}</p>{decision}'
-                f'{form}{context}{image}<h2>Other {_e(item.field)} candidates in this paper</h2>'
+                f'{context}{form}{image}<h2>Other {_e(item.field)} candidates in this paper</h2>'
                 f'<table>{others or "<tr><td>none</td></tr>"}</table>')
         return _page(f"#{item.id} {item.field}", body)
 
