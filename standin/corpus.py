@@ -17,7 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from standin import pdf as pdf_render
 from standin.prose import abstract
 from standin.specs import PaperSpec, paper_specs
 
@@ -82,6 +81,8 @@ def build_pdf(paper: SamplePaper) -> bytes:
     """PDF bytes for a sample paper; a copy with another version/date gets a matching stamp."""
     if paper.spec is None:
         raise ValueError(f"{paper.arxiv_id} has no generated text (not a sample paper)")
+    from standin import pdf as pdf_render  # PyMuPDF is only needed when a PDF is actually built
+
     spec = dataclasses.replace(paper.spec, arxiv_id=paper.arxiv_id, version=paper.version,
                                published=paper.published, updated=paper.updated, title=paper.title)
     return pdf_render.build_pdf(spec)

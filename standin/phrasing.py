@@ -176,9 +176,12 @@ def compute_phrase(style: str, flops: float) -> tuple[str, float]:
     raise ValueError(style)
 
 
-def throughput_phrase(chip: Chip) -> tuple[str, dict]:
-    tflops = chip.peak_flops / 1e12
+def throughput_phrase(chip: Chip, variant: int = 0) -> tuple[str, dict]:
+    tflops = _fmt(round(chip.peak_flops / 1e12, 2))
     precision = "bf16" if chip.kind == "tpu" else "fp32" if chip.peak_flops == chip.fp32_flops else "fp16"
     words = {"fp32": "single-precision", "fp16": "mixed-precision", "bf16": "bfloat16"}[precision]
-    text = f"each {chip.spellings[2]} delivers a peak of {_fmt(round(tflops, 2))} TFLOPS of {words} throughput"
+    short = chip.spellings[2]
+    text = (f"each {short} delivers a peak of {tflops} TFLOPS of {words} throughput",
+            f"the {short} offers {tflops} teraFLOPS of peak {words} compute per chip",
+            f"a single {short} reaches {tflops} TFLOP/s ({precision.upper()} peak)")[variant % 3]
     return text, {"chip": chip.name, "flops_per_s": chip.peak_flops, "precision": precision}

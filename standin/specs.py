@@ -222,7 +222,7 @@ def _scaling_paper(task: TaskProfile, index: int, rng: random.Random, usage: _Us
         cstyle = _pick_least_used(list(COMPUTE_STYLES), usage.compute, rng)
         spec.compute_text, spec.stated_flops = compute_phrase(cstyle, compute * rng.uniform(0.3, 0.55))
     if index in (2, 5):
-        spec.throughput_text, spec.throughput_label = throughput_phrase(chip)
+        spec.throughput_text, spec.throughput_label = throughput_phrase(chip, task.id_prefix + index)
     if task.key == "question_answering" and index == 4:
         spec.extra_time = time_phrase("hours", 2.0, count, "GPU")  # fine-tuning run on SQuAD
     if task.key == "image_classification" and index in (1, 4):

@@ -252,7 +252,7 @@ def test_config_task_queries_find_exactly_that_tasks_papers(server):
     config = yaml.safe_load((Path(__file__).resolve().parents[1] / "config.yaml").read_text())
     for key, task in config["tasks"].items():
         cats = " OR ".join(f"cat:{c}" for c in task["query"]["categories"])
-        terms = " OR ".join(f'all:"{t}"' for t in task["query"]["terms"])
+        terms = " OR ".join(f'abs:"{t}"' for t in task["query"]["terms"])
         search = arxiv.Search(query=f"({cats}) AND ({terms})")
         found = {r.get_short_id().rsplit("v", 1)[0] for r in client_for(server).results(search)}
         assert found == {p.arxiv_id for p in sample_papers() if p.task == key}, key
