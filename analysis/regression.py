@@ -338,7 +338,8 @@ def fit_from_row(row) -> FitResult:
         if stored in data and ours not in data:
             data[ours] = data[stored]
     if data.get("spec") not in SPECS:
-        data["spec"] = "error"
+        # A stored fit's spec names the variant ("frontier", "study"); its regression form is extra's fit_spec.
+        data["spec"] = data.get("fit_spec") if data.get("fit_spec") in SPECS else "error"
     values = {}
     for f in fields(FitResult):
         value = data.get(f.name, math.nan)

@@ -12,20 +12,50 @@ import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from analysis.compute import estimate_compute
+from analysis.compute import Estimate, estimate_compute
 from db.effective import by_paper_and_field, effective_values
-from models import ComputeEstimate, Fit, Paper, Result
+from models import ComputeEstimate, Extraction, Fit, Paper, Result, Run
 from settings.config import Config
 
 ESTIMATE_FIELDS = ("hardware", "training_time", "stated_compute")
+# Fit fields kept in Fit.extra: everything the report needs to redraw a fit with its confidence band
+# (standard errors, covariance, residual df, the compute range) and the variants' own numbers.
+FIT_EXTRA_FIELDS = ("degree_study", "halving_multiple_ci_low", "halving_multiple_ci_high", "theory_gap",
+                    "theory_gap_factor", "year_coef", "year_coef_ci_low", "year_coef_ci_high", "year_ref",
+                    "years_per_10x_compute", "residual_std", "n_dropped", "frontier", "with_year", "slope_se",
+                    "intercept_se", "cov_intercept_slope", "df_resid", "log10_compute_min", "log10_compute_max")
+# Provenances that enter the nightly regressions; a human's contribution beats an extraction of the
+# same paper and benchmark (it was typed from the paper by someone who read it).
+NIGHTLY_SOURCES = ("contributed", "extracted")
+
+
+def estimate_rows(paper_id: int, estimates: list[Estimate], *, source: str, run_id: int | None,
+                  review_state: str = "auto", extra_inputs: dict | None = None) -> list[dict]:
+    """compute_estimates rows for one paper: one per method (the table's key), the largest of a method
+    representing it as in analysis.compute; non-finite or non-positive figures are dropped."""
+    best: dict[str, Estimate] = {}
+    for est in estimates:
+        if not math.isfinite(est.flops) or est.flops <= 0:
+            continue
+        if est.method not in best or (est.preferred, est.flops) > (best[est.method].preferred, best[est.method].flops):
+            best[est.method] = est
+    return [dict(paper_id=paper_id, method=est.method, flops=est.flops, flops_low=est.flops_low,
+                 flops_high=est.flops_high, flops_utilized=est.flops_utilized,
+                 inputs={**_jsonable(est.inputs), **(extra_inputs or {}), "note": est.note},
+                 preferred=est.preferred, disagreement=est.disagreement, review_state=review_state,
+                 source=source, run_id=run_id) for est in best.values()]
 
 
 def rebuild_estimates(session: Session, config: Config, run_id: int | None, *,
                       include_pending: bool = False) -> int:
     """Recompute every extracted paper's compute estimates from its effective values (reviews
-    applied). Estimates from imports (reference:..., contributed) are left alone. Returns rows written."""
+    applied). Only extractor candidates count: imported evidence (reference:..., contributed) has its
+    own estimates, written by db.imports and left alone here. Returns rows written."""
     session.execute(delete(ComputeEstimate).where(ComputeEstimate.source == "extracted"))
-    values = effective_values(session, min_confidence=config.review.min_confidence, fields=ESTIMATE_FIELDS)
+    extracted_ids = set(session.execute(select(Extraction.id).where(Extraction.source == "extracted",
+                                                                    Extraction.field.in_(ESTIMATE_FIELDS))).scalars())
+    values = [v for v in effective_values(session, min_confidence=config.review.min_confidence, fields=ESTIMATE_FIELDS)
+              if v.extraction_id in extracted_ids]
     rows = []
     for paper_id, fields in by_paper_and_field(values).items():
         usable = {f: [v for v in vs if include_pending or v.state != "pending"] for f, vs in fields.items()}
@@ -36,24 +66,16 @@ def rebuild_estimates(session: Session, config: Config, run_id: int | None, *,
             utilization=config.analysis.utilization, disagreement_factor=config.analysis.disagreement_factor)
         pending = any(v.state == "pending" for vs in usable.values() for v in vs)
         ids = {f: [v.extraction_id for v in vs] for f, vs in usable.items() if vs}
-        for est in estimates:
-            if not math.isfinite(est.flops) or est.flops <= 0:
-                continue
-            rows.append(dict(
-                paper_id=paper_id, method=est.method, flops=est.flops, flops_low=est.flops_low,
-                flops_high=est.flops_high, flops_utilized=est.flops_utilized,
-                inputs={**_jsonable(est.inputs), "extraction_ids": ids, "note": est.note},
-                preferred=est.preferred, disagreement=est.disagreement,
-                review_state="pending" if pending else "auto", source="extracted", run_id=run_id))
-    # One row per paper+method (the table's key): the largest of a method represents it, as in analysis.
-    best: dict[tuple, dict] = {}
-    for row in rows:
-        key = (row["paper_id"], row["method"])
-        if key not in best or (row["preferred"], row["flops"]) > (best[key]["preferred"], best[key]["flops"]):
-            best[key] = row
-    if best:
-        session.execute(ComputeEstimate.__table__.insert(), list(best.values()))
-    return len(best)
+        rows += estimate_rows(paper_id, estimates, source="extracted", run_id=run_id,
+                              review_state="pending" if pending else "auto", extra_inputs={"extraction_ids": ids})
+    if rows:
+        session.execute(ComputeEstimate.__table__.insert(), rows)
+    return len(rows)
+
+
+POINT_COLUMNS = ["paper_id", "arxiv_id", "title", "published", "doi", "link", "paper_source", "task", "dataset",
+                 "metric", "score", "higher_is_better", "review_state", "source", "compute_flops", "compute_low",
+                 "compute_high", "compute_method", "compute_state", "compute_disagreement", "compute_inputs"]
 
 
 def scaling_points(session: Session, *, source: str | None = None, include_pending: bool = False,
@@ -61,49 +83,104 @@ def scaling_points(session: Session, *, source: str | None = None, include_pendi
     """One row per paper x result with the paper's preferred compute estimate: the regressions' input.
 
     `source` picks the provenance ("extracted", "reference:thompson2022", "contributed"); None takes
-    extracted and contributed rows together (the nightly analysis)."""
-    stmt = (select(Paper.arxiv_id, Paper.title, Paper.published, Result.task, Result.dataset, Result.metric,
-                   Result.value, Result.higher_is_better, Result.review_state, Result.source,
-                   ComputeEstimate.flops, ComputeEstimate.method, ComputeEstimate.review_state.label("compute_state"),
-                   ComputeEstimate.inputs)
+    extracted and contributed rows together (the nightly analysis), and where one paper has both for
+    the same benchmark the contributed row is kept. Sorted, so fits on it are deterministic."""
+    stmt = (select(Paper.id, Paper.arxiv_id, Paper.title, Paper.published, Paper.doi, Paper.pdf_url, Paper.source,
+                   Result.task, Result.dataset, Result.metric, Result.value, Result.higher_is_better,
+                   Result.review_state, Result.source, ComputeEstimate.flops, ComputeEstimate.flops_low,
+                   ComputeEstimate.flops_high, ComputeEstimate.method, ComputeEstimate.review_state,
+                   ComputeEstimate.disagreement, ComputeEstimate.inputs)
             .join(Result, Result.paper_id == Paper.id)
             .join(ComputeEstimate, (ComputeEstimate.paper_id == Paper.id) & ComputeEstimate.preferred
                   & (ComputeEstimate.source == Result.source)))
-    if source is None:
-        stmt = stmt.where(Result.source.in_(["extracted", "contributed"]))
-    else:
-        stmt = stmt.where(Result.source == source)
+    stmt = stmt.where(Result.source.in_(NIGHTLY_SOURCES) if source is None else Result.source == source)
     if tasks is not None:
         stmt = stmt.where(Result.task.in_(list(tasks)))
     if not include_pending:
         stmt = stmt.where(Result.review_state != "pending", ComputeEstimate.review_state != "pending")
-    rows = session.execute(stmt.order_by(Result.task, Paper.arxiv_id, Result.dataset, Result.metric)).all()
-    frame = pd.DataFrame(rows, columns=["arxiv_id", "title", "published", "task", "dataset", "metric", "score",
-                                        "higher_is_better", "review_state", "source", "compute_flops",
-                                        "compute_method", "compute_state", "compute_inputs"])
+    rows = session.execute(stmt.order_by(Result.task, Paper.arxiv_id, Result.dataset, Result.metric, Result.source)).all()
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=POINT_COLUMNS)
+    if source is None and len(frame):
+        rank = frame["source"].map({s: i for i, s in enumerate(NIGHTLY_SOURCES)})
+        frame = (frame.assign(_rank=rank).sort_values(["paper_id", "dataset", "metric", "_rank"], kind="stable")
+                 .drop_duplicates(["paper_id", "dataset", "metric"]).drop(columns="_rank")
+                 .sort_values(["task", "arxiv_id", "dataset", "metric"], kind="stable").reset_index(drop=True))
     frame["date"] = pd.to_datetime(frame["published"], utc=True, errors="coerce")
     frame["year"] = frame["date"].dt.year
+    frame["chips"] = frame["compute_inputs"].map(_chips_text)
     return frame
 
 
+def _chips_text(inputs) -> str:
+    """'8x V100' from a hardware estimate's inputs (for tables and the report); '' otherwise."""
+    if not isinstance(inputs, dict):
+        return ""
+    if inputs.get("chips_text"):
+        return str(inputs["chips_text"])
+    chip, count = inputs.get("chip"), inputs.get("chips") or inputs.get("count")
+    if not chip:
+        return ""
+    return f"{count:g}x {chip}" if isinstance(count, (int, float)) else str(chip)
+
+
 def store_fits(session: Session, fits: pd.DataFrame, *, run_id: int | None, source: str, spec: str) -> int:
-    """Append the successful fits of `analysis.regression.fit_all` (never updates older runs' fits)."""
+    """Append the successful fits of `analysis.regression.fit_all` as `spec` ("error", "frontier",
+    "year", "study"); older runs' fits are never updated. A group whose latest stored fit is the same
+    fit (unchanged data) gets no new row. Returns rows written."""
     written = 0
     for row in fits.to_dict("records"):
-        if row.get("status") != "ok":
+        row = {k: _clean(v) for k, v in row.items() if not isinstance(v, (dict, list))}
+        if row.get("status") != "ok" or _unchanged(session, row, source, spec):
             continue
-        extra = {k: _clean(row.get(k)) for k in ("degree_study", "halving_multiple_ci_low", "halving_multiple_ci_high",
-                                                   "theory_gap", "theory_gap_factor", "year_coef", "year_coef_ci_low",
-                                                   "year_coef_ci_high", "years_per_10x_compute", "residual_std",
-                                                   "n_dropped", "frontier", "with_year", "fit_spec")
-                 if k in row}
+        extra = {k: row.get(k) for k in FIT_EXTRA_FIELDS if k in row}
+        extra["fit_spec"] = row.get("spec")  # the regression's y (error | study_imagenet | study_logit)
         session.add(Fit(run_id=run_id, task=row["task"], dataset=row.get("dataset"), metric=row.get("metric"),
                         source=source, spec=spec, n=int(row["n"]), slope=row["slope"], intercept=row["intercept"],
-                        ci_low=row["ci_low"], ci_high=row["ci_high"], r2=row["r2"], degree=_clean(row["degree"]),
-                        degree_low=_clean(row["degree_ci_low"]), degree_high=_clean(row["degree_ci_high"]),
-                        halving_multiple=_clean(row["halving_multiple"]), extra=extra))
+                        ci_low=row["ci_low"], ci_high=row["ci_high"], r2=row["r2"], degree=row["degree"],
+                        degree_low=row["degree_ci_low"], degree_high=row["degree_ci_high"],
+                        halving_multiple=row["halving_multiple"], extra=extra))
         written += 1
+    session.flush()
     return written
+
+
+def _unchanged(session: Session, row: dict, source: str, spec: str) -> bool:
+    """True when the latest stored fit for this group is the same fit: history records changes only,
+    so re-running on unchanged data adds no rows."""
+    dataset, metric = row.get("dataset"), row.get("metric")
+    stmt = select(Fit).where(Fit.task == row["task"], Fit.source == source, Fit.spec == spec,
+                             Fit.dataset.is_(None) if dataset is None else Fit.dataset == dataset,
+                             Fit.metric.is_(None) if metric is None else Fit.metric == metric)
+    latest = session.execute(stmt.order_by(Fit.id.desc()).limit(1)).scalar_one_or_none()
+    return (latest is not None and latest.n == int(row["n"])
+            and math.isclose(latest.slope, row["slope"], rel_tol=1e-9, abs_tol=1e-12)
+            and math.isclose(latest.intercept, row["intercept"], rel_tol=1e-9, abs_tol=1e-12))
+
+
+FIT_ROW_KEYS = ("id", "task", "dataset", "metric", "source", "spec", "n", "slope", "intercept", "ci_low", "ci_high",
+                "r2", "degree", "degree_low", "degree_high", "halving_multiple", "run_id", "created_at")
+
+
+def fit_rows(session: Session, *, latest_only: bool = False, source: str | None = None,
+             specs: Iterable[str] | None = None) -> list[dict]:
+    """Stored fits as dicts (Fit columns, `run_started_at`, and `extra`), ordered by task, benchmark,
+    source, spec and id. latest_only keeps the newest fit of each (task, dataset, metric, source, spec)."""
+    stmt = select(Fit, Run.started_at).outerjoin(Run, Run.id == Fit.run_id)
+    if source is not None:
+        stmt = stmt.where(Fit.source == source)
+    if specs is not None:
+        stmt = stmt.where(Fit.spec.in_(list(specs)))
+    rows = []
+    for fit, started in session.execute(stmt.order_by(Fit.id)):
+        row = {k: getattr(fit, k) for k in FIT_ROW_KEYS}
+        row.update(run_started_at=started, extra=dict(fit.extra or {}))
+        rows.append(row)
+    if latest_only:
+        newest = {}
+        for row in rows:  # ascending ids: a later fit of the same group replaces the earlier one
+            newest[(row["task"], row["dataset"], row["metric"], row["source"], row["spec"])] = row
+        rows = list(newest.values())
+    return sorted(rows, key=lambda r: (r["task"], r["dataset"] or "", r["metric"] or "", r["source"], r["spec"], r["id"]))
 
 
 def _clean(value):

@@ -1,4 +1,13 @@
-"""Refit: compute estimates per paper, then the scaling regressions per task and per benchmark."""
+"""Refit: compute estimates per paper, then the scaling regressions per task and per benchmark.
+
+Stored variants (Fit.spec):
+  error     log10(error) on log10(compute), every point
+  frontier  the same on the points that were the best of their group when published
+  year      with a publication-year term: the years of algorithmic progress worth 10x compute
+  study     a reference import refitted with the study's own specification (Thompson et al.)
+Everything is deterministic given the database (sorted points, OLS, no random state), and a group
+whose fit did not change adds no row (db.scaling.store_fits).
+"""
 from __future__ import annotations
 
 import pandas as pd
@@ -12,9 +21,12 @@ from db.runs import finish_run, start_run
 from db.scaling import rebuild_estimates, scaling_points, store_fits
 from flows.context import load_context
 from settings.config import Config
+from sources.reference_thompson import STUDY_SOURCE, study_spec
 
-FIT_TABLE_COLUMNS = ["task", "dataset", "metric", "n", "slope", "ci_low", "ci_high", "r2", "degree",
-                     "halving_multiple"]
+FIT_TABLE_COLUMNS = ["task", "dataset", "metric", "source", "spec", "n", "slope", "ci_low", "ci_high", "r2",
+                     "degree", "halving_multiple", "years_per_10x_compute"]
+NIGHTLY_VARIANTS = {"error": {}, "frontier": {"frontier": True}, "year": {"with_year": True}}
+BENCHMARK = ("task", "dataset", "metric")
 
 
 def primary_points(points: pd.DataFrame, config: Config) -> pd.DataFrame:
@@ -25,8 +37,33 @@ def primary_points(points: pd.DataFrame, config: Config) -> pd.DataFrame:
     rank = {(t, b.dataset, b.metric): i for t, task_cfg in config.tasks.items()
             for i, b in enumerate(task_cfg.benchmarks)}
     ranked = points.assign(_rank=[rank.get(k, 99) for k in zip(points.task, points.dataset, points.metric)])
-    return (ranked.sort_values(["task", "arxiv_id", "_rank"]).drop_duplicates(["task", "arxiv_id"])
-            .drop(columns="_rank"))
+    return (ranked.sort_values(["task", "arxiv_id", "_rank"], kind="stable").drop_duplicates(["task", "arxiv_id"])
+            .drop(columns="_rank").reset_index(drop=True))
+
+
+def nightly_fits(points: pd.DataFrame, config: Config) -> dict[str, pd.DataFrame]:
+    """spec -> fit_all table (task-level on primary points, then per benchmark) for every variant."""
+    primary = primary_points(points, config)
+    min_points = config.analysis.min_points
+    out = {}
+    for spec, options in NIGHTLY_VARIANTS.items():
+        by_task = fit_all(primary, ("task",), min_points=min_points, **options)
+        by_bench = fit_all(points, BENCHMARK, min_points=min_points, **options)
+        out[spec] = pd.concat([by_task, by_bench], ignore_index=True)
+    return out
+
+
+def study_fits(points: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """The study's specification per benchmark: log10(error) for ImageNet, log10(1/(1 - score/100))
+    elsewhere, on the hardware burden only (the study's x; a row with only an operation count is not
+    in its sample)."""
+    hardware = points[points["compute_method"] == "hardware"]
+    tables = []
+    for fit_spec in ("study_imagenet", "study_logit"):
+        part = hardware[hardware["dataset"].map(study_spec) == fit_spec]
+        if len(part):
+            tables.append(fit_all(part, BENCHMARK, spec=fit_spec, min_points=config.analysis.min_points))
+    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=[*BENCHMARK, "status"])
 
 
 @task(name="estimate-compute", cache_policy=NO_CACHE)
@@ -36,43 +73,55 @@ def estimate_task(config: Config, url: str, run_id: int, include_pending: bool) 
 
 
 @task(name="fit-scaling", cache_policy=NO_CACHE)
-def fit_task(config: Config, url: str, run_id: int, source: str | None, include_pending: bool) -> pd.DataFrame:
+def fit_task(config: Config, url: str, run_id: int, source: str | None, include_pending: bool) -> tuple[pd.DataFrame, int]:
+    """Fit every variant for the source, store new fits; return (the table of ok fits, rows written)."""
+    label = source or "extracted"
     with session_scope(url) as session:
         points = scaling_points(session, source=source, include_pending=include_pending)
         if points.empty:
-            return pd.DataFrame(columns=FIT_TABLE_COLUMNS)
-        min_points = config.analysis.min_points
-        by_task = fit_all(primary_points(points, config), ("task",), min_points=min_points)
-        by_bench = fit_all(points, ("task", "dataset", "metric"), min_points=min_points)
-        label = source or "extracted"
-        store_fits(session, by_task, run_id=run_id, source=label, spec="error")
-        store_fits(session, by_bench, run_id=run_id, source=label, spec="error")
-    table = pd.concat([by_task, by_bench], ignore_index=True)
-    return table[table["status"] == "ok"].reindex(columns=FIT_TABLE_COLUMNS)
+            return pd.DataFrame(columns=FIT_TABLE_COLUMNS), 0
+        variants = {"study": study_fits(points, config)} if source == STUDY_SOURCE else nightly_fits(points, config)
+        written = sum(store_fits(session, table, run_id=run_id, source=label, spec=spec)
+                      for spec, table in variants.items())
+    tables = [table.assign(spec=spec, source=label) for spec, table in variants.items() if len(table)]
+    table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=[*FIT_TABLE_COLUMNS, "status"])
+    return table[table["status"] == "ok"].reindex(columns=FIT_TABLE_COLUMNS).reset_index(drop=True), written
+
+
+def _cell(value, fmt: str, suffix: str = "") -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:{fmt}}{suffix}"
 
 
 def fits_markdown(table: pd.DataFrame) -> str:
-    lines = ["| task | benchmark | n | slope [95% CI] | R² | degree k | compute to halve error |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| task | benchmark | spec | n | slope [95% CI] | R² | degree k | compute to halve error "
+             "| years of progress ≈ 10x compute |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for row in table.to_dict("records"):
         bench = "all (primary)" if pd.isna(row.get("dataset")) else f"{row['dataset']} {row['metric']}"
-        lines.append(f"| {row['task']} | {bench} | {int(row['n'])} | {row['slope']:.3f} "
-                     f"[{row['ci_low']:.3f}, {row['ci_high']:.3f}] | {row['r2']:.2f} | {row['degree']:.1f} "
-                     f"| {row['halving_multiple']:.3g}x |")
+        lines.append(f"| {row['task']} | {bench} | {row.get('spec', 'error')} | {int(row['n'])} | {row['slope']:.4f} "
+                     f"[{row['ci_low']:.4f}, {row['ci_high']:.4f}] | {row['r2']:.3f} | {_cell(row['degree'], '.1f')} "
+                     f"| {_cell(row['halving_multiple'], '.3g', 'x')} | {_cell(row.get('years_per_10x_compute'), '.2g')} |")
     return "\n".join(lines)
 
 
 @flow(name="refit", log_prints=True)
 def refit_flow(config_path: str | None = None, database_url: str | None = None, source: str | None = None,
                include_pending: bool = False) -> list[dict]:
-    """Re-estimate compute and refit. `include_pending` lets unreviewed low-confidence values in."""
+    """Re-estimate compute and refit. `source` None fits extracted + contributed results (the nightly
+    analysis); "reference:thompson2022" refits the imported study its own way. `include_pending` lets
+    unreviewed low-confidence values in."""
     config, url = load_context(config_path, database_url)
     run_id = start_run(url, "refit", {"source": source, "include_pending": include_pending})
-    estimates = estimate_task(config, url, run_id, include_pending) if source in (None, "extracted") else 0
-    table = fit_task(config, url, run_id, source, include_pending)
-    finish_run(url, run_id, counts={"estimates": estimates, "fits": len(table)})
-    markdown = fits_markdown(table)
-    create_markdown_artifact(key="scaling-fits", markdown=f"# Scaling fits (run {run_id})\n\n{markdown}",
+    try:
+        estimates = estimate_task(config, url, run_id, include_pending) if source in (None, "extracted") else 0
+        table, written = fit_task(config, url, run_id, source, include_pending)
+    except Exception as exc:
+        finish_run(url, run_id, counts={}, error=f"{exc.__class__.__name__}: {exc}")
+        raise
+    finish_run(url, run_id, counts={"estimates": estimates, "fits": len(table), "fits_stored": written})
+    create_markdown_artifact(key="scaling-fits", markdown=f"# Scaling fits (run {run_id}, {source or 'extracted + contributed'})"
+                                                          f"\n\n{fits_markdown(table)}",
                              description="Per-task scaling regressions of log10(error) on log10(compute)")
-    get_run_logger().info("refit run %s: %d estimates, %d fits", run_id, estimates, len(table))
-    return table.to_dict("records")
+    get_run_logger().info("refit run %s: %d estimates, %d fits (%d new rows)", run_id, estimates, len(table), written)
+    return [{k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in row.items()}
+            for row in table.to_dict("records")]

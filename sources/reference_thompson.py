@@ -19,6 +19,8 @@ from analysis.compute import Catalog, resolve_catalog, chip_peak, hardware_estim
 from analysis.ids import arxiv_id_from_text
 from analysis.regression import fit_scaling
 
+STUDY_SOURCE = "reference:thompson2022"  # provenance of everything imported from the study
+STUDY_VERSION = "62f1e4d"  # the study repository's commit the CSVs come from (../shared/reference/README.md)
 PHASES = ("pretraining", "training", "finetuning")
 # File -> (task key of config.yaml, dataset, {score column: metric}). All these metrics are
 # percentages (or BLEU points) where higher is better.
@@ -45,6 +47,11 @@ PUBLISHED_FITS: dict[tuple[str, str], dict[str, float]] = {
     ("WMT14 EN-FR", "BLEU"): {"n": 14, "slope": 0.0236, "r2": 0.147, "degree": 42.3},
 }
 
+# Short, stable names for the files, used in imported papers' keys ("ref:thompson2022:imagenet:17").
+FILE_KEYS = {"image-classification-on-imagenet.csv": "imagenet", "object-detection-on-coco.csv": "coco",
+             "question-answering-on-squad-1-1.csv": "squad11", "named-entity-recognition-on-conll-2003.csv": "conll2003",
+             "machine-translation-on-wmt2014-en-de.csv": "wmt14ende", "machine-translation-on-wmt2014-en-fr.csv": "wmt14enfr"}
+
 _NUMERIC_SUFFIXES = ("_time_total_sec", "_time_tpu_core_days", "_amount", "_ptp_gflops", "_epochs", "_set_size")
 _NUMERIC = ("year", "parameters", "flops", "multiadds", "fp_bp_ratio", "network_operations", "hardware_burden")
 HEADER_ROWS = 4
@@ -59,7 +66,9 @@ def read_study_csv(path: str | Path) -> pd.DataFrame:
     if path.name not in STUDY_FILES:
         raise ValueError(f"{path.name} is not one of the study's files: {sorted(STUDY_FILES)}")
     task, dataset, _ = STUDY_FILES[path.name]
-    frame = pd.read_csv(path, header=0, skiprows=range(1, HEADER_ROWS))  # rows 2-4 are group labels
+    frame = pd.read_csv(path, header=0, skiprows=range(1, HEADER_ROWS), skip_blank_lines=False)  # rows 2-4: group labels
+    frame["csv_row"] = frame.index + HEADER_ROWS + 1  # the spreadsheet row number (names are row 1)
+    frame = frame.dropna(how="all", subset=[c for c in frame.columns if c != "csv_row"]).reset_index(drop=True)
     frame.columns = [str(c).strip() for c in frame.columns]
     for column in frame.columns:
         if column in _NUMERIC or column.endswith(_NUMERIC_SUFFIXES) or column.startswith("("):
@@ -109,6 +118,12 @@ def _hardware_items(row: pd.Series) -> list[dict]:
     return items
 
 
+def study_spec(dataset: str) -> str:
+    """The study's regression form for a benchmark: log10(error) for ImageNet, log10(1/(1 - score/100))
+    for the other tasks (analysis.regression spec names)."""
+    return "study_imagenet" if dataset == "ImageNet" else "study_logit"
+
+
 def study_points(study: pd.DataFrame) -> pd.DataFrame:
     """Long form: one row per model and metric with a score, in the points format of
     analysis.regression (compute_flops = the study's hardware_burden, which may be missing)."""
@@ -151,7 +166,7 @@ def reproduce_study_fits(points: pd.DataFrame) -> pd.DataFrame:
     for (dataset, metric), published in PUBLISHED_FITS.items():
         subset = points[(points["dataset"] == dataset) & (points["metric"] == metric)]
         subset = subset[subset["hardware_burden"].notna() & (subset["hardware_burden"] > 0)]
-        spec = "study_imagenet" if dataset == "ImageNet" else "study_logit"
+        spec = study_spec(dataset)
         fit = fit_scaling(subset.assign(compute_flops=subset["hardware_burden"]), spec=spec)
         rows.append({"dataset": dataset, "metric": metric, "spec": spec,
                      "n": fit.n, "slope": fit.slope, "r2": fit.r2, "degree_study": fit.degree_study,
