@@ -58,3 +58,26 @@ def text_pdf(lines: list[str], pages: int = 1) -> bytes:
     data = doc.tobytes(deflate=True)
     doc.close()
     return data
+
+
+def write_config(workdir: Path, api_url: str, **sections: dict) -> Path:
+    """The repo's config pointed at a stand-in, with its own database and cache in `workdir`;
+    `sections` override keys per section, e.g. download={"max_bytes": 1000}."""
+    import yaml
+
+    data = yaml.safe_load(REPO_CONFIG.read_text())
+    data["database_url"] = f"sqlite:///{(workdir / 'progress.sqlite').resolve()}"
+    data["pdf_cache"] = str((workdir / "pdfs").resolve())
+    data["report_dir"] = str((workdir / "report").resolve())
+    data["arxiv"].update(api_url=api_url, delay_seconds=0.0, timeout_seconds=10)
+    for section, values in sections.items():
+        data.setdefault(section, {}).update(values)
+    path = workdir / "config.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def task_papers(task: str = "image_classification") -> list:
+    from standin.corpus import sample_papers
+
+    return [p for p in sample_papers() if p.task == task]
