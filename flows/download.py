@@ -15,8 +15,13 @@ from sources.pdf_cache import DownloadError, cache_path, download_pdf
 
 @task(name="download-pdf", retries=2, retry_delay_seconds=[5, 30], cache_policy=NO_CACHE,
       retry_condition_fn=lambda task, run, state: _is_transient(state))
-def fetch_task(config: Config, arxiv_id: str, version: int, pdf_url: str):
-    dest = cache_path(config.pdf_cache, arxiv_id, version)
+def fetch_task(config: Config, arxiv_id: str, version: int, pdf_url: str | None):
+    if not pdf_url:
+        raise DownloadError("arXiv gave no PDF link for this paper", transient=False)
+    try:
+        dest = cache_path(config.pdf_cache, arxiv_id, version)
+    except ValueError as exc:  # an id that cannot name a file in the cache: no retry will fix it
+        raise DownloadError(str(exc), transient=False) from None
     return download_pdf(pdf_url, dest, timeout=config.download.timeout_seconds,
                         max_bytes=config.download.max_bytes, user_agent=config.arxiv.user_agent)
 

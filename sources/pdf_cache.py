@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
+_MAX_NAME = 120  # file systems refuse names over 255 bytes; real arXiv ids are far shorter
 
 
 class DownloadError(Exception):
@@ -40,6 +41,8 @@ def cache_path(cache_dir: Path, arxiv_id: str, version: int) -> Path:
     if not arxiv_id or version < 1:
         raise ValueError(f"bad arXiv id/version: {arxiv_id!r} v{version}")
     name = _SAFE.sub("_", arxiv_id.replace("/", "_")).lstrip(".") or "_"
+    if len(name) > _MAX_NAME:  # keep it distinct from other long ids that share the prefix
+        name = f"{name[:_MAX_NAME - 17]}-{hashlib.sha256(arxiv_id.encode()).hexdigest()[:16]}"
     root = Path(cache_dir).resolve()
     path = (root / f"{name}v{int(version)}.pdf").resolve()
     if path.parent != root:
