@@ -99,7 +99,7 @@ def canonical_name(name: str) -> str | None:
     key = _key(name)
     stripped = _UNIT_WORDS.sub("", key)
     # "V100s", "K80s": a plural written onto the model number.
-    plural = stripped[:-1] if re.search(r"\ds$", stripped) else stripped
+    plural = stripped[:-1] if stripped.endswith("s") else stripped
     for candidate in (key, stripped, plural):
         if candidate in by_key:
             return by_key[candidate]

@@ -1,0 +1,179 @@
+"""Stated training compute ("3.1e23 FLOPs", "1,000 petaflop/s-days") and chip throughput ("125 TFLOPS").
+
+Both are numbers with unit words, so regexes over the sentence are the right tool. Total compute and
+per-example cost share the unit "FLOPs": a training total must be large (>= 1e15) and sit near
+training/compute words; "FLOPS"/"FLOP/s"/"teraflops" with a rate prefix are throughput.
+"""
+from __future__ import annotations
+
+import re
+
+from extractors import chips, context
+from extractors.document import Sentence
+from extractors.numbers import parse_number
+from extractors.records import Candidate, Evidence
+
+COMPUTE_VERSION = "stated_compute@0.3"
+THROUGHPUT_VERSION = "throughput@0.2"
+
+_MANTISSA = r"(?P<mant>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+_EXPONENT = r"(?:\s*[eE]\s*(?P<e1>[+\-−]?\d{1,3})|\s*[x×·∗*]\s*10\s*\^?\s*(?P<e2>[+\-−]?\d{1,3}))"
+_SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "quadrillion": 1e15,
+                "quintillion": 1e18, "sextillion": 1e21}
+_FLOP_PREFIX = {"": 1.0, "kilo": 1e3, "k": 1e3, "mega": 1e6, "m": 1e6, "giga": 1e9, "g": 1e9, "tera": 1e12, "t": 1e12,
+                "peta": 1e15, "p": 1e15, "exa": 1e18, "e": 1e18, "zetta": 1e21, "z": 1e21, "yotta": 1e24, "y": 1e24}
+
+# Total operations: "3.1e23 FLOPs", "2.5 × 10^22 FLOPs", "3.64E+23", "2.14E+21 FLOPs", "1.2 zettaFLOPs".
+TOTAL_FLOPS = re.compile(
+    rf"{_MANTISSA}(?:{_EXPONENT}|\s*(?P<scale>thousand|million|billion|trillion|quadrillion|quintillion|sextillion))?"
+    r"\s*(?P<prefix>kilo|mega|giga|tera|peta|exa|zetta|yotta)?\s*(?P<unit>FLOPs|FLOP|flops|floating[- ]point operations|"
+    r"operations)\b(?!\s*/\s*s|\s+per\s+second)",
+)
+# "1,000 petaflop/s-days", "3.64E+03 PF-days", "12 pfs-days".
+PF_DAYS = re.compile(
+    rf"{_MANTISSA}(?:{_EXPONENT})?\s*(?:petaflop/s|petaflops?|PF|pfs?|PFLOP/s)[\s\-·]*(?:days?|-days?)\b",
+    re.IGNORECASE,
+)
+# Rates: "125 TFLOPS", "420 teraflops", "147 TFLOP/s per GPU", "15.7 TFLOP/s".
+RATE = re.compile(
+    rf"{_MANTISSA}\s*(?P<prefix>T|P|G|E|tera|peta|giga|exa)\s*-?\s*(?:FLOPS|FLOP/s|flops|flop/s|FLOPs/s|OPS|ops)\b",
+)
+PREFILTER = re.compile(r"flop|floating[- ]point|operations|pf-?days|pfs-days", re.IGNORECASE)
+_COMPUTE_CUE = re.compile(r"\b(?:train(?:s|ed|ing)?|pre-?train\w*|compute|computation|cost|budget|total|search|"
+                          r"required|requires|used|uses|consum\w+)\b", re.IGNORECASE)
+_PER_EXAMPLE = re.compile(r"\b(?:per (?:image|example|token|sample|input|forward|inference|step|iteration|sequence)|"
+                          r"inference|forward pass|multiply-adds|madds|mult-adds|latency)\b", re.IGNORECASE)
+
+
+def _mantissa_value(match: re.Match[str]) -> float | None:
+    value = parse_number(match.group("mant"))
+    if value is None:
+        return None
+    exponent = match.groupdict().get("e1") or match.groupdict().get("e2")
+    if exponent:
+        value *= 10.0 ** int(exponent.replace("−", "-"))
+    return value
+
+
+def extract_stated_compute(sentences: list[Sentence], *, own_names: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Total training compute the text states, is_best unset; `own_names` from context.own_model_names."""
+    out: list[Candidate] = []
+    for sentence in sentences:
+        if not PREFILTER.search(sentence.text):
+            continue
+        for match in TOTAL_FLOPS.finditer(sentence.text):
+            value = _mantissa_value(match)
+            if value is None:
+                continue
+            if match.group("scale"):
+                value *= _SCALE_WORDS[match.group("scale")]
+            if match.group("prefix"):
+                value *= _FLOP_PREFIX[match.group("prefix")]
+            if match.group("unit") == "operations" and not (match.group("e1") or match.group("e2")):
+                continue  # "operations" alone is too common; require an exponent form
+            out.append(_compute_candidate(sentence, match, value, pf_days=False, own_names=own_names))
+        for match in PF_DAYS.finditer(sentence.text):
+            value = _mantissa_value(match)
+            if value is not None:
+                out.append(_compute_candidate(sentence, match, value * 8.64e19, pf_days=True, own_names=own_names))
+    return [c for c in out if c is not None]
+
+
+_OTHER_WORDS = frozenset("Table Figure Fig Section Appendix Eq Training The This We Our In For Each".split())
+
+
+def _compute_candidate(sentence: Sentence, match: re.Match[str], flops: float, *, pf_days: bool,
+                       own_names: frozenset[str]) -> Candidate | None:
+    if flops < 1e15 or flops > 1e30:
+        return None  # per-example model cost ("3.6 billion FLOPs"), not a training total
+    text = sentence.text
+    score = 0.55 if (pf_days or match.groupdict().get("e1") or match.groupdict().get("e2")) else 0.45
+    if _COMPUTE_CUE.search(text):
+        score += 0.2
+    if context.OWN_WORK.search(text):
+        score += 0.1
+    window = text[max(0, match.start() - 60):match.end() + 40]
+    if _PER_EXAMPLE.search(window):
+        score -= 0.4
+    if context.COMPARISON_BEFORE.search(context.clause_before(text, match.start())):
+        score -= 0.3
+    if context.THIRD_PERSON.search(context.clause_before(text, match.start())) or re.search(r"\bbaselines?\b", window):
+        score -= 0.35
+    if context.HYPOTHETICAL.search(text):
+        score -= 0.3
+    clause = context.clause_before(text, match.start())
+    if re.search(r"\b(?:sav(?:ed|es|ing|ings)|reduc\w+|difference|fewer|less)\b", clause, re.IGNORECASE):
+        score -= 0.4  # "the compute saved by X is 1.98e22": a difference, not a training total
+    named = [w for w in re.findall(r"\b[A-Z][A-Za-z0-9\-]+", clause) if w not in _OTHER_WORDS]
+    if own_names and named:
+        score += 0.1 if any(context.is_own_name(w, own_names) for w in named) else -0.3
+    confidence = context.clamp(score * context.section_weight(sentence.section))
+    return Candidate(
+        field="stated_compute", attrs={"flops": float(f"{flops:.4g}")}, value=flops, unit="FLOP",
+        raw_text=match.group(0), confidence=confidence,
+        evidence=Evidence(sentence.page, text, match.start(), match.end(), sentence.section),
+        extractor=COMPUTE_VERSION,
+    )
+
+
+def extract_throughput(sentences: list[Sentence]) -> list[Candidate]:
+    """Stated chip throughput with the chip named nearby ("147 TFLOP/s per A100")."""
+    out: list[Candidate] = []
+    for sentence in sentences:
+        if not PREFILTER.search(sentence.text):
+            continue
+        for match in RATE.finditer(sentence.text):
+            value = parse_number(match.group("mant"))
+            if value is None:
+                continue
+            flops_per_s = value * _FLOP_PREFIX[match.group("prefix").lower()]
+            window = sentence.text[max(0, match.start() - 80):match.end() + 80]
+            window = sentence.text[max(0, match.start() - 80):match.start()].rjust(80) + sentence.text[match.start():match.end() + 80]
+            chip = _nearest_chip(window)
+            precision = next((p for p in ("bf16", "fp16", "fp32", "tf32", "int8")
+                              if re.search(p.replace("fp", r"(?:fp|float)"), window, re.IGNORECASE)), None)
+            attrs = {"flops_per_s": flops_per_s}
+            if chip:
+                attrs["chip"] = chip
+            if precision:
+                attrs["precision"] = precision
+            score = 0.5 + (0.2 if chip else 0.0) + (0.1 if context.OWN_WORK.search(sentence.text) else 0.0)
+            out.append(Candidate(
+                field="throughput", attrs=attrs, value=flops_per_s, unit="FLOP/s", raw_text=match.group(0),
+                confidence=context.clamp(score * context.section_weight(sentence.section)),
+                evidence=Evidence(sentence.page, sentence.text, match.start(), match.end(), sentence.section),
+                extractor=THROUGHPUT_VERSION,
+            ))
+    return out
+
+
+_CHIP_WORD = re.compile(r"\b(?:[KMPVAH]\d{2,3}|T4|TPU\s?v?\d?|Titan\s?\w+|GTX\s?\d+\w*|RTX\s?\d+\w*)\b", re.IGNORECASE)
+
+
+def _nearest_chip(window: str) -> str | None:
+    """The chip named closest to the window's middle (where the rate is)."""
+    middle = len(window) / 2
+    named = [(abs((m.start() + m.end()) / 2 - middle), chips.canonical_name(m.group(0))) for m in _CHIP_WORD.finditer(window)]
+    named = [(d, n) for d, n in named if n]
+    return min(named)[1] if named else None
+
+
+def select_best(candidates: list[Candidate], threshold: float = 0.5) -> list[Candidate]:
+    """One best candidate per distinct value (within 1%), agreeing mentions raise confidence."""
+    groups: list[list[Candidate]] = []
+    for cand in sorted(candidates, key=lambda c: -c.confidence):
+        cand.is_best = False
+        for group in groups:
+            if abs(group[0].value - cand.value) <= 0.01 * max(group[0].value, cand.value):
+                group.append(cand)
+                break
+        else:
+            groups.append([cand])
+    best = []
+    for group in groups:
+        head = group[0]
+        head.confidence = context.clamp(head.confidence + 0.05 * min(len(group) - 1, 2))
+        if head.confidence >= threshold:
+            head.is_best = True
+            best.append(head)
+    return best

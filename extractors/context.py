@@ -1,0 +1,136 @@
+"""Signals shared by the field extractors: section weights and cue words around a match.
+
+Every extractor starts from a pattern-strength base confidence and adjusts it with these signals, so
+a value stated in the paper's own experiments ("we train on ...") outranks the same form in related
+work, a cited paper's set-up, a latency benchmark or a hypothetical.
+"""
+from __future__ import annotations
+
+import re
+
+# Multiplier per section: related work / references / acknowledgements describe other people's work
+# or donations; tables and captions hold terse, context-free fragments.
+SECTION_WEIGHT = {
+    "experiments": 1.0,
+    "body": 0.95,
+    "abstract": 0.92,
+    "appendix": 0.95,
+    "caption": 0.85,
+    "table": 0.75,
+    "related_work": 0.35,
+    "acknowledgements": 0.25,
+    "references": 0.05,
+}
+
+OWN_WORK = re.compile(
+    r"\b(?:we|our|ours|us)\b|\b(?:this|the proposed) (?:model|network|work|paper|method|approach)\b",
+    re.IGNORECASE,
+)
+TRAINING_CUE = re.compile(
+    r"\b(?:train(?:s|ed|ing)?|pre-?train(?:s|ed|ing)?|fine-?tun(?:e|ed|es|ing)|converge[ds]?|"
+    r"learn(?:ed|ing)?|optimi[sz](?:e|ed|ation)|(?:architecture )?search(?:es)?|took|takes?|taking|"
+    r"run(?:s|ning)?|ran|experiments?|implemented|implementation)\b",
+    re.IGNORECASE,
+)
+# Measuring speed rather than training: latency, inference, serving, timing, FPS.
+INFERENCE_CUE = re.compile(
+    r"\b(?:latenc(?:y|ies)|inference|infer|serving|deploy(?:ed|ment)?|fps|frames per second|"
+    r"(?:test|testing|evaluation|decoding|prediction)[- ]time|speed|measured?|timing|benchmark(?:ed|ing)?|"
+    r"runtime|run[- ]time|throughput|to evaluate|(?:per |a )?(?:test|testing) (?:image|example|sample)s?)\b",
+    re.IGNORECASE,
+)
+# Someone else's work: citations, "et al.", third-person subjects.
+CITATION = re.compile(r"\[\d+(?:[,–\-]\s*\d+)*\]|\bet al\.|\(\s*[A-Z][A-Za-z\-]+(?: et al\.)?,? \d{4}[a-z]?\s*\)")
+THIRD_PERSON = re.compile(r"\b(?:they|their|them|previously|other (?:agents|methods|models|approaches|systems|works?)|previous (?:work|works|studies|approach(?:es)?|"
+                          r"methods?|results?|models?)|prior work|original(?:ly)?|baselines?|reported|reports?)\b",
+                          re.IGNORECASE)
+# A comparison point written just before a value: "a speedup over a single GPU", "than DQN trained on".
+COMPARISON_BEFORE = re.compile(
+    r"\b(?:compared? (?:with|to)|we compare|comparison|than|versus|vs\.?|relative to|instead of|as when|unlike|"
+    r"over (?:a |one |the )?(?:single|one)|otherwise)\b[^.;]*$", re.IGNORECASE)
+# Statements about capacity rather than use: "has only 3GB of memory", "too big to fit on one GPU".
+CAPACITY = re.compile(r"\b(?:ha(?:s|ve) (?:only )?\d+\s?GB|fit (?:on|in|into)|too (?:big|large)|"
+                      r"memory (?:limit|constraint|footprint|budget))", re.IGNORECASE)
+_CLAUSE_BOUNDARY = re.compile(r"[,;:]|\b(?:because|while|whereas|but|since)\b")
+
+
+def clause_before(text: str, position: int, limit: int = 150) -> str:
+    """The part of the clause that precedes `position` (after the last comma, "because", "while", ...)."""
+    head = text[max(0, position - limit):position]
+    last = None
+    for last in _CLAUSE_BOUNDARY.finditer(head):
+        pass
+    return head[last.end():] if last else head
+HYPOTHETICAL = re.compile(r"\b(?:could|would|might|as a proxy|estimate[sd]?|hypothetical(?:ly)?|if we were|"
+                          r"expected to|projected)\b", re.IGNORECASE)
+
+
+def section_weight(section: str) -> float:
+    return SECTION_WEIGHT.get(section, 0.9)
+
+
+def clamp(value: float) -> float:
+    return max(0.0, min(1.0, value))
+
+
+def window(text: str, start: int, end: int, before: int = 80, after: int = 80) -> str:
+    return text[max(0, start - before):min(len(text), end + after)]
+
+
+_NAME_LIKE = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b")
+_NOT_MODEL_NAMES = frozenset("GPU GPUs TPU TPUs CPU CPUs NVIDIA GB FLOPs FLOPS PF TF BLEU AP EM F1 SGD "
+                             "ImageNet COCO SQuAD WMT CIFAR LM1B JFT".split())
+_PROPOSAL = re.compile(r"\b(?:we|this paper|this work)\s+(?:propose|present|introduce|call|name|describe)s?\s+"
+                       r"(?:a |an |the )?(?:new |novel |simple )?(?:[a-z\-]+ ){0,4}?(?:called |named |, the |the )?"
+                       r"([A-Z][A-Za-z0-9\-]+)")
+
+
+def own_model_names(title: str, sentences) -> frozenset[str]:
+    """Names the paper gives its own model: the title's "Name:" prefix (or name-like title words) and
+    "we present the MuZero algorithm" in the first sentences."""
+    names: set[str] = set()
+    if ":" in title:
+        prefix = title.split(":", 1)[0].strip()
+        if 0 < len(prefix.split()) <= 3:
+            names.add(prefix.split()[0])
+    else:
+        names.update(m.group(0) for m in _NAME_LIKE.finditer(title)
+                     if m.group(0) not in _NOT_MODEL_NAMES and not m.group(0).isupper())
+    for sentence in list(sentences)[:60]:
+        for match in _PROPOSAL.finditer(sentence.text):
+            if match.group(1) not in _NOT_MODEL_NAMES and len(match.group(1)) >= 3:
+                names.add(match.group(1))
+    return frozenset(n.rstrip("-") for n in names if n)
+
+
+def nearest_model_name(clause: str) -> str | None:
+    from extractors.chips import canonical_name  # local import: chips has no dependency on context
+
+    names = [m.group(0) for m in _NAME_LIKE.finditer(clause)
+             if m.group(0).split("-")[0] not in _NOT_MODEL_NAMES and not re.match(r"(?:TPU|GPU|CPU)", m.group(0))
+             and canonical_name(m.group(0)) is None]
+    return names[-1] if names else None
+
+
+def is_own_name(name: str, own_names: frozenset[str]) -> bool:
+    head = name.split("-")[0].lower()
+    return any(head == own.lower() or head.startswith(own.lower()) for own in own_names)
+
+
+_TITLE_STOPWORDS = frozenset("a an the of for with in on and to via from by using deep neural network networks "
+                             "learning model models towards toward very large scale".split())
+
+
+def title_words(title: str) -> frozenset[str]:
+    """Distinctive lower-cased title words ("stochastic", "depth"): names a table row may carry."""
+    return frozenset(w for w in re.findall(r"[a-z][a-z\-]{2,}", title.lower()) if w not in _TITLE_STOPWORDS)
+
+
+def row_label_is_own(label: str, own_names: frozenset[str], title_vocabulary: frozenset[str]) -> bool:
+    """A table row label names the paper's own model: an own name, or only distinctive title words."""
+    words = re.findall(r"[A-Za-z][A-Za-z0-9\-]+", label)
+    if not words:
+        return False
+    if any(is_own_name(w, own_names) for w in words) or re.search(r"\b(?:ours|our)\b", label, re.IGNORECASE):
+        return True
+    return all(w.lower() in title_vocabulary for w in words)

@@ -1,0 +1,411 @@
+"""Training hardware: chip count + chip model + unit ("8 NVIDIA P100 GPUs", "32 TPUv3 cores").
+
+A spaCy Matcher finds chip mentions (model names, TPU generations and slices, generic GPU/TPU/CPU);
+the count is read from the few tokens before the mention (digits, number words, "a single"), the unit
+from the token after it, and machine multipliers ("8 machines with 8 GPUs each") from the clause.
+Confidence combines the pattern's strength with the sentence's context (see extractors/context.py).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from extractors import chips, context
+from extractors.document import Sentence
+from extractors.nlp import get_nlp, parse, prefilter
+from extractors.numbers import STRICT_NUMBER_WORDS, parse_number
+from extractors.records import Candidate, Evidence
+
+VERSION = "hardware@0.4"
+
+PREFILTER = re.compile(
+    r"GPU|TPU|CPU|[KMPVAH]\d{2,3}|\bT4\b|TITAN|Titan|titan|GTX|RTX|\bv\d-\d|accelerator",
+)
+
+_MODEL_TOKEN = r"^(?:[kmpvah]\d{2,3}[a-z]?s?|t4)(?:-\S+)?$"
+_TIME_WORDS = frozenset("h hr hrs hour hours day days week weeks month months minute minutes min mins year years".split())
+_UNIT_WORDS = {
+    "gpu": "chips", "gpus": "chips", "card": "chips", "cards": "chips", "board": "chips", "boards": "chips",
+    "chip": "chips", "chips": "chips", "accelerator": "chips", "accelerators": "chips",
+    "core": "cores", "cores": "cores", "device": "devices", "devices": "devices",
+}
+_MACHINE_WORDS = frozenset("machine machines server servers node nodes host hosts worker workers "
+                           "computer computers instance instances".split())
+# Tokens allowed between a count and its chip: vendor names, memory sizes, "x", adjectives.
+_FILLERS = frozenset("nvidia tesla geforce google cloud amd intel x × - high-end modern commodity "
+                     "identical separate distinct total of gb gib mb memory ( additional more".split())
+# Local context after a mention that says what those chips were for, when it is not training.
+_NON_TRAINING_USE = re.compile(
+    r"^[^.;]{0,40}?\b(?:for|during|at)\s+(?:self-?play|acting|actors?|inference|evaluation|testing|serving|"
+    r"data generation|generating|decoding|latency|rollouts?)", re.IGNORECASE)
+_TRAINING_USE = re.compile(r"^[^.;]{0,30}?\bfor\s+(?:the\s+)?(?:training|pre-?training|learning)\b", re.IGNORECASE)
+# Verbs right after a chip mention make the chip the subject of a description, not a resource used.
+_SUBJECT_VERBS = frozenset("is was are were has had have runs run holds stores processes computes handles "
+                           "communicates performs can cannot will only".split())
+_RANGE_BEFORE = re.compile(r"(?:from|between)\s+(\d{1,3}(?:,\d{3})+|\d+)\s+(?:to|and)\s+$|(\d{1,3}(?:,\d{3})+|\d+)\s*(?:to|-|–)\s*$")
+
+
+@dataclass
+class Mention:
+    """One chip mention in a sentence, with what we could read around it."""
+
+    chip: str
+    start: int  # token indices of the chip words
+    end: int
+    count: float | None = None
+    count_kind: str = ""  # digits | word | single | article
+    count_start: int | None = None
+    unit: str = "chips"
+    slice_cores: int | None = None  # "v3-8" names a slice of 8 cores
+    range_low: float | None = None  # "ranged from 64 to 512": the low end (count is the high end)
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> Matcher:
+    matcher = Matcher(get_nlp().vocab)
+    tpu = {"LOWER": {"IN": ["tpu", "tpus"]}}
+    generation = {"LOWER": {"REGEX": r"^v\d[a-z]?s?$"}}
+    matcher.add("MODEL", [[{"LOWER": {"REGEX": _MODEL_TOKEN}}]])
+    matcher.add("TITAN", [
+        [{"LOWER": "gtx", "OP": "?"}, {"LOWER": "titan"},
+         {"LOWER": {"IN": ["x", "xp", "v", "black", "rtx", "z"]}, "OP": "?"}],
+        [{"LOWER": {"IN": ["titanx", "titanxp", "titanv", "titanblack"]}}],
+    ])
+    matcher.add("GEFORCE", [
+        [{"LOWER": {"IN": ["gtx", "rtx"]}}, {"LOWER": {"REGEX": r"^\d{3,4}(?:ti)?$"}}, {"LOWER": "ti", "OP": "?"}],
+        [{"LOWER": {"REGEX": r"^(?:gtx|rtx)?\d{3,4}ti$"}}],
+    ])
+    matcher.add("TPU", [
+        [{"LOWER": "cloud", "OP": "?"}, tpu, generation],
+        [{"LOWER": "cloud", "OP": "?"}, tpu],
+        [{"LOWER": {"REGEX": r"^tpuv\d[a-z]?s?$"}}],
+        [generation, tpu],
+        [{"LOWER": {"IN": ["second", "third", "fourth", "fifth"]}}, {"ORTH": "-", "OP": "?"},
+         {"LOWER": "generation"}, {"LOWER": "google", "OP": "?"}, {"LOWER": "cloud", "OP": "?"}, tpu],
+    ])
+    matcher.add("SLICE", [[{"LOWER": "tpu", "OP": "?"}, {"LOWER": {"REGEX": r"^v\d[a-z]?$"}}, {"ORTH": "-"},
+                           {"TEXT": {"REGEX": r"^\d{1,4}$"}}]])
+    matcher.add("GENERIC", [[{"LOWER": {"IN": ["gpu", "gpus", "cpu", "cpus"]}}]])
+    return matcher
+
+
+def find_mentions(doc: Doc) -> list[Mention]:
+    """Chip mentions in one parsed sentence, longest match first, with count and unit."""
+    spans = [Span(doc, s, e, label=m) for m, s, e in _matcher()(doc)]
+    spans = _longest_non_overlapping(spans)
+    mentions: list[Mention] = []
+    for span in spans:
+        mention = _mention(doc, span)
+        if mention is None:
+            continue
+        # "8 NVIDIA P100 GPUs", "a v3-8 TPU": the model and the generic word are one mention.
+        if (mentions and mention.chip in ("GPU", "CPU", "TPU") and mentions[-1].chip != mention.chip
+                and _only_fillers_between(doc, mentions[-1].end, span.start)):
+            mentions[-1].end = span.end
+            continue
+        mentions.append(mention)
+    previous_end = 0
+    for mention in mentions:
+        _read_unit(doc, mention)
+        _read_count(doc, mention, floor=previous_end)
+        if mention.count is None and mention.start >= 2 and doc[mention.start - 2:mention.start].text.lower() == "number of":
+            _read_count_range_after(doc, mention)
+        previous_end = mention.end
+    return mentions
+
+
+def _longest_non_overlapping(spans: list[Span]) -> list[Span]:
+    chosen: list[Span] = []
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if all(span.end <= c.start or span.start >= c.end for c in chosen):
+            chosen.append(span)
+    return sorted(chosen, key=lambda s: s.start)
+
+
+def _mention(doc: Doc, span: Span) -> Mention | None:
+    label = span.label_
+    text = span.text
+    if label == "SLICE":
+        generation = next(t.lower_ for t in span if re.match(r"^v\d", t.lower_))
+        return Mention(f"TPU v{generation[1]}", span.start, span.end, slice_cores=int(span[-1].text), unit="cores")
+    if label == "TITAN" and span.end + 2 < len(doc) and doc[span.end].text == "(" and doc[span.end + 1].lower_ == "pascal":
+        text += " (Pascal)"
+    if label == "GENERIC":
+        name = "CPU" if span[0].lower_.startswith("cpu") else "GPU"
+    else:
+        name = chips.canonical_name(text)
+    if name is None:
+        return None
+    mention = Mention(name, span.start, span.end)
+    if label == "TPU" and span[0].lower_ == "cloud":
+        mention.unit = "devices"  # "4 Cloud TPUs": Cloud TPU devices of 4 chips each
+    return mention
+
+
+def _only_fillers_between(doc: Doc, start: int, end: int) -> bool:
+    return end - start <= 3 and all(_is_filler(doc, i) for i in range(start, end))
+
+
+def _is_filler(doc: Doc, i: int) -> bool:
+    token = doc[i]
+    lower = token.lower_
+    if lower in _FILLERS or lower == ")":
+        return True
+    # memory sizes: "3GB", "16 GB", "80GB"
+    return bool(re.fullmatch(r"\d+(?:gb|gib|g)", lower)) or (
+        token.like_num and i + 1 < len(doc) and doc[i + 1].lower_ in ("gb", "gib", "g", "mb"))
+
+
+def _read_unit(doc: Doc, mention: Mention) -> None:
+    i = mention.end
+    while i < len(doc) and i < mention.end + 3 and _is_filler(doc, i) and doc[i].text != "(":
+        i += 1
+    if i < len(doc):
+        word = doc[i].lower_
+        if word in _UNIT_WORDS:
+            unit = _UNIT_WORDS[word]
+            if mention.chip == "CPU" and unit == "cores":
+                unit = "chips"  # LABELS.md counts CPU cores as chips of kind "CPU"
+            if not (mention.unit == "devices" and unit == "chips"):
+                mention.unit = unit
+            mention.end = i + 1
+
+
+_RANGE_AFTER = re.compile(r"^[^.;]{0,50}?\b(?:ranged?|ranging|var(?:ied|ies|y|ying))\s+(?:from|between)\s+"
+                          r"(\d{1,3}(?:,\d{3})+|\d+)\s+(?:to|and)\s+(\d{1,3}(?:,\d{3})+|\d+)")
+
+
+def _read_count_range_after(doc: Doc, mention: Mention) -> None:
+    """"The number of TPUs used for training ranged from 64 to 512": a count range after the chip."""
+    match = _RANGE_AFTER.match(doc[mention.end:].text)
+    if match:
+        low, high = parse_number(match.group(1)), parse_number(match.group(2))
+        if low and high and low < high:
+            mention.count, mention.count_kind, mention.range_low = high, "range_after", low
+
+
+def _read_count(doc: Doc, mention: Mention, floor: int = 0) -> None:
+    i = mention.start - 1
+    steps = 0
+    while i >= floor and steps < 5:
+        token = doc[i]
+        lower = token.lower_
+        value = parse_number(token.text)
+        if value is not None and (token.like_num or lower in STRICT_NUMBER_WORDS or token.text[0].isdigit()):
+            if _is_memory_number(doc, i):
+                i -= 1
+                steps += 1
+                continue
+            if value != int(value) or value <= 0 or 1900 <= value <= 2100:
+                return  # "2.5 GPUs", years
+            kind = "digits" if token.text[0].isdigit() else "word"
+            if kind == "word" and i > 0 and doc[i - 1].lower_ in ("a", "an") and lower in ("single",):
+                kind = "single"
+            mention.count, mention.count_kind, mention.count_start = value, kind, i
+            return
+        if lower in ("single", "one"):
+            mention.count, mention.count_kind, mention.count_start = 1.0, "single", i
+            return
+        if lower in ("a", "an"):
+            mention.count, mention.count_kind, mention.count_start = 1.0, "article", i
+            return
+        if not _is_filler(doc, i):
+            return
+        i -= 1
+        steps += 1
+
+
+def _is_memory_number(doc: Doc, i: int) -> bool:
+    return i + 1 < len(doc) and doc[i + 1].lower_ in ("gb", "gib", "g", "mb")
+
+
+def _machine_multiplier(doc: Doc, mention: Mention) -> tuple[float, int] | None:
+    """(machines, token index) when the count is per machine: "8 machines with 8 GPUs each",
+    "2 nodes of 8 GPUs", "8 GPUs per node ... 16 nodes"."""
+    if mention.count_start is None:
+        return None
+    # Left: "<N> <machines> (each)? (with|having|of|containing|equipped with) <count> <chips>"
+    i = mention.count_start - 1
+    skipped = 0
+    while i >= 0 and skipped < 4 and doc[i].lower_ in ("with", "each", "having", "of", "containing", "equipped", ",", "has"):
+        i -= 1
+        skipped += 1
+    if skipped and i >= 1 and doc[i].lower_ in _MACHINE_WORDS:
+        value = parse_number(doc[i - 1].text)
+        if value and value == int(value) and doc[i - 1].lower_ not in ("a", "an", "single", "one"):
+            return value, i - 1
+    # Right: "<count> <chips> per <machine>" / "... each" with "<N> <machines>" elsewhere in the clause.
+    after = doc[mention.end:mention.end + 3].text.lower()
+    if re.match(r"^(?:per|on each|in each|each)\b", after) or re.match(r"^\S* ?(?:per|each)\b", after):
+        for j, token in enumerate(doc):
+            if token.lower_ in _MACHINE_WORDS and j > 0 and j not in range(mention.start, mention.end + 3):
+                value = parse_number(doc[j - 1].text)
+                if value and value == int(value) and value > 1 and doc[j - 1].like_num:
+                    return value, j - 1
+    return None
+
+
+def extract_hardware(sentences: list[Sentence]) -> list[Candidate]:
+    """All hardware candidates (is_best unset; see `select_best`)."""
+    candidates: list[Candidate] = []
+    for sentence, doc in parse(prefilter(sentences, PREFILTER)):
+        mentions = find_mentions(doc)
+        for index, mention in enumerate(mentions):
+            following = mentions[index + 1].start if index + 1 < len(mentions) else len(doc)
+            candidates.extend(_candidates(sentence, doc, mention, following))
+    return candidates
+
+
+def context_chips(sentences: list[Sentence]) -> dict[str, set[str]]:
+    """Chip models the paper names in its own training context (with or without a count), by kind:
+    used to name a generic "16 TPUs" after "All experiments were run using third generation TPUs"."""
+    named: dict[str, set[str]] = {"gpu": set(), "tpu": set()}
+    for sentence, doc in parse(prefilter(sentences, PREFILTER)):
+        if context.section_weight(sentence.section) < 0.9:
+            continue
+        if context.INFERENCE_CUE.search(sentence.text) or not context.TRAINING_CUE.search(sentence.text):
+            continue
+        if "et al." in sentence.text and not context.OWN_WORK.search(sentence.text):
+            continue
+        for mention in find_mentions(doc):
+            spec = chips.lookup(mention.chip)
+            if spec and spec.name not in ("GPU", "TPU", "CPU") and spec.kind in named:
+                named[spec.kind].add(spec.name)
+    return named
+
+
+def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int) -> list[Candidate]:
+    if mention.start > 0 and doc[mention.start - 1].lower_ in ("per", "each", "every"):
+        return []  # "8 images per GPU", "batch size 32 per GPU"
+    nxt = mention.end
+    while nxt < len(doc) and doc[nxt].text in ("-", "·", "•"):
+        nxt += 1
+    if nxt < len(doc) and doc[nxt].lower_ in _TIME_WORDS:
+        return []  # "8 GPU·hours", "2.5 GPU days": chip time, read by the training-time extractor
+    count = mention.count
+    if mention.slice_cores is not None:
+        count = mention.slice_cores * (count or 1)
+    if count is None:
+        return []
+    multiplier = _machine_multiplier(doc, mention)
+    if multiplier:
+        count *= multiplier[0]
+    values = [count]
+    range_match = _RANGE_BEFORE.search(doc[:mention.count_start].text + " ") if mention.count_start else None
+    if mention.range_low is not None:
+        values = [mention.range_low, count]
+    elif range_match and mention.count_kind == "digits" and not multiplier:
+        low = parse_number(range_match.group(1) or range_match.group(2))
+        if low and low < count:
+            values = [low, count]  # "from 64 to 512 TPUs": both ends are set-ups the paper used
+    confidence = _confidence(sentence, doc, mention, following, is_range=len(values) > 1)
+    start_token = min(mention.count_start if mention.count_start is not None else mention.start, mention.start)
+    if multiplier:
+        start_token = min(start_token, multiplier[1])
+    char_start, char_end = doc[start_token].idx, doc[mention.end - 1].idx + len(doc[mention.end - 1])
+    out = []
+    for value in values:
+        attrs = {"chip": mention.chip, "count": int(value), "unit": mention.unit}
+        out.append(Candidate(
+            field="hardware", attrs=attrs, value=float(value), unit=mention.unit,
+            raw_text=sentence.text[char_start:char_end], confidence=confidence,
+            evidence=Evidence(sentence.page, sentence.text, char_start, char_end, sentence.section),
+            extractor=VERSION,
+        ))
+    return out
+
+
+def _confidence(sentence: Sentence, doc: Doc, mention: Mention, following: int, *, is_range: bool) -> float:
+    text = sentence.text
+    base = {"digits": 0.62, "word": 0.62, "single": 0.58, "article": 0.42, "range_after": 0.6, "": 0.55}[
+        mention.count_kind]
+    if mention.slice_cores is not None:
+        base = max(base, 0.6)
+    generic = mention.chip in ("GPU", "TPU", "CPU")
+    score = base + (0.0 if generic else 0.12)
+    if generic and mention.count_kind == "article":
+        score -= 0.2  # "a GPU implementation" is usually generic prose
+    own = bool(context.OWN_WORK.search(text))
+    training = bool(context.TRAINING_CUE.search(text))
+    score += 0.12 if own else 0.0
+    score += 0.1 if training else -0.05
+    after = doc[mention.end:following].text if mention.end < len(doc) else ""
+    if _NON_TRAINING_USE.match(after):
+        score -= 0.45
+    elif _TRAINING_USE.match(after):
+        score += 0.05
+    if context.INFERENCE_CUE.search(text):
+        score -= 0.15 if training else 0.4
+    if "et al." in text and not own:
+        score -= 0.4
+    elif context.CITATION.search(text) and not own:
+        score -= 0.15
+    if context.THIRD_PERSON.search(text) and not own:
+        score -= 0.2
+    if context.HYPOTHETICAL.search(text):
+        score -= 0.35
+    start_char = doc[mention.count_start if mention.count_start is not None else mention.start].idx
+    if context.COMPARISON_BEFORE.search(context.clause_before(text, start_char)):
+        score -= 0.35
+    if context.CAPACITY.search(text):
+        score -= 0.2
+    if mention.end < len(doc) and doc[mention.end].lower_ in _SUBJECT_VERBS:
+        score -= 0.3  # "One GPU runs the top layers", "A single GTX 580 has only 3GB": the chip is the subject
+    if is_range:
+        score -= 0.05
+    return context.clamp(score * context.section_weight(sentence.section))
+
+
+def select_best(candidates: list[Candidate], named_chips: dict[str, set[str]] | None = None,
+                threshold: float = 0.5) -> list[Candidate]:
+    """Mark one candidate per distinct set-up as best; agreeing mentions raise its confidence.
+
+    Set-ups are keyed by chip and total chips (so "4 Cloud TPUs" and "16 TPU chips" agree). A generic
+    "8 GPUs" with the same total as a named "8 P100 GPUs" is the same set-up; a generic count is
+    named after the only chip model the paper uses for training, when there is exactly one.
+    """
+    named_chips = named_chips or {}
+    groups: dict[tuple[str, float], list[Candidate]] = {}
+    for cand in candidates:
+        cand.is_best = False
+        chip = cand.attrs["chip"]
+        spec = chips.lookup(chip)
+        if chip in ("GPU", "TPU") and len(named_chips.get(chip.lower(), ())) == 1:
+            cand.attrs["chip"] = chip = next(iter(named_chips[chip.lower()]))
+            spec = chips.lookup(chip)
+        total = spec.chips_for(cand.attrs["count"], cand.attrs["unit"]) if spec else cand.attrs["count"]
+        groups.setdefault((chip, total), []).append(cand)
+    # A generic set-up whose total matches a named one is the same set-up.
+    named_totals = {(chips.lookup(c).kind if chips.lookup(c) else "", t) for c, t in groups if c not in ("GPU", "TPU", "CPU")}
+    top_by_group = {key: max(c.confidence for c in members) for key, members in groups.items()}
+    best: list[Candidate] = []
+    for (chip, total), members in groups.items():
+        if _only_beside_a_stronger_setup((chip, total), members, groups, top_by_group):
+            continue
+        members.sort(key=lambda c: -c.confidence)
+        top = members[0]
+        agreeing = sum(1 for c in members[1:] if c.confidence >= threshold)
+        top.confidence = context.clamp(top.confidence + 0.05 * min(agreeing, 2))
+        if chip in ("GPU", "TPU") and (chip.lower(), total) in named_totals:
+            continue
+        if top.confidence >= threshold:
+            top.is_best = True
+            best.append(top)
+    return best
+
+
+def _only_beside_a_stronger_setup(key, members, groups, top_by_group) -> bool:
+    """True when every sentence naming this set-up also names a different, more confident chip:
+    "DQN was trained on a single K40 GPU while our methods were trained using 16 CPU cores"."""
+    sentences = {(c.evidence.page, c.evidence.sentence) for c in members if c.confidence >= 0.4}
+    for other_key, other_members in groups.items():
+        if other_key[0] == key[0] or top_by_group[other_key] <= top_by_group[key]:
+            continue
+        other_sentences = {(c.evidence.page, c.evidence.sentence) for c in other_members}
+        if sentences <= other_sentences:
+            return True
+    return False

@@ -1,0 +1,52 @@
+"""Parsing the numbers papers write: digits with separators, number words, k/M suffixes, exponents."""
+from __future__ import annotations
+
+import re
+
+WORD_NUMBERS: dict[str, float] = {
+    "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "hundred": 100, "dozen": 12, "half": 0.5, "couple": 2, "few": 3,
+}
+# Words that are numbers in any context; "a", "an", "single", "half", "couple", "few" only count in
+# the patterns that allow them.
+STRICT_NUMBER_WORDS = frozenset(w for w in WORD_NUMBERS if w not in ("a", "an", "single", "half", "couple", "few"))
+
+_DIGITS = re.compile(r"^[~∼≈]?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?([kKM])?$")
+_SUFFIX = {"k": 1e3, "K": 1e3, "M": 1e6}
+# Exponent forms: 3.1e23, 3.64E+23, 2.5 x 10^22, 2.5×10^22, 2.3 · 10^19, 10^21.
+SCI_NUMBER = re.compile(
+    r"(?P<mant>\d+(?:\.\d+)?)\s*(?:[eE](?P<e1>[+\-−]?\d{1,3})|\s*[x×·∗*]\s*10\s*\^?\s*(?P<e2>[+\-−]?\d{1,3}))"
+    r"|(?<![\d.])10\s*\^\s*(?P<e3>[+\-−]?\d{1,3})"
+)
+
+
+def parse_number(token: str) -> float | None:
+    """Value of one token: "8", "1,024", "2.5k", "∼71.8K", "eight"; None when it is not a number."""
+    token = token.strip()
+    if not token:
+        return None
+    lower = token.lower()
+    if lower in WORD_NUMBERS:
+        return float(WORD_NUMBERS[lower])
+    match = _DIGITS.match(token)
+    if not match:
+        return None
+    whole = match.group(1).replace(",", "")
+    value = float(f"{whole}.{match.group(2)}" if match.group(2) else whole)
+    if match.group(3):
+        value *= _SUFFIX[match.group(3)]
+    return value
+
+
+def parse_scientific(text: str) -> float | None:
+    """Value of an exponent form ("3.1e23", "2.5 × 10^22", "10^21"); None when absent."""
+    match = SCI_NUMBER.search(text)
+    if not match:
+        return None
+    if match.group("e3") is not None:
+        return 10.0 ** int(match.group("e3").replace("−", "-"))
+    exponent = match.group("e1") or match.group("e2")
+    return float(match.group("mant")) * 10.0 ** int(exponent.replace("−", "-"))

@@ -1,0 +1,48 @@
+"""Sentence splitting for paper text that survives "e.g.", "Fig. 3", "et al.", initials and decimals."""
+from __future__ import annotations
+
+import re
+
+# Words that end with a period without ending the sentence (compared lower-case, without the period).
+_ABBREVIATIONS = frozenset(
+    """e.g i.e eg ie cf vs al etc fig figs eq eqs eqn sec secs sect tab tabs no nos approx resp ref refs
+    dr mr ms mrs prof st jr inc corp ltd co dept univ vol pp ch chap app alg def thm lem prop cor ex
+    est max min avg std var dim resp incl excl orig""".split()
+)
+# A candidate boundary: terminal punctuation, optional closing quote/bracket, whitespace, then a
+# capital letter (or an opening quote/bracket followed by one).
+_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“(\[]?[A-Z])")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
+def split_sentences(text: str) -> list[tuple[int, str]]:
+    """Split `text` into (start offset, sentence) pairs; offsets index into `text`."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        if text[match.start()] == "." and _is_abbreviation(text, match.start()):
+            continue
+        _append(out, text, start, match.end())
+        start = match.end()
+    _append(out, text, start, len(text))
+    return out
+
+
+def _is_abbreviation(text: str, period: int) -> bool:
+    word = _WORD_BEFORE.search(text, max(0, period - 12), period)
+    if not word:
+        return False
+    token = word.group(1)
+    if len(token) == 1 and token.isupper():
+        # An initial ("J. K. Smith", "(A. Krizhevsky"), but not a model letter ("Titan X. We ...").
+        before = text[max(0, word.start() - 3):word.start()]
+        after = text[period + 1:period + 5]
+        return word.start() == 0 or bool(re.search(r"(?:[A-Z]\. |[(,;] ?)$", before) or re.match(r" [A-Z]\. ", after))
+    return token.lower().rstrip(".") in _ABBREVIATIONS
+
+
+def _append(out: list[tuple[int, str]], text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        out.append((start + (len(piece) - len(piece.lstrip())), stripped))

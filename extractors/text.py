@@ -1,0 +1,446 @@
+"""PDF -> DocumentText: reading order, dehyphenation, NFKC, footnote markers, sections, sentences.
+
+One MuPDF TextPage per page, read twice in C: `extractBLOCKS()` for the block boxes (reading order) and
+`extractXHTML()` for the same blocks with markup (<sup> superscripts, <b> bold, <hN> large type). Both
+are plain strings built in C, so the whole read costs about what plain `get_text()` costs; building
+`get_text("dict")` (a Python object per span) was ~50% slower on the real corpus. Python then works on
+blocks with a few regexes, never per character.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pymupdf
+
+from extractors.document import DocumentText, Sentence
+from extractors.records import ExtractionError
+from extractors.sentences import split_sentences
+
+# Text only (no images); ligatures NOT preserved, so MuPDF already expands "ﬁ" -> "fi"
+# (NFKC below catches fonts that map ligatures to compatibility characters anyway).
+_TEXT_FLAGS = (pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_PRESERVE_LIGATURES) | pymupdf.TEXT_MEDIABOX_CLIP
+
+# "arXiv:1706.03762v5 [cs.CL] 6 Dec 2017" (the vertical stamp arXiv adds to page 1) and old-style ids.
+_ARXIV_STAMP = re.compile(
+    r"arXiv:\s?((?:\d{4}\.\d{4,5})|(?:[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}))(?:v\d+)?\s*\[[A-Za-z.\-]+\]"
+)
+_FOOTNOTE_SYMBOLS = re.compile(r"^[\s\d,*∗†‡§¶⋆♠♣♦♥a-e]+$")
+_NUMERIC_TOKEN = re.compile(r"^[\d.,%±()/\-–+×x]+$")
+_CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Tab\.)\s*[A-Z]?\d+\s*[:.|]")
+
+_HEADING_NUMBER = re.compile(r"^(?:(\d+(?:\.\d+)*)\.?|([A-H](?:\.\d+)*)\.?|([IVX]+)\.)\s+(?=\S)")
+_SECTION_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("abstract", re.compile(r"^abstract\b")),
+    ("references", re.compile(r"^(?:references|bibliography|literature cited)\b")),
+    ("acknowledgements", re.compile(r"^acknowledge?ments?\b")),
+    ("appendix", re.compile(r"^(?:appendix|appendices|supplementary|supplemental)\b")),
+    ("related_work", re.compile(r"^(?:related work|prior work|previous work|background|literature review)")),
+    ("experiments", re.compile(
+        r"(?:experiment|training|implementation|set-?up|evaluation|results|hardware|details|"
+        r"ablation|empirical|pre-?training|fine-?tuning|benchmark)")),
+)
+
+
+@dataclass
+class _Block:
+    page: int
+    text: str
+    kind: str  # para | heading | caption | table
+    heading_level: int = 0  # 1 for "3 Experiments", 2 for "3.1 Setup"; 1 for unnumbered headings
+    section_hint: str = ""
+
+
+def read_document(path_or_bytes: str | Path | bytes, *, max_pages: int | None = None) -> DocumentText:
+    """Read a PDF into pages and sectioned sentences; raise ExtractionError when it cannot be read."""
+    doc = _open(path_or_bytes, max_pages=max_pages)
+    try:
+        page_raw: list[list[_RawBlock]] = []
+        page_width: list[float] = []
+        for page in doc:
+            textpage = page.get_textpage(flags=_TEXT_FLAGS)
+            page_raw.append(_page_blocks(textpage.extractBLOCKS(), textpage.extractXHTML()))
+            page_width.append(page.rect.width)
+    except ExtractionError:
+        raise
+    except Exception as exc:  # MuPDF raises plain RuntimeError on damaged content streams
+        raise ExtractionError(f"text extraction failed: {exc}", kind="unreadable") from exc
+    finally:
+        doc.close()
+
+    arxiv_id = _arxiv_id_from_stamp(page_raw[0]) if page_raw else None
+    title = _title(page_raw[0]) if page_raw else ""
+    pages: list[str] = []
+    blocks: list[_Block] = []
+    for number, (raw_blocks, width) in enumerate(zip(page_raw, page_width), start=1):
+        page_blocks = [_classify(number, b) for b in _reading_order(raw_blocks, width)]
+        page_blocks = [b for b in page_blocks if b.text]
+        blocks.extend(page_blocks)
+        pages.append("\n\n".join(b.text for b in page_blocks))
+    if not any(p.strip() for p in pages):
+        raise ExtractionError("PDF has no extractable text (scanned images only?)", kind="empty")
+    return DocumentText(arxiv_id=arxiv_id, pages=pages, sentences=_sentences(blocks), title=title)
+
+
+def _open(source: str | Path | bytes, *, max_pages: int | None) -> pymupdf.Document:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        label = "<bytes>"
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise ExtractionError(f"no such file: {path}", kind="unreadable")
+        data = path.read_bytes()
+        label = path.name
+    if not data:
+        raise ExtractionError(f"{label}: empty file", kind="empty")
+    if b"%PDF-" not in data[:1024]:
+        raise ExtractionError(f"{label}: not a PDF (no %PDF- header)", kind="not_pdf")
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except pymupdf.EmptyFileError as exc:
+        raise ExtractionError(f"{label}: empty PDF ({exc})", kind="empty") from exc
+    except pymupdf.FileDataError as exc:
+        raise ExtractionError(f"{label}: damaged or truncated PDF ({exc})", kind="truncated") from exc
+    except Exception as exc:
+        raise ExtractionError(f"{label}: cannot open PDF ({exc})", kind="unreadable") from exc
+    if doc.needs_pass:
+        doc.close()
+        raise ExtractionError(f"{label}: encrypted PDF needs a password", kind="encrypted")
+    if doc.page_count == 0:
+        doc.close()
+        kind = "truncated" if b"%%EOF" not in data[-2048:] else "empty"
+        raise ExtractionError(f"{label}: PDF has no pages", kind=kind)
+    if max_pages is not None and doc.page_count > max_pages:
+        count = doc.page_count
+        doc.close()
+        raise ExtractionError(f"{label}: {count} pages, more than the limit of {max_pages}", kind="too_many_pages")
+    return doc
+
+
+@dataclass
+class _RawBlock:
+    bbox: tuple[float, float, float, float]
+    text: str
+    styled: bool  # bold or large type (a heading candidate)
+    rotated: bool
+    large: bool = False  # set in <h1>-<h3>: title-sized type
+
+
+_PARAGRAPH = re.compile(r"<(p|h\d)>(.*?)</\1>", re.S)
+_SUP = re.compile(r"<sup>(.*?)</sup>", re.S)
+_BOLD = re.compile(r"<b>(.*?)</b>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_LEADING_BOLD = re.compile(r"^\s*((?:<b>[^<]*</b>\s*)+)(?=\S)")
+
+
+def _page_blocks(blocks: list[tuple], xhtml: str) -> list[_RawBlock]:
+    """Pair MuPDF's text blocks (boxes, plain text) with their XHTML paragraphs (markup).
+
+    MuPDF writes one XHTML paragraph per text block; when a block changes type size mid-way it writes
+    two (rare: 3 of 347 real pages), and then the page falls back to the plain block text."""
+    text_blocks = [b for b in blocks if b[6] == 0 and b[4].strip()]
+    paragraphs = [(tag, body) for tag, body in _PARAGRAPH.findall(xhtml)]
+    paragraphs = [(tag, body) for tag, body in paragraphs if _TAG.sub("", body).strip()]
+    aligned = len(paragraphs) == len(text_blocks)
+    out: list[_RawBlock] = []
+    for index, block in enumerate(text_blocks):
+        x0, y0, x1, y1 = block[:4]
+        rotated = (x1 - x0) < 0.1 * (y1 - y0) and len(block[4]) > 12
+        if aligned:
+            tag, body = paragraphs[index]
+            out.extend(_marked_up_blocks((x0, y0, x1, y1), tag, body, rotated))
+        else:
+            text = _dehyphenate(" ".join(line.strip() for line in block[4].splitlines()))
+            out.append(_RawBlock((x0, y0, x1, y1), unicodedata.normalize("NFKC", text), False, rotated))
+    return out
+
+
+def _marked_up_blocks(bbox, tag: str, body: str, rotated: bool) -> list[_RawBlock]:
+    large = tag in ("h1", "h2", "h3")
+    body = _SUP.sub(_superscript, body)
+    out: list[_RawBlock] = []
+    run_in = _LEADING_BOLD.match(body)
+    if run_in and not large:
+        heading = _plain(run_in.group(1))
+        rest = body[run_in.end():]
+        # "5.2 Hardware and Schedule We trained ..." in one block: split a short bold lead-in that
+        # reads like a heading off its paragraph, so it can start a section.
+        if heading and len(heading.split()) <= 10 and _plain(rest) and (
+                _HEADING_NUMBER.match(heading) or _section_hint(heading) != "body"):
+            out.append(_RawBlock(bbox, heading, True, rotated))
+            body = rest
+    text = _plain(body)
+    bold_chars = sum(len(_TAG.sub("", m)) for m in _BOLD.findall(body))
+    styled = large or (bool(text) and bold_chars >= 0.6 * len(text))
+    out.append(_RawBlock(bbox, text, styled, rotated, large))
+    return out
+
+
+def _superscript(match: re.Match[str]) -> str:
+    """Superscripts after a number become '^' exponents ("10^19", "32^2"); footnote markers glued to
+    words or numbers ("GPUs^1", "v3-8" + footnote "1") are dropped, keeping one space."""
+    inner = html.unescape(_TAG.sub("", match.group(1)))
+    stripped = inner.strip()
+    if not stripped:
+        return inner
+    before = match.string[max(0, match.start() - 12):match.start()]
+    before_plain = _TAG.sub("", before)
+    if re.fullmatch(r"[−\-]?\d{1,3}", stripped) and re.search(r"(?:^|[^\d.])10\s*$", before_plain):
+        return "^" + stripped.replace("−", "-") + (" " if inner.endswith(" ") else "")
+    if re.fullmatch(r"\d{1,2}", stripped) and re.search(r"[A-Za-z)]\s*$", before_plain) is None and \
+            re.search(r"\d\s*$", before_plain) and not re.search(r"-\d+\s*$", before_plain):
+        return "^" + stripped + (" " if inner.endswith(" ") else "")  # "32^2 pixels"
+    if _FOOTNOTE_SYMBOLS.match(stripped) or re.fullmatch(r"[\d,]{1,5}", stripped):
+        return " " if inner.endswith(" ") else ""
+    return inner
+
+
+def _plain(fragment: str) -> str:
+    text = html.unescape(_TAG.sub("", fragment))
+    text = unicodedata.normalize("NFKC", text)
+    return _dehyphenate(re.sub(r"\s+", " ", text).strip())
+
+
+_HYPHEN_BREAK = re.compile(r"\b([A-Za-z][a-z]*)- ([a-z][a-z]*)")
+
+
+def _dehyphenate(text: str) -> str:
+    """MuPDF joins a block's lines with a space, so a line-end hyphen reads "train- ing"."""
+    return _HYPHEN_BREAK.sub(_join_hyphen, text) if "- " in text else text
+
+
+def _join_hyphen(match: re.Match[str]) -> str:
+    first, second = match.group(1), match.group(2)
+    if second in ("and", "or", "to", "vs") or not first.islower():
+        # "pre- and post-training" keeps its hyphen and space; "English- to-German" -> "English-to-German"
+        return f"{first}-{second}" if not first.islower() and second not in ("and", "or") else match.group(0)
+    return first + second
+
+
+_LAST_WORD = re.compile(r"([A-Za-z0-9]+)-$")
+
+
+def _is_soft_hyphen_break(before: str, after: str) -> bool:
+    """A line-end hyphen that only splits a word ("train-" + "ing"), not a compound ("English-" +
+    "to-German", "GPU-" + "days", "ResNet-" + "50"): the fragment before is lower-case letters and the
+    fragment after starts lower-case."""
+    if not before.endswith("-") or not after[:1].islower():
+        return False
+    word = _LAST_WORD.search(before[-40:])
+    return bool(word) and word.group(1).isalpha() and word.group(1).islower()
+
+
+def _arxiv_id_from_stamp(blocks: list[_RawBlock]) -> str | None:
+    # Prefer the rotated margin stamp; fall back to any stamp-shaped text on page 1.
+    for block in sorted(blocks, key=lambda b: not b.rotated):
+        match = _ARXIV_STAMP.search(block.text)
+        if match:
+            return match.group(1)
+    return None
+
+
+def _title(blocks: list[_RawBlock]) -> str:
+    candidates = [b for b in blocks if not b.rotated and b.bbox[1] < 300 and len(b.text) < 300]
+    if not candidates:
+        return ""
+    large = [b for b in candidates if b.large]
+    return (large[0] if large else candidates[0]).text
+
+
+def _reading_order(blocks: list[_RawBlock], page_width: float) -> list[_RawBlock]:
+    """Order blocks for reading: on two-column pages, left column before right column within each
+    band between full-width blocks (titles, wide figures/tables); otherwise top to bottom."""
+    blocks = [b for b in blocks if not b.rotated]
+    mid = page_width / 2
+    margin = 0.04 * page_width
+
+    def side(b: _RawBlock) -> str:
+        x0, _, x1, _ = b.bbox
+        if x1 <= mid + margin:
+            return "left"
+        if x0 >= mid - margin:
+            return "right"
+        return "full"
+
+    sides = [side(b) for b in blocks]
+    left_chars = sum(len(b.text) for b, s in zip(blocks, sides) if s == "left")
+    right_chars = sum(len(b.text) for b, s in zip(blocks, sides) if s == "right")
+    total = sum(len(b.text) for b in blocks) or 1
+    if left_chars < 0.15 * total or right_chars < 0.15 * total:
+        return sorted(blocks, key=lambda b: (round(b.bbox[1]), b.bbox[0]))
+
+    ordered: list[_RawBlock] = []
+    band: list[tuple[str, _RawBlock]] = []
+
+    def flush() -> None:
+        ordered.extend(sorted((b for s, b in band if s == "left"), key=lambda b: b.bbox[1]))
+        ordered.extend(sorted((b for s, b in band if s == "right"), key=lambda b: b.bbox[1]))
+        band.clear()
+
+    for b, s in sorted(zip(blocks, sides), key=lambda pair: pair[0].bbox[1]):
+        if s == "full":
+            flush()
+            ordered.append(b)
+        else:
+            band.append((s, b))
+    flush()
+    return ordered
+
+
+_RUNNING_HEAD = re.compile(r"^(?:\d{1,3}|page \d+( of \d+)?|under review.*|published as .*)$", re.IGNORECASE)
+
+
+def _classify(page: int, block: _RawBlock) -> _Block:
+    text = block.text.strip()
+    if _RUNNING_HEAD.match(text):
+        return _Block(page, "", "para")
+    if _CAPTION.match(text):
+        return _Block(page, text, "caption")
+    heading = _heading(text, block)
+    if heading:
+        level, hint = heading
+        return _Block(page, text, "heading", heading_level=level, section_hint=hint)
+    if _looks_like_table(text):
+        return _Block(page, text, "table")
+    return _Block(page, text, "para")
+
+
+def _section_hint(name: str) -> str:
+    name_lower = name.strip().lower().rstrip(".: ")
+    name_lower = name_lower[_HEADING_NUMBER.match(name_lower).end():] if _HEADING_NUMBER.match(name_lower) else name_lower
+    return next((section for section, pattern in _SECTION_WORDS if pattern.search(name_lower)), "body")
+
+
+def _heading(text: str, block: _RawBlock) -> tuple[int, str] | None:
+    """(level, section hint) when the block is a section heading, else None."""
+    if len(text) > 90:
+        return None
+    numbered = _HEADING_NUMBER.match(text)
+    name = (text[numbered.end():] if numbered else text).strip()
+    words = name.split()
+    if not words or len(words) > 12 or not words[0][:1].isupper():
+        return None
+    name_lower = name.lower().rstrip(".: ")
+    if name.rstrip().endswith((",", ";")) or (name.endswith(".") and len(words) > 6):
+        return None  # a sentence, not a title
+    hint = next((section for section, pattern in _SECTION_WORDS if pattern.search(name_lower)), "body")
+    styled = block.styled
+    if numbered:
+        if not re.match(r"[A-Za-z]", name):
+            return None  # "3 GPUs ..." in plain text
+        if not styled and not (len(words) <= 8 and not name.endswith((".", ",", ";", ":"))
+                               and (_title_case(words) or len(words) <= 6)):
+            return None  # a numbered list item, not a heading set in plain type
+        label = numbered.group(1) or numbered.group(2) or numbered.group(3) or ""
+        return 1 + label.count("."), hint
+    if styled:
+        return 1, hint
+    if hint in ("abstract", "references", "acknowledgements", "appendix") and len(words) <= 2:
+        return 1, hint  # unstyled "References" / "Acknowledgments" lines
+    return None
+
+
+_SMALL_WORDS = frozenset("a an and as at by for from in of on or the to via with vs".split())
+
+
+def _title_case(words: list[str]) -> bool:
+    return all(w[:1].isupper() or w.lower() in _SMALL_WORDS or not w[:1].isalpha() for w in words)
+
+
+def _looks_like_table(text: str) -> bool:
+    tokens = text.split()
+    if len(tokens) < 4:
+        return False
+    numeric = sum(1 for t in tokens if _NUMERIC_TOKEN.match(t) and any(c.isdigit() for c in t))
+    return numeric >= 0.4 * len(tokens) and not re.search(r"[a-z]{3,}[.!?]\s+[A-Z]", text)
+
+
+def _sentences(blocks: list[_Block]) -> list[Sentence]:
+    """Walk blocks in reading order, track the section, join paragraphs split across columns/pages,
+    and split into sentences."""
+    out: list[Sentence] = []
+    section = "body"
+    seen_references = False
+    pending: list[tuple[int, str]] = []  # paragraph pieces (page, text) waiting for their sentence end
+    pending_section = section
+
+    def flush() -> None:
+        nonlocal pending
+        if pending:
+            _emit(out, pending, pending_section)
+            pending = []
+
+    for index, block in enumerate(blocks):
+        if block.kind == "heading":
+            flush()
+            section = _next_section(section, block, seen_references)
+            seen_references = seen_references or section == "references"
+            continue
+        if block.kind in ("caption", "table"):
+            # Captions and table text are separate units; they never continue a paragraph.
+            _emit(out, [(block.page, block.text)], block.kind if section not in ("references",) else section)
+            continue
+        if section == "body" and index < 40 and block.page == 1 and not out and _is_abstract_start(block.text):
+            section = "abstract"
+        if pending and pending_section != section:
+            flush()
+        pending_section = section
+        pending.append((block.page, block.text))
+        if re.search(r"[.!?:)\]]\s*$", block.text):
+            flush()
+    flush()
+    return [Sentence(s.page, s.text, s.section, i) for i, s in enumerate(out)]
+
+
+def _is_abstract_start(text: str) -> bool:
+    return text.lower().startswith("abstract")
+
+
+def _next_section(current: str, heading: _Block, seen_references: bool) -> str:
+    hint = heading.section_hint
+    if hint == "body" and seen_references:
+        return "appendix"  # headings after the bibliography are supplementary material
+    if hint != "body":
+        return hint
+    if heading.heading_level >= 2 and current in ("experiments", "related_work", "appendix"):
+        return current  # a neutral sub-heading stays inside its parent section
+    if current == "appendix":
+        return current
+    return "body"
+
+
+def _emit(out: list[Sentence], pieces: list[tuple[int, str]], section: str) -> None:
+    text = ""
+    page_starts: list[tuple[int, int]] = []
+    for page, piece in pieces:
+        if text:
+            if _is_soft_hyphen_break(text, piece):
+                text = text[:-1]  # a word hyphenated across a column or page break
+            elif not text.endswith(("-", "/")):
+                text += " "
+        page_starts.append((len(text), page))
+        text += piece
+    for start, sentence in split_sentences(text):
+        page = next(p for offset, p in reversed(page_starts) if offset <= start) if page_starts else 1
+        if section == "abstract" and sentence.lower().startswith("abstract"):
+            sentence = sentence[8:].lstrip(" .:—-")
+            if not sentence:
+                continue
+        if section not in ("references", "caption", "table") and _looks_like_table_text(sentence):
+            # A table whose cells MuPDF returned as running text: keep it apart from prose.
+            out.append(Sentence(page, sentence, "table", len(out)))
+            continue
+        out.append(Sentence(page, sentence, section, len(out)))
+
+
+def _looks_like_table_text(sentence: str) -> bool:
+    tokens = sentence.split()
+    if len(tokens) < 12:
+        return False
+    numeric = sum(1 for t in tokens if any(c.isdigit() for c in t))
+    return numeric >= 0.3 * len(tokens)

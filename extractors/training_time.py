@@ -1,0 +1,227 @@
+"""Training time: wall-clock durations of the paper's own runs, and chip-time totals kept apart.
+
+Durations are a regular language ("3.5 days", "2–3 weeks", "15h 7m", "about a day", "2.5k
+TPUv3-core-days"), so a regex over the sentence is the right tool here; the sentence context (training
+verbs, per-iteration and data-amount phrases, comparisons, sections) sets the confidence.
+"""
+from __future__ import annotations
+
+import re
+
+from extractors import context
+from extractors.document import Sentence
+from extractors.numbers import WORD_NUMBERS, parse_number
+from extractors.records import Candidate, Evidence
+
+VERSION = "training_time@0.4"
+
+_HOURS_PER = {"minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0, "month": 720.0}
+_UNIT = (r"(?P<unit>minutes?|mins?|hours?|hrs?|(?-i:h)|days?|(?-i:d)(?=\s+of\b)|weeks?|wks?|months?)")
+_WORD_NUMBER = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|a|an|half a|a half)"
+_NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?\s?[kK]?|{_WORD_NUMBER}"
+# "2–3 weeks", "between five and six days", "8 to 10 days", "3.5 days", "about a day", "15h 7m".
+DURATION = re.compile(
+    rf"(?P<qual>\b(?:about|around|roughly|approximately|approx\.|nearly|almost|over|more than|less than|"
+    rf"under|up to|at most|at least|within|only|just|~|∼|≈)\s*)?"
+    rf"(?:between\s+)?(?P<n1>{_NUMBER})(?:\s*(?:-|–|—|to|and)\s*(?P<n2>{_NUMBER}))?"
+    rf"[\s-]*(?P<chip>(?:(?:[A-Za-z]+[\s-]?)?(?:GPU|TPU(?:\s?v\d)?|accelerator|chip|core|device|node|machine|"
+    rf"CPU)s?[\s\-·•]*(?:core[\s\-·•]*)?))?"
+    rf"{_UNIT}\b(?:\s*(?:and\s+)?(?P<minutes>\d{{1,2}})\s*(?:(?-i:m)|min|minutes)\b)?",
+    re.IGNORECASE,
+)
+PREFILTER = re.compile(r"\d\s?(?:h|hrs?|hours?|days?|weeks?|months?|mins?|minutes?)\b|\b(?:hours?|days?|weeks?|months?|minutes?)\b",
+                       re.IGNORECASE)
+
+# What follows a duration that makes it something other than a training run's length.
+_NOT_A_RUN_AFTER = re.compile(
+    r"^\s*(?:of\s+(?:audio|speech|video|data|recordings?|transcribed|labell?ed|training data|conversations?|"
+    r"speech data|footage|music|text|play|gameplay|experience|human)|per\s+(?:iteration|step|epoch|batch|"
+    r"mini-?batch|image|example|sample|update|sentence|episode|game|query)|each\s+(?:iteration|step|epoch)|"
+    r"ago|later|before the deadline|of (?:human|annotator))",
+    re.IGNORECASE,
+)
+_NOT_A_RUN_BEFORE = re.compile(r"(?:\bevery|\beach|\bper|\bonce|\bafter each)\s*$", re.IGNORECASE)
+# "X days of TPUv2 compute", "71.8K total accelerator hours": chip time, not wall time.
+_CHIP_TIME_AFTER = re.compile(r"^\s*of\s+(?:[A-Za-z0-9]+[\s-]?)?(?:GPU|TPU\w*|accelerator|chip|core)s?\s*"
+                              r"(?:compute|time|usage)", re.IGNORECASE)
+_TOTAL_BEFORE = re.compile(r"\b(?:total|cumulative|aggregate)\s+(?:accelerator|GPU|TPU\w*|chip|core)\s*$", re.IGNORECASE)
+_BOUND_QUALIFIERS = ("less than", "under", "up to", "at most")
+_RUN_CUE = re.compile(
+    r"\b(?:train(?:s|ed|ing)?|pre-?train(?:s|ed|ing)?|fine-?tun\w*|converge\w*|took|takes?|taking|"
+    r"search(?:es)?|run(?:s|ning)?|ran|learn(?:s|ed|ing)?|optimi[sz]\w*|finish\w*|complete\w*)\b",
+    re.IGNORECASE)
+
+
+def _value(text: str) -> float | None:
+    text = text.strip().lower()
+    if text in ("half a", "a half"):
+        return 0.5
+    if text in WORD_NUMBERS:
+        return float(WORD_NUMBERS[text])
+    return parse_number(text.replace(" ", ""))
+
+
+def _unit_hours(unit: str) -> float | None:
+    unit = unit.lower().rstrip("s")
+    for name, hours in _HOURS_PER.items():
+        if name.startswith(unit) or unit.startswith(name[:3]) or (unit in ("h", "hr") and name == "hour") or (
+                unit == "d" and name == "day"):
+            return hours
+    return None
+
+
+def extract_training_time(sentences: list[Sentence], *, own_names: frozenset[str] = frozenset(),
+                          title_vocabulary: frozenset[str] = frozenset()) -> list[Candidate]:
+    """All training-time candidates (wall and chip-hours), is_best unset.
+
+    `own_names` / `title_vocabulary` (context.own_model_names / context.title_words) tell the paper's
+    own model from baselines in model-name clauses and table rows."""
+    out: list[Candidate] = []
+    for sentence in sentences:
+        if not PREFILTER.search(sentence.text):
+            continue
+        row_is_own = False
+        previous_end = 0
+        for match in DURATION.finditer(sentence.text):
+            candidate = _candidate(sentence, match, own_names)
+            if candidate is None:
+                continue
+            if sentence.section == "table":
+                # Table rows: "Constant Depth 20h 42m ... Stochastic Depth 15h 7m": a duration belongs to
+                # the nearest row label before it; only the paper's own rows are its training times.
+                label = re.sub(r"[\d.,%×x±/()\[\]–\-]+[A-Za-z]?\b", " ", sentence.text[previous_end:match.start()])
+                if re.search(r"[A-Za-z]{2,}", label):
+                    row_is_own = context.row_label_is_own(label.split("  ")[-1] if False else _last_label(label),
+                                                          own_names, title_vocabulary)
+                candidate.confidence = context.clamp(candidate.confidence + (0.25 if row_is_own else -0.3))
+            previous_end = match.end()
+            out.append(candidate)
+    return out
+
+
+def _last_label(text: str) -> str:
+    """The last run of words in a table fragment: the row label just before a value."""
+    words = re.findall(r"[A-Za-z][A-Za-z0-9\-+]*(?:\s+[A-Za-z][A-Za-z0-9\-+]*)*", text)
+    return words[-1] if words else ""
+
+
+def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[str]) -> Candidate | None:
+    text = sentence.text
+    unit_text = match.group("unit")
+    if unit_text == "h" and not match.group("minutes") and (_value(match.group("n1")) or 0) >= 100 and \
+            re.match(r"\d", match.group("n1")) and sentence.text[match.start("unit") - 1].isdigit():
+        return None  # "2000h", "300h": amounts of speech data named by their length
+    if unit_text.lower() == "m" or (unit_text.lower() in ("h", "d") and match.group("n1").strip().lower() in WORD_NUMBERS):
+        return None
+    per_unit = _unit_hours(unit_text)
+    low = _value(match.group("n1"))
+    if per_unit is None or low is None or low <= 0:
+        return None
+    high = _value(match.group("n2")) if match.group("n2") else None
+    if match.group("n1").strip().lower() in ("a", "an") and match.group("n2"):
+        return None
+    if high is not None and high <= low:
+        high = None
+    after = text[match.end():match.end() + 60]
+    before = text[max(0, match.start() - 40):match.start()]
+    if _NOT_A_RUN_AFTER.match(after) or _NOT_A_RUN_BEFORE.search(before):
+        return None
+    if re.match(r"^\s*(?:[-–]|to)\s*\d", after):
+        return None  # a fragment of a larger range we did not parse
+    minutes = float(match.group("minutes")) / 60 if match.group("minutes") else 0.0
+    hours = low * per_unit + minutes
+    hours_range = [low * per_unit, high * per_unit] if high else None
+    if hours_range:
+        hours = sum(hours_range) / 2
+    chip = match.group("chip")
+    kind = "wall"
+    if chip and chip.strip() or _CHIP_TIME_AFTER.match(after) or _TOTAL_BEFORE.search(before):
+        kind = "chip-hours"
+    if hours < 0.05 or hours > 5e6 or (kind == "wall" and hours > 24 * 365):
+        return None
+    confidence = _confidence(sentence, match, kind, hours, own_names)
+    attrs: dict = {"hours": round(hours, 4), "kind": kind}
+    if hours_range:
+        attrs["hours_range"] = [round(v, 4) for v in hours_range]
+    return Candidate(
+        field="training_time", attrs=attrs, value=attrs["hours"], unit="hours", raw_text=match.group(0).strip(),
+        confidence=confidence,
+        evidence=Evidence(sentence.page, text, match.start(), match.end(), sentence.section),
+        extractor=VERSION,
+    )
+
+
+def _confidence(sentence: Sentence, match: re.Match[str], kind: str, hours: float,
+                own_names: frozenset[str]) -> float:
+    text = sentence.text
+    qualifier = (match.group("qual") or "").strip().lower()
+    score = 0.5
+    clause = context.clause_before(text, match.start(), limit=120)
+    if _RUN_CUE.search(clause + text[match.end():match.end() + 60]):
+        score += 0.22
+    elif _RUN_CUE.search(text):
+        score += 0.12
+    else:
+        score -= 0.15
+    if context.OWN_WORK.search(text):
+        score += 0.1
+    if re.search(r"GPU|TPU|CPU|accelerator|hardware|\bhosts?\b|\bnodes?\b|cluster", text):
+        score += 0.08
+    if re.search(r"over the course of\s*$", text[:match.start()]):
+        score += 0.15
+    if qualifier in _BOUND_QUALIFIERS:
+        score -= 0.3
+    if context.INFERENCE_CUE.search(text):
+        score -= 0.3
+    if context.COMPARISON_BEFORE.search(context.clause_before(text, match.start())):
+        score -= 0.35
+    if context.HYPOTHETICAL.search(text):
+        score -= 0.45
+    if "et al." in text and not context.OWN_WORK.search(text):
+        score -= 0.35
+    if context.THIRD_PERSON.search(clause):
+        score -= 0.45
+    elif context.THIRD_PERSON.search(text) and not context.OWN_WORK.search(text):
+        score -= 0.15
+    name = context.nearest_model_name(clause)
+    if name and own_names:
+        score += 0.1 if context.is_own_name(name, own_names) else -0.3
+    window = text[max(0, match.start() - 40):match.end() + 40]
+    if re.search(r"\baverage\s+(?:train(?:ing)?\s+)?time|\bon average\b|\bper (?:model|individual|candidate|trial)\b",
+                 window, re.IGNORECASE):
+        score -= 0.45  # the average cost of one search candidate, not a training run
+    if re.search(r"\((?:excluding|not including|plus|except)[^)]*$", text[:match.start()], re.IGNORECASE):
+        score -= 0.4  # "(excluding pre-caching features, which takes about 1 hour)"
+    if re.search(r"\b(?:budget|limit|deadline|timeout|maximum|minimum)\b",
+                 text[max(0, match.start() - 60):match.start()], re.IGNORECASE):
+        score -= 0.35
+    if re.search(r"\b(?:total|sum|combined)\b", text, re.IGNORECASE) and re.search(
+            r"\b(?:\d+|two|three|four|five|several|multiple) (?:trainings|training runs|runs|models|experiments|trials)\b",
+            text, re.IGNORECASE):
+        score -= 0.3  # a total over several runs is not one run's time
+    if re.search(r"\bbaselines?\b", text, re.IGNORECASE):
+        score -= 0.1
+    return context.clamp(score * context.section_weight(sentence.section))
+
+
+def select_best(candidates: list[Candidate], threshold: float = 0.5) -> list[Candidate]:
+    """One best candidate per distinct duration (per kind); agreeing mentions raise confidence."""
+    groups: list[list[Candidate]] = []
+    for cand in sorted(candidates, key=lambda c: -c.confidence):
+        cand.is_best = False
+        for group in groups:
+            head = group[0]
+            if head.attrs["kind"] == cand.attrs["kind"] and abs(head.value - cand.value) <= 0.01 * max(head.value, cand.value):
+                group.append(cand)
+                break
+        else:
+            groups.append([cand])
+    best = []
+    for group in groups:
+        head = group[0]
+        agreeing = sum(1 for c in group[1:] if c.confidence >= threshold - 0.1)
+        head.confidence = context.clamp(head.confidence + 0.05 * min(agreeing, 2))
+        if head.confidence >= threshold:
+            head.is_best = True
+            best.append(head)
+    return best
