@@ -54,6 +54,11 @@ _GENERIC_NAMES = {
     "sgd", "model", "models", "data", "method", "approach", "system", "network", "networks", "imagenet",
     "coco", "squad", "english", "german", "french", "dag", "considerations", "sift", "net", "nets",
 }
+_NAMING = re.compile(
+    # Model names start with a capital ("our MnasNet", "called GoogLeNet"); requiring one keeps the
+    # scan fast on "our model", "our method".
+    r"(?<![A-Za-z])(?:([Oo]ur)|called|dubbed|named|codenamed|[Ww]e\s+call(?:\s+(?:it|this|the\s+\w+))?)\s+[\"“]?([A-Z][\w-]+)"
+)
 _LANGUAGE = re.compile(r"english|german|french|chinese", re.I)
 _NAME_TOKEN = re.compile(r"^(?=.*[A-Z].*[A-Za-z])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
 
@@ -111,29 +116,32 @@ _CAPTION_TEXT = re.compile(r"^\s*Table\s+(?:\d+|[IVX]+)\s*[:.][^\n]*(?:\n[^\n]*)
 def own_model_names(doc: DocumentText) -> set[str]:
     """Names the paper gives its own model: the title's 'Name:' prefix, 'our Name', 'called Name'."""
     names: set[str] = set()
-    title = doc.title or (doc.pages[0].strip().splitlines()[0] if doc.pages and doc.pages[0].strip() else "")
-    prefix = re.match(r"^\s*([A-Za-z][\w-]{1,24})\s*:", title)
-    if prefix:
-        names.add(prefix.group(1))
-    text_sources = [s.text for s in doc.sentences if s.section not in SKIPPED_SECTIONS]
-    our_counts: dict[str, int] = {}
-    for text in text_sources:
-        for m in re.finditer(r"\b(?:([Oo]ur)|called|dubbed|named|codenamed|[Ww]e\s+call(?:\s+(?:it|this|the\s+\w+))?)\s+[\"“]?([A-Za-z][\w-]+)", text):
-            token = m.group(2).rstrip("-")
-            base = token.split("-")[0]
-            if not _NAME_TOKEN.match(token) or bm.find_datasets(token) or _LANGUAGE.search(token):
-                continue
-            if base.lower() not in _GENERIC_NAMES and len(base) >= 3:
-                name = base  # "our MnasNet-A1" names the family "MnasNet"
-            elif "-" in token and token.lower() not in _GENERIC_NAMES:
-                name = token  # "our LSTM-CRF": the generic part alone would match baselines
-            else:
-                continue
-            # "called X" names the model outright; "our X" must recur, since "our ZF-5" can be a
-            # re-trained baseline mentioned once.
-            our_counts[name] = our_counts.get(name, 0) + (1 if m.group(1) else 2)
-    names |= {name for name, count in our_counts.items() if count >= 2}
-    return names
+    # The title may not be where the reader thinks (a venue header line comes first), so the first
+    # lines of page 1 are tried too: "BERT: Pre-training of ...", "EfficientNet: Rethinking ...".
+    first_lines = doc.pages[0].strip().splitlines()[:12] if doc.pages else []
+    for line in [doc.title, *first_lines]:
+        prefix = re.match(r"^\s*([A-Za-z][\w-]{1,24})\s*:\s+[A-Za-z]", line or "")
+        if prefix and prefix.group(1).lower() not in ("arxiv", "abstract", "keywords", "published", "preprint"):
+            names.add(prefix.group(1))
+            break
+    text = "\n".join(s.text for s in doc.sentences if s.section not in SKIPPED_SECTIONS)
+    counts: dict[str, int] = {}
+    for m in _NAMING.finditer(text):
+        token = m.group(2).rstrip("-")
+        base = token.split("-")[0]
+        if not _NAME_TOKEN.match(token) or bm.find_datasets(token) or bm.OTHER_DATASETS.fullmatch(token) \
+                or _LANGUAGE.search(token):
+            continue
+        if base.lower() not in _GENERIC_NAMES and len(base) >= 3:
+            name = base  # "our MnasNet-A1" names the family "MnasNet"
+        elif "-" in token and token.lower() not in _GENERIC_NAMES:
+            name = token  # "our LSTM-CRF": the generic part alone would match baselines
+        else:
+            continue
+        # "called X" names the model outright; "our X" must recur, since "our ZF-5" can be a
+        # re-trained baseline mentioned once.
+        counts[name] = counts.get(name, 0) + (1 if m.group(1) else 2)
+    return names | {name for name, count in counts.items() if count >= 2}
 
 
 @dataclass
@@ -454,57 +462,56 @@ def _segments(rows: list[list[str]]) -> list[list[list[str]]]:
 
 def _segment_candidates(table: TableRegion, ctx: PaperContext) -> list[Found]:
     out: list[Found] = []
-    if True:
-        rows = table.rows
-        first_data = next((i for i, r in enumerate(rows) if _is_data_row(r)), None)
-        if first_data is None:
-            return out
-        columns = _columns(table, first_data, ctx)
-        if not columns:
-            return out
-        caption_own = bool(re.search(r"\bour\b|\bours\b", table.caption, re.I)) or ctx.is_own_label(table.caption)
-        labels = [" ".join(c for c in r if c and not _is_numeric(c)) for r in rows[first_data:]]
-        cited_rows = sum(1 for label in labels if _CITATION.search(label))
-        group = ""
-        parsed: list[tuple[int, str, int]] = []  # (row index, label, own level)
-        for i, row in enumerate(rows[first_data:], start=first_data):
-            label = labels[i - first_data]
-            if not any(_is_numeric(c) for c in row[1:]):
-                group = label  # a group header such as "Ours" or "Published"
+    rows = table.rows
+    first_data = next((i for i, r in enumerate(rows) if _is_data_row(r)), None)
+    if first_data is None:
+        return out
+    columns = _columns(table, first_data, ctx)
+    if not columns:
+        return out
+    caption_own = bool(re.search(r"\bour\b|\bours\b", table.caption, re.I)) or ctx.is_own_label(table.caption)
+    labels = [" ".join(c for c in r if c and not _is_numeric(c)) for r in rows[first_data:]]
+    cited_rows = sum(1 for label in labels if _CITATION.search(label))
+    group = ""
+    parsed: list[tuple[int, str, int]] = []  # (row index, label, own level)
+    for i, row in enumerate(rows[first_data:], start=first_data):
+        label = labels[i - first_data]
+        if not any(_is_numeric(c) for c in row[1:]):
+            group = label  # a group header such as "Ours" or "Published"
+            continue
+        if _CITATION.search(label) or re.search(r"\bbaselines?\b", label, re.I):
+            own = 0
+        elif _OURS_LABEL.search(label) or _OURS_LABEL.fullmatch(group.strip()) or ctx.is_own_label(label):
+            own = 2
+        elif caption_own or cited_rows:
+            own = 1
+        else:
+            own = 0
+        parsed.append((i, label, own))
+    for column in columns:
+        values = []
+        for i, label, own in parsed:
+            cell = rows[i][column.index] if column.index < len(rows[i]) else ""
+            for metric, value in _cell_values(cell, column):
+                values.append((i, label, own, metric, value, cell))
+        if not values:
+            continue
+        fractions = all(v <= 1.0 for *_, v, _c in values)
+        for i, label, own, metric, value, cell in values:
+            value = bm.as_percent(metric, value) if fractions else value
+            if not bm.plausible(metric, value):
                 continue
-            if _CITATION.search(label) or re.search(r"\bbaselines?\b", label, re.I):
-                own = 0
-            elif _OURS_LABEL.search(label) or _OURS_LABEL.fullmatch(group.strip()) or ctx.is_own_label(label):
-                own = 2
-            elif caption_own or cited_rows:
-                own = 1
-            else:
-                own = 0
-            parsed.append((i, label, own))
-        for column in columns:
-            values = []
-            for i, label, own in parsed:
-                cell = rows[i][column.index] if column.index < len(rows[i]) else ""
-                for metric, value in _cell_values(cell, column):
-                    values.append((i, label, own, metric, value, cell))
-            if not values:
-                continue
-            fractions = all(v <= 1.0 for *_, v, _c in values)
-            for i, label, own, metric, value, cell in values:
-                value = bm.as_percent(metric, value) if fractions else value
-                if not bm.plausible(metric, value):
-                    continue
-                same = [bm.as_percent(m, v) if fractions else v for _i, _l, _o, m, v, _c in values if m == metric]
-                beats_others = len(same) > 1 and value == (min(same) if "error" in metric else max(same))
-                conf = 0.35
-                conf += {"header": 0.15, "caption": 0.15, "paper": 0.05}[column.dataset_source]
-                conf += {2: 0.25, 1: 0.1, 0: -0.15}[own]
-                conf += 0.1 if beats_others else 0.0
-                text = " ".join(c for c in rows[i] if c)
-                start = text.find(cell) if cell else 0
-                cand = _candidate(column.dataset, metric, value, text, max(start, 0), max(start, 0) + len(cell),
-                                  table.page, table.section or "table", conf)
-                out.append(Found(cand, column.split, own, "table"))
+            same = [bm.as_percent(m, v) if fractions else v for _i, _l, _o, m, v, _c in values if m == metric]
+            beats_others = len(same) > 1 and value == (min(same) if "error" in metric else max(same))
+            conf = 0.35
+            conf += {"header": 0.15, "caption": 0.15, "paper": 0.05}[column.dataset_source]
+            conf += {2: 0.25, 1: 0.1, 0: -0.15}[own]
+            conf += 0.1 if beats_others else 0.0
+            text = " ".join(c for c in rows[i] if c)
+            start = text.find(cell) if cell else 0
+            cand = _candidate(column.dataset, metric, value, text, max(start, 0), max(start, 0) + len(cell),
+                              table.page, table.section or "table", conf)
+            out.append(Found(cand, column.split, own, "table"))
     return out
 
 

@@ -25,13 +25,15 @@ from extractors.document import DocumentText, TableRegion
 
 # Ligatures expanded ("ﬁ" -> "fi"), text outside the page dropped; cheaper than the default flags.
 _WORD_FLAGS = 64  # pymupdf.TEXT_MEDIABOX_CLIP
-_CAPTION_LINE = re.compile(r"^\s*Table\s+(\d+|[IVX]+)\s*[:.]", re.M)
+# A caption opening: "Table 3:" anywhere (a reader may run a caption into the table's last line),
+# "Table 3." only at a line start ("as shown in Table 3." is prose).
+_CAPTION_LINE = re.compile(r"\bTable\s+(?:\d+|[IVX]+)\s*:|^\s*Table\s+(?:\d+|[IVX]+)\s*\.", re.M)
 # A result cell: "28.4", "3.57%", "0.790", "8.43†", "94.8/89.3", or a dash for "not reported".
 # At most three integer digits, so years ("2014)") and sizes ("392k") are not results.
 _NUMERIC_CELL = re.compile(r"^[-+(]?(?:\d{1,3}(?:\.\d+)?|\.\d+)\s*%?[*†‡§∗⋆]*\)?(?:/(?:\d{1,3}(?:\.\d+)?|\.\d+)%?)*$|^[-–—]$")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Word:
     x0: float
     y0: float
@@ -40,38 +42,31 @@ class _Word:
     text: str
     block: int
     line: int
+    yc: float = 0.0
 
-    @property
-    def yc(self) -> float:
-        return (self.y0 + self.y1) / 2
+    def __post_init__(self) -> None:
+        self.yc = (self.y0 + self.y1) / 2
 
 
-@dataclass
 class _Row:
-    words: list[_Word]
+    """Words on one line, left to right; the bounding box is fixed once the row is built."""
 
-    @property
-    def y0(self) -> float:
-        return min(w.y0 for w in self.words)
+    __slots__ = ("words", "x0", "y0", "x1", "y1", "numeric")
 
-    @property
-    def y1(self) -> float:
-        return max(w.y1 for w in self.words)
-
-    @property
-    def x0(self) -> float:
-        return min(w.x0 for w in self.words)
-
-    @property
-    def x1(self) -> float:
-        return max(w.x1 for w in self.words)
+    def __init__(self, words: list[_Word]):
+        self.words = sorted(words, key=lambda w: w.x0)
+        self.x0 = min(w.x0 for w in words)
+        self.y0 = min(w.y0 for w in words)
+        self.x1 = max(w.x1 for w in words)
+        self.y1 = max(w.y1 for w in words)
+        self.numeric = sum(1 for w in words if w.text not in "-–—" and _NUMERIC_CELL.match(w.text))
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in sorted(self.words, key=lambda w: w.x0))
+        return " ".join(w.text for w in self.words)
 
     def numeric_count(self) -> int:
-        return sum(1 for w in self.words if _NUMERIC_CELL.match(w.text) and w.text not in "-–—")
+        return self.numeric
 
 
 _STRONG_METRIC = re.compile(r"\btop-?\s?[15]\b|\bBLEU\b|\bm?AP\b|\bEM\b|\bF1\b")
@@ -90,7 +85,7 @@ def caption_score(snippet: str) -> int:
     return score
 
 
-def result_table_pages(doc: DocumentText, max_pages: int = 6) -> list[int]:
+def result_table_pages(doc: DocumentText, max_pages: int = 4) -> list[int]:
     """0-based pages worth reading as word boxes, best first by caption evidence, at most max_pages.
 
     Decided on the page text already read: each "Table N" caption's first 300 characters must name
@@ -101,13 +96,15 @@ def result_table_pages(doc: DocumentText, max_pages: int = 6) -> list[int]:
         for m in _CAPTION_LINE.finditer(text):
             snippet = text[m.start():m.start() + 300].lstrip("\n").split("\n\n")[0]
             best = max(best, caption_score(snippet))
-        if best >= 2 or (best == 1 and _STRONG_METRIC.search(text)):
+        # A caption that names no benchmark ("Classification performance.") still counts when its
+        # page prints a scored metric and a scored dataset.
+        if best >= 2 or (best == 1 and _STRONG_METRIC.search(text) and bm.find_datasets(text)):
             ranked.append((best, index))
     ranked.sort(key=lambda r: (-r[0], r[1]))
     return sorted(index for _score, index in ranked[:max_pages])
 
 
-def find_result_tables(pdf_doc, doc: DocumentText, *, max_pages: int = 6) -> list[TableRegion]:
+def find_result_tables(pdf_doc, doc: DocumentText, *, max_pages: int = 4) -> list[TableRegion]:
     """Result-table regions of the paper (caption and grid), read only on the most promising pages."""
     if pdf_doc is None:
         return []
@@ -133,15 +130,14 @@ def tables_on_page(raw_words: list, page_width: float, page_number: int) -> list
     starts = _caption_starts(lines)
     caption_keys = [_caption_lines(lines, start) for start in starts]
     all_caption_ids = {id(w) for keys in caption_keys for key in keys for w in lines[key]}
+    rows_by_band: dict[tuple[float, float], tuple[list[_Row], float]] = {}
     for keys in caption_keys:
         caption_words = [w for key in keys for w in lines[key]]
         caption = " ".join(w.text for w in caption_words)
         if not (bm.find_metrics(caption) or bm.find_datasets(caption) or _mentions_results(caption)):
             continue
         own_ids = {id(w) for w in caption_words}
-        pool = [w for w in words if id(w) not in own_ids]
-        other_captions = {id(w) for w in pool if id(w) in all_caption_ids}
-        grid = _table_near_caption(pool, caption_words, page_width, other_captions)
+        grid = _table_near_caption(words, caption_words, page_width, all_caption_ids - own_ids, rows_by_band)
         if grid:
             out.append(TableRegion(page=page_number, caption=caption, rows=grid))
     return out
@@ -176,19 +172,20 @@ def _mentions_results(caption: str) -> bool:
 
 
 def _group_rows(words: list[_Word]) -> list[_Row]:
+    """Words whose vertical centres agree (within half a line height) form one row."""
     if not words:
         return []
     height = statistics.median(w.y1 - w.y0 for w in words)
-    rows: list[_Row] = []
+    groups: list[list[_Word]] = []
     centre_sum = 0.0
     for w in sorted(words, key=lambda w: w.yc):
-        if rows and abs(w.yc - centre_sum / len(rows[-1].words)) <= 0.45 * height:
-            rows[-1].words.append(w)
+        if groups and abs(w.yc - centre_sum / len(groups[-1])) <= 0.45 * height:
+            groups[-1].append(w)
             centre_sum += w.yc
         else:
-            rows.append(_Row([w]))
+            groups.append([w])
             centre_sum = w.yc
-    return rows
+    return [_Row(g) for g in groups]
 
 
 def _is_prose(row: _Row, width: float, height: float) -> bool:
@@ -202,7 +199,8 @@ def _is_prose(row: _Row, width: float, height: float) -> bool:
 
 
 def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_width: float,
-                        other_captions: set[int]) -> list[list[str]]:
+                        other_captions: set[int],
+                        rows_by_band: dict[tuple[float, float], tuple[list[_Row], float]]) -> list[list[str]]:
     cx0 = min(w.x0 for w in caption_words)
     cx1 = max(w.x1 for w in caption_words)
     cy0 = min(w.y0 for w in caption_words)
@@ -214,11 +212,22 @@ def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_wid
         lo, hi = 0.0, middle
     else:
         lo, hi = middle, page_width
-    inside = [w for w in words if lo - 2 <= (w.x0 + w.x1) / 2 <= hi + 2]
-    rows = _group_rows(inside)
+    if (lo, hi) not in rows_by_band:  # several captions in one column share its rows
+        inside = [w for w in words if lo - 2 <= (w.x0 + w.x1) / 2 <= hi + 2]
+        height = statistics.median(w.y1 - w.y0 for w in inside) if inside else 0.0
+        rows_by_band[(lo, hi)] = (_group_rows(inside), height)
+    all_rows, height = rows_by_band[(lo, hi)]
+    caption_ids = {id(w) for w in caption_words}
+    rows = []
+    for row in all_rows:
+        if any(id(w) in caption_ids for w in row.words):
+            rest = [w for w in row.words if id(w) not in caption_ids]
+            if rest:
+                rows.append(_Row(rest))
+        else:
+            rows.append(row)
     if not rows:
         return []
-    height = statistics.median(w.y1 - w.y0 for w in inside)
     # Table lines may be set tight against the caption, so sides are decided by row centres.
     above = [r for r in rows if (r.y0 + r.y1) / 2 < cy0][::-1]
     below = [r for r in rows if (r.y0 + r.y1) / 2 > cy1]
@@ -263,7 +272,7 @@ def _walk(rows: list[_Row], edge: float, height: float, width: float, other_capt
 def _cells(row: _Row, height: float) -> list[tuple[float, float, str]]:
     """Words joined into cells: a gap wider than about half a character height starts a new cell."""
     cells: list[list[_Word]] = []
-    for w in sorted(row.words, key=lambda w: w.x0):
+    for w in row.words:
         if cells and w.x0 - cells[-1][-1].x1 <= 0.5 * height:
             cells[-1].append(w)
         else:
@@ -336,7 +345,7 @@ def _header_line(row: _Row, height: float, columns: list[list[float]]) -> list[s
 
 def _header_cells(row: _Row, height: float, columns: list[list[float]]) -> list[list[_Word]]:
     groups: list[list[_Word]] = []
-    for w in sorted(row.words, key=lambda w: w.x0):
+    for w in row.words:
         if groups and w.x0 - groups[-1][-1].x1 <= 0.5 * height:
             groups[-1].append(w)
         else:
