@@ -20,7 +20,7 @@ MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 72, 72, 72
 COLUMN_GAP = 18
 
 CSS = """
-body { font-family: serif; font-size: 10pt; line-height: 1.25; }
+body { font-family: serif; font-size: 10pt; }  /* no line-height: with margins it breaks Story splitting */
 h1 { font-size: 16pt; text-align: center; margin-bottom: 4pt; }
 h2 { font-size: 12pt; margin-top: 8pt; margin-bottom: 3pt; }
 h3 { font-size: 10.5pt; margin-top: 6pt; margin-bottom: 2pt; }
@@ -72,31 +72,98 @@ def _columns(top: float, two_column: bool) -> list[pymupdf.Rect]:
     return [left, pymupdf.Rect(left.x1 + COLUMN_GAP, top, PAGE.width - MARGIN_X, bottom)]
 
 
+BLOCK = re.compile(r"<(h2|h3|p|table)\b[^>]*>.*?</\1>", re.S)
+MIN_SPACE_FOR_TEXT = 30  # pt; a text chunk starting closer to the column bottom moves to the next column
+
+
+def _blocks(body: str) -> list[tuple[str, bool]]:
+    """The body as (html, keep_together) chunks: runs of text, and each table with its caption.
+
+    Runs of text share one Story (creating a Story per paragraph is slow); tables get their own.
+    """
+    out: list[tuple[str, bool]] = []
+    run: list[str] = []
+    for match in BLOCK.finditer(body):
+        html, tag = match.group(0), match.group(1)
+        if tag == "table":
+            caption = run.pop() if run and run[-1].startswith("<p class='caption'>") else ""
+            if run:
+                out.append(("".join(run), False))
+            run = []
+            out.append((caption + html, True))
+        else:
+            run.append(html)
+    if run:
+        out.append(("".join(run), False))
+    return out
+
+
+class _Flow:
+    """Flows chunks through one or two columns per page, page after page.
+
+    Tables get their own Story: one long Story holding tables mis-reports whether content is left
+    over after a few placements (MuPDF then draws past the page bottom). Separate placement also
+    lets a table with its caption move to the next column instead of splitting.
+    """
+
+    def __init__(self, writer: pymupdf.DocumentWriter, two_column: bool):
+        self.writer, self.two_column = writer, two_column
+        self.device = writer.begin_page(PAGE)
+        self.columns: list[pymupdf.Rect] = []
+        self.column = 0
+        self.y = MARGIN_TOP
+
+    def place_header(self, html: str) -> None:
+        story = pymupdf.Story(html=html, user_css=CSS)
+        _, filled = story.place(pymupdf.Rect(MARGIN_X, MARGIN_TOP, PAGE.width - MARGIN_X, PAGE.height / 2))
+        story.draw(self.device)
+        self._set_columns(pymupdf.Rect(filled).y1 + 10)
+
+    def _set_columns(self, top: float) -> None:
+        self.columns, self.column, self.y = _columns(top, self.two_column), 0, top
+
+    def _advance(self) -> None:
+        self.column += 1
+        if self.column == len(self.columns):
+            self.writer.end_page()
+            self.device = self.writer.begin_page(PAGE)
+            self._set_columns(MARGIN_TOP)
+        else:
+            self.y = self.columns[self.column].y0
+
+    def place(self, html: str, keep_together: bool) -> None:
+        column = self.columns[self.column]
+        if column.y1 - self.y < MIN_SPACE_FOR_TEXT:
+            self._advance()
+        story = pymupdf.Story(html=html, user_css=CSS)
+        while True:
+            column = self.columns[self.column]
+            more, filled = story.place(pymupdf.Rect(column.x0, self.y, column.x1, column.y1))
+            if more and keep_together and self.y > column.y0 + 1:
+                story.reset()  # does not fit here: start it again at the top of the next column
+                self._advance()
+                continue
+            story.draw(self.device)
+            self.y = pymupdf.Rect(filled).y1
+            if not more:
+                return
+            self._advance()
+
+    def close(self) -> None:
+        self.writer.end_page()
+        self.writer.close()
+
+
 def _render_pages(spec: PaperSpec) -> bytes:
     header, body = _header_html(spec), _body_html(spec)
     if not spec.ligatures:
         header, body = _without_ligatures(header), _without_ligatures(body)
-    header_story = pymupdf.Story(html=header, user_css=CSS)
-    body_story = pymupdf.Story(html=body, user_css=CSS)
     buffer = io.BytesIO()
-    writer = pymupdf.DocumentWriter(buffer)
-    first, more = True, True
-    while more:
-        device = writer.begin_page(PAGE)
-        top = MARGIN_TOP
-        if first:
-            full = pymupdf.Rect(MARGIN_X, MARGIN_TOP, PAGE.width - MARGIN_X, PAGE.height / 2)
-            _, filled = header_story.place(full)
-            header_story.draw(device)
-            top = pymupdf.Rect(filled).y1 + 10
-            first = False
-        for rect in _columns(top, spec.two_column):
-            more, _ = body_story.place(rect)
-            body_story.draw(device)
-            if not more:
-                break
-        writer.end_page()
-    writer.close()
+    flow = _Flow(pymupdf.DocumentWriter(buffer), spec.two_column)
+    flow.place_header(header)
+    for html, keep_together in _blocks(body):
+        flow.place(html, keep_together)
+    flow.close()
     return buffer.getvalue()
 
 

@@ -108,7 +108,7 @@ RELATED_CLASSIC = {
     ),
     "question_answering": (
         "Large pre-trained encoders [3] were trained on 16 Cloud TPU devices (64 TPU chips) for four days "
-        "before fine-tuning.",
+        "before fine-tuning, and few-shot language models [10] consumed about 3.1e23 FLOPs.",
         "Early attention readers [8] reached 77.3 F1 on SQuAD 1.1.",
     ),
     "named_entity_recognition": (
@@ -118,7 +118,8 @@ RELATED_CLASSIC = {
     ),
     "machine_translation": (
         "Deep recurrent systems [11] were trained on 96 NVIDIA K80 GPUs for about a week, and the big "
-        "self-attention model [9] took 3.5 days on 8 P100 GPUs.",
+        "self-attention model [9] took 3.5 days on 8 P100 GPUs; mixture-of-experts translators [10] "
+        "report budgets of 12 petaflop/s-days.",
         "Convolutional sequence models [7] obtained 25.2 BLEU on WMT14 English-German.",
     ),
 }

@@ -121,6 +121,9 @@ def test_traps_are_present_but_not_labelled(pdf_text):
     ic = [p for p in PAPERS if p.task == "image_classification"]
     assert all(squash("NASNet [7] was searched with 500 GPUs over 4 days") in pdf_text[p.arxiv_id] for p in ic)
     assert not any(h["count"] in (450, 500) for p in PAPERS for h in p.labels["hardware"])
+    qa = [p for p in PAPERS if p.task == "question_answering"]
+    assert all("3.1e23FLOPs" in pdf_text[p.arxiv_id] for p in qa)  # cited compute
+    assert not any(c["flops"] in (3.1e23, 12 * 8.64e19) for p in PAPERS for c in p.labels["stated_compute"])
     memory = sum("GBofmemory" in t for t in pdf_text.values())
     latency = sum(squash("measured on a single T4 GPU") in t for t in pdf_text.values())
     assert memory >= 5 and latency >= 5
@@ -174,6 +177,9 @@ def test_pdf_layout_stamp_columns_ligatures(pdf_bytes):
             assert doc.metadata["title"] == paper.title
             # second-column text starts right of the page middle on the body pages
             right = [b for b in first.get_text("blocks") if b[0] > first.rect.width / 2]
+            for page in doc:  # nothing but the page number below the bottom margin
+                low = [b[4] for b in page.get_text("blocks") if b[3] > page.rect.height - 60]
+                assert all(text.strip().isdigit() for text in low), (paper.arxiv_id, low)
             if paper.spec.two_column:
                 assert right, paper.arxiv_id
                 two_column += 1
