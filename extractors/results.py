@@ -45,7 +45,7 @@ _OTHERS_CUE = re.compile(
     re.I,
 )
 # A number right after these is a difference or a starting point, not a score.
-_DELTA_BEFORE = re.compile(r"(?:\bby|\bfrom|\bof\s+(?:up\s+to\s+)?|\+|±|\bthan)\s*$", re.I)
+_DELTA_BEFORE = re.compile(r"(?:\bby|\bfrom|\bup\s+to|\+|±|\bthan)\s*$", re.I)
 _DELTA_AFTER = re.compile(r"^\s*%?\s*(?:\(?\s*(?:absolute|relative)|points?\b|pp\b|p\.p\.|improvement|gain|higher|lower|better|worse|less|more|reduction|drop|increase)", re.I)
 
 # Generic architecture words that follow "our" without being a model's name.
@@ -148,6 +148,7 @@ def own_model_names(doc: DocumentText) -> set[str]:
 class Pair:
     metric: str
     number: bm.Number
+    end: int = 0  # end of the number-and-metric phrase: "28.4 BLEU" or "BLEU score of 41.8"
 
 
 def pair_metrics_with_numbers(text: str) -> list[Pair]:
@@ -160,10 +161,10 @@ def pair_metrics_with_numbers(text: str) -> list[Pair]:
     pairs: list[Pair] = []
     used: set[int] = set()
 
-    def take(metric: str, number: bm.Number) -> None:
+    def take(metric: str, number: bm.Number, end: int | None = None) -> None:
         if number.start not in used:
             used.add(number.start)
-            pairs.append(Pair(metric, number))
+            pairs.append(Pair(metric, number, max(number.end, end or 0)))
 
     # Lists: "M1 and M2 <words> N1 and N2" / "M1/M2 = N1/N2".
     for i in range(len(metrics) - 1):
@@ -205,7 +206,7 @@ def pair_metrics_with_numbers(text: str) -> list[Pair]:
                         tail = text[metric.end:metric.end + 40]
                         name = bm.complete_topk(metric.name, tail)
                     if name:
-                        take(name, n)
+                        take(name, n, metric.end)
             elif n.start >= metric.end and name:
                 gap = text[metric.end:n.start]
                 # "BLEU score of 41.8", "top-5 error of 6.67%", "Test F1 to 93.2", "EM of 73.3"
@@ -289,6 +290,11 @@ def _nearest(mentions: list[bm.Mention], pos: int, window: int = 60) -> str | No
 
 def _dataset_for(pair: Pair, s: Sentence, mentions: list[bm.Mention], sentences: list[Sentence],
                  idx: int, ctx: PaperContext) -> tuple[str | None, str]:
+    following = re.match(r"\s*(?:scores?\s*)?(?:on|for|in)\s+(?:the\s+)?", s.text[pair.end:])
+    if following:  # "92.8 F1 on CoNLL-2003": the dataset the phrase itself names
+        named = [m for m in mentions if m.start == pair.end + following.end()]
+        if named:
+            return (named[0].name, "sentence") if pair.metric in bm.DATASET_METRICS[named[0].name] else (None, "")
     if mentions:
         # The dataset named closest to the number; when that one is not reported with this metric
         # ("58.8% mAP on the ImageNet detection dataset") the number is not a scored result.
