@@ -38,6 +38,9 @@ class SamplePaper:
     hardware_compute: float | None = None  # generator's chips x peak x hours (FLOPs), for analysis checks
     spec: PaperSpec | None = field(default=None, repr=False, compare=False)
 
+    def __hash__(self) -> int:  # the list fields make the generated hash fail; identity is id + version
+        return hash((self.arxiv_id, self.version))
+
     @property
     def versioned_id(self) -> str:
         return f"{self.arxiv_id}v{self.version}"

@@ -70,6 +70,7 @@ def test_fake_ids_cannot_be_real_arxiv_ids():
 
 
 def test_metadata_is_consistent():
+    assert len(set(PAPERS)) == len(PAPERS)  # hashable by id + version
     for paper in PAPERS:
         assert paper.primary_category == paper.categories[0]
         assert paper.published.tzinfo is not None and paper.updated >= paper.published

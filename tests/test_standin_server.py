@@ -167,6 +167,17 @@ def test_rate_limit_and_unavailable_carry_retry_after_and_client_recovers(server
     assert [r.fault for r in server.api_requests] == [kind, kind, None]
 
 
+def test_faults_can_target_pdf_downloads(server):
+    paper = sample_papers()[1]
+    url = server.pdf_url(paper.arxiv_id, paper.version)
+    server.set_fault("http_503", on="pdf", retry_after=2)
+    assert requests.get(server.api_url, params={"search_query": "cat:cs.CV"}).status_code == 200
+    refused = requests.get(url)
+    assert refused.status_code == 503 and refused.headers["Retry-After"] == "2"
+    assert requests.get(url).status_code == 200
+    assert [r.status for r in server.pdf_requests] == [503, 200]
+
+
 def test_faults_are_limited_to_n_occurrences(server):
     server.set_fault("http_503", times=3)
     with pytest.raises(arxiv.HTTPError):
