@@ -51,6 +51,8 @@ COMPARISON_BEFORE = re.compile(
 # Statements about capacity rather than use: "has only 3GB of memory", "too big to fit on one GPU".
 CAPACITY = re.compile(r"\b(?:ha(?:s|ve) (?:only )?\d+\s?GB|fit (?:on|in|into)|too (?:big|large)|"
                       r"memory (?:limit|constraint|footprint|budget))", re.IGNORECASE)
+# "cannot train more than five minutes": a negated statement is not a set-up or a run.
+NEGATION = re.compile(r"\b(?:cannot|can't|could not|unable to|fail(?:s|ed)? to|never|not able to)\b", re.IGNORECASE)
 _CLAUSE_BOUNDARY = re.compile(r"[,;:]|\b(?:because|while|whereas|but|since)\b")
 
 

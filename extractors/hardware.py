@@ -43,6 +43,8 @@ _NON_TRAINING_USE = re.compile(
     r"^[^.;]{0,40}?\b(?:for|during|at)\s+(?:self-?play|acting|actors?|inference|evaluation|testing|serving|"
     r"data generation|generating|decoding|latency|rollouts?)", re.IGNORECASE)
 _TRAINING_USE = re.compile(r"^[^.;]{0,30}?\bfor\s+(?:the\s+)?(?:training|pre-?training|learning)\b", re.IGNORECASE)
+_MODEL_NOUNS = frozenset("net nets network networks model models version versions variant variants baseline "
+                         "baselines architecture".split())
 # Verbs right after a chip mention make the chip the subject of a description, not a resource used.
 _SUBJECT_VERBS = frozenset("is was are were has had have runs run holds stores processes computes handles "
                            "communicates performs can cannot will only".split())
@@ -352,7 +354,13 @@ def _confidence(sentence: Sentence, doc: Doc, mention: Mention, following: int, 
     if context.COMPARISON_BEFORE.search(context.clause_before(text, start_char)):
         score -= 0.35
     if context.CAPACITY.search(text):
-        score -= 0.2
+        score -= 0.3
+    if context.NEGATION.search(context.clause_before(text, start_char)):
+        score -= 0.4
+    if (mention.count_start is not None and mention.count_start + 2 == mention.start
+            and doc[mention.count_start + 1].text == "-" and mention.end < len(doc)
+            and doc[mention.end].lower_ in _MODEL_NOUNS):
+        score -= 0.3  # "the one-GPU net", "a two-GPU model": a variant's name, not the set-up used
     if mention.end < len(doc) and doc[mention.end].lower_ in _SUBJECT_VERBS:
         score -= 0.3  # "One GPU runs the top layers", "A single GTX 580 has only 3GB": the chip is the subject
     if is_range:

@@ -72,6 +72,7 @@ def read_document(path_or_bytes: str | Path | bytes, *, max_pages: int | None = 
     finally:
         doc.close()
 
+    _mark_large_type(page_raw)
     arxiv_id = _arxiv_id_from_stamp(page_raw[0]) if page_raw else None
     title = _title(page_raw[0]) if page_raw else ""
     pages: list[str] = []
@@ -126,9 +127,10 @@ def _open(source: str | Path | bytes, *, max_pages: int | None) -> pymupdf.Docum
 class _RawBlock:
     bbox: tuple[float, float, float, float]
     text: str
-    styled: bool  # bold or large type (a heading candidate)
+    styled: bool  # bold (or, after `_mark_large_type`, larger than the body text): a heading candidate
     rotated: bool
-    large: bool = False  # set in <h1>-<h3>: title-sized type
+    tag: str = "p"  # MuPDF's XHTML tag: "p", or "h1".."h6" for type larger than MuPDF's normal size
+    large: bool = False
 
 
 _PARAGRAPH = re.compile(r"<(p|h\d)>(.*?)</\1>", re.S)
@@ -161,24 +163,41 @@ def _page_blocks(blocks: list[tuple], xhtml: str) -> list[_RawBlock]:
 
 
 def _marked_up_blocks(bbox, tag: str, body: str, rotated: bool) -> list[_RawBlock]:
-    large = tag in ("h1", "h2", "h3")
     body = _SUP.sub(_superscript, body)
     out: list[_RawBlock] = []
     run_in = _LEADING_BOLD.match(body)
-    if run_in and not large:
+    if run_in:
         heading = _plain(run_in.group(1))
         rest = body[run_in.end():]
         # "5.2 Hardware and Schedule We trained ..." in one block: split a short bold lead-in that
         # reads like a heading off its paragraph, so it can start a section.
         if heading and len(heading.split()) <= 10 and _plain(rest) and (
                 _HEADING_NUMBER.match(heading) or _section_hint(heading) != "body"):
-            out.append(_RawBlock(bbox, heading, True, rotated))
+            out.append(_RawBlock(bbox, heading, True, rotated, tag))
             body = rest
     text = _plain(body)
     bold_chars = sum(len(_TAG.sub("", m)) for m in _BOLD.findall(body))
-    styled = large or (bool(text) and bold_chars >= 0.6 * len(text))
-    out.append(_RawBlock(bbox, text, styled, rotated, large))
+    styled = bool(text) and bold_chars >= 0.6 * len(text)
+    out.append(_RawBlock(bbox, text, styled, rotated, tag))
     return out
+
+
+def _mark_large_type(pages: list[list[_RawBlock]]) -> None:
+    """MuPDF tags type by absolute size, so a paper set in 12 pt has its body in <h3>. Only tags
+    of larger type than the document's body tag (the one holding most text) mark headings/titles."""
+    chars: Counter[str] = Counter()
+    for blocks in pages:
+        for block in blocks:
+            chars[block.tag] += len(block.text)
+    if not chars:
+        return
+    body_tag = chars.most_common(1)[0][0]
+    body_rank = int(body_tag[1]) if body_tag.startswith("h") else 9
+    for blocks in pages:
+        for block in blocks:
+            if block.tag.startswith("h") and int(block.tag[1]) < body_rank:
+                block.large = True
+                block.styled = True
 
 
 def _superscript(match: re.Match[str]) -> str:

@@ -177,6 +177,8 @@ def _confidence(sentence: Sentence, match: re.Match[str], kind: str, hours: floa
         score -= 0.35
     if context.HYPOTHETICAL.search(text):
         score -= 0.45
+    if context.NEGATION.search(clause):
+        score -= 0.4
     if "et al." in text and not context.OWN_WORK.search(text):
         score -= 0.35
     if context.THIRD_PERSON.search(clause):

@@ -1,0 +1,160 @@
+"""read_document on PDFs these tests generate with PyMuPDF: layout, markup and failure modes."""
+from __future__ import annotations
+
+import pymupdf
+import pytest
+
+from extractors.records import ExtractionError
+from extractors.text import read_document
+
+LEFT_COLUMN = (
+    "1 Introduction",
+    "Left column first sentence about convolutional networks. The second sentence of the left column "
+    "continues the argument.",
+)
+RIGHT_COLUMN = (
+    "Right column text comes after the left column. It talks about the experiments.",
+)
+
+
+CSS = "* {font-size: 10pt; font-family: serif;}"
+
+
+def _two_column_pdf() -> bytes:
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_htmlbox(pymupdf.Rect(72, 50, 540, 90), "<p style='font-size:18pt'>A Study of Reading Order</p>", css=CSS)
+    # The right column is written FIRST into the content stream: only the layout says it comes second.
+    page.insert_htmlbox(pymupdf.Rect(324, 113, 540, 400), f"<p>{RIGHT_COLUMN[0]}</p>", css=CSS)
+    page.insert_htmlbox(pymupdf.Rect(72, 100, 288, 400),
+                        f"<p><b>{LEFT_COLUMN[0]}</b></p><p>{LEFT_COLUMN[1]}</p>", css=CSS)
+    data = doc.tobytes()
+    doc.close()
+    return data
+
+
+def test_two_column_page_reads_left_column_before_right():
+    doc = read_document(_two_column_pdf())
+    text = " ".join(s.text for s in doc.sentences)
+    assert text.index("Left column first sentence") < text.index("Right column text comes after")
+    assert doc.title == "A Study of Reading Order"
+
+
+def test_ligatures_are_expanded():
+    pdf = pymupdf.open()
+    page = pdf.new_page()
+    page.insert_htmlbox(pymupdf.Rect(72, 72, 400, 200), "<p>The ﬁnal model is eﬃcient and the ﬂow is stable.</p>")
+    doc = read_document(pdf.tobytes())
+    assert doc.sentences[0].text == "The final model is efficient and the flow is stable."
+
+
+def test_line_end_hyphenation_is_removed_but_compounds_stay():
+    pdf = pymupdf.open()
+    page = pdf.new_page()
+    lines = ["We trained the network with a learn-", "ing rate of 0.1 on the English-", "to-German task."]
+    for i, line in enumerate(lines):
+        page.insert_text((72, 100 + 12 * i), line, fontsize=10)
+    doc = read_document(pdf.tobytes())
+    assert doc.sentences[0].text == "We trained the network with a learning rate of 0.1 on the English-to-German task."
+
+
+def _footnote_pdf() -> bytes:
+    pdf = pymupdf.open()
+    page = pdf.new_page(width=612, height=792)
+    head = "We train on a TPU v3-8"
+    page.insert_text((72, 100), head, fontsize=10)
+    width = pymupdf.get_text_length(head, fontsize=10)
+    page.insert_text((72 + width, 96), "1", fontsize=6)  # a raised, smaller footnote marker
+    page.insert_text((72 + width + 4, 100), " slice. The cost was 2.3 x 10", fontsize=10)
+    width2 = pymupdf.get_text_length(" slice. The cost was 2.3 x 10", fontsize=10)
+    page.insert_text((76 + width + width2, 96), "19", fontsize=6)
+    page.insert_text((86 + width + width2, 100), " FLOPs.", fontsize=10)
+    page.insert_text((30, 560), "arXiv:1706.03762v5 [cs.CL] 6 Dec 2017", fontsize=12, rotate=90)
+    data = pdf.tobytes()
+    pdf.close()
+    return data
+
+
+def test_footnote_marker_is_not_glued_to_a_number_and_exponents_survive():
+    doc = read_document(_footnote_pdf())
+    text = " ".join(s.text for s in doc.sentences)
+    assert "v3-8 slice" in text and "v3-81" not in text
+    assert "10^19 FLOPs" in text
+
+
+def test_arxiv_id_comes_from_the_margin_stamp_and_the_stamp_is_not_text():
+    doc = read_document(_footnote_pdf())
+    assert doc.arxiv_id == "1706.03762"
+    assert all("arXiv:" not in s.text for s in doc.sentences)
+
+
+def test_no_stamp_means_no_arxiv_id():
+    assert read_document(_two_column_pdf()).arxiv_id is None
+
+
+def test_sections_follow_headings():
+    pdf = pymupdf.open()
+    page = pdf.new_page()
+    page.insert_htmlbox(pymupdf.Rect(72, 60, 540, 760), css=CSS, text=(
+        "<p><b>Abstract</b></p><p>We study things.</p>"
+        "<p><b>2 Related Work</b></p><p>Others trained on 500 GPUs.</p>"
+        "<p><b>4 Experiments</b></p><p>We train on 8 GPUs.</p>"
+        "<p><b>4.1 Setup</b></p><p>Training takes 3 days.</p>"
+        "<p><b>References</b></p><p>A. Author. A paper. 2017.</p>"
+    ))
+    sentences = read_document(pdf.tobytes()).sentences
+    sections = {s.text: s.section for s in sentences}
+    assert sections["We study things."] == "abstract"
+    assert sections["Others trained on 500 GPUs."] == "related_work"
+    assert sections["We train on 8 GPUs."] == "experiments"
+    assert sections["Training takes 3 days."] == "experiments"  # a neutral sub-heading keeps its parent
+    assert [s.section for s in sentences if "Author" in s.text] == ["references"]
+
+
+@pytest.mark.parametrize(
+    "data, kind",
+    [
+        (b"", "empty"),
+        (b"<html>not a pdf</html>", "not_pdf"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog", "truncated"),
+    ],
+)
+def test_unreadable_inputs_raise_extraction_error(data, kind):
+    with pytest.raises(ExtractionError) as info:
+        read_document(data)
+    assert info.value.kind == kind
+    assert info.value.reason
+
+
+def test_encrypted_pdf_is_reported_as_encrypted():
+    pdf = pymupdf.open()
+    pdf.new_page().insert_text((72, 72), "secret")
+    data = pdf.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, owner_pw="owner", user_pw="user")
+    with pytest.raises(ExtractionError) as info:
+        read_document(data)
+    assert info.value.kind == "encrypted"
+
+
+def test_more_pages_than_the_limit_is_an_error(tmp_path):
+    pdf = pymupdf.open()
+    for _ in range(3):
+        pdf.new_page().insert_text((72, 72), "page")
+    path = tmp_path / "three.pdf"
+    pdf.save(path)
+    assert read_document(path, max_pages=3).page_count == 3
+    with pytest.raises(ExtractionError) as info:
+        read_document(path, max_pages=2)
+    assert info.value.kind == "too_many_pages"
+
+
+def test_missing_file_is_an_extraction_error(tmp_path):
+    with pytest.raises(ExtractionError):
+        read_document(tmp_path / "absent.pdf")
+
+
+def test_page_without_text_is_empty():
+    pdf = pymupdf.open()
+    pdf.new_page()
+    with pytest.raises(ExtractionError) as info:
+        read_document(pdf.tobytes())
+    assert info.value.kind == "empty"
