@@ -100,7 +100,7 @@ TASKS: dict[str, TaskProfile] = {
         ),
         TaskProfile(
             key="named_entity_recognition", title="Named-entity recognition", categories=("cs.CL",),
-            log10_compute=(17.0, 20.8), k=12.0, base_error=14.0, years=(2014, 2024),
+            log10_compute=(17.0, 20.8), k=12.0, base_error=14.0, years=(2013, 2024),
             benchmarks=(BenchmarkScale("CoNLL-2003", "F1", 1.0, "F1"),),
             id_prefix=4, data_phrase="the CoNLL-2003 English training data (14k sentences)",
             unit_phrase="sentences",
