@@ -203,20 +203,39 @@ def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_wid
                         rows_by_band: dict[tuple[float, float], tuple[list[_Row], float]]) -> list[list[str]]:
     cx0 = min(w.x0 for w in caption_words)
     cx1 = max(w.x1 for w in caption_words)
-    cy0 = min(w.y0 for w in caption_words)
-    cy1 = max(w.y1 for w in caption_words)
     middle = page_width / 2
     if cx0 < middle - 20 and cx1 > middle + 20:
-        lo, hi = 0.0, page_width
+        bands = [(0.0, page_width)]
     elif (cx0 + cx1) / 2 < middle:
-        lo, hi = 0.0, middle
+        bands = [(0.0, middle), (0.0, page_width)]
     else:
-        lo, hi = middle, page_width
-    if (lo, hi) not in rows_by_band:  # several captions in one column share its rows
-        inside = [w for w in words if lo - 2 <= (w.x0 + w.x1) / 2 <= hi + 2]
-        height = statistics.median(w.y1 - w.y0 for w in inside) if inside else 0.0
-        rows_by_band[(lo, hi)] = (_group_rows(inside), height)
-    all_rows, height = rows_by_band[(lo, hi)]
+        bands = [(middle, page_width), (0.0, page_width)]
+    # A short caption in one column may still sit under a full-width table: both readings are
+    # tried, and the one whose rows are more numeric and wider wins. On a two-column page the
+    # full-width reading stops at once, since its rows run into the other column's prose.
+    best: tuple[float, list[_Row], float] = (0.0, [], 0.0)
+    for lo, hi in bands:
+        if (lo, hi) not in rows_by_band:  # several captions on a page share a band's rows
+            inside = [w for w in words if lo - 2 <= (w.x0 + w.x1) / 2 <= hi + 2]
+            height = statistics.median(w.y1 - w.y0 for w in inside) if inside else 0.0
+            rows_by_band[(lo, hi)] = (_group_rows(inside), height)
+        all_rows, height = rows_by_band[(lo, hi)]
+        score, run = _best_side(all_rows, caption_words, height, hi - lo, other_captions)
+        if score > best[0]:
+            best = (score, run, height)
+    score, run, height = best
+    if not run:
+        return []
+    run.sort(key=lambda r: r.y0)
+    return _grid(run, height)
+
+
+def _best_side(all_rows: list[_Row], caption_words: list[_Word], height: float, width: float,
+               other_captions: set[int]) -> tuple[float, list[_Row]]:
+    cx0 = min(w.x0 for w in caption_words)
+    cx1 = max(w.x1 for w in caption_words)
+    cy0 = min(w.y0 for w in caption_words)
+    cy1 = max(w.y1 for w in caption_words)
     caption_ids = {id(w) for w in caption_words}
     rows = []
     for row in all_rows:
@@ -226,25 +245,18 @@ def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_wid
                 rows.append(_Row(rest))
         else:
             rows.append(row)
-    if not rows:
-        return []
     # Table lines may be set tight against the caption, so sides are decided by row centres.
     above = [r for r in rows if (r.y0 + r.y1) / 2 < cy0][::-1]
     below = [r for r in rows if (r.y0 + r.y1) / 2 > cy1]
-    width = hi - lo
-    best: list[_Row] = []
-    best_score = 0.0
+    best: tuple[float, list[_Row]] = (0.0, [])
     for side, downward in ((above, False), (below, True)):
         run = _walk(side, cy1 if downward else cy0, height, width, other_captions, downward=downward)
-        # Rows of the real table are numeric and about as wide as the caption; figure tick labels
-        # and a neighbouring column's table are narrow.
-        score = sum(min(1.0, (r.x1 - r.x0) / max(cx1 - cx0, 1.0)) for r in run if r.numeric_count() >= 1)
-        if score > best_score:
-            best, best_score = run, score
-    if not best:
-        return []
-    best.sort(key=lambda r: r.y0)
-    return _grid(best, height)
+        # Rows of the real table are numeric and at least as wide as the caption; figure tick
+        # labels and a neighbouring column's table are narrow.
+        score = sum(min(3.0, (r.x1 - r.x0) / max(cx1 - cx0, 1.0)) for r in run if r.numeric_count() >= 1)
+        if score > best[0]:
+            best = (score, run)
+    return best
 
 
 def _walk(rows: list[_Row], edge: float, height: float, width: float, other_captions: set[int], *,

@@ -1,0 +1,131 @@
+"""Reading result tables already cut into cells (TableRegion): headers, own rows, splits, cell forms."""
+from __future__ import annotations
+
+from extractors.document import DocumentText, Sentence, TableRegion
+from extractors.results import extract_results
+
+
+def doc_with(*tables: TableRegion, title: str = "BERT: Pre-training of Deep Bidirectional Transformers",
+             sentences: tuple[str, ...] = ()) -> DocumentText:
+    items = [Sentence(1, s, "experiments", i) for i, s in enumerate(sentences)]
+    return DocumentText(arxiv_id=None, pages=["x"], sentences=items, tables=list(tables), title=title)
+
+
+def best(doc: DocumentText) -> dict[tuple[str, str], float]:
+    return {(c.attrs["dataset"], c.attrs["metric"]): c.attrs["value"]
+            for c in extract_results(doc, None) if c.is_best and c.confidence >= 0.5}
+
+
+SQUAD_TABLE = TableRegion(page=7, caption="Table 2: SQuAD 1.1 results.", rows=[
+    ["System", "Dev", "Dev", "Test", "Test"],
+    ["", "EM", "F1", "EM", "F1"],
+    ["Human", "-", "-", "82.3", "91.2"],
+    ["Published", "", "", "", ""],
+    ["R.M. Reader (Hu et al., 2018)", "81.2", "87.9", "82.3", "88.5"],
+    ["Ours", "", "", "", ""],
+    ["BERTBASE (Single)", "80.8", "88.5", "-", "-"],
+    ["BERTLARGE (Ensemble)", "86.2", "92.2", "87.4", "93.2"],
+])
+
+
+def test_own_rows_test_split_best_value():
+    found = best(doc_with(SQUAD_TABLE))
+    assert found == {("SQuAD 1.1", "EM"): 87.4, ("SQuAD 1.1", "F1"): 93.2}
+
+
+def test_table_candidates_carry_row_evidence():
+    cands = [c for c in extract_results(doc_with(SQUAD_TABLE), None) if c.is_best]
+    f1 = next(c for c in cands if c.attrs["metric"] == "F1")
+    assert f1.evidence.section == "table" and f1.evidence.page == 7
+    assert f1.evidence.match == "93.2" and "BERTLARGE" in f1.evidence.sentence
+
+
+def test_baseline_rows_with_citations_are_never_headlines():
+    table = TableRegion(page=3, caption="Table 4: Error rates (%) on the ImageNet validation set.", rows=[
+        ["method", "top-1 err.", "top-5 err."],
+        ["VGG [41]", "24.4", "7.1"],
+        ["PReLU-net [13]", "21.59", "5.71"],
+        ["BN-inception [16]", "21.99", "5.81"],
+    ])
+    assert best(doc_with(table, title="Deep Residual Learning")) == {}
+
+
+def test_row_without_citation_among_cited_rows_is_own_and_error_columns_read():
+    table = TableRegion(page=3, caption="Table 4: Error rates (%) on the ImageNet validation set.", rows=[
+        ["method", "top-1 err.", "top-5 err."],
+        ["VGG [41]", "24.4", "7.1"],
+        ["PReLU-net [13]", "21.59", "5.71"],
+        ["our net", "19.38", "4.49"],
+    ])
+    assert best(doc_with(table, title="Deep Residual Learning")) == {
+        ("ImageNet", "top-1 error"): 19.38, ("ImageNet", "top-5 error"): 4.49}
+
+
+def test_fractions_become_percent():
+    table = TableRegion(page=5, caption="Table 1. Classification performance comparison on ImageNet.", rows=[
+        ["", "Top-1 accuracy", "Top-5 accuracy"],
+        ["VGG-16 [1]", "0.715", "0.901"],
+        ["Xception", "0.790", "0.945"],
+    ])
+    found = best(doc_with(table, title="Xception: Deep Learning with Depthwise Separable Convolutions"))
+    assert found == {("ImageNet", "top-1 accuracy"): 79.0, ("ImageNet", "top-5 accuracy"): 94.5}
+
+
+def test_slash_cells_in_squad_columns_are_f1_over_em():
+    # No metric names in the header: F1 >= EM always, so the larger number is F1.
+    table = TableRegion(page=10, caption="Table 10: State-of-the-art results on the SQuAD benchmarks.", rows=[
+        ["Models", "SQuAD1.1 dev", "SQuAD2.0 test"],
+        ["XLNet (Yang et al., 2019)", "94.5/89.0", "89.1/86.3"],
+        ["ALBERT", "95.5/90.1", "92.2/89.7"],
+    ])
+    found = best(doc_with(table, title="ALBERT: A Lite BERT"))
+    assert found == {("SQuAD 1.1", "F1"): 95.5, ("SQuAD 1.1", "EM"): 90.1,
+                     ("SQuAD 2.0", "F1"): 92.2, ("SQuAD 2.0", "EM"): 89.7}
+
+
+def test_header_repeated_half_way_starts_a_new_metric():
+    table = TableRegion(page=6, caption="Table 2: Error rates in the validation set of ImageNet 2012.", rows=[
+        ["", "top-1 error (%)", "top-1 error (%)"],
+        ["(a) no SPP [4]", "35.99", "34.93"],
+        ["(c) SPP multi-size trained", "34.60", "33.94"],
+        ["", "top-5 error (%)", "top-5 error (%)"],
+        ["(a) no SPP [4]", "14.76", "13.92"],
+        ["(c) SPP multi-size trained", "13.64", "13.33"],
+    ])
+    found = best(doc_with(table, title="Spatial Pyramid Pooling",
+                          sentences=("Our SPP layer helps.", "Our SPP network works.")))
+    assert found == {("ImageNet", "top-1 error"): 33.94, ("ImageNet", "top-5 error"): 13.33}
+
+
+def test_other_dataset_columns_and_captions_are_skipped():
+    cifar = TableRegion(page=7, caption="Table 6: Classification error on the CIFAR-10 test set.", rows=[
+        ["method", "error (%)"], ["Ours", "6.43"]])
+    voc = TableRegion(page=8, caption="Table 7: Object detection mAP (%) on PASCAL VOC 2007.", rows=[
+        ["", "mAP"], ["Ours", "76.4"]])
+    mixed = TableRegion(page=9, caption="Table 1: Test error (%) of our models.", rows=[
+        ["", "CIFAR10+", "SVHN"], ["Ours", "5.25", "1.75"]])
+    assert best(doc_with(cifar, voc, mixed, title="Deep Networks")) == {}
+
+
+def test_unscored_metric_columns_are_ignored():
+    table = TableRegion(page=3, caption="Table 3: Results on COCO test-dev.", rows=[
+        ["Model", "AP", "AP50", "AP75", "APS", "Params"],
+        ["RetinaNet [21]", "39.1", "59.1", "42.3", "21.8", "34M"],
+        ["Ours-D7", "52.2", "71.4", "56.3", "35.2", "52M"],
+    ])
+    found = best(doc_with(table, title="Ours: Scalable Detection"))
+    assert found == {("COCO", "AP"): 52.2, ("COCO", "AP50"): 71.4}
+
+
+def test_sentence_and_table_agreeing_raise_confidence():
+    table = TableRegion(page=8, caption="Table 2: BLEU scores on WMT 2014 English-to-German newstest2014.", rows=[
+        ["Model", "BLEU EN-DE"],
+        ["ByteNet [18]", "23.75"],
+        ["Transformer (big)", "28.4"],
+    ])
+    alone = extract_results(doc_with(table, title="Attention Is All You Need"), None)
+    both = extract_results(doc_with(table, title="Attention Is All You Need", sentences=(
+        "Our model achieves 28.4 BLEU on the WMT 2014 English-to-German translation task.",)), None)
+    top_alone = max(c.confidence for c in alone if c.attrs["value"] == 28.4)
+    top_both = max(c.confidence for c in both if c.attrs["value"] == 28.4 and c.evidence.section == "table")
+    assert top_both > top_alone
