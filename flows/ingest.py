@@ -1,6 +1,15 @@
-"""Ingest: query arXiv per task, incrementally from each task's watermark, and record found papers."""
+"""Ingest: query arXiv per task, incrementally from each task's watermarks, and record found papers.
+
+Each task has two watermarks (rows of `ingest_watermarks`, see `watermark_key`):
+- `<task>`: the last submittedDate its new-paper query has seen completely;
+- `<task>@updated`: the last lastUpdatedDate its update query has seen completely. That second query
+  finds new arXiv versions of papers submitted before the first watermark, which a submittedDate
+  window never returns again; `record_found` then sends them back through download and extraction.
+The tasks' queries run as concurrent Prefect tasks; the API spacing is shared (sources/rate_limit).
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from prefect import flow, get_run_logger, task
@@ -13,20 +22,58 @@ from flows.context import load_context
 from settings.config import Config
 from sources.arxiv_client import PaperMeta, get_client, search_task
 
+SUBMITTED, UPDATED = "submittedDate", "lastUpdatedDate"
+
+
+def watermark_key(task_name: str, kind: str = "new", backfill_start: date | None = None) -> str:
+    """Row name in `ingest_watermarks`: "new" (nightly submissions), "updated" (nightly new versions)
+    or "backfill" (a backfill's progress, per first day of its range so ranges do not mix)."""
+    if kind == "new":
+        return task_name
+    if kind == "updated":
+        return f"{task_name}@updated"
+    if kind == "backfill" and backfill_start is not None:
+        return f"{task_name}@backfill:{backfill_start:%Y%m%d}"
+    raise ValueError(f"bad watermark kind {kind!r}")
+
+
+def today() -> date:
+    return datetime.now(timezone.utc).date()
+
 
 def ingest_window(config: Config, task_name: str, start: date | None, end: date | None,
                   watermark: date | None) -> tuple[date, date]:
     """The submittedDate window to query: explicit bounds win; else from the watermark (inclusive,
     so a day that was cut short is queried again) or the configured start, up to today."""
     lo = start or watermark or config.window.start
-    hi = end or config.window.end or datetime.now(timezone.utc).date()
+    hi = end or config.window.end or today()
     return lo, hi
 
 
-@task(name="query-arxiv", retries=2, retry_delay_seconds=[10, 60], cache_policy=NO_CACHE)
-def query_task(config: Config, task_name: str, lo: date, hi: date, max_results: int) -> list[PaperMeta]:
+@dataclass(frozen=True)
+class Query:
+    """One task's query over one date window."""
+
+    task_name: str
+    lo: date
+    hi: date
+    cap: int | None
+    date_field: str = SUBMITTED
+
+
+@task(name="query-arxiv", retries=2, retry_delay_seconds=[10, 60], cache_policy=NO_CACHE,
+      task_run_name="{query.task_name} {query.date_field} {query.lo}..{query.hi}")
+def query_task(config: Config, query: Query) -> list[PaperMeta]:
     client = get_client(config.arxiv)
-    return list(search_task(client, config.tasks[task_name], lo, hi, max_results))
+    return list(search_task(client, config.tasks[query.task_name], query.lo, query.hi, query.cap,
+                            query.date_field))
+
+
+def run_queries(config: Config, queries: list[Query]) -> list[list[PaperMeta]]:
+    """Every query as a concurrent task; results in the queries' order (so rows are written in a
+    deterministic order). Each HTTP request still waits its turn at the shared rate limit."""
+    futures = [query_task.submit(config, q) for q in queries]
+    return [f.result() for f in futures]
 
 
 @task(name="record-found", cache_policy=NO_CACHE)
@@ -35,38 +82,76 @@ def record_task(url: str, metas: list[PaperMeta], task_name: str) -> dict:
         return vars(record_found(session, metas, task_name))
 
 
-def fully_seen_until(metas: list[PaperMeta], hi: date, max_results: int) -> date:
+def fully_seen_until(metas: list[PaperMeta], hi: date, max_results: int | None,
+                     date_field: str = SUBMITTED) -> date:
     """Last day the query has seen completely. A capped result list may have cut its last day short."""
-    if len(metas) < max_results or not metas:
+    if not max_results or len(metas) < max_results or not metas:
         return hi
-    last = max(m.published for m in metas if m.published).date()
-    return last - timedelta(days=1)
+    attr = "published" if date_field == SUBMITTED else "updated"
+    days = [getattr(m, attr) for m in metas if getattr(m, attr)]
+    if not days:
+        return hi
+    return max(days).date() - timedelta(days=1)
+
+
+def add_counts(total: dict, counts: dict) -> dict:
+    for key, value in counts.items():
+        total[key] = total.get(key, 0) + value
+    return total
+
+
+def check_tasks(config: Config, tasks: list[str] | None) -> list[str]:
+    names = tasks or list(config.tasks)
+    unknown = [n for n in names if n not in config.tasks]
+    if unknown:
+        raise ValueError(f"unknown task(s): {', '.join(unknown)}; configured: {', '.join(config.tasks)}")
+    return names
+
+
+def incremental_queries(config: Config, url: str, names: list[str], end: date | None,
+                        cap: int) -> list[Query]:
+    """Per task: new submissions since its watermark, and (once it has one) updates since its update
+    watermark. On a task's first run there is nothing to update: the query returns latest versions."""
+    queries = []
+    for name in names:
+        lo, hi = ingest_window(config, name, None, end, get_watermark(url, watermark_key(name)))
+        queries.append(Query(name, lo, hi, cap, SUBMITTED))
+        updated_mark = get_watermark(url, watermark_key(name, "updated"))
+        if updated_mark is not None:
+            queries.append(Query(name, updated_mark, hi, cap, UPDATED))
+    return queries
 
 
 @flow(name="ingest", log_prints=True)
 def ingest_flow(config_path: str | None = None, database_url: str | None = None,
                 tasks: list[str] | None = None, start: date | None = None, end: date | None = None,
                 max_results: int | None = None) -> dict:
-    """Find new papers for each task. Without explicit dates, continues from each task's watermark."""
+    """Find new papers for each task. Without explicit dates, continues from each task's watermarks;
+    with them, queries that window once and leaves the watermarks alone."""
     config, url = load_context(config_path, database_url)
     logger = get_run_logger()
-    names = tasks or list(config.tasks)
-    unknown = [n for n in names if n not in config.tasks]
-    if unknown:
-        raise ValueError(f"unknown task(s): {', '.join(unknown)}; configured: {', '.join(config.tasks)}")
+    names = check_tasks(config, tasks)
     cap = max_results or config.arxiv.max_results_per_task
+    incremental = start is None
     run_id = start_run(url, "ingest", {"tasks": names, "start": start, "end": end, "max_results": cap})
     totals: dict[str, dict] = {}
     try:
-        for name in names:
-            watermark = None if start else get_watermark(url, name)
-            lo, hi = ingest_window(config, name, start, end, watermark)
-            metas = query_task(config, name, lo, hi, cap)
-            counts = record_task(url, metas, name)
-            if start is None:  # only incremental runs move the watermark
-                set_watermark(url, name, fully_seen_until(metas, hi, cap))
-            totals[name] = {"found": len(metas), **counts}
-            logger.info("%s: %d papers in %s..%s (%s)", name, len(metas), lo, hi, counts)
+        if incremental:
+            queries = incremental_queries(config, url, names, end, cap)
+        else:
+            queries = [Query(name, *ingest_window(config, name, start, end, None), cap) for name in names]
+        for query, metas in zip(queries, run_queries(config, queries)):
+            counts = record_task(url, metas, query.task_name)
+            if incremental:
+                kind = "new" if query.date_field == SUBMITTED else "updated"
+                set_watermark(url, watermark_key(query.task_name, kind),
+                              fully_seen_until(metas, query.hi, cap, query.date_field))
+                if kind == "new" and get_watermark(url, watermark_key(query.task_name, "updated")) is None:
+                    # From now on, a new version of anything found so far shows up as an update.
+                    set_watermark(url, watermark_key(query.task_name, "updated"), query.hi)
+            add_counts(totals.setdefault(query.task_name, {}), {"found": len(metas), **counts})
+            logger.info("%s: %d papers by %s in %s..%s (%s)", query.task_name, len(metas), query.date_field,
+                        query.lo, query.hi, counts)
     except Exception as exc:
         finish_run(url, run_id, counts=totals, error=f"{exc.__class__.__name__}: {exc}")
         raise

@@ -1,10 +1,14 @@
 """The arXiv API through the `arxiv` package, made polite and robust.
 
 The package's Client rate-limits per instance, has no request timeout and retries without backoff. So:
-- one Client per process and API URL (`get_client`), so its 3 s spacing holds for every task;
+- one Client per process and settings (`get_client`);
 - its requests.Session is swapped for `PoliteSession`: a timeout on every call, our User-Agent with a
   contact address, one request at a time in the process, Retry-After honoured on 429/503 and
-  exponential backoff on connection errors.
+  exponential backoff on connection errors;
+- the spacing between requests (arXiv: one every 3 s) is ours, not the package's: its per-instance,
+  unlocked timer does not hold for concurrent tasks, so every request, retries included, passes the
+  gates of sources/rate_limit (a per-process spacer, plus a Prefect global rate limit when a flow
+  installed it).
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ import arxiv
 import requests
 
 from settings.config import ArxivSettings, Task
+from sources.rate_limit import RequestSpacer, polite_turn, spacer_for
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +85,10 @@ class PoliteSession(requests.Session):
 
     _process_lock = threading.Lock()  # "one connection at a time" across every client in the process
 
-    def __init__(self, *, user_agent: str, timeout: float, retries: int, backoff: float = 2.0):
+    def __init__(self, *, user_agent: str, timeout: float, retries: int, backoff: float = 2.0,
+                 spacer: RequestSpacer | None = None):
         super().__init__()
+        self.spacer = spacer or RequestSpacer(0.0)
         self.user_agent = user_agent
         self.timeout = timeout
         self.retries = retries
@@ -95,7 +102,7 @@ class PoliteSession(requests.Session):
         attempt = 0
         while True:
             try:
-                with self._process_lock:
+                with self._process_lock, polite_turn(self.spacer):
                     response = super().request(method, url, *args, headers=headers, **kwargs)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if attempt >= self.retries:
@@ -136,12 +143,13 @@ def get_client(settings: ArxivSettings) -> arxiv.Client:
     with _clients_lock:
         client = _clients.get(key)
         if client is None:
-            # The package's own retries are immediate; ours (in the session) back off, so it gets none.
-            client = arxiv.Client(page_size=settings.page_size, delay_seconds=settings.delay_seconds,
-                                  num_retries=1)
+            # The package's own retries are immediate and its spacing is per instance; ours (in the
+            # session) back off and are shared by every client of the process, so it gets neither.
+            client = arxiv.Client(page_size=settings.page_size, delay_seconds=0, num_retries=1)
             client.query_url_format = settings.api_url + "?{}"
             client._session = PoliteSession(user_agent=settings.user_agent, timeout=settings.timeout_seconds,
-                                            retries=settings.num_retries)
+                                            retries=settings.num_retries,
+                                            spacer=spacer_for(settings.api_url, settings.delay_seconds))
             _clients[key] = client
         return client
 
@@ -151,18 +159,27 @@ def _quote(term: str) -> str:
     return f'"{term}"' if " " in term else term
 
 
-def build_query(task: Task, start: date, end: date) -> str:
-    """arXiv search_query for a task within a submittedDate window (both days inclusive)."""
+DATE_FIELDS = ("submittedDate", "lastUpdatedDate")
+
+
+def build_query(task: Task, start: date, end: date, date_field: str = "submittedDate") -> str:
+    """arXiv search_query for a task within a date window (both days inclusive). `submittedDate` finds
+    new papers; `lastUpdatedDate` also finds new versions of older ones."""
+    if date_field not in DATE_FIELDS:
+        raise ValueError(f"date_field must be one of {DATE_FIELDS}")
     cats = " OR ".join(f"cat:{c}" for c in task.query.categories)
     terms = " OR ".join(f"abs:{_quote(t)}" for t in task.query.terms)
-    window = f"submittedDate:[{start:%Y%m%d}0000 TO {end:%Y%m%d}2359]"
+    window = f"{date_field}:[{start:%Y%m%d}0000 TO {end:%Y%m%d}2359]"
     return f"({cats}) AND ({terms}) AND {window}"
 
 
 def search_task(client: arxiv.Client, task: Task, start: date, end: date,
-                max_results: int | None) -> Iterator[PaperMeta]:
-    """Papers of one task submitted in [start, end], oldest first so a watermark can advance safely."""
-    search = arxiv.Search(query=build_query(task, start, end), max_results=max_results,
-                          sort_by=arxiv.SortCriterion.SubmittedDate, sort_order=arxiv.SortOrder.Ascending)
+                max_results: int | None, date_field: str = "submittedDate") -> Iterator[PaperMeta]:
+    """Papers of one task in [start, end], oldest first (by the same date field) so a watermark can
+    advance safely. The client pages through the results, `page_size` per request."""
+    sort = (arxiv.SortCriterion.SubmittedDate if date_field == "submittedDate"
+            else arxiv.SortCriterion.LastUpdatedDate)
+    search = arxiv.Search(query=build_query(task, start, end, date_field), max_results=max_results,
+                          sort_by=sort, sort_order=arxiv.SortOrder.Ascending)
     for result in client.results(search):
         yield PaperMeta.from_result(result)
