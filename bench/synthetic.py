@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import random
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -55,7 +56,7 @@ def _jitter(result: Result, rng: random.Random) -> Result:
 
 def _render(index: int, path: str) -> None:
     target = Path(path)
-    tmp = target.with_suffix(".tmp")
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")  # two runs filling one cache never share a temp file
     tmp.write_bytes(build_pdf(variant(index)))
     tmp.replace(target)  # a run interrupted mid-write never leaves a truncated PDF behind
 
