@@ -1,4 +1,8 @@
-"""`progress extract-files`: PDFs in, the scorer's JSONL out, no database."""
+"""`progress extract-files`: PDFs in, the scorer's JSONL out, no database.
+
+A bad file never stops the batch: it gets one line on stderr naming the file and the reason, and a
+JSONL line with empty fields and an "error". Bad options and an unwritable output are one line too.
+"""
 from __future__ import annotations
 
 import json
@@ -6,28 +10,39 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 
+from cli.context import fail
 from extractors.records import ExtractionError
 from extractors.sandbox import ExtractionPool
+from settings.config import DownloadSettings, ExtractionSettings
+
+DEFAULT_MAX_PAGES = ExtractionSettings().max_pages
+DEFAULT_MAX_BYTES = DownloadSettings().max_bytes
 
 
-def extract_files_to_jsonl(pdfs: list[Path], out: Path, *, workers: int, timeout: float,
-                           console: Console) -> int:
+def extract_files_to_jsonl(pdfs: list[Path], out: Path, *, workers: int, timeout: float, console: Console,
+                           max_pages: int = DEFAULT_MAX_PAGES, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
     """Writes one line per PDF (a failed file gets empty fields and an "error"); returns failures."""
-    out.parent.mkdir(parents=True, exist_ok=True)
+    _check_options(workers=workers, timeout=timeout, max_pages=max_pages, max_bytes=max_bytes)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fh = out.open("w", encoding="utf-8")
+    except OSError as exc:
+        fail(f"--jsonl {out}: cannot write: {exc.strerror or exc}")
     bad = 0
-    err = Console(stderr=True, highlight=False)
-    with ExtractionPool(workers=workers, timeout_seconds=timeout) as pool, \
-            ThreadPoolExecutor(max_workers=workers) as threads, \
-            out.open("w", encoding="utf-8") as fh, Progress(console=console, transient=True) as progress:
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    with fh, ExtractionPool(workers=workers, timeout_seconds=timeout, max_pages=max_pages,
+                            max_bytes=max_bytes) as pool, \
+            ThreadPoolExecutor(max_workers=workers) as threads, Progress(console=console, transient=True) as progress:
         bar = progress.add_task("extracting", total=len(pdfs))
         futures = [threads.submit(_one, pool, path) for path in pdfs]
         for path, future in zip(pdfs, futures):
             outcome = future.result()
             if isinstance(outcome, ExtractionError):
                 bad += 1
-                err.print(f"{path}: {outcome.reason}")
+                err.print(f"{escape(str(path))}: {escape(outcome.reason)}")
                 line = {"arxiv_id": _id_from_name(path), "hardware": [], "training_time": [], "results": [],
                         "stated_compute": [], "error": outcome.reason}
             else:
@@ -38,10 +53,21 @@ def extract_files_to_jsonl(pdfs: list[Path], out: Path, *, workers: int, timeout
     return bad
 
 
+def _check_options(**values: float) -> None:
+    for name, value in values.items():
+        if value <= 0:
+            fail(f"--{name.replace('_', '-')} must be positive, got {value:g}")
+
+
 def _one(pool: ExtractionPool, path: Path):
-    if not path.is_file():
+    if not path.exists():
         return ExtractionError("no such file", kind="missing")
-    return pool.extract(path)
+    if not path.is_file():
+        return ExtractionError("not a file", kind="missing")
+    try:
+        return pool.extract(path)
+    except Exception as exc:  # noqa: BLE001 - the pool promises not to raise; a batch must survive if it does
+        return ExtractionError(f"extraction failed: {exc.__class__.__name__}: {exc}", kind="crashed")
 
 
 def _id_from_name(path: Path) -> str:
