@@ -23,6 +23,19 @@ def register(app: typer.Typer) -> None:
     app.add_typer(review_app, name="review")
 
 
+def _database(obj: AppContext) -> str:
+    """The configured database, migrated. Not `obj.url`: that also sets up the arXiv rate limit through
+    Prefect (which starts an ephemeral Prefect server, about a minute), and reviewing needs neither."""
+    from db.migrate import upgrade_to_head
+
+    url = obj.config.database_url
+    try:
+        upgrade_to_head(url)
+    except Exception as exc:  # an unreachable or foreign database: one line, not a traceback
+        fail(f"database {url}: {exc}")
+    return url
+
+
 def _reviewer(name: str | None) -> str:
     if name:
         return name
@@ -55,7 +68,7 @@ def list_command(ctx: typer.Context, task: Optional[str] = _TASK, field: Optiona
     try:
         filters = QueueFilter(status=status, task=task, field=field, paper=paper, below=below, above=above,
                               limit=limit)
-        with session_scope(obj.url) as session:
+        with session_scope(_database(obj)) as session:
             items = list_queue(session, min_confidence=obj.config.review.min_confidence, filters=filters)
     except ReviewError as exc:
         fail(str(exc))
@@ -78,7 +91,7 @@ def show_command(ctx: typer.Context, item_id: str = typer.Argument(..., metavar=
 
     obj: AppContext = ctx.obj
     try:
-        with session_scope(obj.url) as session:
+        with session_scope(_database(obj)) as session:
             detail = item_detail(session, obj.config, item_id, render_image=image, around=around)
     except ReviewError as exc:
         fail(str(exc))
@@ -96,7 +109,7 @@ def _decide(ctx: typer.Context, item_id: str, action: str, reviewer: str | None,
     obj: AppContext = ctx.obj
     try:
         attrs = parse_attr_assignments(assignments) if assignments else None
-        with session_scope(obj.url) as session:
+        with session_scope(_database(obj)) as session:
             outcome = decide(session, obj.config, item_id, action, reviewer=_reviewer(reviewer), value=value,
                              attrs=attrs, note=note)
     except ReviewError as exc:
@@ -142,7 +155,7 @@ def next_command(ctx: typer.Context, task: Optional[str] = _TASK, field: Optiona
 
     obj: AppContext = ctx.obj
     try:
-        walk_queue(obj.url, obj.config, QueueFilter(task=task, field=field, paper=paper),
+        walk_queue(_database(obj), obj.config, QueueFilter(task=task, field=field, paper=paper),
                    reviewer=_reviewer(reviewer), console=console, keys=terminal_input(sys.stdin),
                    render_image=image)
     except ReviewError as exc:
@@ -156,7 +169,7 @@ def export_command(ctx: typer.Context,
     from review.export import review_labels, write_jsonl
 
     obj: AppContext = ctx.obj
-    with session_scope(obj.url) as session:
+    with session_scope(_database(obj)) as session:
         labels = review_labels(session)
     if out is None:
         write_jsonl(labels, sys.stdout)
@@ -178,7 +191,7 @@ def serve_command(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--h
     if host not in ("127.0.0.1", "localhost"):
         fail("the review page serves the loopback address only (--host 127.0.0.1)")
     try:
-        server = make_server(obj.url, obj.config, reviewer=_reviewer(reviewer), host=host, port=port)
+        server = make_server(_database(obj), obj.config, reviewer=_reviewer(reviewer), host=host, port=port)
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc}")
     console.print(f"Review page at {server.base_url}/  (Ctrl-C stops it)", highlight=False)

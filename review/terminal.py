@@ -1,12 +1,16 @@
 """Terminal rendering of the queue and of one candidate (rich)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from review.detail import ItemDetail
 from review.queue import ReviewItem
+
+if TYPE_CHECKING:  # importing review.detail loads PyMuPDF, which `list` does not need
+    from review.detail import ItemDetail
 
 STATE_STYLE = {"pending": "yellow", "accepted": "green", "corrected": "cyan", "rejected": "red",
                "auto": "dim", "unused": "dim"}
@@ -14,17 +18,18 @@ STATE_STYLE = {"pending": "yellow", "accepted": "green", "corrected": "cyan", "r
 
 def print_queue(console: Console, items: list[ReviewItem], title: str) -> None:
     table = Table(title=title)
-    for column in ("id", "paper", "field", "value", "conf", "state", "page", "sentence"):
-        table.add_column(column, overflow="fold" if column == "sentence" else "ellipsis")
+    for column in ("id", "paper", "field", "value", "conf", "state"):
+        table.add_column(column, no_wrap=column not in ("value", "field"))
+    table.add_column("page: sentence", overflow="fold")
     for item in items:
         style = STATE_STYLE.get(item.state, "")
         table.add_row(str(item.id), item.arxiv_id, item.field, escape(item.summary()), f"{item.confidence:.2f}",
-                      f"[{style}]{item.state}[/{style}]" if style else item.state, str(item.page or ""),
-                      escape(_shorten(item.sentence or item.raw_text, 90)))
+                      f"[{style}]{item.state}[/{style}]" if style else item.state,
+                      f"p{item.page or '?'}: " + escape(_shorten(item.sentence or item.raw_text, 90)))
     console.print(table)
 
 
-def print_detail(console: Console, detail: ItemDetail) -> None:
+def print_detail(console: Console, detail: "ItemDetail") -> None:
     item = detail.item
     style = STATE_STYLE.get(item.state, "")
     console.print(f"[bold]#{item.id}[/bold] {item.arxiv_id} — {escape(item.title)}", highlight=False)
