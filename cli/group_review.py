@@ -20,7 +20,9 @@ console = Console()
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(review_app, name="review")
+    # Idempotent: tests and embedding code may register the groups more than once.
+    if not any(group.typer_instance is review_app for group in app.registered_groups):
+        app.add_typer(review_app, name="review")
 
 
 def _database(obj: AppContext) -> str:

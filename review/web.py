@@ -96,7 +96,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(HTTPStatus.FORBIDDEN, "stale or foreign form: reload the page")
         item_id, action = parts[1], form.get("action", "")
         if action == "skip":
-            return self._redirect(self._next_after(item_id, form))
+            return self._redirect(self._next_after(item_id))
         try:
             attrs = parse_attr_assignments(form.get("attrs", "").split()) if action == "correct" else None
             with session_scope(self.server.database_url) as session:
@@ -107,7 +107,7 @@ class _Handler(BaseHTTPRequestHandler):
         except ReviewError as exc:
             return self._redirect(f"/item/{item_id}?" + urlencode({"msg": f"error: {exc}"}))
         done = f"#{outcome.item.id} {outcome.item.state}: {outcome.item.summary()}"
-        target = self._next_after(item_id, form)
+        target = self._next_after(item_id)
         self._redirect(target + ("&" if "?" in target else "?") + urlencode({"msg": done}))
 
     # -- data --------------------------------------------------------------------------------------
@@ -122,10 +122,13 @@ class _Handler(BaseHTTPRequestHandler):
         with session_scope(self.server.database_url) as session:
             return item_detail(session, self.server.config, ref, render_image=render_image)
 
-    def _next_after(self, item_id: str, form: dict[str, str]) -> str:
-        """The next pending item in queue order after `item_id` (wrapping round), else the queue."""
-        pending = [item.id for item in self._queue({"field": form.get("field", ""), "task": form.get("task", "")})]
-        later = [i for i in pending if i > int(item_id)] if item_id.isdigit() else []
+    def _next_after(self, item_id: str) -> str:
+        """The next pending item after `item_id` in queue order (wrapping round), else the queue."""
+        pending = [item.id for item in self._queue({})]
+        order = [item.id for item in self._queue({"status": "all"})]
+        here = order.index(int(item_id)) if item_id.isdigit() and int(item_id) in order else -1
+        rank = {id_: position for position, id_ in enumerate(order)}
+        later = [i for i in pending if rank.get(i, -1) > here]
         remaining = [i for i in pending if str(i) != item_id]
         target = later[0] if later else (remaining[0] if remaining else None)
         return f"/item/{target}" if target is not None else "/"
