@@ -99,8 +99,8 @@ def _compute_candidate(sentence: Sentence, match: re.Match[str], flops: float, *
         score -= 0.3
     if context.THIRD_PERSON.search(context.clause_before(text, match.start())) or re.search(r"\bbaselines?\b", window):
         score -= 0.35
-    if context.HYPOTHETICAL.search(text):
-        score -= 0.3
+    if re.search(r"\b(?:could|would|might|if)\b", text):
+        score -= 0.45  # "would need": hypothetical ("we estimate ..." is how totals are often stated)
     clause = context.clause_before(text, match.start())
     if re.search(r"\b(?:sav(?:ed|es|ing|ings)|reduc\w+|difference|fewer|less)\b", clause, re.IGNORECASE):
         score -= 0.4  # "the compute saved by X is 1.98e22": a difference, not a training total

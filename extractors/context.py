@@ -32,6 +32,8 @@ TRAINING_CUE = re.compile(
     r"run(?:s|ning)?|ran|experiments?|implemented|implementation)\b",
     re.IGNORECASE,
 )
+# Verbs that can only describe training (unlike "run", "took"): they outweigh an inference cue.
+TRAINING_STRONG = re.compile(r"\b(?:train(?:s|ed|ing)?|pre-?train\w*|fine-?tun\w*|converge[ds]?)\b", re.IGNORECASE)
 # Measuring speed rather than training: latency, inference, serving, timing, FPS.
 INFERENCE_CUE = re.compile(
     r"\b(?:latenc(?:y|ies)|inference|infer|serving|deploy(?:ed|ment)?|fps|frames per second|"

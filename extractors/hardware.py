@@ -341,7 +341,7 @@ def _confidence(sentence: Sentence, doc: Doc, mention: Mention, following: int, 
     elif _TRAINING_USE.match(after):
         score += 0.05
     if context.INFERENCE_CUE.search(text):
-        score -= 0.15 if training else 0.4
+        score -= 0.15 if context.TRAINING_STRONG.search(text) else 0.4
     if "et al." in text and not own:
         score -= 0.4
     elif context.CITATION.search(text) and not own:

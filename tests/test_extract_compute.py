@@ -1,0 +1,56 @@
+"""Stated compute and throughput on golden sentences."""
+from __future__ import annotations
+
+import pytest
+
+from extractors.compute import extract_stated_compute, extract_throughput, select_best
+from extractors.document import Sentence
+
+
+def flops(text: str, threshold: float = 0.5, **kw) -> list[float]:
+    cands = extract_stated_compute([Sentence(5, text, "experiments", 0)], **kw)
+    return sorted(c.attrs["flops"] for c in cands if c.confidence >= threshold)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Training our model required 3.1e23 FLOPs in total.", [3.1e23]),
+        ("The total training compute was 2.5 x 10^22 FLOPs.", [2.5e22]),
+        ("We estimate that training our model used 2.5 × 10^22 FLOPs.", [2.5e22]),
+        ("If trained longer, our model would need 2.5 × 10^22 FLOPs.", []),
+        ("Our search cost ∼2.14E+21 FLOPs.", [2.14e21]),
+        ("Training used 3.64E+23 floating point operations.", [3.64e23]),
+        ("Our model was trained with 1,000 petaflop/s-days of compute.", [8.64e22]),
+        ("Training consumed 3640 PF-days.", [3640 * 8.64e19]),
+    ],
+)
+def test_stated_compute(text, expected):
+    assert flops(text) == pytest.approx(expected, rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "EfficientNet-B7 needs 37B FLOPs per image.",
+        "ResNet-152 has 11.3 billion FLOPs.",
+        "The V100 delivers 125 TFLOPS.",
+        "The compute saved by our method is 1.98E+22 FLOPs.",
+        "Training the baseline Transformer cost 2.96E+22 FLOPs.",
+    ],
+)
+def test_not_stated_training_compute(text):
+    assert flops(text, own_names=frozenset({"Primer"})) == []
+
+
+def test_throughput_with_its_chip():
+    cands = extract_throughput([Sentence(3, "We reach 147 TFLOP/s per A100 GPU in bf16.", "body", 0)])
+    assert len(cands) == 1
+    assert cands[0].attrs == {"flops_per_s": 147e12, "chip": "A100", "precision": "bf16"}
+
+
+def test_selection_merges_repeated_statements():
+    sentences = [Sentence(1, "Our model used 3.1e23 FLOPs of training compute.", "abstract", 0),
+                 Sentence(9, "Training used 3.1 × 10^23 FLOPs.", "experiments", 1)]
+    best = select_best(extract_stated_compute(sentences))
+    assert len(best) == 1 and best[0].is_best

@@ -1,0 +1,85 @@
+"""Training-time extraction on golden sentences: wall time, ranges, chip-time totals, and traps."""
+from __future__ import annotations
+
+import pytest
+
+from extractors.document import Sentence
+from extractors.training_time import extract_training_time, select_best
+
+
+def found(text: str, section: str = "experiments", threshold: float = 0.5, **kw) -> list[tuple]:
+    cands = extract_training_time([Sentence(4, text, section, 0)], **kw)
+    return sorted((round(c.attrs["hours"], 2), c.attrs["kind"], tuple(c.attrs.get("hours_range", ())))
+                  for c in cands if c.confidence >= threshold)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The base models were trained for 12 hours.", [(12.0, "wall", ())]),
+        ("The big models were trained for 300,000 steps (3.5 days).", [(84.0, "wall", ())]),
+        ("Training a single net took 2-3 weeks on four GPUs.", [(420.0, "wall", (336.0, 504.0))]),
+        ("Training took 2–3 weeks depending on the architecture.", [(420.0, "wall", (336.0, 504.0))]),
+        ("Our network takes between five and six days to train.", [(132.0, "wall", (120.0, 144.0))]),
+        ("Fine-tuning the upgrade takes about a day on a GPU.", [(24.0, "wall", ())]),
+        ("We trained the model for 1200 hours in total on our cluster.", [(1200.0, "wall", ())]),
+        ("The model took 5 days to train.", [(120.0, "wall", ())]),
+        ("Training the network took 15h 20m on one GPU.", [(15.33, "wall", ())]),
+        ("We trained our agents for four days using 16 CPU cores.", [(96.0, "wall", ())]),
+        ("The BERT model can be trained in around 30 minutes on a single Cloud TPU.", [(0.5, "wall", ())]),
+        ("The search used 2.5 GPU days in total.", [(60.0, "chip-hours", ())]),
+        ("Our training run consumed 2.5k TPUv3-core-days.", [(60000.0, "chip-hours", ())]),
+        ("Training the largest model took 3,000 GPU-hours.", [(3000.0, "chip-hours", ())]),
+        ("Here, we use 1145.8 days of TPUv2 compute for our search.", [(27499.2, "chip-hours", ())]),
+        ("We train for 140 hours (71.8K total accelerator hours).", [(140.0, "wall", ()), (71800.0, "chip-hours", ())]),
+    ],
+)
+def test_durations_are_found(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Each iteration takes 0.5 s per iteration on a GPU.",
+        "The batch holds 1.6h of audio per batch.",
+        "The corpus contains 2000 hours of transcribed speech used for training.",
+        "We save a checkpoint every 2 hours during training.",
+        "Previous work (Smith et al., 2017) trained their model for 10 days.",
+        "Inference latency is 12 hours lower than the baseline's test-time budget.",
+        "A rough estimate suggests the network could be trained within a week.",
+        "Most random programs cannot train for more than five minutes.",
+        "It takes less than 1 hour to train the SVMs.",
+        "The dataset was collected over 3 years.",
+    ],
+)
+def test_traps_give_nothing_confident(text):
+    assert found(text) == []
+
+
+def test_other_agents_time_in_a_contrast_clause_is_not_ours():
+    text = "We trained our agents for four days, while the other agents were trained for 8 to 10 days."
+    assert found(text) == [(96.0, "wall", ())]
+
+
+def test_baseline_named_model_time_is_not_ours():
+    text = ("We compare a BERT-large model after 400k steps (after 34h of training), roughly equivalent to "
+            "an ALBERT-xxlarge model with 125k training steps (32h of training).")
+    assert found(text, own_names=frozenset({"ALBERT"})) == [(32.0, "wall", ())]
+
+
+def test_table_rows_keep_only_the_papers_own_model():
+    row = "Method C10 C100 SVHN Constant Depth 20h 42m 20h 51m 33h 43m Stochastic Depth 15h 7m 15h 20m 25h 33m"
+    result = found(row, section="table", title_vocabulary=frozenset({"stochastic", "depth"}))
+    assert [h for h, _, _ in result] == [15.12, 15.33, 25.55]
+
+
+def test_related_work_is_penalised():
+    assert found("They trained their network for 3 days.", section="related_work") == []
+
+
+def test_selection_dedupes_agreeing_mentions():
+    sentences = [Sentence(1, "Our model trains in 3.5 days on eight GPUs.", "abstract", 0),
+                 Sentence(8, "Training took 3.5 days on 8 P100 GPUs.", "experiments", 1)]
+    best = select_best(extract_training_time(sentences))
+    assert [c.attrs["hours"] for c in best] == [84.0]
