@@ -52,7 +52,10 @@ def terminal_input(stdin: TextIO | None = None) -> Input:
     stdin = stdin or sys.stdin
     if _is_terminal(stdin):
         def read_char() -> str:
-            char = typer.getchar()
+            try:
+                char = typer.getchar()
+            except (KeyboardInterrupt, EOFError):  # Ctrl-C / Ctrl-D: stop the walk, keep what was decided
+                return ""
             typer.echo(char)  # raw mode does not echo: show which key was taken
             return char.lower()[:1]
 
