@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from extractors import benchmarks as bm
 from extractors.document import DocumentText, Sentence, TableRegion
 from extractors.records import Candidate, Evidence
+from extractors.tables import caption_openings, find_result_tables
 
 VERSION = "results@0.1"
 
@@ -88,7 +89,7 @@ class PaperContext:
 def paper_context(doc: DocumentText) -> PaperContext:
     ctx = PaperContext()
     body = [s for s in doc.sentences if s.section not in SKIPPED_SECTIONS]
-    text = "\n".join(s.text for s in body if bm.may_name_dataset(s.text))
+    text = "\n".join(s.text for s in body)
     ctx.has_wmt14 = bm.mentions_wmt14(text)
     for m in bm.find_datasets(text, paper_has_wmt14=ctx.has_wmt14):
         ctx.dataset_counts[m.name] = ctx.dataset_counts.get(m.name, 0) + 1
@@ -102,7 +103,7 @@ def paper_context(doc: DocumentText) -> PaperContext:
     if not abstract:  # no "Abstract" heading found: the first page stands in for it
         abstract = [s.text for s in doc.sentences if s.page == 1]
     headline_text = doc.title + "\n" + "\n".join(abstract)
-    captions = "\n".join(m.group(0) for page in doc.pages for m in _CAPTION_TEXT.finditer(page))
+    captions = "\n".join(page[start:start + 300] for page in doc.pages for start in caption_openings(page))
     captions += "\n" + "\n".join(s.text for s in doc.sentences if s.section == "caption")
     for text in (headline_text, captions):
         # Strict names only: "English-French-English data" in a caption is not the WMT benchmark.
@@ -110,7 +111,7 @@ def paper_context(doc: DocumentText) -> PaperContext:
     return ctx
 
 
-_CAPTION_TEXT = re.compile(r"^\s*Table\s+(?:\d+|[IVX]+)\s*[:.][^\n]*(?:\n[^\n]*){0,2}", re.M)
+
 
 
 def own_model_names(doc: DocumentText) -> set[str]:
@@ -274,6 +275,8 @@ _INTO_ENGLISH = re.compile(r"^\s*%?\s*(?:BLEU)?\s*(?:points?\s+)?(?:for|when)?\s
 
 def _looks_like_table_dump(text: str) -> bool:
     """Table rows that the text reader ran into a "sentence": mostly numbers, few words."""
+    if len(text) > 1500:
+        return True  # no sentence of prose is this long
     tokens = text.split()
     numeric = sum(1 for t in tokens if re.fullmatch(r"[-+(]?\d[\d.,%/±)]*", t))
     return numeric >= 8 and numeric > 0.3 * len(tokens)
@@ -563,8 +566,6 @@ def mark_headlines(found: list[Found]) -> None:
 
 def extract_results(doc: DocumentText, pdf=None) -> list[Candidate]:
     """All benchmark-result candidates of one paper; the headline per dataset+metric has is_best."""
-    from extractors.tables import find_result_tables
-
     ctx = paper_context(doc)
     tables = list(doc.tables)
     if ctx.dataset_counts:  # a paper that never names a scored benchmark has no result table to read

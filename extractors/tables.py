@@ -27,7 +27,19 @@ from extractors.document import DocumentText, TableRegion
 _WORD_FLAGS = 64  # pymupdf.TEXT_MEDIABOX_CLIP
 # A caption opening: "Table 3:" anywhere (a reader may run a caption into the table's last line),
 # "Table 3." only at a line start ("as shown in Table 3." is prose).
-_CAPTION_LINE = re.compile(r"\bTable\s+(?:\d+|[IVX]+)\s*:|^\s*Table\s+(?:\d+|[IVX]+)\s*\.", re.M)
+_CAPTION_LINE = re.compile(r"Table\s+(?:\d+|[IVX]+)\s*([:.])")  # literal first: a fast scan
+
+
+def caption_openings(page_text: str) -> list[int]:
+    """Offsets where a table caption starts in a page's text."""
+    out = []
+    for m in _CAPTION_LINE.finditer(page_text):
+        before = page_text[max(0, m.start() - 40):m.start()]
+        if m.start() > 0 and page_text[m.start() - 1].isalnum():
+            continue
+        if m.group(1) == ":" or not before.strip(" \t") or before.rstrip(" \t").endswith("\n"):
+            out.append(m.start())
+    return out
 # A result cell: "28.4", "3.57%", "0.790", "8.43†", "94.8/89.3", or a dash for "not reported".
 # At most three integer digits, so years ("2014)") and sizes ("392k") are not results.
 _NUMERIC_CELL = re.compile(r"^[-+(]?(?:\d{1,3}(?:\.\d+)?|\.\d+)\s*%?[*†‡§∗⋆]*\)?(?:/(?:\d{1,3}(?:\.\d+)?|\.\d+)%?)*$|^[-–—]$")
@@ -93,8 +105,8 @@ def result_table_pages(doc: DocumentText, max_pages: int = 4) -> list[int]:
     ranked: list[tuple[int, int]] = []
     for index, text in enumerate(doc.pages):
         best = 0
-        for m in _CAPTION_LINE.finditer(text):
-            snippet = text[m.start():m.start() + 300].lstrip("\n").split("\n\n")[0]
+        for start in caption_openings(text):
+            snippet = text[start:start + 300].split("\n\n")[0]
             best = max(best, caption_score(snippet))
         # A caption that names no benchmark ("Classification performance.") still counts when its
         # page prints a scored metric and a scored dataset.
@@ -215,6 +227,8 @@ def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_wid
     # full-width reading stops at once, since its rows run into the other column's prose.
     best: tuple[float, list[_Row], float] = (0.0, [], 0.0)
     for lo, hi in bands:
+        if best[1] and not any(r.x1 > middle - 15 and r.x0 < middle for r in best[1]):
+            break  # the column reading stays clear of the middle: no wider table to look for
         if (lo, hi) not in rows_by_band:  # several captions on a page share a band's rows
             inside = [w for w in words if lo - 2 <= (w.x0 + w.x1) / 2 <= hi + 2]
             height = statistics.median(w.y1 - w.y0 for w in inside) if inside else 0.0
