@@ -44,7 +44,9 @@ _DATASET_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("WMT14 EN-DE", re.compile(rf"\b{_EN}{_PAIR_SEP}{_DE}\b[^.;]{{0,40}}?{_WMT_YEAR}", re.I)),
     ("WMT14 EN-FR", re.compile(rf"\b{_EN}{_PAIR_SEP}{_FR}\b[^.;]{{0,40}}?{_WMT_YEAR}", re.I)),
     ("COCO", re.compile(r"\b(?:ms[-\s]?)?coco\b", re.I)),
-    ("ImageNet", re.compile(r"\bimage\s?net\b(?![-\s]?(?:22k|21k|2011|fall|-?pre))|\bilsvrc\b|\blsvrc\b", re.I)),
+    # Not the variants and supersets: ImageNet-22k/21k, Fall 2011, ImageNet-A/-R/-C/-O/-Sketch/-ReaL/V2.
+    ("ImageNet", re.compile(r"\bimage\s?net\b(?![-\s]?(?:22k|21k|2011|fall|pre)|-(?:a|r|c|o|sketch|real)\b|[-\s]?v2\b)"
+                            r"|\bilsvrc\b|\blsvrc\b", re.I)),
 ]
 
 # Substrings one of which each pattern above needs (lower case), to skip patterns cheaply.
@@ -73,7 +75,7 @@ _DATASET_WORDS = ("imagenet", "image net", "ilsvrc", "lsvrc", "coco", "squad", "
                   "english", "en-de", "en-fr", "en–de", "en–fr", "en→", "en de", "en fr")
 # Case-sensitive on purpose: "AP"/"EM" in capitals are metrics, "ap"/"em" start ordinary words.
 # Plain substring tests: a regex with this many alternatives costs ~30 µs per sentence.
-_METRIC_WORDS = ("top", "Top", "TOP", "AP", "EM", "xact", "F1", "F-", "F 1", "Fscore", "F score", "BLEU", "Bleu", "bleu")
+_METRIC_WORDS = ("top", "Top", "TOP", "AP", "EM", "xact", "F1", "f1", "F-", "F 1", "Fscore", "F score", "BLEU", "Bleu", "bleu")
 
 
 def may_name_dataset(text: str) -> bool:
@@ -132,7 +134,9 @@ _METRIC_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("top-k", re.compile(rf"\b{_TOPK}\b", re.I)),
     ("AP", re.compile(r"\bm?AP\s*@\s*\[\s*(?:IoU\s*=\s*)?0?\.50?\s*[,:]\s*0?\.95\s*\]", re.I)),
     ("AP50", re.compile(r"\b(?:m?AP\s*(?:@|_)?\s*(?:\[?\s*(?:IoU\s*=\s*)?0?\.50?\s*\]?|50)(?![\d,:]))|\bAP50\b", re.I)),
-    ("AP", re.compile(r"\b(?:box\s+)?m?AP(?:\s*\(?\s*(?:%|bbox|box)\s*\)?)?(?![\w@_.-]|\s*(?:@|_|50|75|[sml]\b))", re.I)),
+    # Box AP only: mask/keypoint AP of instance segmentation or pose is another task.
+    ("AP", re.compile(r"(?<!mask\s)(?<!mask-)\b(?:box\s+)?m?AP(?:\s*\(?\s*(?:%|bbox|box)\s*\)?)?"
+                      r"(?![\w@_.-]|\s*(?:@|_|50|75|[sml]\b|mask|seg|kp|keypoint))", re.I)),
     ("EM", re.compile(r"\bEM\b|\bexact[-\s]match\b", re.I)),
     ("F1", re.compile(r"\bF1\b|\bF\s*-\s*1\b|\bF\s*-?\s*(?:score|measure)\b", re.I)),
     ("BLEU", re.compile(r"\bBLEU\b", re.I)),

@@ -256,7 +256,7 @@ def sentence_candidates(doc: DocumentText, ctx: PaperContext) -> list[Found]:
             others = bool(_OTHERS_CUE.search(near)) or bool(_REPLICA_CUE.search(s.text))
             conf = 0.35
             conf += {"sentence": 0.2, "neighbour": 0.1, "paper": 0.05}[how]
-            conf += 0.2 if own else 0.0
+            conf += 0.2 if own else -0.15
             conf += 0.05 if s.section == "abstract" else 0.0
             conf += 0.05 if n.percent or pair.metric in ("BLEU", "EM", "F1", "AP", "AP50") else 0.0
             conf -= 0.3 if others else 0.0
@@ -347,7 +347,12 @@ _CITATION = re.compile(
     r"\[\d+(?:\s*[,–-]\s*\d+)*\]|\bet\s+al\b|\(\s*[A-Z][\w-]+(?:\s+(?:and|&)\s+[A-Z][\w-]+)?,?\s+(?:19|20)\d\d[a-z]?\s*\)"
 )
 _OURS_LABEL = re.compile(r"\bours\b|\bour\b|\bproposed\b|\bthis\s+(?:work|paper)\b", re.I)
-_CELL_NUMBER = re.compile(r"^[(]?((?:\d{1,3}(?:\.\d+)?|\.\d+))\s*%?[*†‡§∗⋆]*\)?$")
+_CELL_NUMBER = re.compile(r"^[(]?((?:\d{1,3}(?:\.\d+)?|\.\d+))\s*%?[*†‡§∗⋆]*\)?(?:±[\d.]+)?$")
+# Rows that are not a model of the paper even without a citation, and group headers above baselines.
+_NOT_OWN_ROW = re.compile(r"\bbaselines?\b|\bhuman\b|\boracle\b|\bupper[-\s]bound\b|\bsota\b|"
+                          r"\bstate[-\s]of[-\s]the[-\s]art\b|\bprevious\b|\bprior\b|\bleaderboard\b", re.I)
+_NOT_OWN_GROUP = re.compile(r"\bpublished\b|\bbaselines?\b|\bprevious\b|\bprior\b|\bleaderboard\b|"
+                            r"\bexisting\b|\bstate[-\s]of[-\s]the[-\s]art\b|\breported\b|\bliterature\b", re.I)
 _CELL_PAIR = re.compile(r"^((?:\d{1,3}(?:\.\d+)?|\.\d+))%?\s*/\s*((?:\d{1,3}(?:\.\d+)?|\.\d+))%?[*†‡§∗⋆]*$")
 
 
@@ -477,7 +482,7 @@ def _segment_candidates(table: TableRegion, ctx: PaperContext) -> list[Found]:
         return out
     columns = _columns(table, first_data, ctx)
     if not columns:
-        return out
+        return _transposed_candidates(table, first_data, ctx)
     caption_own = bool(re.search(r"\bour\b|\bours\b", table.caption, re.I)) or ctx.is_own_label(table.caption)
     labels = [" ".join(c for c in r if c and not _is_numeric(c)) for r in rows[first_data:]]
     cited_rows = sum(1 for label in labels if _CITATION.search(label))
@@ -488,7 +493,8 @@ def _segment_candidates(table: TableRegion, ctx: PaperContext) -> list[Found]:
         if not any(_is_numeric(c) for c in row[1:]):
             group = label  # a group header such as "Ours" or "Published"
             continue
-        if _CITATION.search(label) or re.search(r"\bbaselines?\b", label, re.I):
+        if _CITATION.search(label) or _NOT_OWN_ROW.search(label) or (
+                _NOT_OWN_GROUP.search(group) and not ctx.is_own_label(label) and not _OURS_LABEL.search(label)):
             own = 0
         elif _OURS_LABEL.search(label) or _OURS_LABEL.fullmatch(group.strip()) or ctx.is_own_label(label):
             own = 2
@@ -521,6 +527,39 @@ def _segment_candidates(table: TableRegion, ctx: PaperContext) -> list[Found]:
             cand = _candidate(column.dataset, metric, value, text, max(start, 0), max(start, 0) + len(cell),
                               table.page, table.section or "table", conf)
             out.append(Found(cand, column.split, own, "table"))
+    return out
+
+
+def _transposed_candidates(table: TableRegion, first_data: int, ctx: PaperContext) -> list[Found]:
+    """Tables with one benchmark per row ("SQuADv2 f1 | 54.2 | 67.8") and one model per column: the
+    columns headed by the paper's model name are its results."""
+    rows = table.rows
+    width = max(len(r) for r in rows)
+    headers = [" ".join(r[j] for r in rows[:first_data] if j < len(r)) for j in range(width)]
+    own_columns = [j for j in range(1, width) if ctx.is_own_label(headers[j]) or _OURS_LABEL.search(headers[j])]
+    if not own_columns:
+        return []
+    caption_splits = {m.name for m in bm.find_splits(table.caption)}
+    out: list[Found] = []
+    for i, row in enumerate(rows[first_data:], start=first_data):
+        label = row[0]
+        datasets = [m.name for m in bm.find_datasets(label, paper_has_wmt14=ctx.has_wmt14)]
+        metrics = [m.name for m in bm.find_metrics(label)]
+        if len(datasets) != 1 or len(metrics) != 1 or metrics[0] not in bm.DATASET_METRICS[datasets[0]]:
+            continue
+        dataset, metric = datasets[0], metrics[0]
+        for j in own_columns:
+            cell = row[j] if j < len(row) else ""
+            match = _CELL_NUMBER.match(cell.split()[0]) if cell.split() else None
+            if not match or not bm.plausible(metric, float(match.group(1))):
+                continue
+            splits = [m.name for m in bm.find_splits(headers[j])]
+            split = splits[0] if splits else (next(iter(caption_splits)) if len(caption_splits) == 1 else None)
+            text = " ".join(c for c in row if c)
+            start = max(text.find(cell), 0)
+            cand = _candidate(dataset, metric, float(match.group(1)), text, start, start + len(cell), table.page,
+                              table.section or "table", 0.35 + 0.15 + 0.25)
+            out.append(Found(cand, split, 2, "table"))
     return out
 
 

@@ -81,7 +81,7 @@ class _Row:
         return self.numeric
 
 
-_STRONG_METRIC = re.compile(r"\btop-?\s?[15]\b|\bBLEU\b|\bm?AP\b|\bEM\b|\bF1\b")
+_STRONG_METRIC = re.compile(r"\b[Tt]op-?\s?[15]\b|\bBLEU\b|\bm?AP\b|\bEM\b|\b[Ff]1\b")
 
 
 def caption_score(snippet: str) -> int:

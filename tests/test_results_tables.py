@@ -129,3 +129,35 @@ def test_sentence_and_table_agreeing_raise_confidence():
     top_alone = max(c.confidence for c in alone if c.attrs["value"] == 28.4)
     top_both = max(c.confidence for c in both if c.attrs["value"] == 28.4 and c.evidence.section == "table")
     assert top_both > top_alone
+
+
+def test_human_and_published_rows_are_not_the_papers_model():
+    table = TableRegion(page=7, caption="Table 2: SQuAD 1.1 test results.", rows=[
+        ["System", "EM", "F1"],
+        ["Human Performance", "82.3", "91.2"],
+        ["Published", "", ""],
+        ["Match-LSTM", "64.7", "73.7"],
+        ["Our reader", "68.0", "77.3"],
+    ])
+    assert best(doc_with(table, title="Reading Wikipedia")) == {("SQuAD 1.1", "EM"): 68.0, ("SQuAD 1.1", "F1"): 77.3}
+
+
+def test_transposed_table_reads_the_columns_of_the_papers_model():
+    table = TableRegion(page=31, caption="Table 6: Comparison on downstream one-shot tasks.", rows=[
+        ["", "Baseline", "Baseline", "Ournet", "Ournet"],
+        ["Task Metric", "1/3", "Full", "1/3", "Full"],
+        ["TriviaQA acc", "22.5 ± 0.4", "26.8 ± 0.5", "27.5 ± 0.4", "32.2 ± 0.5"],
+        ["SQuADv2 f1", "54.2 ± 2.4", "65.4 ± 2.9", "64.2 ± 3.7", "67.8 ± 1.2"],
+        ["CoQa f1", "52.5 ± 1.1", "57.7 ± 1.2", "59.1 ± 0.9", "61.2 ± 0.7"],
+    ])
+    found = best(doc_with(table, title="Ournet: Searching for Efficient Models"))
+    assert found == {("SQuAD 2.0", "F1"): 67.8}
+
+
+def test_mask_ap_is_not_box_ap():
+    table = TableRegion(page=4, caption="Table 3: Instance segmentation on COCO test-dev.", rows=[
+        ["Method", "mask AP", "AP mask 50"],
+        ["Mask R-CNN [9]", "35.7", "58.0"],
+        ["Ours", "37.1", "60.0"],
+    ])
+    assert best(doc_with(table, title="Ours: Segmenting")) == {}
