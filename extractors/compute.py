@@ -10,6 +10,7 @@ import re
 
 from extractors import chips, context
 from extractors.document import Sentence
+from extractors.nlp import prefilter
 from extractors.numbers import parse_number
 from extractors.records import Candidate, Evidence
 
@@ -39,6 +40,7 @@ RATE = re.compile(
     rf"{_MANTISSA}\s*(?P<prefix>T|P|G|E|tera|peta|giga|exa)\s*-?\s*(?:FLOPS|FLOP/s|flops|flop/s|FLOPs/s|OPS|ops)\b",
 )
 PREFILTER = re.compile(r"flop|floating[- ]point|operations|pf-?days|pfs-days", re.IGNORECASE)
+_KEYWORDS = ("flop", "floating", "operations", "pf", "ops")
 _COMPUTE_CUE = re.compile(r"\b(?:train(?:s|ed|ing)?|pre-?train\w*|compute|computation|cost|budget|total|search|"
                           r"required|requires|used|uses|consum\w+)\b", re.IGNORECASE)
 _PER_EXAMPLE = re.compile(r"\b(?:per (?:image|example|token|sample|input|forward|inference|step|iteration|sequence)|"
@@ -58,9 +60,7 @@ def _mantissa_value(match: re.Match[str]) -> float | None:
 def extract_stated_compute(sentences: list[Sentence], *, own_names: frozenset[str] = frozenset()) -> list[Candidate]:
     """Total training compute the text states, is_best unset; `own_names` from context.own_model_names."""
     out: list[Candidate] = []
-    for sentence in sentences:
-        if not PREFILTER.search(sentence.text):
-            continue
+    for sentence in prefilter(sentences, PREFILTER, _KEYWORDS):
         for match in TOTAL_FLOPS.finditer(sentence.text):
             value = _mantissa_value(match)
             if value is None:
@@ -119,9 +119,7 @@ def _compute_candidate(sentence: Sentence, match: re.Match[str], flops: float, *
 def extract_throughput(sentences: list[Sentence]) -> list[Candidate]:
     """Stated chip throughput with the chip named nearby ("147 TFLOP/s per A100")."""
     out: list[Candidate] = []
-    for sentence in sentences:
-        if not PREFILTER.search(sentence.text):
-            continue
+    for sentence in prefilter(sentences, PREFILTER, _KEYWORDS):
         for match in RATE.finditer(sentence.text):
             value = parse_number(match.group("mant"))
             if value is None:

@@ -26,6 +26,8 @@ PREFILTER = re.compile(
     r"GPU|TPU|CPU|[KMPVAH]\d{2,3}|\bT4\b|TITAN|Titan|titan|GTX|RTX|\bv\d-\d|accelerator",
 )
 
+PREFILTER_KEYWORDS = ("gpu", "tpu", "cpu", "titan", "gtx", "rtx", "tesla", "accelerator", "k80", "k40", "k20",
+                      "m40", "p100", "v100", "a100", "h100", "t4", "v2-", "v3-", "v4-", "v5-")
 _MODEL_TOKEN = r"^(?:[kmpvah]\d{2,3}[a-z]?s?|t4)(?:-\S+)?$"
 _TIME_WORDS = frozenset("h hr hrs hour hours day days week weeks month months minute minutes min mins year years".split())
 _UNIT_WORDS = {
@@ -253,31 +255,39 @@ def _machine_multiplier(doc: Doc, mention: Mention) -> tuple[float, int] | None:
 
 def extract_hardware(sentences: list[Sentence]) -> list[Candidate]:
     """All hardware candidates (is_best unset; see `select_best`)."""
-    candidates: list[Candidate] = []
-    for sentence, doc in parse(prefilter(sentences, PREFILTER)):
-        mentions = find_mentions(doc)
-        for index, mention in enumerate(mentions):
-            following = mentions[index + 1].start if index + 1 < len(mentions) else len(doc)
-            candidates.extend(_candidates(sentence, doc, mention, following))
-    return candidates
+    return analyse(sentences)[0]
 
 
 def context_chips(sentences: list[Sentence]) -> dict[str, set[str]]:
     """Chip models the paper names in its own training context (with or without a count), by kind:
     used to name a generic "16 TPUs" after "All experiments were run using third generation TPUs"."""
+    return analyse(sentences)[1]
+
+
+def analyse(sentences: list[Sentence]) -> tuple[list[Candidate], dict[str, set[str]]]:
+    """Candidates and context chips from one tokenisation of the candidate sentences."""
+    candidates: list[Candidate] = []
     named: dict[str, set[str]] = {"gpu": set(), "tpu": set()}
-    for sentence, doc in parse(prefilter(sentences, PREFILTER)):
-        if context.section_weight(sentence.section) < 0.9:
-            continue
-        if context.INFERENCE_CUE.search(sentence.text) or not context.TRAINING_CUE.search(sentence.text):
-            continue
-        if "et al." in sentence.text and not context.OWN_WORK.search(sentence.text):
-            continue
-        for mention in find_mentions(doc):
-            spec = chips.lookup(mention.chip)
-            if spec and spec.name not in ("GPU", "TPU", "CPU") and spec.kind in named:
-                named[spec.kind].add(spec.name)
-    return named
+    for sentence, doc in parse(prefilter(sentences, PREFILTER, PREFILTER_KEYWORDS)):
+        mentions = find_mentions(doc)
+        for index, mention in enumerate(mentions):
+            following = mentions[index + 1].start if index + 1 < len(mentions) else len(doc)
+            candidates.extend(_candidates(sentence, doc, mention, following))
+        if mentions and _is_own_training_context(sentence):
+            for mention in mentions:
+                spec = chips.lookup(mention.chip)
+                if spec and spec.name not in ("GPU", "TPU", "CPU") and spec.kind in named:
+                    named[spec.kind].add(spec.name)
+    return candidates, named
+
+
+def _is_own_training_context(sentence: Sentence) -> bool:
+    text = sentence.text
+    if context.section_weight(sentence.section) < 0.9:
+        return False
+    if context.INFERENCE_CUE.search(text) or not context.TRAINING_CUE.search(text):
+        return False
+    return not ("et al." in text and not context.OWN_WORK.search(text))
 
 
 def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int) -> list[Candidate]:

@@ -43,8 +43,14 @@ def get_nlp() -> Language:
     return nlp
 
 
-def prefilter(sentences: list[Sentence], pattern: re.Pattern[str]) -> list[Sentence]:
-    """The sentences a field's matcher could match: a cheap regex test before any tokenisation."""
+def prefilter(sentences: list[Sentence], pattern: re.Pattern[str], keywords: tuple[str, ...] = ()) -> list[Sentence]:
+    """The sentences a field's matcher could match, before any tokenisation.
+
+    With `keywords` (lower-case substrings) a sentence must contain one of them first: substring tests
+    run in C and are several times cheaper than a regex scan over every sentence of a paper; the
+    regex then confirms the few sentences left."""
+    if keywords:
+        sentences = [s for s in sentences if any(k in s.text.lower() for k in keywords)]
     return [s for s in sentences if pattern.search(s.text)]
 
 

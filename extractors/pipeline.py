@@ -41,8 +41,8 @@ def extract_document(doc: DocumentText, pdf=None) -> list[Candidate]:
     sentences = doc.sentences
     own_names = context.own_model_names(doc.title, sentences)
 
-    hw = hardware.extract_hardware(sentences)
-    hardware.select_best(hw, hardware.context_chips(sentences))
+    hw, named_chips = hardware.analyse(sentences)
+    hardware.select_best(hw, named_chips)
 
     times = training_time.extract_training_time(sentences, own_names=own_names,
                                                 title_vocabulary=context.title_words(doc.title))

@@ -10,6 +10,7 @@ import re
 
 from extractors import context
 from extractors.document import Sentence
+from extractors.nlp import prefilter
 from extractors.numbers import WORD_NUMBERS, parse_number
 from extractors.records import Candidate, Evidence
 
@@ -31,6 +32,10 @@ DURATION = re.compile(
 )
 PREFILTER = re.compile(r"\d\s?(?:h|hrs?|hours?|days?|weeks?|months?|mins?|minutes?)\b|\b(?:hours?|days?|weeks?|months?|minutes?)\b",
                        re.IGNORECASE)
+# Substrings one of which every spelled-out duration contains; compact "15h 7m" / "12h" forms are
+# caught by _COMPACT_HOURS instead (a short regex, much cheaper than PREFILTER on every sentence).
+_KEYWORDS = ("hour", "day", "week", "month", "minute", "min", "hr")
+_COMPACT_HOURS = re.compile(r"\dh\b")
 
 # What follows a duration that makes it something other than a training run's length.
 _NOT_A_RUN_AFTER = re.compile(
@@ -77,9 +82,8 @@ def extract_training_time(sentences: list[Sentence], *, own_names: frozenset[str
     `own_names` / `title_vocabulary` (context.own_model_names / context.title_words) tell the paper's
     own model from baselines in model-name clauses and table rows."""
     out: list[Candidate] = []
-    for sentence in sentences:
-        if not PREFILTER.search(sentence.text):
-            continue
+    candidates = [s for s in sentences if any(k in s.text.lower() for k in _KEYWORDS) or _COMPACT_HOURS.search(s.text)]
+    for sentence in prefilter(candidates, PREFILTER):
         row_is_own = False
         previous_end = 0
         for match in DURATION.finditer(sentence.text):
