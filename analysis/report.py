@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from analysis.ids import arxiv_id_from_text  # noqa: E402
 from analysis.regression import THEORY_FLOOR_DEGREE, error_fraction, fit_from_row  # noqa: E402
 
 FIGURE_INCHES = (8.0, 5.2)
@@ -31,13 +32,16 @@ POINT_RADIUS_PX = 6
 
 
 def paper_url(row: pd.Series) -> str | None:
-    """https://arxiv.org/abs/<id> for arXiv papers, https://doi.org/<doi> for DOIs, else None."""
-    arxiv_id = row.get("arxiv_id")
-    if isinstance(arxiv_id, str) and arxiv_id.strip():
-        return f"https://arxiv.org/abs/{arxiv_id.strip()}"
+    """https://arxiv.org/abs/<id> for arXiv papers, https://doi.org/<doi> for DOIs, else the row's http(s) `link`."""
+    arxiv_id = arxiv_id_from_text(row.get("arxiv_id"))  # imported papers have keys like "doi:..." or "ref:..."
+    if arxiv_id:
+        return f"https://arxiv.org/abs/{arxiv_id}"
     doi = row.get("doi")
     if isinstance(doi, str) and doi.strip():
         return f"https://doi.org/{doi.strip()}"
+    link = row.get("link")
+    if isinstance(link, str) and link.startswith(("http://", "https://")):
+        return link
     return None
 
 
@@ -55,7 +59,8 @@ def _plottable(points: pd.DataFrame) -> pd.DataFrame:
 
 def _fit_label(fit, row: pd.Series) -> str:
     scope = " ".join(str(row[c]) for c in ("dataset", "metric") if c in row and isinstance(row[c], str))
-    return f"{scope + ': ' if scope else 'all benchmarks: '}k = {_fmt(fit.degree)} [{_fmt(fit.degree_ci_low)}, {_fmt(fit.degree_ci_high)}]"
+    variant = "frontier, " if fit.frontier else ""
+    return f"{variant}{scope + ': ' if scope else 'all benchmarks: '}k = {_fmt(fit.degree)} [{_fmt(fit.degree_ci_low)}, {_fmt(fit.degree_ci_high)}]"
 
 
 def _fmt(value: float, spec: str = ".1f") -> str:
@@ -154,7 +159,7 @@ def _image_map(name: str, pts: pd.DataFrame, positions) -> str:
 
 
 def _fits_table(fits: pd.DataFrame) -> str:
-    columns = [c for c in ("task", "dataset", "metric") if c in fits.columns]
+    columns = [c for c in ("task", "dataset", "metric", "source", "spec") if c in fits.columns]
     head = "".join(f"<th>{c}</th>" for c in columns) + (
         "<th>n</th><th>slope [95% CI]</th><th>R²</th><th>k = −1/slope [95% CI]</th><th>study 1/|slope|</th>"
         "<th>compute to halve error (2^k)</th><th>gap to k = 4</th><th>years of progress ≈ 10x compute</th><th>status</th>")
@@ -182,13 +187,16 @@ th{background:#f3f3f3} section{margin-bottom:3em} small{color:#666}
 """
 
 
-def build_report(points: pd.DataFrame, fits: pd.DataFrame, out_dir: Path, *, title: str) -> Path:
+def build_report(points: pd.DataFrame, fits: pd.DataFrame, out_dir: Path, *, title: str,
+                 draw_specs: tuple[str, ...] | None = None) -> Path:
     """Write `out_dir/report.html` (self-contained) and one `<task>.png` per task; return the HTML path.
 
     points: the regression's columns plus task, dataset, arxiv_id (optional doi, title, chips,
     compute_method). fits: `fit_all` output grouped by task or by (task, dataset, metric), or stored
     fit rows (see regression.fit_from_row); only rows with status "ok" and no year term are drawn
     (a year term has no single line on this plot), the band only when standard errors are present.
+    draw_specs: when fits have a `spec` column (stored fits), only these variants are drawn (all of
+    them are still listed in the fits table); None draws every drawable row.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -196,7 +204,8 @@ def build_report(points: pd.DataFrame, fits: pd.DataFrame, out_dir: Path, *, tit
     if len(fits):
         ok = fits["status"] == "ok" if "status" in fits.columns else pd.Series(True, index=fits.index)
         no_year = ~fits["with_year"].fillna(False).astype(bool) if "with_year" in fits.columns else True
-        drawable = fits[ok & no_year]
+        chosen = fits["spec"].isin(draw_specs) if draw_specs is not None and "spec" in fits.columns else True
+        drawable = fits[ok & no_year & chosen]
     plottable = _plottable(points)
     sections = []
     tasks = sorted(set(points["task"].dropna().unique()))
