@@ -1,6 +1,7 @@
 """The `progress` command. Sub-command groups live in their own cli/ modules and register here."""
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -145,20 +146,26 @@ def _day(text: str | None, option: str) -> date | None:
         fail(f"{option}: expected a date like 2024-01-31, got {text!r}")
 
 
+_registered: set[str] = set()
+
+
 def _register_groups() -> None:
-    """Sub-command groups from other cli/ modules (each adds itself if present)."""
+    """Sub-command groups from other cli/ modules (each adds itself if present); idempotent."""
     import importlib
     import pkgutil
 
     import cli
 
     for info in pkgutil.iter_modules(cli.__path__):
-        if info.name.startswith("group_"):
-            module = importlib.import_module(f"cli.{info.name}")
-            module.register(app)
+        if info.name.startswith("group_") and info.name not in _registered:
+            importlib.import_module(f"cli.{info.name}").register(app)
+            _registered.add(info.name)
 
 
 def main() -> None:
+    # Prefect's local API starts on demand; its first start on a new machine migrates its database,
+    # which takes longer than Prefect's default 20 s allowance.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     _register_groups()
     try:
         app()
