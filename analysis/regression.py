@@ -161,7 +161,7 @@ def _date_values(points: pd.DataFrame) -> np.ndarray:
     """Publication date as a float for ordering: `date` when present, else `year`."""
     if "date" in points.columns:
         dates = pd.to_datetime(points["date"], errors="coerce")
-        frac = dates.dt.year + (dates.dt.dayofyear - 1) / 366.0
+        frac = dates.dt.year + (dates.dt.day_of_year - 1) / 366.0
         if "year" in points.columns:
             frac = frac.fillna(pd.to_numeric(points["year"], errors="coerce"))
         return frac.to_numpy(dtype=float)
