@@ -102,8 +102,33 @@ class Mention:
 
 def find_datasets(text: str, *, paper_has_wmt14: bool = False) -> list[Mention]:
     """Scored datasets named in `text`, leftmost first, overlapping matches removed."""
-    found: list[Mention] = []
     low = text.lower()
+    if len(text) <= 2000:
+        return _find_datasets_in(text, low, paper_has_wmt14)
+    # Long texts (a whole paper): the case-insensitive patterns are slow, so they run only on short
+    # windows around the places where a dataset word occurs.
+    windows: list[list[int]] = []
+    for word in _DATASET_WORDS:
+        at = low.find(word)
+        while at >= 0:
+            windows.append([max(0, at - 80), at + len(word) + 80])
+            at = low.find(word, at + 1)
+    windows.sort()
+    merged: list[list[int]] = []
+    for w in windows:
+        if merged and w[0] <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], w[1])
+        else:
+            merged.append(w)
+    found: list[Mention] = []
+    for start, end in merged:
+        for m in _find_datasets_in(text[start:end], low[start:end], paper_has_wmt14):
+            found.append(Mention(m.name, m.start + start, m.end + start))
+    return found
+
+
+def _find_datasets_in(text: str, low: str, paper_has_wmt14: bool) -> list[Mention]:
+    found: list[Mention] = []
     if not any(word in low for word in _DATASET_WORDS):
         return found
     for (name, pattern), keys in zip(_DATASET_PATTERNS, _PATTERN_KEYS):
@@ -121,7 +146,14 @@ def find_datasets(text: str, *, paper_has_wmt14: bool = False) -> list[Mention]:
 
 
 def mentions_wmt14(text: str) -> bool:
-    return bool(_WMT14_ANYWHERE.search(text))
+    low = text.lower()
+    for word in ("wmt", "newstest"):
+        at = low.find(word)
+        while at >= 0:  # the pattern runs only where it can match: fast on a whole paper
+            if _WMT14_ANYWHERE.match(text, at):
+                return True
+            at = low.find(word, at + 1)
+    return False
 
 
 # Metric spellings. "top-1 / top-5 accuracy" style lists are handled by the sentence reader; these

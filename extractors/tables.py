@@ -113,6 +113,11 @@ def result_table_pages(doc: DocumentText, max_pages: int = 4) -> list[int]:
         if best >= 2 or (best == 1 and _STRONG_METRIC.search(text) and bm.find_datasets(text)):
             ranked.append((best, index))
     ranked.sort(key=lambda r: (-r[0], r[1]))
+    # Weaker pages only fill in when the strong ones are few: each page read costs about as much
+    # as the plain text of the whole page.
+    strong = sum(1 for score, _ in ranked if score >= 3)
+    ranked = [(score, index) for score, index in ranked
+              if score >= 3 or (score == 2 and strong < 2) or (score == 1 and strong == 0)]
     return sorted(index for _score, index in ranked[:max_pages])
 
 
