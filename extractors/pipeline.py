@@ -10,7 +10,7 @@ from pathlib import Path
 from extractors import compute, context, hardware, training_time
 from extractors.document import DocumentText
 from extractors.records import Candidate, ExtractionError, PaperExtraction
-from extractors.text import read_document
+from extractors.text import open_pdf, read_document
 
 try:  # written by another helper; the pipeline runs without it until it exists
     from extractors.results import extract_results
@@ -61,22 +61,19 @@ def extract_document(doc: DocumentText, pdf=None) -> list[Candidate]:
 
 
 def extract_pdf(path: str | Path, *, max_pages: int | None = None) -> PaperExtraction:
-    """Read one PDF and extract every field; raises ExtractionError when the PDF cannot be read."""
+    """Read one PDF and extract every field; raises ExtractionError when the PDF cannot be read.
+
+    The PDF is opened once: the text reader and the results extractor (table geometry) share it."""
     started = time.perf_counter()
     path = Path(path)
-    doc = read_document(path, max_pages=max_pages)
-    if doc.arxiv_id is None:
-        doc.arxiv_id = arxiv_id_from_filename(path)
-    pdf = None
-    if extract_results is not None:
-        import pymupdf  # the results extractor reads table geometry from the PDF itself
-
-        pdf = pymupdf.open(path)
+    pdf = open_pdf(path, max_pages=max_pages)
     try:
+        doc = read_document(pdf)
+        if doc.arxiv_id is None:
+            doc.arxiv_id = arxiv_id_from_filename(path)
         candidates = extract_document(doc, pdf)
     finally:
-        if pdf is not None:
-            pdf.close()
+        pdf.close()
     return PaperExtraction(
         arxiv_id=doc.arxiv_id, source_path=str(path), pages=doc.page_count, candidates=candidates,
         extractor_version=EXTRACTOR_VERSION, seconds=time.perf_counter() - started,

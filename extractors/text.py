@@ -30,7 +30,6 @@ _ARXIV_STAMP = re.compile(
     r"arXiv:\s?((?:\d{4}\.\d{4,5})|(?:[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}))(?:v\d+)?\s*\[[A-Za-z.\-]+\]"
 )
 _FOOTNOTE_SYMBOLS = re.compile(r"^[\s\d,*∗†‡§¶⋆♠♣♦♥a-e]+$")
-_NUMERIC_TOKEN = re.compile(r"^[\d.,%±()/\-–+×x]+$")
 _CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Tab\.)\s*[A-Z]?\d+\s*[:.|]")
 
 _HEADING_NUMBER = re.compile(r"^(?:(\d+(?:\.\d+)*)\.?|([A-H](?:\.\d+)*)\.?|([IVX]+)\.)\s+(?=\S)")
@@ -55,9 +54,18 @@ class _Block:
     section_hint: str = ""
 
 
-def read_document(path_or_bytes: str | Path | bytes, *, max_pages: int | None = None) -> DocumentText:
-    """Read a PDF into pages and sectioned sentences; raise ExtractionError when it cannot be read."""
-    doc = _open(path_or_bytes, max_pages=max_pages)
+def open_pdf(path_or_bytes: str | Path | bytes, *, max_pages: int | None = None) -> pymupdf.Document:
+    """Open and validate a PDF (empty, not a PDF, truncated, encrypted, too many pages -> ExtractionError)."""
+    return _open(path_or_bytes, max_pages=max_pages)
+
+
+def read_document(path_or_bytes: str | Path | bytes | pymupdf.Document, *, max_pages: int | None = None
+                  ) -> DocumentText:
+    """Read a PDF into pages and sectioned sentences; raise ExtractionError when it cannot be read.
+
+    An already opened `pymupdf.Document` (from `open_pdf`) is read but left open for the caller."""
+    owned = not isinstance(path_or_bytes, pymupdf.Document)
+    doc = _open(path_or_bytes, max_pages=max_pages) if owned else path_or_bytes
     try:
         page_raw: list[list[_RawBlock]] = []
         page_width: list[float] = []
@@ -70,7 +78,8 @@ def read_document(path_or_bytes: str | Path | bytes, *, max_pages: int | None = 
     except Exception as exc:  # MuPDF raises plain RuntimeError on damaged content streams
         raise ExtractionError(f"text extraction failed: {exc}", kind="unreadable") from exc
     finally:
-        doc.close()
+        if owned:
+            doc.close()
 
     _mark_large_type(page_raw)
     arxiv_id = _arxiv_id_from_stamp(page_raw[0]) if page_raw else None
@@ -371,12 +380,16 @@ def _title_case(words: list[str]) -> bool:
     return all(w[:1].isupper() or w.lower() in _SMALL_WORDS or not w[:1].isalpha() for w in words)
 
 
+_NUMERIC_CELL = re.compile(r"(?:^|\s)[\d.,%±()/\-–+×x]*\d[\d.,%±()/\-–+×x]*(?=\s|$)")
+_TOKEN_WITH_DIGIT = re.compile(r"\S*\d\S*")
+
+
 def _looks_like_table(text: str) -> bool:
-    tokens = text.split()
-    if len(tokens) < 4:
+    tokens = text.count(" ") + 1
+    if tokens < 4:
         return False
-    numeric = sum(1 for t in tokens if _NUMERIC_TOKEN.match(t) and any(c.isdigit() for c in t))
-    return numeric >= 0.4 * len(tokens) and not re.search(r"[a-z]{3,}[.!?]\s+[A-Z]", text)
+    numeric = len(_NUMERIC_CELL.findall(text))
+    return numeric >= 0.4 * tokens and not re.search(r"[a-z]{3,}[.!?]\s+[A-Z]", text)
 
 
 def _sentences(blocks: list[_Block]) -> list[Sentence]:
@@ -458,8 +471,7 @@ def _emit(out: list[Sentence], pieces: list[tuple[int, str]], section: str) -> N
 
 
 def _looks_like_table_text(sentence: str) -> bool:
-    tokens = sentence.split()
-    if len(tokens) < 12:
+    tokens = sentence.count(" ") + 1
+    if tokens < 12:
         return False
-    numeric = sum(1 for t in tokens if any(c.isdigit() for c in t))
-    return numeric >= 0.3 * len(tokens)
+    return len(_TOKEN_WITH_DIGIT.findall(sentence)) >= 0.3 * tokens
