@@ -37,7 +37,29 @@ class AppContext:
         """The database URL, migrated to the current schema."""
         from flows.context import load_context
 
+        from sqlalchemy.exc import SQLAlchemyError
+
         try:
             return load_context(self.config_path, self.database_url)[1]
         except ConfigError as exc:
             fail(f"config: {exc}")
+        except (SQLAlchemyError, OSError, ImportError) as exc:  # ImportError: its driver is not installed
+            fail(f"database {_shown_url(self)}: {_first_line(exc)}")
+
+
+def _shown_url(obj: AppContext) -> str:
+    """The database URL as the user gave it (or the config has it), password hidden."""
+    from sqlalchemy.engine import make_url
+
+    raw = obj.database_url or obj.config.database_url
+    try:
+        return make_url(raw).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparseable URL is shown as given
+        return repr(raw)
+
+
+def _first_line(exc: BaseException) -> str:
+    """SQLAlchemy appends driver details and a background link on further lines: keep the gist."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return (text.splitlines() or [exc.__class__.__name__])[0]

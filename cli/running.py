@@ -5,9 +5,11 @@ nightly one is going prints one line naming the holder and exits with EXIT_LOCKE
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -33,10 +35,47 @@ def run_with_progress(obj: AppContext, console: Console, label: str, flow_fn: Ca
                       **params: Any) -> Any:
     url = obj.url
     try:
-        with run_lock(url):
+        with run_lock(url), _no_tracebacks_on_console():
             return _run_with_bar(url, console, label, flow_fn, params)
     except RunLocked as exc:
         fail(f"{label}: {exc}", code=EXIT_LOCKED)
+
+
+class _WithoutTraceback(logging.Formatter):
+    """Formats like `inner` but leaves out exception tracebacks and stacks (the message names the
+    error). The record is restored afterwards, so other handlers (Prefect's API log) keep them."""
+
+    def __init__(self, inner: logging.Formatter | None):
+        super().__init__()
+        self.inner = inner or logging.Formatter()
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info = record.exc_text = record.stack_info = None
+        try:
+            return self.inner.format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+
+
+@contextmanager
+def _no_tracebacks_on_console() -> Iterator[None]:
+    """A failing flow or task makes Prefect log its traceback to the terminal; a CLI user gets the
+    one-line reason instead (from Prefect's log line and from `fail`)."""
+    loggers = [logging.getLogger()] + [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)
+                                       if name.startswith("prefect")]
+    wrapped: list[tuple[logging.Handler, logging.Formatter | None]] = []
+    for logger in loggers:
+        for handler in logger.handlers:
+            if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler) \
+                    and not isinstance(handler.formatter, _WithoutTraceback):
+                wrapped.append((handler, handler.formatter))
+                handler.setFormatter(_WithoutTraceback(handler.formatter))
+    try:
+        yield
+    finally:
+        for handler, formatter in wrapped:
+            handler.setFormatter(formatter)
 
 
 def _run_with_bar(url: str, console: Console, label: str, flow_fn: Callable[..., Any], params: dict) -> Any:
