@@ -60,6 +60,23 @@ _NAMING = re.compile(
     # scan fast on "our model", "our method".
     r"(?<![A-Za-z])(?:([Oo]ur)|called|dubbed|named|codenamed|[Ww]e\s+call(?:\s+(?:it|this|the\s+\w+))?)\s+[\"“]?([A-Z][\w-]+)"
 )
+_NAMING_WORDS = ("our ", "Our ", "called ", "dubbed ", "named ", "codenamed ", "we call ", "We call ")
+
+
+def _naming_matches(text: str):
+    """_NAMING matches, tried only where one of its lead words occurs (fast on a whole paper)."""
+    starts = []
+    for word in _NAMING_WORDS:
+        at = text.find(word)
+        while at >= 0:
+            starts.append(at)
+            at = text.find(word, at + 1)
+    for at in sorted(starts):
+        m = _NAMING.match(text, at)
+        if m:
+            yield m
+
+
 _LANGUAGE = re.compile(r"english|german|french|chinese", re.I)
 _NAME_TOKEN = re.compile(r"^(?=.*[A-Z].*[A-Za-z])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
 
@@ -127,7 +144,7 @@ def own_model_names(doc: DocumentText) -> set[str]:
             break
     text = "\n".join(s.text for s in doc.sentences if s.section not in SKIPPED_SECTIONS)
     counts: dict[str, int] = {}
-    for m in _NAMING.finditer(text):
+    for m in _naming_matches(text):
         token = m.group(2).rstrip("-")
         base = token.split("-")[0]
         if not _NAME_TOKEN.match(token) or bm.find_datasets(token) or bm.OTHER_DATASETS.fullmatch(token) \

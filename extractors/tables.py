@@ -61,24 +61,35 @@ class _Word:
 
 
 class _Row:
-    """Words on one line, left to right; the bounding box is fixed once the row is built."""
+    """Words on one line. The box is fixed once the row is built; left-to-right order and the count
+    of numeric words are worked out only for the few rows near a caption that are looked at."""
 
-    __slots__ = ("words", "x0", "y0", "x1", "y1", "numeric")
+    __slots__ = ("_words", "_sorted", "x0", "y0", "x1", "y1", "_numeric")
 
     def __init__(self, words: list[_Word]):
-        self.words = sorted(words, key=lambda w: w.x0)
-        self.x0 = min(w.x0 for w in words)
-        self.y0 = min(w.y0 for w in words)
-        self.x1 = max(w.x1 for w in words)
-        self.y1 = max(w.y1 for w in words)
-        self.numeric = sum(1 for w in words if w.text not in "-–—" and _NUMERIC_CELL.match(w.text))
+        self._words = words
+        self._sorted = False
+        self.x0 = min([w.x0 for w in words])
+        self.y0 = min([w.y0 for w in words])
+        self.x1 = max([w.x1 for w in words])
+        self.y1 = max([w.y1 for w in words])
+        self._numeric = -1
+
+    @property
+    def words(self) -> list[_Word]:
+        if not self._sorted:
+            self._words.sort(key=lambda w: w.x0)
+            self._sorted = True
+        return self._words
 
     @property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
     def numeric_count(self) -> int:
-        return self.numeric
+        if self._numeric < 0:
+            self._numeric = sum(1 for w in self._words if w.text not in "-–—" and _NUMERIC_CELL.match(w.text))
+        return self._numeric
 
 
 _STRONG_METRIC = re.compile(r"\b[Tt]op-?\s?[15]\b|\bBLEU\b|\bm?AP\b|\bEM\b|\b[Ff]1\b")
