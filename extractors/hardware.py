@@ -91,8 +91,11 @@ def _matcher() -> Matcher:
         [{"LOWER": {"IN": ["second", "third", "fourth", "fifth"]}}, {"ORTH": "-", "OP": "?"},
          {"LOWER": "generation"}, {"LOWER": "google", "OP": "?"}, {"LOWER": "cloud", "OP": "?"}, tpu],
     ])
-    matcher.add("SLICE", [[{"LOWER": "tpu", "OP": "?"}, {"LOWER": {"REGEX": r"^v\d[a-z]?$"}}, {"ORTH": "-"},
-                           {"TEXT": {"REGEX": r"^\d{1,4}$"}}]])
+    slice_size = {"TEXT": {"REGEX": r"^\d{1,4}$"}}
+    matcher.add("SLICE", [
+        [{"LOWER": "tpu", "OP": "?"}, {"LOWER": {"REGEX": r"^v\d[a-z]?$"}}, {"ORTH": "-"}, slice_size],
+        [{"LOWER": {"REGEX": r"^tpuv\d[a-z]?$"}}, {"ORTH": "-"}, slice_size],  # "TPUv3-512"
+    ])
     matcher.add("GENERIC", [[{"LOWER": {"IN": ["gpu", "gpus", "cpu", "cpus"]}}]])
     return matcher
 
@@ -134,8 +137,8 @@ def _mention(doc: Doc, span: Span) -> Mention | None:
     label = span.label_
     text = span.text
     if label == "SLICE":
-        generation = next(t.lower_ for t in span if re.match(r"^v\d", t.lower_))
-        return Mention(f"TPU v{generation[1]}", span.start, span.end, slice_cores=int(span[-1].text), unit="cores")
+        generation = re.search(r"v(\d)", span.text.lower()).group(1)
+        return Mention(f"TPU v{generation}", span.start, span.end, slice_cores=int(span[-1].text), unit="cores")
     if label == "TITAN" and span.end + 2 < len(doc) and doc[span.end].text == "(" and doc[span.end + 1].lower_ == "pascal":
         text += " (Pascal)"
     if label == "GENERIC":
@@ -206,6 +209,14 @@ def _read_count(doc: Doc, mention: Mention, floor: int = 0) -> None:
                 continue
             if value != int(value) or value <= 0 or 1900 <= value <= 2100:
                 return  # "2.5 GPUs", years
+            if i > 0 and _is_model_word(doc[i - 1]):
+                # "4 Quadro RTX 8000 GPUs": the number belongs to a model name we do not know; the
+                # count, if any, is before the name.
+                i -= 1
+                while i > 0 and _is_model_word(doc[i]) and steps < 6:
+                    i -= 1
+                    steps += 1
+                continue
             kind = "digits" if token.text[0].isdigit() else "word"
             if kind == "word" and i > 0 and doc[i - 1].lower_ in ("a", "an") and lower in ("single",):
                 kind = "single"
@@ -221,6 +232,16 @@ def _read_count(doc: Doc, mention: Mention, floor: int = 0) -> None:
             return
         i -= 1
         steps += 1
+
+
+_NOT_MODEL_WORDS = frozenset("on with using use used of and for across over in by to from the a an all each "
+                              "total nvidia tesla geforce google cloud".split())
+
+
+def _is_model_word(token) -> bool:
+    """A product-line word right before a number ("RTX 8000", "Quadro 6000"), not a preposition."""
+    return token.is_alpha and token.lower_ not in _NOT_MODEL_WORDS and (token.is_upper or token.is_title) \
+        and token.i > 0
 
 
 def _is_memory_number(doc: Doc, i: int) -> bool:

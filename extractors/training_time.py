@@ -35,7 +35,7 @@ PREFILTER = re.compile(r"\d\s?(?:h|hrs?|hours?|days?|weeks?|months?|mins?|minute
 # Substrings one of which every spelled-out duration contains; compact "15h 7m" / "12h" forms are
 # caught by _COMPACT_HOURS instead (a short regex, much cheaper than PREFILTER on every sentence).
 _KEYWORDS = ("hour", "day", "week", "month", "minute", "min", "hr")
-_COMPACT_HOURS = re.compile(r"\dh\b")
+_COMPACT_HOURS = re.compile(r"\d\s?h\b")
 
 # What follows a duration that makes it something other than a training run's length.
 _NOT_A_RUN_AFTER = re.compile(
@@ -45,6 +45,8 @@ _NOT_A_RUN_AFTER = re.compile(
     r"ago|later|before the deadline|of (?:human|annotator))",
     re.IGNORECASE,
 )
+# "960 hours of LibriSpeech": an amount of a named (capitalised) corpus, unless it names compute.
+_DATA_AFTER = re.compile(r"^\s*of\s+(?!(?:TPU|GPU|CPU|Cloud|Google|NVIDIA|Nvidia|Tesla|A100|V100|P100))[A-Z][A-Za-z]")
 _NOT_A_RUN_BEFORE = re.compile(r"(?:\bevery|\beach|\bper|\bonce|\bafter each)\s*$", re.IGNORECASE)
 # "X days of TPUv2 compute", "71.8K total accelerator hours": chip time, not wall time.
 _CHIP_TIME_AFTER = re.compile(r"^\s*of\s+(?:[A-Za-z0-9]+[\s-]?)?(?:GPU|TPU\w*|accelerator|chip|core)s?\s*"
@@ -128,7 +130,7 @@ def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[st
         high = None
     after = text[match.end():match.end() + 60]
     before = text[max(0, match.start() - 40):match.start()]
-    if _NOT_A_RUN_AFTER.match(after) or _NOT_A_RUN_BEFORE.search(before):
+    if _NOT_A_RUN_AFTER.match(after) or _NOT_A_RUN_BEFORE.search(before) or _DATA_AFTER.match(after):
         return None
     if re.match(r"^\s*(?:[-–]|to)\s*\d", after):
         return None  # a fragment of a larger range we did not parse

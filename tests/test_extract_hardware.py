@@ -35,6 +35,11 @@ def found(text: str, section: str = "experiments", threshold: float = 0.5) -> li
         ("The number of TPUs used for training ranged from 64 to 512.", [("TPU", 64, "chips"), ("TPU", 512, "chips")]),
         ("We trained the large model on twelve Tesla K80 GPUs.", [("K80", 12, "chips")]),
         ("Our model was trained on a GeForce GTX 1080Ti.", [("GTX 1080 Ti", 1, "chips")]),
+        ("We train on 16 NVIDIA A100-SXM4-40GB GPUs.", [("A100", 16, "chips")]),
+        ("Training was done on a TPUv3-512 Pod for 3 days.", [("TPU v3", 512, "cores")]),
+        ("The experiments were run on 32 machines, each with 4 Titan Xp GPUs.", [("TITAN Xp", 128, "chips")]),
+        # an unknown model: its number is not a count, the count before it is
+        ("All models were trained on 4 Quadro RTX 8000 GPUs.", [("GPU", 4, "chips")]),
     ],
 )
 def test_training_setups_are_found(text, expected):
@@ -55,6 +60,8 @@ def test_training_setups_are_found(text, expected):
         "The network is too big to fit on one GPU.",
         "The model could be trained on 4 GPUs within a week, by a rough estimate.",
         "We reuse ResNet-50 features from 2017 and 1024 hidden units.",
+        "We train on RTX 8000 GPUs.",
+        "Each of the 4 GPUs holds a replica of the model.",
     ],
 )
 def test_traps_give_nothing_confident(text):

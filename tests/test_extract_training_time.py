@@ -32,6 +32,7 @@ def found(text: str, section: str = "experiments", threshold: float = 0.5, **kw)
         ("Training the largest model took 3,000 GPU-hours.", [(3000.0, "chip-hours", ())]),
         ("Here, we use 1145.8 days of TPUv2 compute for our search.", [(27499.2, "chip-hours", ())]),
         ("We train for 140 hours (71.8K total accelerator hours).", [(140.0, "wall", ()), (71800.0, "chip-hours", ())]),
+        ("We pre-train for 1M steps, which takes about 24 h on 64 TPU v3 chips.", [(24.0, "wall", ())]),
     ],
 )
 def test_durations_are_found(text, expected):
@@ -51,6 +52,7 @@ def test_durations_are_found(text, expected):
         "Most random programs cannot train for more than five minutes.",
         "It takes less than 1 hour to train the SVMs.",
         "The dataset was collected over 3 years.",
+        "Our model is trained on 960 hours of LibriSpeech.",
     ],
 )
 def test_traps_give_nothing_confident(text):
