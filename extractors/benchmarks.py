@@ -78,11 +78,6 @@ _DATASET_WORDS = ("imagenet", "image net", "ilsvrc", "lsvrc", "coco", "squad", "
 _METRIC_WORDS = ("top", "Top", "TOP", "AP", "EM", "xact", "F1", "f1", "F-", "F 1", "Fscore", "F score", "BLEU", "Bleu", "bleu")
 
 
-def may_name_dataset(text: str) -> bool:
-    low = text.lower()
-    return any(word in low for word in _DATASET_WORDS)
-
-
 _DIGIT = re.compile(r"\d")
 
 

@@ -22,7 +22,7 @@ from extractors.document import DocumentText, Sentence, TableRegion
 from extractors.records import Candidate, Evidence
 from extractors.tables import caption_openings, find_result_tables
 
-VERSION = "results@0.1"
+VERSION = "results@0.2"
 
 SKIPPED_SECTIONS = {"references", "related_work"}
 # Table text that the reader ran into sentences is read by the table reader instead, with its columns.
@@ -45,6 +45,14 @@ _OTHERS_CUE = re.compile(
     r"reported\s+by|achieved\s+by|second[-\s]best|competing|existing)\b",
     re.I,
 )
+# ...and words that hand the number that follows them to someone else.
+_OTHERS_BEFORE = re.compile(
+    r"\b(?:compared\s+(?:to|with)|vs\.?|versus|which\s+(?:achieves|achieved|obtains|obtained|reaches|reached|"
+    r"reports|reported|gets|got|has|had))\b",
+    re.I,
+)
+# Clause edges: attribution words beyond them speak about other numbers.
+_CLAUSE_EDGE = re.compile(r"[;,]|\b(?:while|whereas|compared|outperform\w*|improving|surpass\w*|beating)\b", re.I)
 # A number right after these is a difference or a starting point, not a score.
 _DELTA_BEFORE = re.compile(r"(?:\bby|\bfrom|\bup\s+to|\+|±|\bthan)\s*$", re.I)
 _DELTA_AFTER = re.compile(r"^\s*%?\s*(?:\(?\s*(?:absolute|relative)|points?\b|pp\b|p\.p\.|improvement|gain|higher|lower|better|worse|less|more|reduction|drop|increase)", re.I)
@@ -257,20 +265,13 @@ def sentence_candidates(doc: DocumentText, ctx: PaperContext) -> list[Found]:
             value = _score_value(pair.metric, n)
             if not bm.plausible(pair.metric, value):
                 continue
-            if _INTO_ENGLISH.match(s.text[n.end:n.end + 40]):
-                continue  # "29.9 BLEU for translating into English": the reverse direction
-            before = s.text[max(0, n.start - 12):n.start]
-            if _DELTA_BEFORE.search(before) or _DELTA_AFTER.match(s.text[n.end:n.end + 20]):
+            if _not_a_score(s.text, n):
                 continue
             dataset, how = _dataset_for(pair, s, mentions, sentences, idx, ctx)
             if dataset is None:
                 continue
             own = bool(_OWN_CUE.search(s.text)) or ctx.is_own_label(s.text)
-            # Attribution is local: the words between this number and its neighbouring numbers.
-            prev_end = max([m.end for m in all_numbers if m.end <= n.start] or [0])
-            next_start = min([m.start for m in all_numbers if m.start >= n.end] or [len(s.text)])
-            near = s.text[max(prev_end, n.start - 60):min(next_start, n.end + 40)]
-            others = bool(_OTHERS_CUE.search(near)) or bool(_REPLICA_CUE.search(s.text))
+            others = _credited_to_others(s.text, n, all_numbers)
             conf = 0.35
             conf += {"sentence": 0.2, "neighbour": 0.1, "paper": 0.05}[how]
             conf += 0.2 if own else -0.15
@@ -285,6 +286,25 @@ def sentence_candidates(doc: DocumentText, ctx: PaperContext) -> list[Found]:
             cand = _candidate(dataset, pair.metric, value, s.text, n.start, n.end, s.page, s.section, conf)
             out.append(Found(cand, split, 0 if others else (2 if own else 1), "sentence"))
     return out
+
+
+def _not_a_score(text: str, n: bm.Number) -> bool:
+    """A difference ("by 2.0 points"), a starting point ("from 80.1"), or the reverse direction."""
+    if _INTO_ENGLISH.match(text[n.end:n.end + 40]):
+        return True  # "29.9 BLEU for translating into English"
+    return bool(_DELTA_BEFORE.search(text[max(0, n.start - 12):n.start]) or _DELTA_AFTER.match(text[n.end:n.end + 20]))
+
+
+def _credited_to_others(text: str, n: bm.Number, numbers: list[bm.Number]) -> bool:
+    """Attribution is local: the words between this number and its neighbours, within its clause."""
+    prev_end = max([m.end for m in numbers if m.end <= n.start] or [0])
+    next_start = min([m.start for m in numbers if m.start >= n.end] or [len(text)])
+    before = text[max(prev_end, n.start - 60):n.start]
+    after = text[n.end:min(next_start, n.end + 40)]
+    edge = _CLAUSE_EDGE.search(after)
+    after = after[:edge.start()] if edge else after
+    return bool(_OTHERS_CUE.search(before) or _OTHERS_CUE.search(after) or _OTHERS_BEFORE.search(before)
+                or _REPLICA_CUE.search(text))
 
 
 _INTO_ENGLISH = re.compile(r"^\s*%?\s*(?:BLEU)?\s*(?:points?\s+)?(?:for|when)?\s*(?:translating\s+)?(?:(?:into|to)\s+English\b|the\s+reverse\s+direction)", re.I)

@@ -136,3 +136,13 @@ def test_a_benchmark_named_only_in_passing_is_not_a_headline():
     found = headlines(doc)
     assert ("SQuAD 1.1", "F1", 84.6) in found
     assert not any(d.startswith("WMT") for d, _m, _v in found)
+
+
+def test_attribution_is_read_from_the_numbers_own_clause():
+    doc = make_doc("Our model achieves 28.4 BLEU on the WMT 2014 English-to-German task, improving over the "
+                   "previous best results by over 2 BLEU.")
+    assert headlines(doc) == {("WMT14 EN-DE", "BLEU", 28.4)}
+    doc = make_doc("We compare with a strong reader on the SQuAD test set, which achieves 77.3 F1.")
+    assert headlines(doc) == set()
+    doc = make_doc("On the SQuAD test set our reader reaches 81.1 F1 compared to 77.3 F1 for the best system.")
+    assert headlines(doc) == {("SQuAD 1.1", "F1", 81.1)}
