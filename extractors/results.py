@@ -433,10 +433,14 @@ def _column_numbers(table: TableRegion, j: int, start: int) -> list[float]:
     return out
 
 
+_SQUAD_VERSION = re.compile(r"(?<![\w.])v?([12])\.[01]\b")
+
+
 def _columns(table: TableRegion, header_rows: int, ctx: PaperContext) -> list[_Column]:
     caption = table.caption
     caption_datasets = {m.name for m in bm.find_datasets(caption, paper_has_wmt14=ctx.has_wmt14)}
     caption_splits = {m.name for m in bm.find_splits(caption)}
+    wmt14 = ctx.has_wmt14 or bm.mentions_wmt14(caption)  # "EN-DE" columns count as WMT14 here
     width = max(len(r) for r in table.rows)
     out = []
     for j in range(1, width):
@@ -444,7 +448,7 @@ def _columns(table: TableRegion, header_rows: int, ctx: PaperContext) -> list[_C
         if re.search(r"@\s*\[?\s*0?\.5", header) and not re.search(r"\bm?AP", header):
             # "mAP" written once in the label column over "@.5 | @[.5, .95]" columns
             header = re.sub(r"(@\s*\[?\s*0?\.5)", r"mAP\1", header, count=1)
-        header_datasets = [m.name for m in bm.find_datasets(header, paper_has_wmt14=ctx.has_wmt14)]
+        header_datasets = [m.name for m in bm.find_datasets(header, paper_has_wmt14=wmt14)]
         if not header_datasets and bm.OTHER_DATASETS.search(header):
             continue
         metrics = [m.name for m in bm.find_metrics(header)]
@@ -454,12 +458,19 @@ def _columns(table: TableRegion, header_rows: int, ctx: PaperContext) -> list[_C
         ordered = False
         if not metrics and header_datasets and header_datasets[0].startswith("SQuAD"):
             metrics, ordered = ["F1", "EM"], True
+        elif not metrics and header_datasets:
+            # "EN-DE | EN-FR" columns under a caption that names the metric once ("BLEU scores on ...")
+            named = {m.name for m in bm.find_metrics(caption)} & bm.DATASET_METRICS[header_datasets[0]]
+            metrics = list(named) if len(named) == 1 else []
         if not metrics or len(metrics) > 2:
             continue
         if header_datasets:
             dataset, source = header_datasets[0], "header"
         else:
             fitting = {d for d in caption_datasets if metrics[0] in bm.DATASET_METRICS[d]}
+            if fitting and all(d.startswith("SQuAD") for d in fitting) and _SQUAD_VERSION.search(header):
+                # "SQuAD" in the caption, "v1.1" / "v2.0" over the columns
+                fitting = {"SQuAD 2.0" if _SQUAD_VERSION.search(header).group(1) == "2" else "SQuAD 1.1"}
             if len(fitting) == 1:
                 dataset, source = fitting.pop(), "caption"
             elif not caption_datasets and not bm.OTHER_DATASETS.search(caption):

@@ -161,3 +161,19 @@ def test_mask_ap_is_not_box_ap():
         ["Ours", "37.1", "60.0"],
     ])
     assert best(doc_with(table, title="Ours: Segmenting")) == {}
+
+
+def test_squad_version_over_columns_and_metric_named_in_caption():
+    squad = TableRegion(page=6, caption="Table 4: Results on the SQuAD test sets.", rows=[
+        ["Model", "v1.1 EM", "v1.1 F1", "v2.0 EM", "v2.0 F1"],
+        ["Reader [3]", "80.1", "87.0", "70.3", "73.1"],
+        ["Ours", "86.9", "92.6", "80.4", "83.5"],
+    ])
+    wmt = TableRegion(page=8, caption="Table 2: BLEU scores on WMT 2014 newstest2014.", rows=[
+        ["Model", "EN-DE", "EN-FR"],
+        ["ConvS2S [9]", "25.16", "40.46"],
+        ["Ours (big)", "28.9", "41.9"],
+    ])
+    found = best(doc_with(squad, wmt, title="Ours: A Model"))
+    assert found == {("SQuAD 1.1", "EM"): 86.9, ("SQuAD 1.1", "F1"): 92.6, ("SQuAD 2.0", "EM"): 80.4,
+                     ("SQuAD 2.0", "F1"): 83.5, ("WMT14 EN-DE", "BLEU"): 28.9, ("WMT14 EN-FR", "BLEU"): 41.9}
