@@ -45,7 +45,7 @@ _DATASET_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("WMT14 EN-FR", re.compile(rf"\b{_EN}{_PAIR_SEP}{_FR}\b[^.;]{{0,40}}?{_WMT_YEAR}", re.I)),
     ("COCO", re.compile(r"\b(?:ms[-\s]?)?coco\b", re.I)),
     # Not the variants and supersets: ImageNet-22k/21k, Fall 2011, ImageNet-A/-R/-C/-O/-Sketch/-ReaL/V2.
-    ("ImageNet", re.compile(r"\bimage\s?net\b(?![-\s]?(?:22k|21k|2011|fall|pre)|-(?:a|r|c|o|sketch|real)\b|[-\s]?v2\b)"
+    ("ImageNet", re.compile(r"\bimage\s?net\b(?![-\s]?(?:22k|21k|2011|fall|pre)|-(?:a|r|c|o|sketch)\b|[-\s]?(?:real|v2)\b)"
                             r"|\bilsvrc\b|\blsvrc\b", re.I)),
 ]
 

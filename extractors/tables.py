@@ -140,9 +140,12 @@ def find_result_tables(pdf_doc, doc: DocumentText, *, max_pages: int = 4) -> lis
     for index in result_table_pages(doc, max_pages):
         if index >= len(pdf_doc):
             continue
-        page = pdf_doc[index]
-        words = [_Word(*w[:7]) for w in page.get_text("words", flags=_WORD_FLAGS)]
-        regions.extend(tables_on_page(words, page.rect.width, index + 1))
+        try:
+            page = pdf_doc[index]
+            raw = page.get_text("words", flags=_WORD_FLAGS)
+        except Exception:  # MuPDF raises plain RuntimeError on a damaged page: skip the page
+            continue
+        regions.extend(tables_on_page(raw, page.rect.width, index + 1))
     return regions
 
 

@@ -120,3 +120,15 @@ def test_headlines_from_generated_pdf(pdf_and_doc):
 def test_without_pdf_only_sentences_and_given_tables_are_used(pdf_and_doc):
     _pdf, doc = pdf_and_doc
     assert [c for c in extract_results(doc, None) if c.is_best] == []
+
+
+def test_pages_without_a_table_under_the_caption_give_nothing():
+    pdf = pymupdf.open()
+    page = pdf.new_page(width=612, height=792)
+    page.insert_text((50, 80), "Table 1: Results on ImageNet (top-1 accuracy) are in the appendix.", fontsize=9)
+    _write_prose(page, 50, 120, 100, 20)
+    pdf.new_page(width=612, height=792)  # an empty page
+    doc = DocumentText(arxiv_id=None, pages=[p.get_text() for p in pdf], title="Ournet: Things")
+    assert find_result_tables(pdf, doc) == []
+    assert extract_results(doc, pdf) == []
+    pdf.close()
