@@ -1,0 +1,86 @@
+"""The whole nightly flow under Prefect's test harness: the real arxiv client against the loopback
+stand-in, real PDFs generated from the sample corpus, a real SQLite file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from cli.context import AppContext
+from cli.demo import demo_config
+from db.engine import session_scope
+from models import ComputeEstimate, Extraction, Fit, Paper, PaperStatus, PaperTask, Result, Run
+from standin.corpus import sample_papers
+from standin.server import StandIn
+
+REPO_CONFIG = Path(__file__).resolve().parents[1] / "config.yaml"
+TABLES = (Paper, PaperTask, Extraction, Result, ComputeEstimate, Fit)
+
+
+def counts(url: str) -> dict[str, int]:
+    with session_scope(url) as s:
+        return {m.__tablename__: s.scalar(select(func.count()).select_from(m)) for m in TABLES}
+
+
+@pytest.fixture(scope="module")
+def nightly_run(tmp_path_factory, prefect_harness):
+    from flows.nightly import nightly_flow
+
+    workdir = tmp_path_factory.mktemp("e2e")
+    with StandIn() as stand_in:
+        config_path = demo_config(AppContext(config_path=str(REPO_CONFIG)), workdir, stand_in.api_url, delay=0.05)
+        url = AppContext(config_path=str(config_path)).config.database_url
+        first = nightly_flow(config_path=str(config_path))
+        after_first = counts(url)
+        api_requests = [r for r in stand_in.api_requests]
+        pdf_requests = len(stand_in.pdf_requests)
+        second = nightly_flow(config_path=str(config_path))
+        pdf_requests_again = len(stand_in.pdf_requests) - pdf_requests
+    return dict(url=url, first=first, second=second, after_first=after_first, after_second=counts(url),
+                api_requests=api_requests, pdf_requests=pdf_requests, pdf_requests_again=pdf_requests_again)
+
+
+def test_every_sample_paper_is_stored_and_extracted(nightly_run):
+    expected = {p.arxiv_id for p in sample_papers() if p.task}
+    with session_scope(nightly_run["url"]) as s:
+        papers = {p.arxiv_id: p for p in s.execute(select(Paper)).scalars()}
+        assert expected <= set(papers)
+        assert all(papers[i].status == PaperStatus.extracted for i in expected), \
+            {i: (papers[i].status, papers[i].status_reason) for i in expected if papers[i].status != PaperStatus.extracted}
+        assert all(papers[i].pdf_sha256 and papers[i].pages for i in expected)
+        rows = s.execute(select(Extraction)).scalars().all()
+        assert rows and all(r.page and r.sentence and r.extractor_version for r in rows)
+
+
+def test_compute_estimates_where_hardware_and_time_are_stated(nightly_run):
+    stated = {p.arxiv_id for p in sample_papers()
+              if (p.labels.get("hardware") and p.labels.get("training_time")) or p.labels.get("stated_compute")}
+    with session_scope(nightly_run["url"]) as s:
+        estimated = set(s.execute(select(Paper.arxiv_id).join(ComputeEstimate, ComputeEstimate.paper_id == Paper.id)
+                                  .where(ComputeEstimate.preferred)).scalars())
+    missing = stated - estimated
+    assert len(missing) <= len(stated) * 0.1, f"no compute estimate for {sorted(missing)}"
+
+
+def test_one_fit_per_task_with_enough_points(nightly_run):
+    with session_scope(nightly_run["url"]) as s:
+        fits = s.execute(select(Fit).where(Fit.dataset.is_(None))).scalars().all()
+    by_task = {f.task: f for f in fits}
+    assert set(by_task) == {"image_classification", "object_detection", "question_answering",
+                            "named_entity_recognition", "machine_translation"}
+    for fit in by_task.values():
+        assert fit.n >= 5 and fit.ci_low <= fit.slope <= fit.ci_high and fit.slope < 0 and fit.degree > 0
+
+
+def test_second_run_adds_no_rows_and_downloads_nothing(nightly_run):
+    assert nightly_run["after_second"] == nightly_run["after_first"]
+    assert nightly_run["pdf_requests_again"] == 0
+    with session_scope(nightly_run["url"]) as s:
+        assert s.scalar(select(func.count()).select_from(Run).where(Run.status == "completed")) >= 8
+
+
+def test_api_requests_are_spaced_by_the_configured_delay(nightly_run):
+    times = [r.time for r in nightly_run["api_requests"]]
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert gaps and min(gaps) >= 0.05 * 0.9
