@@ -48,7 +48,9 @@ def _simple_read(path: Path) -> DocumentText:
                         title=pages[0].strip().splitlines()[0] if pages and pages[0].strip() else "")
 
 
-def read(path: Path) -> DocumentText:
+def read(path: Path, *, simple: bool = False) -> DocumentText:
+    if simple:
+        return _simple_read(path)
     try:
         from extractors.text import read_document
     except Exception:  # the shared reader is not there yet (or broken mid-edit): use the fallback
@@ -64,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-confidence", type=float, default=0.5)
     ap.add_argument("--scorer", type=Path, default=_DEFAULT_SCORER)
     ap.add_argument("--verbose", action="store_true", help="print every headline with its evidence")
+    ap.add_argument("--simple-reader", action="store_true",
+                    help="read PDFs with the plain fallback reader here (robustness to the text reader)")
     a = ap.parse_args(argv)
 
     gold_ids = [json.loads(line)["arxiv_id"] for line in a.gold.read_text().splitlines() if line.strip()]
@@ -74,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             if not path.exists():
                 print(f"missing {path}", file=sys.stderr)
                 continue
-            doc = read(path)
+            doc = read(path, simple=a.simple_reader)
             pdf = pymupdf.open(path)
             # Reference cost on the same machine and moment: plain text of every page.
             cpu = time.process_time()
