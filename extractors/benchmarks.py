@@ -155,9 +155,10 @@ def mentions_wmt14(text: str) -> bool:
 # patterns name one metric each. The accuracy/error word may sit a few words away ("top-5 test
 # error"), hence the short gap allowance.
 _TOPK = r"top\s*-?\s*([15])"
+_TOPK_GAP = r"(?:\s+(?:test|val(?:idation)?|single[-\s]model|classification|center[-\s]crop))*"
 _METRIC_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("top-k error", re.compile(rf"\b{_TOPK}(?:\s+(?:test|val(?:idation)?|single[-\s]model|classification|center[-\s]crop))*\s+(?:error|err\.?)(?:\s+rates?)?", re.I)),
-    ("top-k accuracy", re.compile(rf"\b{_TOPK}(?:\s+(?:test|val(?:idation)?|single[-\s]model|classification|center[-\s]crop))*\s+(?:accuracy|acc\.?)", re.I)),
+    ("top-k error", re.compile(rf"\b{_TOPK}{_TOPK_GAP}\s+(?:error|err\.?)(?:\s+rates?)?", re.I)),
+    ("top-k accuracy", re.compile(rf"\b{_TOPK}{_TOPK_GAP}\s+(?:accuracy|acc\.?)", re.I)),
     ("top-k", re.compile(rf"\b{_TOPK}\b", re.I)),
     ("AP", re.compile(r"\bm?AP\s*@\s*\[\s*(?:IoU\s*=\s*)?0?\.50?\s*[,:]\s*0?\.95\s*\]", re.I)),
     ("AP50", re.compile(r"\b(?:m?AP\s*(?:@|_)?\s*(?:\[?\s*(?:IoU\s*=\s*)?0?\.50?\s*\]?|50)(?![\d,:]))|\bAP50\b", re.I)),

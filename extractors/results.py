@@ -33,13 +33,13 @@ _OWN_CUE = re.compile(
     r"\b(?:our|ours|we|us|this\s+(?:paper|work)|proposed|the\s+(?:resulting|final)\s+(?:model|network|system))\b",
     re.I,
 )
-# ...and words that say it belongs to someone else, or is not a result at all.
 # A re-implementation of someone else's model is not the paper's model, whatever "our" says.
 _REPLICA_CUE = re.compile(
     r"\bour\s+(?:own\s+)?(?:version|re-?implementation|replication|reproduction|re-?training)\b|"
     r"\bre-?implement|\breproduc|\breplicat",
     re.I,
 )
+# Words next to a number that give it to someone else: citations, "previous", "baseline".
 _OTHERS_CUE = re.compile(
     r"\bet\s+al\b|\[\d+(?:\s*[,–-]\s*\d+)*\]|\b(?:previous(?:ly)?|prior|baseline|published|"
     r"reported\s+by|achieved\s+by|second[-\s]best|competing|existing)\b",
@@ -55,7 +55,11 @@ _OTHERS_BEFORE = re.compile(
 _CLAUSE_EDGE = re.compile(r"[;,]|\b(?:while|whereas|compared|outperform\w*|improving|surpass\w*|beating)\b", re.I)
 # A number right after these is a difference or a starting point, not a score.
 _DELTA_BEFORE = re.compile(r"(?:\bby|\bfrom|\bup\s+to|\+|±|\bthan)\s*$", re.I)
-_DELTA_AFTER = re.compile(r"^\s*%?\s*(?:\(?\s*(?:absolute|relative)|points?\b|pp\b|p\.p\.|improvement|gain|higher|lower|better|worse|less|more|reduction|drop|increase)", re.I)
+_DELTA_AFTER = re.compile(
+    r"^\s*%?\s*(?:\(?\s*(?:absolute|relative)|points?\b|pp\b|p\.p\.|improvement|gain|higher|lower|better|"
+    r"worse|less|more|reduction|drop|increase)",
+    re.I,
+)
 
 # Generic architecture words that follow "our" without being a model's name.
 _GENERIC_NAMES = {
@@ -105,10 +109,8 @@ class PaperContext:
     def default_dataset(self, metric: str) -> str | None:
         """The one scored dataset the paper reports `metric` on, when only one fits."""
         fitting = [d for d, n in self.dataset_counts.items() if metric in bm.DATASET_METRICS[d] and n >= 2]
-        if len(fitting) == 1:
-            return fitting[0]
-        # SQuAD 1.1 and 2.0 share metrics: the more often named one is the paper's subject.
-        return None
+        # Two candidates (SQuAD 1.1 and 2.0 share EM/F1) leave the column unassigned.
+        return fitting[0] if len(fitting) == 1 else None
 
 
 def paper_context(doc: DocumentText) -> PaperContext:
@@ -134,7 +136,6 @@ def paper_context(doc: DocumentText) -> PaperContext:
         # Strict names only: "English-French-English data" in a caption is not the WMT benchmark.
         ctx.prominent |= {m.name for m in bm.find_datasets(text)}
     return ctx
-
 
 
 
@@ -168,6 +169,13 @@ def own_model_names(doc: DocumentText) -> set[str]:
         # re-trained baseline mentioned once.
         counts[name] = counts.get(name, 0) + (1 if m.group(1) else 2)
     return names | {name for name, count in counts.items() if count >= 2}
+
+
+# Words allowed between a metric and its number: "BLEU score of 41.8", "top-5 error rate is 6.7%".
+_METRIC_TO_NUMBER = re.compile(
+    r"\s*(?:scores?|rates?|results?|\(%\))?\s*(?:of|to|=|:|is|was|reaches|reached|at)?\s*"
+    r"(?:about|approximately|roughly|only|just)?\s*"
+)
 
 
 @dataclass
@@ -236,7 +244,7 @@ def pair_metrics_with_numbers(text: str) -> list[Pair]:
             elif n.start >= metric.end and name:
                 gap = text[metric.end:n.start]
                 # "BLEU score of 41.8", "top-5 error of 6.67%", "Test F1 to 93.2", "EM of 73.3"
-                if re.fullmatch(r"\s*(?:scores?|rates?|results?|\(%\))?\s*(?:of|to|=|:|is|was|reaches|reached|at)?\s*(?:about|approximately|roughly|only|just)?\s*", gap) \
+                if _METRIC_TO_NUMBER.fullmatch(gap) \
                         and len(gap) <= 24 and not re.match(r"\s*%?\s*(?:and|,|/)\s*\d", text[n.end:]):
                     take(name, n)  # (one metric before "59.0% and 37.4%" names neither for sure)
     return [p for p in pairs if p.metric in bm.METRICS]
@@ -307,7 +315,11 @@ def _credited_to_others(text: str, n: bm.Number, numbers: list[bm.Number]) -> bo
                 or _REPLICA_CUE.search(text))
 
 
-_INTO_ENGLISH = re.compile(r"^\s*%?\s*(?:BLEU)?\s*(?:points?\s+)?(?:for|when)?\s*(?:translating\s+)?(?:(?:into|to)\s+English\b|the\s+reverse\s+direction)", re.I)
+_INTO_ENGLISH = re.compile(
+    r"^\s*%?\s*(?:BLEU)?\s*(?:points?\s+)?(?:for|when)?\s*(?:translating\s+)?"
+    r"(?:(?:into|to)\s+English\b|the\s+reverse\s+direction)",
+    re.I,
+)
 
 
 def _looks_like_table_dump(text: str) -> bool:
