@@ -75,7 +75,7 @@ _DATASET_WORDS = ("imagenet", "image net", "ilsvrc", "lsvrc", "coco", "squad", "
                   "english", "en-de", "en-fr", "en–de", "en–fr", "en→", "en de", "en fr")
 # Case-sensitive on purpose: "AP"/"EM" in capitals are metrics, "ap"/"em" start ordinary words.
 # Plain substring tests: a regex with this many alternatives costs ~30 µs per sentence.
-_METRIC_WORDS = ("top", "Top", "TOP", "AP", "EM", "xact", "F1", "f1", "F-", "F 1", "Fscore", "F score", "BLEU", "Bleu", "bleu")
+_METRIC_WORDS = ("top", "Top", "TOP", "@1", "@5", "@ 1", "@ 5", "AP", "EM", "xact", "F1", "f1", "F-", "F 1", "Fscore", "F score", "BLEU", "Bleu", "bleu")
 
 
 _DIGIT = re.compile(r"\d")
@@ -160,6 +160,9 @@ _METRIC_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("top-k error", re.compile(rf"\b{_TOPK}{_TOPK_GAP}\s+(?:error|err\.?)(?:\s+rates?)?", re.I)),
     ("top-k accuracy", re.compile(rf"\b{_TOPK}{_TOPK_GAP}\s+(?:accuracy|acc\.?)", re.I)),
     ("top-k", re.compile(rf"\b{_TOPK}\b", re.I)),
+    # "Acc@1", "Err@5" (library-style headers)
+    ("top-k accuracy", re.compile(r"\bacc(?:uracy)?\s*@\s*([15])\b", re.I)),
+    ("top-k error", re.compile(r"\berr(?:or)?\s*@\s*([15])\b", re.I)),
     ("AP", re.compile(r"\bm?AP\s*@\s*\[\s*(?:IoU\s*=\s*)?0?\.50?\s*[,:]\s*0?\.95\s*\]", re.I)),
     ("AP50", re.compile(r"\b(?:m?AP\s*(?:@|_)?\s*(?:\[?\s*(?:IoU\s*=\s*)?0?\.50?\s*\]?|50)(?![\d,:]))|\bAP50\b", re.I)),
     # Box AP only: mask/keypoint AP of instance segmentation or pose is another task.

@@ -177,3 +177,13 @@ def test_squad_version_over_columns_and_metric_named_in_caption():
     found = best(doc_with(squad, wmt, title="Ours: A Model"))
     assert found == {("SQuAD 1.1", "EM"): 86.9, ("SQuAD 1.1", "F1"): 92.6, ("SQuAD 2.0", "EM"): 80.4,
                      ("SQuAD 2.0", "F1"): 83.5, ("WMT14 EN-DE", "BLEU"): 28.9, ("WMT14 EN-FR", "BLEU"): 41.9}
+
+
+def test_library_style_accuracy_headers_and_top_k_without_a_word():
+    table = TableRegion(page=5, caption="Table 2: ImageNet results.", rows=[
+        ["Model", "Params", "Acc@1", "Top-5"],
+        ["ResNet-50 [8]", "26M", "76.0", "93.0"],
+        ["Ournet-B3", "12M", "81.6", "95.7"],
+    ])
+    found = best(doc_with(table, title="Ournet: Rethinking Model Scaling"))
+    assert found == {("ImageNet", "top-1 accuracy"): 81.6, ("ImageNet", "top-5 accuracy"): 95.7}
