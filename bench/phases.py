@@ -36,24 +36,42 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
-def _descendant_peak_rss_mb() -> float:
-    """Largest peak RSS (VmHWM) among this process's living descendants. Extraction workers are
-    grandchildren (forked by the forkserver), so RUSAGE_CHILDREN would not see them: read /proc."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+def _descendants() -> dict[int, str]:
+    """/proc/<pid>/stat text of this process's living descendants. Extraction workers are
+    grandchildren (forked by the forkserver), so RUSAGE_CHILDREN would not see them."""
+    stats: dict[int, str] = {}
+    for path in Path("/proc").glob("[0-9]*/stat"):
         try:
-            # The command name may contain spaces: the ppid is the second field after its ")".
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
+            stats[int(path.parent.name)] = path.read_text()
+        except (OSError, ValueError):
             continue
+    # The command name may contain spaces: fields are counted after its closing ")"; ppid is the 2nd.
+    parents = {pid: int(text.rsplit(")", 1)[1].split()[1]) for pid, text in stats.items()}
     own = {os.getpid()}
-    changed = True
-    while changed:
+    while True:
         found = {pid for pid, ppid in parents.items() if ppid in own} - own
+        if not found:
+            break
         own |= found
-        changed = bool(found)
+    return {pid: stats[pid] for pid in own - {os.getpid()}}
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _descendants_cpu_s() -> float:
+    """CPU seconds (user + system) used so far by the living descendants together."""
+    total = 0
+    for text in _descendants().values():
+        fields = text.rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat
+    return total / _TICKS
+
+
+def _descendants_peak_rss_mb() -> float:
+    """Largest peak RSS (VmHWM) among the living descendants."""
     peak = 0.0
-    for pid in own - {os.getpid()}:
+    for pid in _descendants():
         try:
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
@@ -217,6 +235,7 @@ def parallel(paths: list[str], db_path: str, workers: int, max_pages: int = 200,
         list(threads.map(lambda p: pool.extract(p), paths[:workers]))
     startup = time.perf_counter() - start
     pages = failures = 0
+    workers_cpu = _descendants_cpu_s()
     clock = _Clock()
     ids = database.add_papers(paths)
     batch: list[tuple[int, object]] = []
@@ -236,7 +255,11 @@ def parallel(paths: list[str], db_path: str, workers: int, max_pages: int = 200,
     if batch:
         database.store(batch)
     timing = clock.stop()  # cpu_s here is only this process's share: the database writes and waiting
-    worker_rss = _descendant_peak_rss_mb()  # before close(): the workers must still be alive
+    # Read before close(), while the workers are alive. Their CPU time shows what the wall time cannot
+    # on a busy machine: how much of the cores the extraction itself needed.
+    workers_cpu = _descendants_cpu_s() - workers_cpu
+    worker_rss = _descendants_peak_rss_mb()
     pool.close()
     return dict(papers=len(paths), pages=pages, failures=failures, **timing, db_s=database.seconds,
-                workers=workers, startup_s=startup, rss_mb=_rss_mb(), worker_rss_mb=worker_rss)
+                workers=workers, workers_cpu_s=workers_cpu, startup_s=startup, rss_mb=_rss_mb(),
+                worker_rss_mb=worker_rss)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -98,7 +99,13 @@ def summarize(by_phase: list[dict]) -> dict:
             parallel_papers_per_s=round(papers / parallel_s, 2) if parallel_s else None,
             parallel_pages_per_s=round(pages / parallel_s, 1) if parallel_s else None,
             parallel_worker_rss_mb=round(max(m["parallel"]["worker_rss_mb"] for m in by_phase), 1),
+            # CPU seconds of the workers plus the writing process: the papers/s the cores would give
+            # if this run had had them to itself (wall time on a shared machine also counts waiting).
+            parallel_cpu_s=round(total("parallel", "workers_cpu_s") + total("parallel", "cpu_s"), 3),
         )
+        cores = min(summary["workers"], os.cpu_count() or 1)
+        summary["parallel_cpu_bound_papers_per_s"] = (
+            round(papers * cores / summary["parallel_cpu_s"], 2) if summary["parallel_cpu_s"] else None)
     return summary
 
 

@@ -14,7 +14,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 RUN_KEYS = {"papers", "pages", "floor_s", "extract_s", "extract_db_s", "ratio", "papers_per_s", "peak_rss_mb",
-            "pages_per_s", "ratio_cpu", "parallel_papers_per_s", "by_corpus"}
+            "pages_per_s", "ratio_cpu", "parallel_papers_per_s", "parallel_cpu_s", "by_corpus"}
 
 
 def _run_json(*args: str, timeout: float = 600) -> dict:
@@ -46,6 +46,7 @@ def test_run_json_on_five_synthetic_papers(tmp_path: Path) -> None:
     assert rows["extracted"] == 5 and rows["extractions"] > 0 and rows["results"] > 0
     assert phases["parallel"]["papers"] == 5 and phases["parallel"]["failures"] == 0
     assert phases["parallel"]["worker_rss_mb"] > 20  # the workers were found and measured
+    assert phases["parallel"]["workers_cpu_s"] > 0
     assert len(list((tmp_path / "cache").rglob("*.pdf"))) == 5  # the generated corpus is cached there
 
 
@@ -66,5 +67,5 @@ def test_refit_json_small_n() -> None:
     assert figures["fits_by_task"] == 5  # the five tasks of config.yaml
     assert figures["fits_by_benchmark"] == 9  # their nine benchmarks
     assert figures["refit_s"] == pytest.approx(figures["fit_by_task_s"] + figures["fit_by_benchmark_s"], abs=0.002)
-    assert figures["report_s"] > 0 and figures["report_mb"] > 0
+    assert 0 < figures["refit_cpu_s"] and figures["report_s"] > 0 and figures["report_mb"] > 0
     assert figures["peak_rss_mb"] > 20
