@@ -44,12 +44,12 @@ INFERENCE_CUE = re.compile(
 # Someone else's work: citations, "et al.", third-person subjects.
 CITATION = re.compile(r"\[\d+(?:[,–\-]\s*\d+)*\]|\bet al\.|\(\s*[A-Z][A-Za-z\-]+(?: et al\.)?,? \d{4}[a-z]?\s*\)")
 THIRD_PERSON = re.compile(r"\b(?:they|their|them|previously|other (?:agents|methods|models|approaches|systems|works?)|previous (?:work|works|studies|approach(?:es)?|"
-                          r"methods?|results?|models?)|prior work|original(?:ly)?|baselines?|reported|reports?)\b",
+                          r"methods?|results?|models?)|prior work|original(?:ly)?|baselines?|reported (?:by|in))\b",
                           re.IGNORECASE)
 # A comparison point written just before a value: "a speedup over a single GPU", "than DQN trained on".
 COMPARISON_BEFORE = re.compile(
     r"\b(?:compared? (?:with|to)|we compare|comparison|than|versus|vs\.?|relative to|instead of|as when|unlike|"
-    r"over (?:a |one |the )?(?:single|one)|otherwise)\b[^.;]*$", re.IGNORECASE)
+    r"over (?:a |one |the )?(?:single|one)|otherwise|in contrast|whereas)\b[^.;]*$", re.IGNORECASE)
 # Statements about capacity rather than use: "has only 3GB of memory", "too big to fit on one GPU".
 CAPACITY = re.compile(r"\b(?:ha(?:s|ve) (?:only )?\d+\s?GB|fit (?:on|in|into)|too (?:big|large)|"
                       r"memory (?:limit|constraint|footprint|budget))", re.IGNORECASE)
@@ -138,3 +138,25 @@ def row_label_is_own(label: str, own_names: frozenset[str], title_vocabulary: fr
     if any(is_own_name(w, own_names) for w in words) or re.search(r"\b(?:ours|our)\b", label, re.IGNORECASE):
         return True
     return all(w.lower() in title_vocabulary for w in words)
+
+
+# A sentence that opens by contrasting with something else: "In contrast, BERT-large requires ...".
+CONTRAST_OPENING = re.compile(r"^(?:In contrast|By contrast|Unlike|Compared (?:to|with)|Whereas|On the other hand)\b")
+
+
+def other_model_subject(text: str, own_names: frozenset[str]) -> float:
+    """Penalty when the sentence's subject is another named model ("ResNet-152 takes 2 weeks ..."):
+    larger when the paper's own names are known and this is not one of them."""
+    opening = re.match(r"^(?:The |A |An )?(\S+)", text)
+    if not opening:
+        return 0.0
+    word = opening.group(1).rstrip(",:;")
+    if not _NAME_LIKE.fullmatch(word) or word.split("-")[0] in _NOT_MODEL_NAMES:
+        return 0.0
+    from extractors.chips import canonical_name
+
+    if canonical_name(word) or re.match(r"(?:TPU|GPU|CPU)", word):
+        return 0.0
+    if own_names:
+        return 0.0 if is_own_name(word, own_names) else 0.25
+    return 0.1

@@ -274,9 +274,9 @@ def _machine_multiplier(doc: Doc, mention: Mention) -> tuple[float, int] | None:
     return None
 
 
-def extract_hardware(sentences: list[Sentence]) -> list[Candidate]:
+def extract_hardware(sentences: list[Sentence], *, own_names: frozenset[str] = frozenset()) -> list[Candidate]:
     """All hardware candidates (is_best unset; see `select_best`)."""
-    return analyse(sentences)[0]
+    return analyse(sentences, own_names=own_names)[0]
 
 
 def context_chips(sentences: list[Sentence]) -> dict[str, set[str]]:
@@ -285,15 +285,18 @@ def context_chips(sentences: list[Sentence]) -> dict[str, set[str]]:
     return analyse(sentences)[1]
 
 
-def analyse(sentences: list[Sentence]) -> tuple[list[Candidate], dict[str, set[str]]]:
-    """Candidates and context chips from one tokenisation of the candidate sentences."""
+def analyse(sentences: list[Sentence], *, own_names: frozenset[str] = frozenset()
+            ) -> tuple[list[Candidate], dict[str, set[str]]]:
+    """Candidates and context chips from one tokenisation of the candidate sentences.
+
+    `own_names` (context.own_model_names) lets a sentence about another named model count less."""
     candidates: list[Candidate] = []
     named: dict[str, set[str]] = {"gpu": set(), "tpu": set()}
     for sentence, doc in parse(prefilter(sentences, PREFILTER, PREFILTER_KEYWORDS)):
         mentions = find_mentions(doc)
         for index, mention in enumerate(mentions):
             following = mentions[index + 1].start if index + 1 < len(mentions) else len(doc)
-            candidates.extend(_candidates(sentence, doc, mention, following))
+            candidates.extend(_candidates(sentence, doc, mention, following, own_names))
         if mentions and _is_own_training_context(sentence):
             for mention in mentions:
                 spec = chips.lookup(mention.chip)
@@ -311,7 +314,8 @@ def _is_own_training_context(sentence: Sentence) -> bool:
     return not ("et al." in text and not context.OWN_WORK.search(text))
 
 
-def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int) -> list[Candidate]:
+def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int,
+                own_names: frozenset[str] = frozenset()) -> list[Candidate]:
     if mention.start > 0 and doc[mention.start - 1].lower_ in ("per", "each", "every"):
         return []  # "8 images per GPU", "batch size 32 per GPU"
     nxt = mention.end
@@ -336,6 +340,10 @@ def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int) 
         if low and low < count:
             values = [low, count]  # "from 64 to 512 TPUs": both ends are set-ups the paper used
     confidence = _confidence(sentence, doc, mention, following, is_range=len(values) > 1)
+    penalty = context.other_model_subject(sentence.text, own_names)
+    if context.CONTRAST_OPENING.match(sentence.text):
+        penalty += 0.3
+    confidence = context.clamp(confidence - penalty * context.section_weight(sentence.section))
     start_token = min(mention.count_start if mention.count_start is not None else mention.start, mention.start)
     if multiplier:
         start_token = min(start_token, multiplier[1])
@@ -376,7 +384,7 @@ def _confidence(sentence: Sentence, doc: Doc, mention: Mention, following: int, 
     if "et al." in text and not own:
         score -= 0.4
     elif context.CITATION.search(text) and not own:
-        score -= 0.15
+        score -= 0.2
     if context.THIRD_PERSON.search(text) and not own:
         score -= 0.2
     if context.HYPOTHETICAL.search(text):

@@ -41,7 +41,7 @@ def extract_document(doc: DocumentText, pdf=None) -> list[Candidate]:
     sentences = doc.sentences
     own_names = context.own_model_names(doc.title, sentences)
 
-    hw, named_chips = hardware.analyse(sentences)
+    hw, named_chips = hardware.analyse(sentences, own_names=own_names)
     hardware.select_best(hw, named_chips)
 
     times = training_time.extract_training_time(sentences, own_names=own_names,

@@ -53,10 +53,15 @@ _CHIP_TIME_AFTER = re.compile(r"^\s*of\s+(?:[A-Za-z0-9]+[\s-]?)?(?:GPU|TPU\w*|ac
                               r"(?:compute|time|usage)", re.IGNORECASE)
 _TOTAL_BEFORE = re.compile(r"\b(?:total|cumulative|aggregate)\s+(?:accelerator|GPU|TPU\w*|chip|core)\s*$", re.IGNORECASE)
 _BOUND_QUALIFIERS = ("less than", "under", "up to", "at most")
-_RUN_CUE = re.compile(
-    r"\b(?:train(?:s|ed|ing)?|pre-?train(?:s|ed|ing)?|fine-?tun\w*|converge\w*|took|takes?|taking|"
-    r"search(?:es)?|run(?:s|ning)?|ran|learn(?:s|ed|ing)?|optimi[sz]\w*|finish\w*|complete\w*)\b",
-    re.IGNORECASE)
+# Words that make a duration a training run's, and weaker verbs that only say something took time.
+_TRAIN_CUE = re.compile(
+    r"\b(?:train(?:s|ed|ing)?|pre-?train(?:s|ed|ing)?|fine-?tun\w*|converge\w*|search(?:es)?|"
+    r"learn(?:s|ed|ing)?|optimi[sz]\w*|experiments?)\b", re.IGNORECASE)
+_TIME_VERB = re.compile(r"\b(?:took|takes?|taking|run(?:s|ning)?|ran|finish\w*|complete\w*|last(?:s|ed)?)\b",
+                        re.IGNORECASE)
+# "Each epoch takes 30 minutes": the time of one epoch/iteration/step, not of a run.
+_UNIT_OF_WORK = re.compile(r"\b(?:each|every|one|per|a single|an?) (?:epoch|iteration|step|batch|mini-?batch|update|"
+                           r"forward|backward|pass|image|example|episode)\b", re.IGNORECASE)
 
 
 def _value(text: str) -> float | None:
@@ -163,16 +168,27 @@ def _confidence(sentence: Sentence, match: re.Match[str], kind: str, hours: floa
     qualifier = (match.group("qual") or "").strip().lower()
     score = 0.5
     clause = context.clause_before(text, match.start(), limit=120)
-    if _RUN_CUE.search(clause + text[match.end():match.end() + 60]):
+    local = clause + text[match.end():match.end() + 60]
+    if _TRAIN_CUE.search(local):
         score += 0.22
-    elif _RUN_CUE.search(text):
+    elif _TRAIN_CUE.search(text):
         score += 0.12
+    elif _TIME_VERB.search(local):
+        score -= 0.05
     else:
         score -= 0.15
+    has_train_cue = bool(_TRAIN_CUE.search(text))
+    if _UNIT_OF_WORK.search(clause):
+        score -= 0.5
+    if context.CITATION.search(text) and not context.OWN_WORK.search(text):
+        score -= 0.25
     if context.OWN_WORK.search(text):
         score += 0.1
-    if re.search(r"GPU|TPU|CPU|accelerator|hardware|\bhosts?\b|\bnodes?\b|cluster", text):
+    if has_train_cue and re.search(r"GPU|TPU|CPU|accelerator|hardware|\bhosts?\b|\bnodes?\b|cluster", text):
         score += 0.08
+    if context.CONTRAST_OPENING.match(text):
+        score -= 0.3
+    score -= context.other_model_subject(text, own_names)
     if re.search(r"over the course of\s*$", text[:match.start()]):
         score += 0.15
     if qualifier in _BOUND_QUALIFIERS:

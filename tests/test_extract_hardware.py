@@ -62,6 +62,8 @@ def test_training_setups_are_found(text, expected):
         "We reuse ResNet-50 features from 2017 and 1024 hidden units.",
         "We train on RTX 8000 GPUs.",
         "Each of the 4 GPUs holds a replica of the model.",
+        "ResNet-152 takes 2 weeks to train on 8 GPUs [12].",
+        "In contrast, BERT-large requires 4 days on 16 TPUs.",
     ],
 )
 def test_traps_give_nothing_confident(text):

@@ -33,6 +33,8 @@ def found(text: str, section: str = "experiments", threshold: float = 0.5, **kw)
         ("Here, we use 1145.8 days of TPUv2 compute for our search.", [(27499.2, "chip-hours", ())]),
         ("We train for 140 hours (71.8K total accelerator hours).", [(140.0, "wall", ()), (71800.0, "chip-hours", ())]),
         ("We pre-train for 1M steps, which takes about 24 h on 64 TPU v3 chips.", [(24.0, "wall", ())]),
+        ("The ImageNet experiments took approximately 3 days each.", [(72.0, "wall", ())]),
+        ("We report the wall-clock training time of 3.5 hours on a single 8-GPU machine.", [(3.5, "wall", ())]),
     ],
 )
 def test_durations_are_found(text, expected):
@@ -53,6 +55,10 @@ def test_durations_are_found(text, expected):
         "It takes less than 1 hour to train the SVMs.",
         "The dataset was collected over 3 years.",
         "Our model is trained on 960 hours of LibriSpeech.",
+        "Each epoch takes about 30 minutes on a single GPU.",
+        "ResNet-152 takes 2 weeks to train on 8 GPUs [12].",
+        "In contrast, BERT-large requires 4 days on 16 TPUs.",
+        "Computing the features takes 3 hours on a GPU.",
     ],
 )
 def test_traps_give_nothing_confident(text):
