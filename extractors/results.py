@@ -582,12 +582,27 @@ def _segment_candidates(table: TableRegion, ctx: PaperContext) -> list[Found]:
             conf += {"header": 0.15, "caption": 0.15, "paper": 0.05}[column.dataset_source]
             conf += {2: 0.25, 1: 0.1, 0: -0.15}[own]
             conf += 0.1 if beats_others else 0.0
-            text = " ".join(c for c in rows[i] if c)
-            start = text.find(cell) if cell else 0
-            cand = _candidate(column.dataset, metric, value, text, max(start, 0), max(start, 0) + len(cell),
-                              table.page, table.section or "table", conf)
+            text, start, end = _row_evidence(table.caption, rows[i], column.index)
+            cand = _candidate(column.dataset, metric, value, text, start, end, table.page,
+                              table.section or "table", conf)
             out.append(Found(cand, column.split, own, "table"))
     return out
+
+
+def _row_evidence(caption: str, row: list[str], column: int) -> tuple[str, int, int]:
+    """Evidence text for a table cell: the caption's opening, then the row; the span is the cell's number."""
+    head = caption.split(". ")[0][:120].rstrip()
+    text = f"{head} | " if head else ""
+    start = end = len(text)
+    parts = []
+    for k, cell in enumerate(row):
+        if not cell:
+            continue
+        offset = len(text) + len(" ".join(parts)) + (1 if parts else 0)
+        if k == column:
+            start, end = offset, offset + len(cell.split()[0])
+        parts.append(cell)
+    return text + " ".join(parts), start, end
 
 
 def _transposed_candidates(table: TableRegion, first_data: int, ctx: PaperContext) -> list[Found]:
@@ -615,9 +630,8 @@ def _transposed_candidates(table: TableRegion, first_data: int, ctx: PaperContex
                 continue
             splits = [m.name for m in bm.find_splits(headers[j])]
             split = splits[0] if splits else (next(iter(caption_splits)) if len(caption_splits) == 1 else None)
-            text = " ".join(c for c in row if c)
-            start = max(text.find(cell), 0)
-            cand = _candidate(dataset, metric, float(match.group(1)), text, start, start + len(cell), table.page,
+            text, start, end = _row_evidence(table.caption, row, j)
+            cand = _candidate(dataset, metric, float(match.group(1)), text, start, end, table.page,
                               table.section or "table", 0.35 + 0.15 + 0.25)
             out.append(Found(cand, split, 2, "table"))
     return out
