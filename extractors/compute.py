@@ -47,6 +47,42 @@ _PER_EXAMPLE = re.compile(r"\b(?:per (?:image|example|token|sample|input|forward
                           r"inference|forward pass|multiply-adds|madds|mult-adds|latency)\b", re.IGNORECASE)
 
 
+# A table cell in scientific notation without a unit word: "2.3 · 10^19", "3.3 × 10^18", "1.2e20".
+_SCI_CELL = re.compile(rf"(?<![\w.]){_MANTISSA}{_EXPONENT}(?![\w.])")
+_COMPUTE_COLUMN = re.compile(r"\bFLOPs?\b|training cost|train(?:ing)? compute|compute \(", re.IGNORECASE)
+
+
+def extract_table_compute(sentences: list[Sentence], *, own_names: frozenset[str] = frozenset(),
+                          title_vocabulary: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Training compute in a results table ("Transformer (big) 28.4 41.8 2.3 · 10^19" under a
+    "Training Cost (FLOPs)" header): only rows labelled with the paper's own model, only on pages
+    whose table or caption names a FLOPs/training-cost column."""
+    pages_with_column = {s.page for s in sentences
+                         if s.section in ("table", "caption", "body", "experiments") and _COMPUTE_COLUMN.search(s.text)}
+    out: list[Candidate] = []
+    for sentence in sentences:
+        if sentence.section != "table" or sentence.page not in pages_with_column:
+            continue
+        previous_end = 0
+        row_is_own = False
+        for match in _SCI_CELL.finditer(sentence.text):
+            label = sentence.text[previous_end:match.start()]
+            words = re.findall(r"[A-Za-z][A-Za-z\-]+", label)
+            if words:
+                row_is_own = context.row_label_is_own(" ".join(words), own_names, title_vocabulary)
+            previous_end = match.end()
+            value = _mantissa_value(match)
+            if not row_is_own or value is None or not 1e15 <= value <= 1e30:
+                continue
+            out.append(Candidate(
+                field="stated_compute", attrs={"flops": float(f"{value:.4g}")}, value=value, unit="FLOP",
+                raw_text=match.group(0), confidence=context.clamp(0.62 * context.section_weight("experiments")),
+                evidence=Evidence(sentence.page, sentence.text, match.start(), match.end(), sentence.section),
+                extractor=COMPUTE_VERSION,
+            ))
+    return out
+
+
 def _mantissa_value(match: re.Match[str]) -> float | None:
     value = parse_number(match.group("mant"))
     if value is None:

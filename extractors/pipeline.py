@@ -44,11 +44,12 @@ def extract_document(doc: DocumentText, pdf=None) -> list[Candidate]:
     hw, named_chips = hardware.analyse(sentences, own_names=own_names)
     hardware.select_best(hw, named_chips)
 
-    times = training_time.extract_training_time(sentences, own_names=own_names,
-                                                title_vocabulary=context.title_words(doc.title))
+    title_vocabulary = context.title_words(doc.title)
+    times = training_time.extract_training_time(sentences, own_names=own_names, title_vocabulary=title_vocabulary)
     training_time.select_best(times)
 
     flops = compute.extract_stated_compute(sentences, own_names=own_names)
+    flops += compute.extract_table_compute(sentences, own_names=own_names, title_vocabulary=title_vocabulary)
     compute.select_best(flops)
 
     rates = compute.extract_throughput(sentences)

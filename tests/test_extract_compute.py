@@ -54,3 +54,19 @@ def test_selection_merges_repeated_statements():
                  Sentence(9, "Training used 3.1 × 10^23 FLOPs.", "experiments", 1)]
     best = select_best(extract_stated_compute(sentences))
     assert len(best) == 1 and best[0].is_best
+
+
+def test_table_compute_keeps_only_the_papers_own_rows():
+    from extractors.compute import extract_table_compute
+
+    sentences = [
+        Sentence(8, "Table 2: Our model reaches better BLEU at a fraction of the training cost.", "caption", 0),
+        Sentence(8, "Model BLEU Training Cost (FLOPs) EN-DE EN-FR GNMT + RL [38] 24.6 39.92 2.3 · 10^19 1.4 · 10^20",
+                 "table", 1),
+        Sentence(8, "Transformer (big) 28.4 41.8 2.3 · 10^19", "table", 2),
+        Sentence(9, "Transformer (base) 27.3 38.1 3.3 · 10^18", "table", 3),  # no FLOPs column on page 9
+    ]
+    cands = extract_table_compute(sentences, own_names=frozenset({"Transformer"}))
+    assert [(c.attrs["flops"], c.evidence.index if hasattr(c.evidence, "index") else c.evidence.page)
+            for c in cands] == [(2.3e19, 8)]
+    assert cands[0].confidence >= 0.5
