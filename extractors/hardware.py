@@ -121,6 +121,8 @@ def find_mentions(doc: Doc) -> list[Mention]:
         _read_count(doc, mention, floor=previous_end)
         if mention.count is None and mention.start >= 2 and doc[mention.start - 2:mention.start].text.lower() == "number of":
             _read_count_range_after(doc, mention)
+        if mention.count is None:
+            _read_count_after(doc, mention)
         previous_end = mention.end
     return mentions
 
@@ -195,6 +197,16 @@ def _read_count_range_after(doc: Doc, mention: Mention) -> None:
             mention.count, mention.count_kind, mention.range_low = high, "range_after", low
 
 
+def _read_count_after(doc: Doc, mention: Mention) -> None:
+    """"V100 x 8", "P100 (×4)": a multiplication sign and the count after the chip."""
+    j = mention.end
+    if j < len(doc) and doc[j].text == "(":
+        j += 1
+    if j + 1 < len(doc) and doc[j].lower_ in ("x", "×") and re.fullmatch(r"\d{1,5}", doc[j + 1].text):
+        mention.count, mention.count_kind, mention.count_start = float(doc[j + 1].text), "digits", None
+        mention.end = j + 2 + (1 if j + 2 < len(doc) and doc[j + 2].text == ")" else 0)
+
+
 def _read_count(doc: Doc, mention: Mention, floor: int = 0) -> None:
     i = mention.start - 1
     steps = 0
@@ -207,8 +219,10 @@ def _read_count(doc: Doc, mention: Mention, floor: int = 0) -> None:
                 i -= 1
                 steps += 1
                 continue
-            if value != int(value) or value <= 0 or 1900 <= value <= 2100:
-                return  # "2.5 GPUs", years
+            if value != int(value) or value <= 0:
+                return  # "2.5 GPUs"
+            if 1980 <= value <= 2030 and i > 0 and doc[i - 1].lower_ in ("in", "since", "by", "of", "from", "until"):
+                return  # "in 2017 GPUs ...": a year
             if i > 0 and _is_model_word(doc[i - 1]):
                 # "4 Quadro RTX 8000 GPUs": the number belongs to a model name we do not know; the
                 # count, if any, is before the name.

@@ -40,6 +40,11 @@ def found(text: str, section: str = "experiments", threshold: float = 0.5) -> li
         ("The experiments were run on 32 machines, each with 4 Titan Xp GPUs.", [("TITAN Xp", 128, "chips")]),
         # an unknown model: its number is not a count, the count before it is
         ("All models were trained on 4 Quadro RTX 8000 GPUs.", [("GPU", 4, "chips")]),
+        ("We used V100 x 8 for training.", [("V100", 8, "chips")]),
+        ("Our models were trained using 2048 TPUv3 cores.", [("TPU v3", 2048, "cores")]),
+        ("Experiments were run on 2x RTX 3090.", [("RTX 3090", 2, "chips")]),
+        ("We use 16 Cloud TPU v3 devices.", [("TPU v3", 16, "devices")]),
+        ("Training was performed on eight NVIDIA A100 80GB GPUs.", [("A100", 8, "chips")]),
     ],
 )
 def test_training_setups_are_found(text, expected):
@@ -62,6 +67,7 @@ def test_training_setups_are_found(text, expected):
         "We reuse ResNet-50 features from 2017 and 1024 hidden units.",
         "We train on RTX 8000 GPUs.",
         "Each of the 4 GPUs holds a replica of the model.",
+        "In 2017 GPUs were expensive.",
         "ResNet-152 takes 2 weeks to train on 8 GPUs [12].",
         "In contrast, BERT-large requires 4 days on 16 TPUs.",
     ],
