@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 class Sentence:
     page: int  # 1-based
     text: str
-    section: str  # abstract | body | experiments | related_work | references | appendix | caption | table
+    # abstract | body | experiments | related_work | references | appendix | acknowledgements | caption | table
+    # ("table": table cells MuPDF returned as running text, kept apart from prose)
+    section: str
     index: int  # position in the document's sentence list
 
 

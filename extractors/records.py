@@ -22,7 +22,8 @@ class Evidence:
     sentence: str
     char_start: int
     char_end: int
-    section: str = "body"  # abstract | body | experiments | related_work | references | appendix | table | caption
+    # abstract | body | experiments | related_work | references | appendix | acknowledgements | table | caption
+    section: str = "body"
 
     @property
     def match(self) -> str:
