@@ -25,8 +25,6 @@ from extractors.tables import caption_openings, find_result_tables
 VERSION = "results@0.2"
 
 SKIPPED_SECTIONS = {"references", "related_work"}
-# Table text that the reader ran into sentences is read by the table reader instead, with its columns.
-SENTENCE_SKIPPED_SECTIONS = SKIPPED_SECTIONS | {"table"}
 
 # Words around a number that say it belongs to the paper's own model.
 _OWN_CUE = re.compile(
@@ -258,7 +256,7 @@ def sentence_candidates(doc: DocumentText, ctx: PaperContext) -> list[Found]:
     out: list[Found] = []
     sentences = doc.sentences
     for idx, s in enumerate(sentences):
-        if s.section in SENTENCE_SKIPPED_SECTIONS:
+        if s.section in SKIPPED_SECTIONS or (s.section == "table" and not _reads_as_prose(s.text)):
             continue
         if not bm.may_name_metric(s.text) or _looks_like_table_dump(s.text):
             continue
@@ -322,6 +320,14 @@ _INTO_ENGLISH = re.compile(
 )
 
 
+def _reads_as_prose(text: str) -> bool:
+    """A "table" sentence that is really prose (the reader may file a paragraph full of numbers as a
+    table): short, few numbers. Real table text is left to the table reader, which knows columns."""
+    tokens = text.split()
+    numeric = sum(1 for t in tokens if re.fullmatch(r"[-+(]?\d[\d.,%/±)]*", t))
+    return len(tokens) <= 60 and numeric <= 0.35 * len(tokens)
+
+
 def _looks_like_table_dump(text: str) -> bool:
     """Table rows that the text reader ran into a "sentence": mostly numbers, few words."""
     if len(text) > 1500:
@@ -348,6 +354,13 @@ def _dataset_for(pair: Pair, s: Sentence, mentions: list[bm.Mention], sentences:
         if named:
             return (named[0].name, "sentence") if pair.metric in bm.DATASET_METRICS[named[0].name] else (None, "")
     if mentions:
+        # Clauses split at ";": "85.7 EM and 89.6 F1 on SQuAD 1.1; on SQuAD 2.0 it reaches 84.0 F1".
+        pos = pair.number.start
+        clause_start = s.text.rfind(";", 0, pos) + 1
+        clause_end = s.text.find(";", pos) % (len(s.text) + 1)
+        inside = [m for m in mentions if clause_start <= m.start < clause_end]
+        earlier = [m for m in mentions if m.end <= clause_start]
+        mentions = inside or earlier[-1:] or mentions
         # The dataset named closest to the number; when that one is not reported with this metric
         # ("58.8% mAP on the ImageNet detection dataset") the number is not a scored result.
         nearest = min(mentions, key=lambda m: min(abs(m.start - pair.number.start), abs(m.end - pair.number.start)))
@@ -413,8 +426,11 @@ def _is_data_row(row: list[str]) -> bool:
 
 
 def _is_numeric(cell: str) -> bool:
-    first = cell.split()[0] if cell.split() else ""
-    return bool(_CELL_NUMBER.match(first) or _CELL_PAIR.match(first))
+    """A result cell: a number first ("12.33 (1.19)", "54.2 ± 2.4"), not a header such as "1.1 EM"."""
+    tokens = cell.split()
+    if not tokens or any(re.search(r"[A-Za-z]{2,}", t) for t in tokens[1:]):
+        return False
+    return bool(_CELL_NUMBER.match(tokens[0]) or _CELL_PAIR.match(tokens[0]))
 
 
 @dataclass

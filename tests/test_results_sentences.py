@@ -146,3 +146,17 @@ def test_attribution_is_read_from_the_numbers_own_clause():
     assert headlines(doc) == set()
     doc = make_doc("On the SQuAD test set our reader reaches 81.1 F1 compared to 77.3 F1 for the best system.")
     assert headlines(doc) == {("SQuAD 1.1", "F1", 81.1)}
+
+
+def test_datasets_are_taken_from_the_numbers_clause():
+    doc = make_doc("On SQuAD 1.1, Ournet obtains 85.7 EM and 89.6 F1; on SQuAD 2.0 it reaches 84.0 F1.",
+                   title="Ournet: Reading")
+    assert headlines(doc) == {("SQuAD 1.1", "EM", 85.7), ("SQuAD 1.1", "F1", 89.6), ("SQuAD 2.0", "F1", 84.0)}
+
+
+def test_prose_filed_as_table_text_is_still_read_but_table_dumps_are_not():
+    prose = ("On SQuAD 1.1, Ournet obtains 85.7 EM and 89.6 F1.", "table")
+    dump = ("ScribeQA [16] 82.9 87.9 80.8 VerityQA [17] 83.0 87.8 81.1 Ournet 85.7 89.6 84.0 on SQuAD 1.1 F1",
+            "table")
+    assert headlines(make_doc(prose, title="Ournet: Reading")) == {("SQuAD 1.1", "EM", 85.7), ("SQuAD 1.1", "F1", 89.6)}
+    assert headlines(make_doc(dump, title="Ournet: Reading")) == set()
