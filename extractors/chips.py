@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 CATALOG_PATH = Path(__file__).with_name("chips.yaml")
+# Keys of ChipSpec.peak (FLOP/s; int8 in OP/s). Not every chip has every precision.
 PRECISIONS = ("fp32", "tf32", "fp16", "bf16", "fp16_tensor", "fp8", "int8", "fp64")
 
 

@@ -1,4 +1,4 @@
-"""Parsing the numbers papers write: digits with separators, number words, k/M suffixes, exponents."""
+"""Parsing the numbers papers write: digits with separators, number words, k/M suffixes."""
 from __future__ import annotations
 
 import re
@@ -16,11 +16,6 @@ STRICT_NUMBER_WORDS = frozenset(w for w in WORD_NUMBERS if w not in ("a", "an", 
 
 _DIGITS = re.compile(r"^[~∼≈]?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?([kKM])?$")
 _SUFFIX = {"k": 1e3, "K": 1e3, "M": 1e6}
-# Exponent forms: 3.1e23, 3.64E+23, 2.5 x 10^22, 2.5×10^22, 2.3 · 10^19, 10^21.
-SCI_NUMBER = re.compile(
-    r"(?P<mant>\d+(?:\.\d+)?)\s*(?:[eE](?P<e1>[+\-−]?\d{1,3})|\s*[x×·∗*]\s*10\s*\^?\s*(?P<e2>[+\-−]?\d{1,3}))"
-    r"|(?<![\d.])10\s*\^\s*(?P<e3>[+\-−]?\d{1,3})"
-)
 
 
 def parse_number(token: str) -> float | None:
@@ -39,14 +34,3 @@ def parse_number(token: str) -> float | None:
     if match.group(3):
         value *= _SUFFIX[match.group(3)]
     return value
-
-
-def parse_scientific(text: str) -> float | None:
-    """Value of an exponent form ("3.1e23", "2.5 × 10^22", "10^21"); None when absent."""
-    match = SCI_NUMBER.search(text)
-    if not match:
-        return None
-    if match.group("e3") is not None:
-        return 10.0 ** int(match.group("e3").replace("−", "-"))
-    exponent = match.group("e1") or match.group("e2")
-    return float(match.group("mant")) * 10.0 ** int(exponent.replace("−", "-"))

@@ -75,3 +75,8 @@ def test_tpu_unit_conversion():
     assert v3.chips_for(64, "devices") == 256
     assert v3.device_peak["bf16"] == pytest.approx(420e12)
     assert chips.lookup("GTX 580").chips_for(2) == 2
+
+
+def test_peak_keys_are_known_precisions():
+    for spec in chips.all_chips():
+        assert set(spec.peak) <= set(chips.PRECISIONS), spec.name
