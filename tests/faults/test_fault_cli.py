@@ -97,7 +97,7 @@ def test_extract_files_on_a_mixed_batch(tmp_path):
 def test_flow_that_fails_reports_the_reason_without_a_traceback(tmp_path):
     done = run_progress("--config", str(REPO_CONFIG), "--db", f"sqlite:///{tmp_path}/db.sqlite",
                         "ingest", "--task", "no_such_task", cwd=tmp_path, timeout=300)
-    assert done.returncode == 1
-    assert "Traceback" not in done.stderr + done.stdout
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout, done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1 and "unknown task(s): no_such_task" in errors[0]
+    assert len(errors) == 1 and "unknown task(s): no_such_task" in errors[0], done.stderr
