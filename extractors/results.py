@@ -45,10 +45,11 @@ _OTHERS_CUE = re.compile(
 )
 # ...and words that hand the number that follows them to someone else.
 _OTHERS_BEFORE = re.compile(
-    r"\b(?:compared\s+(?:to|with)|vs\.?|versus|which\s+(?:achieves|achieved|obtains|obtained|reaches|reached|"
+    r"\b(?:compared\s+(?:to|with)|vs\.?|versus|reported|which\s+(?:achieves|achieved|obtains|obtained|reaches|reached|"
     r"reports|reported|gets|got|has|had))\b",
     re.I,
 )
+_CITATION_MARK = re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]|\bet\s+al\b|\([A-Z][\w-]+(?:\s+(?:and|&)\s+[A-Z][\w-]+)?,?\s+(?:19|20)\d\d[a-z]?\)")
 # Clause edges: attribution words beyond them speak about other numbers.
 _CLAUSE_EDGE = re.compile(r"[;,]|\b(?:while|whereas|compared|outperform\w*|improving|surpass\w*|beating)\b", re.I)
 # A number right after these is a difference or a starting point, not a score.
@@ -306,11 +307,17 @@ def _credited_to_others(text: str, n: bm.Number, numbers: list[bm.Number]) -> bo
     prev_end = max([m.end for m in numbers if m.end <= n.start] or [0])
     next_start = min([m.start for m in numbers if m.start >= n.end] or [len(text)])
     before = text[max(prev_end, n.start - 60):n.start]
+    edges = list(_CLAUSE_EDGE.finditer(before))
+    before = before[edges[-1].end():] if edges and edges[-1].group(0) in ",;" else before
     after = text[n.end:min(next_start, n.end + 40)]
     edge = _CLAUSE_EDGE.search(after)
     after = after[:edge.start()] if edge else after
+    # A citation earlier in the clause ("ScribeQA [16] was trained ... and reported 87.9 F1") gives the
+    # clause to the cited work unless the clause also speaks of the paper's own model.
+    clause = text[text.rfind(";", 0, n.start) + 1:n.start]
+    cited_subject = bool(_CITATION_MARK.search(clause)) and not _OWN_CUE.search(clause)
     return bool(_OTHERS_CUE.search(before) or _OTHERS_CUE.search(after) or _OTHERS_BEFORE.search(before)
-                or _REPLICA_CUE.search(text))
+                or _REPLICA_CUE.search(text) or cited_subject)
 
 
 _INTO_ENGLISH = re.compile(
@@ -428,7 +435,7 @@ def _is_data_row(row: list[str]) -> bool:
 def _is_numeric(cell: str) -> bool:
     """A result cell: a number first ("12.33 (1.19)", "54.2 ± 2.4"), not a header such as "1.1 EM"."""
     tokens = cell.split()
-    if not tokens or any(re.search(r"[A-Za-z]{2,}", t) for t in tokens[1:]):
+    if not tokens or any(re.search(r"[A-Za-z]", t) for t in tokens[1:]):
         return False
     return bool(_CELL_NUMBER.match(tokens[0]) or _CELL_PAIR.match(tokens[0]))
 
