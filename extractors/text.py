@@ -49,7 +49,7 @@ _SECTION_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 class _Block:
     page: int
     text: str
-    kind: str  # para | heading | caption | table
+    kind: str  # para | heading | caption | table | footnote
     heading_level: int = 0  # 1 for "3 Experiments", 2 for "3.1 Setup"; 1 for unnumbered headings
     section_hint: str = ""
 
@@ -69,10 +69,12 @@ def read_document(path_or_bytes: str | Path | bytes | pymupdf.Document, *, max_p
     try:
         page_raw: list[list[_RawBlock]] = []
         page_width: list[float] = []
+        page_height: list[float] = []
         for page in doc:
             textpage = page.get_textpage(flags=_TEXT_FLAGS)
             page_raw.append(_page_blocks(textpage.extractBLOCKS(), textpage.extractXHTML()))
             page_width.append(page.rect.width)
+            page_height.append(page.rect.height)
     except ExtractionError:
         raise
     except Exception as exc:  # MuPDF raises plain RuntimeError on damaged content streams
@@ -86,8 +88,8 @@ def read_document(path_or_bytes: str | Path | bytes | pymupdf.Document, *, max_p
     title = _title(page_raw[0]) if page_raw else ""
     pages: list[str] = []
     blocks: list[_Block] = []
-    for number, (raw_blocks, width) in enumerate(zip(page_raw, page_width), start=1):
-        page_blocks = [_classify(number, b) for b in _reading_order(raw_blocks, width)]
+    for number, (raw_blocks, width, height) in enumerate(zip(page_raw, page_width, page_height), start=1):
+        page_blocks = [_classify(number, b, height) for b in _reading_order(raw_blocks, width)]
         page_blocks = [b for b in page_blocks if b.text]
         blocks.extend(page_blocks)
         pages.append("\n\n".join(b.text for b in page_blocks))
@@ -323,12 +325,18 @@ def _reading_order(blocks: list[_RawBlock], page_width: float) -> list[_RawBlock
 _RUNNING_HEAD = re.compile(r"^(?:\d{1,3}|page \d+( of \d+)?|under review.*|published as .*)$", re.IGNORECASE)
 
 
-def _classify(page: int, block: _RawBlock) -> _Block:
+# A footnote: low on the page, opening with its marker ("1 Code is at ...", "∗Equal contribution").
+_FOOTNOTE_START = re.compile(r"^(?:\d{1,2}\s?[A-Z]|[∗*†‡§¶]\s?[A-Z]|\d{1,2}\s?https?:)")
+
+
+def _classify(page: int, block: _RawBlock, page_height: float = 792.0) -> _Block:
     text = block.text.strip()
     if _RUNNING_HEAD.match(text):
         return _Block(page, "", "para")
     if _CAPTION.match(text):
         return _Block(page, text, "caption")
+    if block.bbox[1] > 0.7 * page_height and _FOOTNOTE_START.match(text):
+        return _Block(page, text, "footnote")
     heading = _heading(text, block)
     if heading:
         level, hint = heading
@@ -413,9 +421,11 @@ def _sentences(blocks: list[_Block]) -> list[Sentence]:
             section = _next_section(section, block, seen_references)
             seen_references = seen_references or section == "references"
             continue
-        if block.kind in ("caption", "table"):
-            # Captions and table text are separate units; they never continue a paragraph.
-            _emit(out, [(block.page, block.text)], block.kind if section not in ("references",) else section)
+        if block.kind in ("caption", "table", "footnote"):
+            # Captions, tables and footnotes are separate units; they never continue a paragraph
+            # (a footnote sits between the two halves of a paragraph broken across columns).
+            unit_section = section if block.kind == "footnote" or section == "references" else block.kind
+            _emit(out, [(block.page, block.text)], unit_section)
             continue
         if section == "body" and index < 40 and block.page == 1 and not out and _is_abstract_start(block.text):
             section = "abstract"

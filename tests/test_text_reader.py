@@ -158,3 +158,19 @@ def test_page_without_text_is_empty():
     with pytest.raises(ExtractionError) as info:
         read_document(pdf.tobytes())
     assert info.value.kind == "empty"
+
+
+def test_footnote_between_column_halves_does_not_split_a_sentence():
+    pdf = pymupdf.open()
+    page = pdf.new_page(width=612, height=792)
+    left = "We trained the model on eight GPUs for"
+    page.insert_htmlbox(pymupdf.Rect(72, 600, 288, 640), f"<p>{left}</p>", css=CSS)
+    page.insert_htmlbox(pymupdf.Rect(72, 700, 288, 740), "<p>1 Code is available online.</p>", css=CSS)
+    page.insert_htmlbox(pymupdf.Rect(324, 72, 540, 120), "<p>three days in total. Then we stopped.</p>", css=CSS)
+    page.insert_htmlbox(pymupdf.Rect(324, 130, 540, 600), "<p>" + "Filler text for the right column. " * 12 + "</p>",
+                        css=CSS)
+    page.insert_htmlbox(pymupdf.Rect(72, 72, 288, 590), "<p>" + "Filler text for the left column. " * 12 + "</p>",
+                        css=CSS)
+    texts = [s.text for s in read_document(pdf.tobytes()).sentences]
+    assert "We trained the model on eight GPUs for three days in total." in texts
+    assert "1 Code is available online." in texts
