@@ -1,6 +1,7 @@
 """PDF -> PaperExtraction: text, then every field extractor, then the best-candidate selection."""
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Iterable, Iterator
@@ -18,6 +19,7 @@ except ImportError:  # pragma: no cover - depends on the working tree
     extract_results = None
 
 EXTRACTOR_VERSION = "0.4.0"
+log = logging.getLogger(__name__)
 
 # "1706.03762", "1706.03762v2", "hep-th_9901001v1" (old-style ids with "/" written as "_").
 _NEW_ID = re.compile(r"^(\d{4}\.\d{4,5})(?:v\d+)?$")
@@ -57,7 +59,10 @@ def extract_document(doc: DocumentText, pdf=None) -> list[Candidate]:
 
     results: list[Candidate] = []
     if extract_results is not None:
-        results = list(extract_results(doc, pdf))
+        try:
+            results = list(extract_results(doc, pdf))
+        except Exception:  # a bug in one field's extractor must not lose the other fields
+            log.exception("results extractor failed on %s", doc.arxiv_id or doc.title[:60])
     return [*hw, *times, *flops, *rates, *results]
 
 

@@ -69,3 +69,16 @@ def test_extract_files_yields_errors_in_order_with_two_workers(tmp_path):
     assert [p.name for p, _ in outcomes] == ["2001.00001.pdf", "2001.00002.pdf", "2001.00001.pdf"]
     assert isinstance(outcomes[0][1], PaperExtraction) and isinstance(outcomes[2][1], PaperExtraction)
     assert isinstance(outcomes[1][1], ExtractionError) and outcomes[1][1].kind == "not_pdf"
+
+
+def test_a_failing_results_extractor_does_not_lose_the_other_fields(tmp_path, monkeypatch, caplog):
+    from extractors import pipeline
+
+    def broken(doc, pdf):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(pipeline, "extract_results", broken)
+    paper = extract_pdf(write_paper(tmp_path / "2001.00003.pdf"))
+    assert [c.attrs["chip"] for c in paper.best("hardware")] == ["P100"]
+    assert paper.best("results") == []
+    assert "results extractor failed" in caplog.text
