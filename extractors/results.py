@@ -69,9 +69,11 @@ _GENERIC_NAMES = {
 _NAMING = re.compile(
     # Model names start with a capital ("our MnasNet", "called GoogLeNet"); requiring one keeps the
     # scan fast on "our model", "our method".
-    r"(?<![A-Za-z])(?:([Oo]ur)|called|dubbed|named|codenamed|[Ww]e\s+call(?:\s+(?:it|this|the\s+\w+))?)\s+[\"“]?([A-Z][\w-]+)"
+    r"(?<![A-Za-z])(?:([Oo]ur)|called|dubbed|named|codenamed|[Ww]e\s+(?:present|propose|introduce)|"
+    r"[Ww]e\s+call(?:\s+(?:it|this|the\s+\w+))?)\s+[\"“]?([A-Z][\w-]+)"
 )
-_NAMING_WORDS = ("our ", "Our ", "called ", "dubbed ", "named ", "codenamed ", "we call ", "We call ")
+_NAMING_WORDS = ("our ", "Our ", "called ", "dubbed ", "named ", "codenamed ", "we call ", "We call ",
+                 "we present ", "We present ", "we propose ", "We propose ", "we introduce ", "We introduce ")
 
 
 def _naming_matches(text: str):

@@ -168,3 +168,10 @@ def test_a_cited_subject_owns_its_clause():
                    "Unlike ReaderNet [4], our model reaches 88.5 F1 on SQuAD 1.1.")
     assert headlines(doc) == {("SQuAD 1.1", "F1", 88.5)}
     assert all(not c.is_best for c in extract_results(doc, None) if c.attrs["value"] in (87.9, 83.0))
+
+
+def test_a_model_the_paper_presents_is_its_own():
+    doc = make_doc(("We present TandemQA, a new model for question answering.", "abstract"),
+                   ("On SQuAD 1.1, TandemQA obtains 88.2 EM and 91.4 F1.", "abstract"),
+                   title="Answering Questions with Hierarchical Readers")
+    assert headlines(doc) == {("SQuAD 1.1", "EM", 88.2), ("SQuAD 1.1", "F1", 91.4)}
