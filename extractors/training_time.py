@@ -103,7 +103,7 @@ def extract_training_time(sentences: list[Sentence], *, own_names: frozenset[str
                 label = re.sub(r"[\d.,%×x±/()\[\]–\-]+[A-Za-z]?\b", " ", sentence.text[previous_end:match.start()])
                 if re.search(r"[A-Za-z]{2,}", label):
                     row_is_own = context.row_label_is_own(_last_label(label), own_names, title_vocabulary)
-                candidate.confidence = context.clamp(candidate.confidence + (0.25 if row_is_own else -0.3))
+                candidate.confidence = context.clamp(candidate.confidence + (0.3 if row_is_own else -0.3))
             previous_end = match.end()
             out.append(candidate)
     return out
