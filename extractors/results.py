@@ -167,8 +167,10 @@ def own_model_names(doc: DocumentText) -> set[str]:
         else:
             continue
         # "called X" names the model outright; "our X" must recur, since "our ZF-5" can be a
-        # re-trained baseline mentioned once.
-        counts[name] = counts.get(name, 0) + (1 if m.group(1) else 2)
+        # re-trained baseline mentioned once. A plain capitalised word ("we call Shared RMSProp",
+        # "we present Open ...") must recur whatever introduces it.
+        name_like = bool(re.search(r"[A-Z0-9]", name[1:])) or "-" in name
+        counts[name] = counts.get(name, 0) + (2 if name_like and not m.group(1) else 1)
     return names | {name for name, count in counts.items() if count >= 2}
 
 
