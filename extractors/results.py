@@ -174,6 +174,12 @@ def own_model_names(doc: DocumentText) -> set[str]:
     return names | {name for name, count in counts.items() if count >= 2}
 
 
+# Words allowed between a number and its metric: "3.57% top-5 error", "84.3% ImageNet top-1 accuracy",
+# "52.2 box AP", "77.3 (single model) F1".
+_NUMBER_TO_METRIC = re.compile(
+    r"\s*%?\s*(?:(?:ImageNet|ILSVRC|COCO|SQuAD(?:\s*v?[12](?:\.[01])?)?|CoNLL(?:-2003)?)\s+)?"
+    r"(?:\(?(?:single[-\s]model|test|val(?:idation)?|dev|box|mean|overall)\)?\s*)?"
+)
 # Words allowed between a metric and its number: "BLEU score of 41.8", "top-5 error rate is 6.7%".
 _METRIC_TO_NUMBER = re.compile(
     r"\s*(?:scores?|rates?|results?|\(%\))?\s*(?:of|to|=|:|is|was|reaches|reached|at)?\s*"
@@ -238,7 +244,7 @@ def pair_metrics_with_numbers(text: str) -> list[Pair]:
             if n.end <= metric.start:
                 gap = text[n.end:metric.start]
                 # "3.57% top-5 error", "28.4 BLEU", "93.2 F1", "75.2% top-1 / 92.5% top-5 accuracy"
-                if re.fullmatch(r"\s*%?\s*(?:\(?(?:single[-\s]model|test|val(?:idation)?|dev|box|mean|overall)\)?\s*)?", gap):
+                if _NUMBER_TO_METRIC.fullmatch(gap):
                     if name is None and metric.name.startswith("top-"):
                         tail = text[metric.end:metric.end + 40]
                         name = bm.complete_topk(metric.name, tail)
@@ -284,7 +290,7 @@ def sentence_candidates(doc: DocumentText, ctx: PaperContext) -> list[Found]:
             own = bool(_OWN_CUE.search(s.text)) or ctx.is_own_label(s.text)
             others = _credited_to_others(s.text, n, all_numbers)
             conf = 0.35
-            conf += {"sentence": 0.2, "neighbour": 0.1, "paper": 0.05}[how]
+            conf += {"sentence": 0.2, "neighbour": 0.1, "paper": -0.15}[how]  # paper: needs a table to agree
             conf += 0.2 if own else -0.15
             conf += 0.05 if s.section == "abstract" else 0.0
             conf += 0.05 if n.percent or pair.metric in ("BLEU", "EM", "F1", "AP", "AP50") else 0.0

@@ -175,3 +175,10 @@ def test_a_model_the_paper_presents_is_its_own():
                    ("On SQuAD 1.1, TandemQA obtains 88.2 EM and 91.4 F1.", "abstract"),
                    title="Answering Questions with Hierarchical Readers")
     assert headlines(doc) == {("SQuAD 1.1", "EM", 88.2), ("SQuAD 1.1", "F1", 91.4)}
+
+
+def test_dataset_name_between_number_and_metric():
+    doc = make_doc("Our largest model achieves 84.3% ImageNet top-1 accuracy with 66M parameters.")
+    assert headlines(doc) == {("ImageNet", "top-1 accuracy", 84.3)}
+    cited = make_doc("GPipe [24] achieves 84.3% ImageNet top-1 accuracy with 557M parameters.")
+    assert headlines(cited) == set()
