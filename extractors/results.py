@@ -713,10 +713,11 @@ def mark_headlines(found: list[Found]) -> None:
 def extract_results(doc: DocumentText, pdf=None) -> list[Candidate]:
     """All benchmark-result candidates of one paper; the headline per dataset+metric has is_best."""
     ctx = paper_context(doc)
-    tables = list(doc.tables)
-    if ctx.dataset_counts:  # a paper that never names a scored benchmark has no result table to read
-        known = {(t.page, t.caption[:40]) for t in tables}
-        tables += [t for t in find_result_tables(pdf, doc) if (t.page, t.caption[:40]) not in known]
+    read = find_result_tables(pdf, doc) if ctx.dataset_counts else []  # no scored benchmark: no table
+    # Tables the reader already cut are used too; where both have the same caption, the geometric
+    # reading here wins (its columns follow the word positions).
+    seen = {(t.page, t.caption[:40]) for t in read}
+    tables = read + [t for t in doc.tables if (t.page, t.caption[:40]) not in seen]
     found = sentence_candidates(doc, ctx) + table_candidates(tables, ctx)
     corroborate(found)
     mark_headlines(found)
