@@ -2,11 +2,11 @@
 
 `page.find_tables()` on every page costs ~80x plain text extraction, far over the budget. Instead the
 already-read page text says which pages carry a "Table N" caption near benchmark or metric words;
-only those pages are read again as word boxes (`page.get_text("words", flags=_WORD_FLAGS)`, about the cost of plain
-text), and the rows next to the caption are clustered into a grid here:
+only those pages (at most four per paper) are read again as word boxes (`page.get_text("words")`,
+about the cost of plain text of that page), and the rows next to the caption are clustered here:
 
-* rows: words whose vertical centres agree, inside the caption's column (or the full page width when
-  the caption crosses the middle);
+* rows: words whose vertical centres agree, inside the caption's column, or the full page width when
+  the caption crosses the middle or the table is wider than its caption's column;
 * extent: walk away from the caption while rows stay table-like (short, numeric) and gaps stay small,
   on the side (above or below) that holds more numeric rows;
 * columns: the union of the x-intervals of the data cells; header cells that span several columns
