@@ -224,7 +224,7 @@ def _is_prose(row: _Row, width: float, height: float) -> bool:
     for x0, x1, text in _cells(row, height):
         tokens = text.split()
         wordy = sum(1 for t in tokens if re.fullmatch(r"[a-z][a-z’'-]*[,.;:]?", t))
-        if len(tokens) >= 6 and x1 - x0 > 0.3 * width and wordy >= 0.6 * len(tokens):
+        if len(tokens) >= 7 and x1 - x0 > 0.4 * width and wordy >= 0.6 * len(tokens):
             return True
     return False
 

@@ -58,6 +58,7 @@ def make_pdf() -> pymupdf.Document:
     page.draw_line((50, y + 4), (560, y + 4))
     for label, cells in [("BiDAF (Seo et al., 2017)", ["67.7", "77.3", "68.0", "77.3"]),
                          ("Ournet (Single)", ["84.1", "90.9", "-", "-"]),
+                         ("Ournet with data augmentation and more steps", ["84.9", "91.2", "-", "-"]),
                          ("Ournet (Ensemble)", ["85.8", "91.8", "87.4", "93.2"])]:
         y += 12
         _row(page, y, [(60, label)] + list(zip((300, 355, 420, 475), cells)))
@@ -107,6 +108,7 @@ def test_spanning_header_names_each_column(pdf_and_doc):
     assert grid[0][1:] == ["Dev", "Dev", "Test", "Test"]
     assert grid[1][1:] == ["EM", "F1", "EM", "F1"]
     assert grid[-1] == ["Ournet (Ensemble)", "85.8", "91.8", "87.4", "93.2"]
+    assert ["Ournet with data augmentation and more steps", "84.9", "91.2", "-", "-"] in grid
 
 
 def test_headlines_from_generated_pdf(pdf_and_doc):
