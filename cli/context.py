@@ -39,8 +39,14 @@ class AppContext:
 
         from sqlalchemy.exc import SQLAlchemyError
 
+        from db.lock import RunLocked, run_lock
+
         try:
-            return load_context(self.config_path, self.database_url)[1]
+            # Two commands started together on a fresh database would both create its tables.
+            with run_lock(self.config.database_url, name="migrate", wait=120):
+                return load_context(self.config_path, self.database_url)[1]
+        except RunLocked as exc:
+            fail(f"database {_shown_url(self)}: {exc}")
         except ConfigError as exc:
             fail(f"config: {exc}")
         except (SQLAlchemyError, OSError, ImportError) as exc:  # ImportError: its driver is not installed

@@ -19,7 +19,9 @@ import hashlib
 import json
 import os
 import socket
+import sys
 import threading
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -68,8 +70,11 @@ def lock_file_for(url: str, name: str) -> Path | None:
 
 
 @contextmanager
-def run_lock(url: str, name: str = "pipeline") -> Iterator[None]:
-    """Hold the `name` run lock of the database at `url` for the block, or raise RunLocked."""
+def run_lock(url: str, name: str = "pipeline", *, wait: float = 0.0) -> Iterator[None]:
+    """Hold the `name` run lock of the database at `url` for the block, or raise RunLocked.
+
+    `wait` seconds: keep trying that long first (for short critical sections such as migrations,
+    name="migrate"); the default 0 refuses at once, which is what a second pipeline run wants."""
     parsed = make_url(url)
     lock_file = lock_file_for(url, name)
     identity = str(lock_file) if lock_file else parsed.render_as_string(hide_password=True)
@@ -88,13 +93,7 @@ def run_lock(url: str, name: str = "pipeline") -> Iterator[None]:
                 _held[key] -= 1
         return
 
-    if parsed.get_backend_name() == "postgresql":
-        acquire = _postgres_lock(url, name)
-    elif lock_file is not None:
-        acquire = _file_lock(lock_file, name)
-    else:
-        acquire = _nothing_to_lock()  # in-memory SQLite: no other process can see this database
-    with acquire:
+    with _acquire(url, name, lock_file, wait):
         with _held_guard:
             _held[key] = 1
         try:
@@ -102,6 +101,33 @@ def run_lock(url: str, name: str = "pipeline") -> Iterator[None]:
         finally:
             with _held_guard:
                 _held.pop(key, None)
+
+
+@contextmanager
+def _acquire(url: str, name: str, lock_file: Path | None, wait: float) -> Iterator[None]:
+    deadline = time.monotonic() + wait
+    while True:
+        if make_url(url).get_backend_name() == "postgresql":
+            attempt = _postgres_lock(url, name)
+        elif lock_file is not None:
+            attempt = _file_lock(lock_file, name)
+        else:
+            attempt = _nothing_to_lock()  # in-memory SQLite: no other process can see this database
+        try:
+            attempt.__enter__()
+        except RunLocked:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.2)
+            continue
+        break
+    try:
+        yield
+    except BaseException:
+        if not attempt.__exit__(*sys.exc_info()):
+            raise
+    else:
+        attempt.__exit__(None, None, None)
 
 
 @contextmanager

@@ -3,14 +3,17 @@
 A download streams into `<name>.part` and resumes from there with an HTTP Range request after a
 dropped connection; only a complete file with a PDF header is renamed into place, and its sha256 is
 written beside it. A file that is already cached (and matches its checksum) is never fetched again.
+A `<name>.lock` beside it makes concurrent fetches of one paper (two runs at once) take turns.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import httpx
 
@@ -80,6 +83,32 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+@contextmanager
+def _exclusive(dest: Path) -> Iterator[None]:
+    """Hold `<name>.lock` while fetching: two runs (or threads) fetching the same paper would both
+    append to one `.part` file and cache a corrupt PDF under a checksum of the corruption. The lock
+    file is removed by its holder, so a waiter re-checks that it locked the file still in place."""
+    import fcntl
+
+    path = dest.with_name(dest.name + ".lock")
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # waits for the other fetch, bounded by its own timeouts
+        try:
+            current = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            current = False
+        if current:
+            break
+        os.close(fd)  # we locked a file its holder had already removed: take the new one
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
 def download_pdf(url: str, dest: Path, *, timeout: float, max_bytes: int, user_agent: str,
                  client: httpx.Client | None = None) -> CachedPdf:
     """Fetch `url` into `dest` unless it is cached already. Raises DownloadError with a reason."""
@@ -87,6 +116,13 @@ def download_pdf(url: str, dest: Path, *, timeout: float, max_bytes: int, user_a
     if hit:
         return hit
     dest.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(dest):
+        return cached(dest) or _fetch(url, dest, timeout=timeout, max_bytes=max_bytes, user_agent=user_agent,
+                                      client=client)
+
+
+def _fetch(url: str, dest: Path, *, timeout: float, max_bytes: int, user_agent: str,
+           client: httpx.Client | None) -> CachedPdf:
     part = dest.with_name(dest.name + ".part")
     own_client = client is None
     client = client or httpx.Client(timeout=timeout, follow_redirects=True, headers={"User-Agent": user_agent})

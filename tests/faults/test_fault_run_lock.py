@@ -89,3 +89,16 @@ def test_postgres_advisory_lock_refuses_a_second_session():
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_waiting_acquire_gives_up_after_its_wait_and_succeeds_once_the_holder_is_gone(holder, db_url):
+    started = time.monotonic()
+    with pytest.raises(RunLocked):
+        with run_lock(db_url, wait=0.6):
+            pass
+    assert 0.6 <= time.monotonic() - started < 5
+    import threading
+
+    threading.Timer(0.5, lambda: os.kill(holder.pid, signal.SIGKILL)).start()
+    with run_lock(db_url, wait=30):  # the holder dies while we wait: we get it
+        assert time.monotonic() - started >= 0.5
