@@ -30,13 +30,13 @@ def install_politeness(config: Config) -> None:
     $PROGRESS_ARXIV_RATE_LIMIT=prefect (flows/deployments.py) - also share Prefect's global rate
     limit: created here once per API and delay, then one slot per request. It costs an API call per
     request and Prefect's retry jitter, so a lone `progress run` does without it."""
-    from prefect.settings import PREFECT_API_URL
-
     if os.environ.get(RATE_LIMIT_ENV, "process") != "prefect":
         with _politeness_lock:
             set_cross_process_gate(None)
             _politeness_for.clear()
         return
+    from prefect.settings import PREFECT_API_URL
+
     api = PREFECT_API_URL.value() or "ephemeral"
     delay = config.arxiv.delay_seconds
     with _politeness_lock:

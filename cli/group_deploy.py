@@ -1,0 +1,63 @@
+"""`progress deploy ...`: run the pipeline as Prefect deployments (see flows/deployments.py).
+
+    progress deploy serve                  # register nightly/backfill/refit and run them from here
+    progress deploy register --pool NAME   # register them for `prefect worker start --pool NAME`
+    progress deploy show                   # what would be registered: names, schedule, parameters
+"""
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cli.context import AppContext, fail
+
+deploy_app = typer.Typer(help="Prefect deployments: nightly on the configured schedule, backfill and refit on demand.",
+                         no_args_is_help=True)
+console = Console()
+
+
+def register(app: typer.Typer) -> None:
+    if not any(group.typer_instance is deploy_app for group in app.registered_groups):
+        app.add_typer(deploy_app, name="deploy")
+
+
+def _config_path(obj: AppContext) -> str:
+    return obj.config.source_path  # validates the config (one line on error) before Prefect starts
+
+
+@deploy_app.command("show")
+def show(ctx: typer.Context) -> None:
+    """The deployments `serve` and `register` would create."""
+    from flows.deployments import build_deployments
+
+    table = Table(title="Deployments")
+    for col in ("deployment", "schedule", "default parameters"):
+        table.add_column(col)
+    for d in build_deployments(_config_path(ctx.obj)):
+        schedule = ", ".join(f"{s.schedule.cron} ({s.schedule.timezone})" for s in d.schedules) or "on demand"
+        table.add_row(f"{d.flow_name}/{d.name}", schedule, str(d.parameters))
+    console.print(table)
+
+
+@deploy_app.command("serve")
+def serve_command(ctx: typer.Context) -> None:
+    """Register the deployments with the Prefect API ($PREFECT_API_URL) and execute their runs here,
+    each in a subprocess, until interrupted (Ctrl-C)."""
+    from flows.deployments import serve
+
+    serve(_config_path(ctx.obj))
+
+
+@deploy_app.command("register")
+def register_command(ctx: typer.Context,
+                     pool: str = typer.Option(..., "--pool", help="A process work pool (prefect work-pool create NAME --type process)")) -> None:
+    """Register the deployments for a worker of a process work pool."""
+    from flows.deployments import register as register_deployments
+
+    try:
+        ids = register_deployments(_config_path(ctx.obj), work_pool=pool)
+    except Exception as exc:  # noqa: BLE001 - an unreachable API or a missing pool: one line
+        fail(f"could not register the deployments: {exc.__class__.__name__}: {exc}")
+    console.print(f"registered {len(ids)} deployments for work pool {pool!r}; start a worker with "
+                  f"`prefect worker start --pool {pool}`")
