@@ -138,6 +138,8 @@ def _compute_candidate(sentence: Sentence, match: re.Match[str], flops: float, *
     if re.search(r"\b(?:could|would|might|if)\b", text):
         score -= 0.45  # "would need": hypothetical ("we estimate ..." is how totals are often stated)
     clause = context.clause_before(text, match.start())
+    if context.cited_subject(clause):
+        score -= 0.45  # "few-shot language models [10] consumed 3.1e23 FLOPs"
     if re.search(r"\b(?:sav(?:ed|es|ing|ings)|reduc\w+|difference|fewer|less)\b", clause, re.IGNORECASE):
         score -= 0.4  # "the compute saved by X is 1.98e22": a difference, not a training total
     named = [w for w in re.findall(r"\b[A-Z][A-Za-z0-9\-]+", clause) if w not in _OTHER_WORDS]

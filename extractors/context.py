@@ -83,7 +83,8 @@ def window(text: str, start: int, end: int, before: int = 80, after: int = 80) -
 
 _NAME_LIKE = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b")
 _NOT_MODEL_NAMES = frozenset("GPU GPUs TPU TPUs CPU CPUs NVIDIA GB FLOPs FLOPS PF TF BLEU AP EM F1 SGD "
-                             "ImageNet COCO SQuAD WMT CIFAR LM1B JFT".split())
+                             "ImageNet COCO SQuAD WMT CIFAR LM1B JFT SXM SXM2 SXM4 SXM5 PCIe NVLink HBM HBM2 "
+                             "DGX DGX-1 DGX-2 GTX RTX TITAN Titan Quadro GeForce AMD MI".split())
 _PROPOSAL = re.compile(r"\b(?:we|this paper|this work)\s+(?:propose|present|introduce|call|name|describe)s?\s+"
                        r"(?:a |an |the )?(?:new |novel |simple )?(?:[a-z\-]+ ){0,4}?(?:called |named |, the |the )?"
                        r"([A-Z][A-Za-z0-9\-]+)")
@@ -160,3 +161,23 @@ def other_model_subject(text: str, own_names: frozenset[str]) -> float:
     if own_names:
         return 0.0 if is_own_name(word, own_names) else 0.25
     return 0.1
+
+
+# Work done for data rather than training: preprocessing, tokenisation, feature extraction.
+DATA_PREPARATION = re.compile(
+    r"\b(?:pre-?processing|preprocess\w*|tokeni[sz]\w*|data (?:preparation|generation|collection|loading|"
+    r"augmentation|cleaning)|feature extraction|extract(?:ing|ed)? (?:the )?features|crawl\w*|annotat\w*)\b",
+    re.IGNORECASE)
+# A generic statement about common practice rather than this paper's run.
+GENERIC_PRACTICE = re.compile(r"\b(?:typically|usually|commonly|often|generally|normally|conventionally)\b",
+                              re.IGNORECASE)
+# A clause whose subject carries a citation: "NASNet [7] was searched with ...", "an evolutionary
+# search [9] ran on ...", "(Smith et al., 2019) trained ...".
+_CITED_SUBJECT = re.compile(
+    r"^\W*(?:[\w\-]+\s+){0,5}?[\w\-]+\s*(?:\[\d+(?:\s*[,–\-]\s*\d+)*\]|\([A-Z][^()]{0,60}?\d{4}[a-z]?\))\s+"
+    r"(?:was|were|is|are|has|have|had|ran|runs?|took|takes?|used|uses?|reports?|reported|train\w*|"
+    r"requir\w*|needs?|needed|consum\w*|searched|spent|employ\w*)\b")
+
+
+def cited_subject(clause: str) -> bool:
+    return bool(_CITED_SUBJECT.search(clause))

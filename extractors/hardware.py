@@ -49,7 +49,8 @@ _MODEL_NOUNS = frozenset("net nets network networks model models version version
                          "baselines architecture".split())
 # Verbs right after a chip mention make the chip the subject of a description, not a resource used.
 _SUBJECT_VERBS = frozenset("is was are were has had have runs run holds stores processes computes handles "
-                           "communicates performs can cannot will only".split())
+                           "communicates performs can cannot will only reaches delivers provides offers achieves "
+                           "peaks".split())
 _RANGE_BEFORE = re.compile(r"(?:from|between)\s+(\d{1,3}(?:,\d{3})+|\d+)\s+(?:to|and)\s+$|(\d{1,3}(?:,\d{3})+|\d+)\s*(?:to|-|–)\s*$")
 
 
@@ -264,24 +265,34 @@ def _is_memory_number(doc: Doc, i: int) -> bool:
 
 def _machine_multiplier(doc: Doc, mention: Mention) -> tuple[float, int] | None:
     """(machines, token index) when the count is per machine: "8 machines with 8 GPUs each",
-    "2 nodes of 8 GPUs", "8 GPUs per node ... 16 nodes"."""
+    "2 nodes of 8 GPUs", "2 servers (16 GPUs), each with eight TITAN X cards", "8 GPUs per node on
+    4 nodes"."""
     if mention.count_start is None:
         return None
-    # Left: "<N> <machines> (each)? (with|having|of|containing|equipped with) <count> <chips>"
+    # Left: "<N> <machines> [(...)] [,] [each] (with|having|of|containing|equipped with) <count> <chips>"
     i = mention.count_start - 1
-    skipped = 0
-    while i >= 0 and skipped < 4 and doc[i].lower_ in ("with", "each", "having", "of", "containing", "equipped", ",", "has"):
-        i -= 1
-        skipped += 1
-    if skipped and i >= 1 and doc[i].lower_ in _MACHINE_WORDS:
+    linked = False
+    while i >= 0:
+        word = doc[i].lower_
+        if word in ("with", "each", "having", "of", "containing", "equipped", ",", "has", "hosting"):
+            linked = linked or word != ","
+            i -= 1
+        elif word == ")":
+            depth, i = 1, i - 1
+            while i >= 0 and depth:
+                depth += {")": 1, "(": -1}.get(doc[i].text, 0)
+                i -= 1
+        else:
+            break
+    if linked and i >= 1 and doc[i].lower_ in _MACHINE_WORDS:
         value = parse_number(doc[i - 1].text)
         if value and value == int(value) and doc[i - 1].lower_ not in ("a", "an", "single", "one"):
             return value, i - 1
-    # Right: "<count> <chips> per <machine>" / "... each" with "<N> <machines>" elsewhere in the clause.
-    after = doc[mention.end:mention.end + 3].text.lower()
-    if re.match(r"^(?:per|on each|in each|each)\b", after) or re.match(r"^\S* ?(?:per|each)\b", after):
+    # Right: "<count> <chips> per <machine>" / "<count> <chips> each", with "<N> <machines>" elsewhere.
+    following = doc[mention.end:mention.end + 2].text.lower()
+    if re.match(r"^(?:per|each|on each|in each)\b", following):
         for j, token in enumerate(doc):
-            if token.lower_ in _MACHINE_WORDS and j > 0 and j not in range(mention.start, mention.end + 3):
+            if token.lower_ in _MACHINE_WORDS and j > 0 and not mention.start <= j < mention.end + 3:
                 value = parse_number(doc[j - 1].text)
                 if value and value == int(value) and value > 1 and doc[j - 1].like_num:
                     return value, j - 1
@@ -414,6 +425,13 @@ def _confidence(sentence: Sentence, doc: Doc, mention: Mention, following: int, 
             and doc[mention.count_start + 1].text == "-" and mention.end < len(doc)
             and doc[mention.end].lower_ in _MODEL_NOUNS):
         score -= 0.3  # "the one-GPU net", "a two-GPU model": a variant's name, not the set-up used
+    clause = context.clause_before(text, start_char)
+    if context.cited_subject(clause):
+        score -= 0.45  # "an evolutionary search [9] ran on 450 K40 GPUs"
+    if context.DATA_PREPARATION.search(text):
+        score -= 0.4
+    if context.GENERIC_PRACTICE.search(clause):
+        score -= 0.3
     if mention.end < len(doc) and doc[mention.end].lower_ in _SUBJECT_VERBS:
         score -= 0.3  # "One GPU runs the top layers", "A single GTX 580 has only 3GB": the chip is the subject
     if is_range:

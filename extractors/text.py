@@ -239,9 +239,15 @@ def _plain(fragment: str) -> str:
 _HYPHEN_BREAK = re.compile(r"\b([A-Za-z][a-z]*)- ([a-z][a-z]*)")
 
 
+_COMPOUND_BREAK = re.compile(r"\b(\w*\d)- ([A-Z0-9])")
+
+
 def _dehyphenate(text: str) -> str:
-    """MuPDF joins a block's lines with a space, so a line-end hyphen reads "train- ing"."""
-    return _HYPHEN_BREAK.sub(_join_hyphen, text) if "- " in text else text
+    """MuPDF joins a block's lines with a space, so a line-end hyphen reads "train- ing"; a model
+    name broken after a number ("A100- SXM4", "ResNet- 50") is joined keeping its hyphen."""
+    if "- " not in text:
+        return text
+    return _COMPOUND_BREAK.sub(r"\1-\2", _HYPHEN_BREAK.sub(_join_hyphen, text))
 
 
 def _join_hyphen(match: re.Match[str]) -> str:
@@ -433,8 +439,8 @@ def _sentences(blocks: list[_Block]) -> list[Sentence]:
             flush()
         pending_section = section
         pending.append((block.page, block.text))
-        if re.search(r"[.!?:)\]]\s*$", block.text):
-            flush()
+        if re.search(r"[.!?:][\"'”’)\]]*\s*$", block.text):
+            flush()  # the paragraph ends here; otherwise it continues in the next column or page
     flush()
     return [Sentence(s.page, s.text, s.section, i) for i, s in enumerate(out)]
 

@@ -179,6 +179,12 @@ def _confidence(sentence: Sentence, match: re.Match[str], kind: str, hours: floa
     has_train_cue = bool(_TRAIN_CUE.search(text))
     if _UNIT_OF_WORK.search(clause):
         score -= 0.5
+    if context.cited_subject(clause):
+        score -= 0.45
+    if context.DATA_PREPARATION.search(clause):
+        score -= 0.4
+    if context.GENERIC_PRACTICE.search(clause):
+        score -= 0.4
     if context.CITATION.search(text) and not context.OWN_WORK.search(text):
         score -= 0.25
     if context.OWN_WORK.search(text):
@@ -215,9 +221,10 @@ def _confidence(sentence: Sentence, match: re.Match[str], kind: str, hours: floa
         score -= 0.45  # the average cost of one search candidate, not a training run
     if re.search(r"\((?:excluding|not including|plus|except)[^)]*$", text[:match.start()], re.IGNORECASE):
         score -= 0.4  # "(excluding pre-caching features, which takes about 1 hour)"
-    if re.search(r"\b(?:budget|limit|deadline|timeout|maximum|minimum)\b",
-                 text[max(0, match.start() - 60):match.start()], re.IGNORECASE):
-        score -= 0.35
+    lead = text[max(0, match.start() - 60):match.start()]
+    if re.search(r"\b(?:limit|deadline|timeout|maximum|minimum)\b", lead, re.IGNORECASE) or (
+            re.search(r"\bbudget\b", lead, re.IGNORECASE) and re.search(r"\b(?:each|per|fixed)\b", lead, re.IGNORECASE)):
+        score -= 0.45  # a cap given to every candidate ("a fixed budget of 24 hours per model"), not a run
     if re.search(r"\b(?:total|sum|combined)\b", text, re.IGNORECASE) and re.search(
             r"\b(?:\d+|two|three|four|five|several|multiple) (?:trainings|training runs|runs|models|experiments|trials)\b",
             text, re.IGNORECASE):

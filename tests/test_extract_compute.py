@@ -37,6 +37,7 @@ def test_stated_compute(text, expected):
         "The V100 delivers 125 TFLOPS.",
         "The compute saved by our method is 1.98E+22 FLOPs.",
         "Training the baseline Transformer cost 2.96E+22 FLOPs.",
+        "Encoders were trained for days, and few-shot language models [10] consumed 3.1e23 FLOPs.",
     ],
 )
 def test_not_stated_training_compute(text):

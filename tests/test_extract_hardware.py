@@ -45,6 +45,7 @@ def found(text: str, section: str = "experiments", threshold: float = 0.5) -> li
         ("Experiments were run on 2x RTX 3090.", [("RTX 3090", 2, "chips")]),
         ("We use 16 Cloud TPU v3 devices.", [("TPU v3", 16, "devices")]),
         ("Training was performed on eight NVIDIA A100 80GB GPUs.", [("A100", 8, "chips")]),
+        ("Training used 2 servers (16 GPUs), each with eight TITAN X cards.", [("GPU", 16, "chips"), ("TITAN X", 16, "chips")]),
     ],
 )
 def test_training_setups_are_found(text, expected):
@@ -68,6 +69,11 @@ def test_training_setups_are_found(text, expected):
         "We train on RTX 8000 GPUs.",
         "Each of the 4 GPUs holds a replica of the model.",
         "In 2017 GPUs were expensive.",
+        "Neural architecture search is costly: an evolutionary search [9] ran on 450 K40 GPUs for 7 days.",
+        "SentinelDet [16] was trained for 8 hours on one DGX node with 8 V100 GPUs.",
+        "Data preprocessing and tokenisation ran on 32 CPU cores before training.",
+        "Two-stage detectors are typically trained on 8 GPUs with 2 images per GPU.",
+        "For reference, a single T4 reaches 65 TFLOP/s.",
         "ResNet-152 takes 2 weeks to train on 8 GPUs [12].",
         "In contrast, BERT-large requires 4 days on 16 TPUs.",
     ],

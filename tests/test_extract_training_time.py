@@ -34,6 +34,8 @@ def found(text: str, section: str = "experiments", threshold: float = 0.5, **kw)
         ("We train for 140 hours (71.8K total accelerator hours).", [(140.0, "wall", ()), (71800.0, "chip-hours", ())]),
         ("We pre-train for 1M steps, which takes about 24 h on 64 TPU v3 chips.", [(24.0, "wall", ())]),
         ("The ImageNet experiments took approximately 3 days each.", [(72.0, "wall", ())]),
+        ("All models are trained on one GTX 1080 Ti card for 1.5 days.", [(36.0, "wall", ())]),
+        ("The full training budget was 2.5 GPU days.", [(60.0, "chip-hours", ())]),
         ("We report the wall-clock training time of 3.5 hours on a single 8-GPU machine.", [(3.5, "wall", ())]),
     ],
 )
@@ -59,6 +61,9 @@ def test_durations_are_found(text, expected):
         "ResNet-152 takes 2 weeks to train on 8 GPUs [12].",
         "In contrast, BERT-large requires 4 days on 16 TPUs.",
         "Computing the features takes 3 hours on a GPU.",
+        "Large encoders [3] were trained on 64 TPU chips for four days before fine-tuning.",
+        "Detectors are typically trained for 3 days on 64 V100 GPUs.",
+        "We give each model a fixed training budget of 24 TPUv2 hours.",
     ],
 )
 def test_traps_give_nothing_confident(text):

@@ -174,3 +174,16 @@ def test_footnote_between_column_halves_does_not_split_a_sentence():
     texts = [s.text for s in read_document(pdf.tobytes()).sentences]
     assert "We trained the model on eight GPUs for three days in total." in texts
     assert "1 Code is available online." in texts
+
+
+def test_paragraph_continues_after_a_citation_and_model_names_rejoin():
+    pdf = pymupdf.open()
+    page = pdf.new_page(width=612, height=792)
+    page.insert_text((72, 100), "The strongest baseline, SentinelDet [16]", fontsize=10)
+    page.insert_text((330, 100), "was trained on two A100-", fontsize=10)
+    page.insert_text((330, 112), "SXM4 GPUs for a day.", fontsize=10)
+    for i in range(20):  # both columns need text for the page to read as two columns
+        page.insert_text((72, 130 + 12 * i), "Left column filler text goes here.", fontsize=10)
+        page.insert_text((330, 130 + 12 * i), "Right column filler text goes here.", fontsize=10)
+    texts = [s.text for s in read_document(pdf.tobytes()).sentences]
+    assert "The strongest baseline, SentinelDet [16] was trained on two A100-SXM4 GPUs for a day." in texts
