@@ -50,8 +50,13 @@ def prefilter(sentences: list[Sentence], pattern: re.Pattern[str], keywords: tup
     run in C and are several times cheaper than a regex scan over every sentence of a paper; the
     regex then confirms the few sentences left."""
     if keywords:
-        sentences = [s for s in sentences if any(k in s.text.lower() for k in keywords)]
+        sentences = [s for s in sentences if contains_any(s.text, keywords)]
     return [s for s in sentences if pattern.search(s.text)]
+
+
+def contains_any(text: str, keywords: tuple[str, ...]) -> bool:
+    lowered = text.lower()
+    return any(k in lowered for k in keywords)
 
 
 def parse(sentences: list[Sentence]):
