@@ -1,7 +1,10 @@
-"""`progress status` and the fits tables printed after runs."""
+"""`progress status` (papers per state, work queues, parked papers, watermarks, last runs with counts
+and durations) and the fits tables printed after runs."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from rich.console import Console
 from rich.table import Table
@@ -10,40 +13,91 @@ from sqlalchemy import func, select
 from cli.context import AppContext
 from db.engine import session_scope
 from db.runs import last_runs
-from models import ComputeEstimate, Extraction, Fit, Paper, PaperStatus, Result
+from db.store import papers_to_download, papers_to_extract
+from models import ComputeEstimate, Extraction, Fit, IngestWatermark, Paper, PaperStatus, Result, Run
+from settings.config import Config
+
+
+@dataclass
+class StatusSummary:
+    states: dict[str, int]                       # papers per state
+    queues: dict[str, int]                       # work waiting for the next run
+    totals: dict[str, int]                       # rows in the result tables
+    parked: list[tuple[str, int, str | None]]    # (arxiv id, attempts, reason), newest first
+    failed: list[tuple[str, int, str | None]]    # will be retried
+    watermarks: list[tuple[str, str]]            # (ingest_watermarks row, last day seen completely)
+    runs: list[Run]
+
+
+def status_summary(url: str, config: Config, *, max_papers: int = 50, max_runs: int = 10) -> StatusSummary:
+    from extractors.pipeline import EXTRACTOR_VERSION
+
+    attempts = config.pipeline.max_attempts
+    with session_scope(url) as session:
+        states = {status.value: n for status, n in
+                  session.execute(select(Paper.status, func.count()).group_by(Paper.status)).all()}
+        queues = {"to download": len(papers_to_download(session, attempts)),
+                  "to extract": len(papers_to_extract(session, EXTRACTOR_VERSION, attempts))}
+        totals = {name: session.scalar(select(func.count()).select_from(model)) for name, model in
+                  (("extractions", Extraction), ("results", Result), ("compute estimates", ComputeEstimate),
+                   ("fits", Fit))}
+
+        def listed(status: PaperStatus) -> list[tuple[str, int, str | None]]:
+            return [tuple(row) for row in session.execute(
+                select(Paper.arxiv_id, Paper.attempts, Paper.status_reason).where(Paper.status == status)
+                .order_by(Paper.updated_at.desc(), Paper.arxiv_id).limit(max_papers)).all()]
+
+        parked, failed = listed(PaperStatus.parked), listed(PaperStatus.failed)
+        watermarks = [(m.task, f"{m.last_submitted:%Y-%m-%d}") for m in
+                      session.execute(select(IngestWatermark).order_by(IngestWatermark.task)).scalars()]
+    return StatusSummary(states, queues, totals, parked, failed, watermarks, last_runs(url, max_runs))
+
+
+def run_duration(run: Run, now: datetime | None = None) -> str:
+    """'12.3s' for a finished run; 'running 5m' (or the time since it started) for one without an end,
+    which may also be a run that was killed."""
+    end = run.finished_at or now or datetime.now(timezone.utc)
+    started = run.started_at if run.started_at.tzinfo else run.started_at.replace(tzinfo=timezone.utc)
+    end = end if end.tzinfo else end.replace(tzinfo=timezone.utc)
+    seconds = (end - started).total_seconds()
+    text = f"{seconds:.1f}s" if seconds < 120 else f"{seconds / 60:.0f}m" if seconds < 7200 else f"{seconds / 3600:.1f}h"
+    return text if run.finished_at else f"unfinished, {text} since start"
 
 
 def print_status(obj: AppContext, console: Console) -> None:
     url = obj.url
-    with session_scope(url) as session:
-        states = dict(session.execute(select(Paper.status, func.count()).group_by(Paper.status)).all())
-        totals = {name: session.scalar(select(func.count()).select_from(model)) for name, model in
-                  (("extractions", Extraction), ("results", Result), ("compute estimates", ComputeEstimate),
-                   ("fits", Fit))}
-        parked = session.execute(select(Paper.arxiv_id, Paper.attempts, Paper.status_reason)
-                                 .where(Paper.status.in_([PaperStatus.parked, PaperStatus.failed]))
-                                 .order_by(Paper.arxiv_id).limit(50)).all()
+    summary = status_summary(url, obj.config)
     table = Table(title=f"Papers ({url})")
     table.add_column("state")
     table.add_column("papers", justify="right")
     for state in PaperStatus:
-        table.add_row(state.value, str(states.get(state, 0)))
-    for name, n in totals.items():
+        table.add_row(state.value, str(summary.states.get(state.value, 0)))
+    for name, n in summary.queues.items():
+        table.add_row(f"[bold]queue: {name}[/bold]", str(n))
+    for name, n in summary.totals.items():
         table.add_row(f"[dim]{name}[/dim]", str(n))
     console.print(table)
-    if parked:
-        bad = Table(title="Failed and parked papers")
-        for col in ("arxiv id", "attempts", "reason"):
-            bad.add_column(col)
-        for arxiv_id, attempts, reason in parked:
-            bad.add_row(arxiv_id, str(attempts), reason or "")
-        console.print(bad)
+    for title, rows in ((f"Parked papers (no more attempts; max {obj.config.pipeline.max_attempts})", summary.parked),
+                        ("Failed papers (retried by the next run)", summary.failed)):
+        if rows:
+            bad = Table(title=title)
+            for col in ("arxiv id", "attempts", "reason"):
+                bad.add_column(col)
+            for arxiv_id, attempts, reason in rows:
+                bad.add_row(arxiv_id, str(attempts), reason or "")
+            console.print(bad)
+    if summary.watermarks:
+        marks = Table(title="Ingestion watermarks (last day seen completely)")
+        marks.add_column("task / query")
+        marks.add_column("day")
+        for name, day in summary.watermarks:
+            marks.add_row(name, day)
+        console.print(marks)
     runs = Table(title="Last runs")
     for col in ("id", "flow", "status", "started", "duration", "counts"):
         runs.add_column(col)
-    for run in last_runs(url, 10):
-        duration = f"{(run.finished_at - run.started_at).total_seconds():.1f}s" if run.finished_at else "-"
-        runs.add_row(str(run.id), run.flow, run.status, f"{run.started_at:%Y-%m-%d %H:%M:%S}", duration,
+    for run in summary.runs:
+        runs.add_row(str(run.id), run.flow, run.status, f"{run.started_at:%Y-%m-%d %H:%M:%S}", run_duration(run),
                      str(run.counts or run.error or ""))
     console.print(runs)
 
