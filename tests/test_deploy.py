@@ -62,3 +62,16 @@ def test_a_backfill_deployment_runs_with_parameters(tmp_path, prefect_harness):
         run = s.execute(select(Run).where(Run.flow == "backfill")).scalar_one()
     assert found == expected and expected
     assert run.status == "completed" and run.params["tasks"] == ["object_detection"]
+
+
+def test_progress_deploy_show_lists_the_three_deployments(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.main import _register_groups, app
+
+    config = pipeline_config(tmp_path, "http://127.0.0.1:9/api/query", schedule={"nightly_cron": "15 4 * * *"})
+    _register_groups()
+    result = CliRunner().invoke(app, ["--config", str(config), "deploy", "show"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    for expected in ("nightly/progress", "15 4 * * * (UTC)", "backfill/progress", "refit/progress", "on demand"):
+        assert expected in result.output
