@@ -16,10 +16,10 @@ from extractors.records import Candidate, Evidence
 
 VERSION = "training_time@0.4"
 
-_HOURS_PER = {"minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0, "month": 720.0}
-_UNIT = (r"(?P<unit>minutes?|mins?|hours?|hrs?|(?-i:h)|days?|(?-i:d)(?=\s+of\b)|weeks?|wks?|months?)")
+_HOURS_PER = {"minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0, "month": 720.0, "year": 8760.0}
+_UNIT = (r"(?P<unit>minutes?|mins?|hours?|hrs?|(?-i:h)|days?|(?-i:d)(?=\s+of\b)|weeks?|wks?|months?|years?)")
 _WORD_NUMBER = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|a|an|half a|a half)"
-_NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?\s?[kK]?|{_WORD_NUMBER}"
+_NUMBER = rf"(?:(?:\d+|{_WORD_NUMBER}) and a half|(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?\s?[kK]?|{_WORD_NUMBER})"
 # "2–3 weeks", "between five and six days", "8 to 10 days", "3.5 days", "about a day", "15h 7m".
 DURATION = re.compile(
     rf"(?P<qual>\b(?:about|around|roughly|approximately|approx\.|nearly|almost|over|more than|less than|"
@@ -30,11 +30,11 @@ DURATION = re.compile(
     rf"{_UNIT}\b(?:\s*(?:and\s+)?(?P<minutes>\d{{1,2}})\s*(?:(?-i:m)|min|minutes)\b)?",
     re.IGNORECASE,
 )
-PREFILTER = re.compile(r"\d\s?(?:h|hrs?|hours?|days?|weeks?|months?|mins?|minutes?)\b|\b(?:hours?|days?|weeks?|months?|minutes?)\b",
+PREFILTER = re.compile(r"\d\s?(?:h|hrs?|hours?|days?|weeks?|months?|mins?|minutes?)\b|\b(?:hours?|days?|weeks?|months?|minutes?|years?)\b",
                        re.IGNORECASE)
 # Substrings one of which every spelled-out duration contains; compact "15h 7m" / "12h" forms are
 # caught by _COMPACT_HOURS instead (a short regex, much cheaper than PREFILTER on every sentence).
-_KEYWORDS = ("hour", "day", "week", "month", "minute", "min", "hr")
+_KEYWORDS = ("hour", "day", "week", "month", "minute", "min", "hr", "year")
 _COMPACT_HOURS = re.compile(r"\d\s?h\b")
 
 # What follows a duration that makes it something other than a training run's length.
@@ -53,6 +53,7 @@ _CHIP_TIME_AFTER = re.compile(r"^\s*of\s+(?:[A-Za-z0-9]+[\s-]?)?(?:GPU|TPU\w*|ac
                               r"(?:compute|time|usage)", re.IGNORECASE)
 _TOTAL_BEFORE = re.compile(r"\b(?:total|cumulative|aggregate)\s+(?:accelerator|GPU|TPU\w*|chip|core)\s*$", re.IGNORECASE)
 _BOUND_QUALIFIERS = ("less than", "under", "up to", "at most")
+_AND_SMALLER = re.compile(r"^\s*(?:and\s+)?(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|minutes?|mins?)\b", re.IGNORECASE)
 # Words that make a duration a training run's, and weaker verbs that only say something took time.
 _TRAIN_CUE = re.compile(
     r"\b(?:train(?:s|ed|ing)?|pre-?train(?:s|ed|ing)?|fine-?tun\w*|converge\w*|search(?:es)?|"
@@ -66,6 +67,9 @@ _UNIT_OF_WORK = re.compile(r"\b(?:each|every|one|per|a single|an?) (?:epoch|iter
 
 def _value(text: str) -> float | None:
     text = text.strip().lower()
+    if text.endswith(" and a half"):
+        whole = _value(text[: -len(" and a half")])
+        return None if whole is None else whole + 0.5
     if text in ("half a", "a half"):
         return 0.5
     if text in WORD_NUMBERS:
@@ -94,6 +98,8 @@ def extract_training_time(sentences: list[Sentence], *, own_names: frozenset[str
         row_is_own = False
         previous_end = 0
         for match in DURATION.finditer(sentence.text):
+            if match.start() < previous_end:
+                continue  # the "12 hours" of "1 day and 12 hours", already counted
             candidate = _candidate(sentence, match, own_names)
             if candidate is None:
                 continue
@@ -104,7 +110,7 @@ def extract_training_time(sentences: list[Sentence], *, own_names: frozenset[str
                 if re.search(r"[A-Za-z]{2,}", label):
                     row_is_own = context.row_label_is_own(_last_label(label), own_names, title_vocabulary)
                 candidate.confidence = context.clamp(candidate.confidence + (0.3 if row_is_own else -0.3))
-            previous_end = match.end()
+            previous_end = candidate.evidence.char_end
             out.append(candidate)
     return out
 
@@ -147,6 +153,14 @@ def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[st
     kind = "wall"
     if chip and chip.strip() or _CHIP_TIME_AFTER.match(after) or _TOTAL_BEFORE.search(before):
         kind = "chip-hours"
+    elif per_unit == _HOURS_PER["year"]:
+        return None  # "collected over 3 years": only chip time ("3 GPU-years") is counted in years
+    end = match.end()
+    extra = _AND_SMALLER.match(after) if per_unit >= _HOURS_PER["day"] and not high else None
+    if extra:
+        # "1 day and 12 hours": one duration
+        hours += float(extra.group(1)) * (1.0 if extra.group(2).lower().startswith("h") else 1 / 60)
+        end += extra.end()
     if hours < 0.05 or hours > 5e6 or (kind == "wall" and hours > 24 * 365):
         return None
     confidence = _confidence(sentence, match, kind, hours, own_names)
@@ -154,9 +168,9 @@ def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[st
     if hours_range:
         attrs["hours_range"] = [round(v, 4) for v in hours_range]
     return Candidate(
-        field="training_time", attrs=attrs, value=attrs["hours"], unit="hours", raw_text=match.group(0).strip(),
+        field="training_time", attrs=attrs, value=attrs["hours"], unit="hours", raw_text=text[match.start():end].strip(),
         confidence=confidence,
-        evidence=Evidence(sentence.page, text, match.start(), match.end(), sentence.section),
+        evidence=Evidence(sentence.page, text, match.start(), end, sentence.section),
         extractor=VERSION,
     )
 
@@ -197,7 +211,7 @@ def _confidence(sentence: Sentence, match: re.Match[str], kind: str, hours: floa
     if re.search(r"over the course of\s*$", text[:match.start()]):
         score += 0.15
     if qualifier in _BOUND_QUALIFIERS:
-        score -= 0.3
+        score -= 0.4
     if context.INFERENCE_CUE.search(text):
         score -= 0.3
     if context.COMPARISON_BEFORE.search(context.clause_before(text, match.start())):

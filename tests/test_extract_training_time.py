@@ -36,6 +36,9 @@ def found(text: str, section: str = "experiments", threshold: float = 0.5, **kw)
         ("The ImageNet experiments took approximately 3 days each.", [(72.0, "wall", ())]),
         ("All models are trained on one GTX 1080 Ti card for 1.5 days.", [(36.0, "wall", ())]),
         ("The full training budget was 2.5 GPU days.", [(60.0, "chip-hours", ())]),
+        ("Training took 1 day and 12 hours on 4 GPUs.", [(36.0, "wall", ())]),
+        ("We trained for one and a half days.", [(36.0, "wall", ())]),
+        ("Training required 3 GPU-years of compute.", [(26280.0, "chip-hours", ())]),
         ("We report the wall-clock training time of 3.5 hours on a single 8-GPU machine.", [(3.5, "wall", ())]),
     ],
 )
@@ -64,6 +67,7 @@ def test_durations_are_found(text, expected):
         "Large encoders [3] were trained on 64 TPU chips for four days before fine-tuning.",
         "Detectors are typically trained for 3 days on 64 V100 GPUs.",
         "We give each model a fixed training budget of 24 TPUv2 hours.",
+        "Our model trains in under 24 hours.",
     ],
 )
 def test_traps_give_nothing_confident(text):
