@@ -251,14 +251,18 @@ def compare_burden_command(ctx: typer.Context,
 @compare_app.command("epoch")
 def compare_epoch_command(ctx: typer.Context,
                           within: float = typer.Option(2.0, help="Factor counted as agreement"),
+                          peak: bool = typer.Option(False, "--peak", help="Compare our peak hardware burden "
+                                                                          "instead of the utilization-adjusted figure"),
                           as_json: bool = typer.Option(False, "--json")) -> None:
-    """For papers we extracted that Epoch also lists: our compute beside theirs, the ratio, a summary."""
+    """For papers we extracted that Epoch also lists: our compute beside theirs, the ratio, a summary.
+    Epoch counts operations performed, so a hardware burden enters at its utilization-adjusted figure
+    (analysis.utilization) unless --peak."""
     from db.imports import epoch_frame, our_compute
     from sources.reference_epoch import compare_with_epoch
 
     obj: AppContext = ctx.obj
     with session_scope(obj.url) as session:
-        epoch, ours = epoch_frame(session), our_compute(session, "extracted")
+        epoch, ours = epoch_frame(session), our_compute(session, "extracted", performed=not peak)
     if epoch.empty:
         fail("no Epoch data in the database: run `progress reference import epoch all_ml_systems.csv` first", code=1)
     table, summary = compare_with_epoch(ours[["arxiv_id", "flops"]], epoch, within=within)

@@ -251,13 +251,19 @@ def epoch_frame(session: Session) -> pd.DataFrame:
     return frame
 
 
-def our_compute(session: Session, source: str = "extracted") -> pd.DataFrame:
-    """Each paper's preferred compute estimate of one provenance: arxiv_id, flops, method."""
-    rows = session.execute(select(Paper.arxiv_id, ComputeEstimate.flops, ComputeEstimate.method)
+def our_compute(session: Session, source: str = "extracted", *, performed: bool = True) -> pd.DataFrame:
+    """Each paper's preferred compute estimate of one provenance: arxiv_id, flops, method, peak_flops.
+
+    performed=True gives operations actually performed (a hardware burden times the configured
+    utilization), which is what Epoch's figures count; False gives the peak burden as estimated."""
+    rows = session.execute(select(Paper.arxiv_id, ComputeEstimate.flops, ComputeEstimate.flops_utilized,
+                                  ComputeEstimate.method)
                            .join(ComputeEstimate, ComputeEstimate.paper_id == Paper.id)
                            .where(ComputeEstimate.preferred, ComputeEstimate.source == source)
                            .order_by(Paper.arxiv_id)).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["arxiv_id", "flops", "method"])
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=["arxiv_id", "peak_flops", "utilized", "method"])
+    frame["flops"] = frame["utilized"].fillna(frame["peak_flops"]) if performed else frame["peak_flops"]
+    return frame.drop(columns="utilized")
 
 
 # --- Researchers' contributions -----------------------------------------------------------------------

@@ -154,13 +154,16 @@ def test_epoch_systems_are_stored_and_compared_with_our_estimates(url, tmp_path)
         s.add(Paper(arxiv_id="1512.03385", title="ResNet", source="arxiv"))
         s.flush()
         pid = s.execute(select(Paper.id).where(Paper.arxiv_id == "1512.03385")).scalar_one()
-        s.add(ComputeEstimate(paper_id=pid, method="hardware", flops=8e19, preferred=True, source="extracted"))
+        s.add(ComputeEstimate(paper_id=pid, method="hardware", flops=8e19, flops_utilized=2.4e19, preferred=True,
+                              source="extracted"))
     with session_scope(url) as s:
         keys = set(s.execute(select(Paper.arxiv_id).where(Paper.source == "reference:epoch")).scalars())
-        epoch, ours = epoch_frame(s), our_compute(s)
+        epoch, performed, peak = epoch_frame(s), our_compute(s), our_compute(s, performed=False)
     assert keys == {"ref:epoch:1512.03385#1", "ref:epoch:1512.03385#2"}
-    table, summary = compare_with_epoch(ours, epoch)
-    assert table["ratio"].tolist() == [pytest.approx(2.0)] and summary["share_within"] == 1.0
+    # Epoch counts performed operations: our burden enters at its utilization-adjusted figure.
+    table, summary = compare_with_epoch(performed, epoch)
+    assert table["ratio"].tolist() == [pytest.approx(0.6)] and summary["share_within"] == 1.0
+    assert compare_with_epoch(peak, epoch)[0]["ratio"].tolist() == [pytest.approx(2.0)]
     with session_scope(url) as s:  # re-import: same rows
         import_epoch(s, path)
         assert s.scalar(select(func.count()).select_from(Paper).where(Paper.source == "reference:epoch")) == 2
