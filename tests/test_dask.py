@@ -73,3 +73,31 @@ def test_dask_local_cluster_extracts_the_same_as_the_default_runner(tmp_path, pr
     for table in threads_rows:
         assert dask_rows[table] == threads_rows[table], table
     assert threads_rows["extractions"]
+
+
+def _extract_in_daemon(settings, pdf_path, arxiv_id, queue) -> None:
+    from flows.extract import extract_isolated
+
+    outcome = extract_isolated(settings, pdf_path, arxiv_id)
+    queue.put(sorted(c.candidate_key for c in outcome.candidates))
+
+
+def test_a_daemonic_worker_extracts_inline_with_the_same_candidates(tmp_path):
+    """Where a process may not have children (a daemonic Dask worker), extraction runs inline."""
+    import multiprocessing
+
+    from flows.extract import extract_isolated
+    from standin.corpus import build_pdf, sample_papers
+
+    paper = next(p for p in sample_papers() if p.task == "image_classification")
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(build_pdf(paper))
+    settings = ExtractionSettings(workers=1, timeout_seconds=60)
+    in_pool = extract_isolated(settings, str(pdf), paper.arxiv_id)
+    context = multiprocessing.get_context("forkserver")
+    queue = context.Queue()
+    daemon = context.Process(target=_extract_in_daemon, args=(settings, str(pdf), paper.arxiv_id, queue), daemon=True)
+    daemon.start()
+    inline_keys = queue.get(timeout=120)
+    daemon.join(30)
+    assert inline_keys == sorted(c.candidate_key for c in in_pool.candidates) and inline_keys
