@@ -38,7 +38,7 @@ TRAINING_STRONG = re.compile(r"\b(?:train(?:s|ed|ing)?|pre-?train\w*|fine-?tun\w
 INFERENCE_CUE = re.compile(
     r"\b(?:latenc(?:y|ies)|inference|infer|serving|deploy(?:ed|ment)?|fps|frames per second|"
     r"(?:test|testing|evaluation|decoding|prediction)[- ]time|speed|measured?|timing|benchmark(?:ed|ing)?|"
-    r"runtime|run[- ]time|throughput|to evaluate|(?:per |a )?(?:test|testing) (?:image|example|sample)s?)\b",
+    r"runtime|run[- ]time|real[- ]time|throughput|to evaluate|(?:per |a )?(?:test|testing) (?:image|example|sample)s?)\b",
     re.IGNORECASE,
 )
 # Someone else's work: citations, "et al.", third-person subjects.
@@ -181,3 +181,8 @@ _CITED_SUBJECT = re.compile(
 
 def cited_subject(clause: str) -> bool:
     return bool(_CITED_SUBJECT.search(clause))
+
+
+# Thanks for donated or granted hardware: acknowledgements, wherever the heading went.
+DONATION = re.compile(r"\b(?:donat\w+|grant(?:ed|s)?|gift|gratefully|acknowledge\w*|thank\w*|sponsor\w*)\b",
+                      re.IGNORECASE)

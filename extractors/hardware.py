@@ -396,7 +396,10 @@ def _confidence(sentence: Sentence, doc: Doc, mention: Mention, following: int, 
     if generic and mention.count_kind == "article":
         score -= 0.2  # "a GPU implementation" is usually generic prose
     own = bool(context.OWN_WORK.search(text))
-    training = bool(context.TRAINING_CUE.search(text))
+    inference = bool(context.INFERENCE_CUE.search(text))
+    # "runs", "took", "experiments" only count as training cues when nothing says inference
+    training = bool(context.TRAINING_STRONG.search(text)) or (
+        bool(context.TRAINING_CUE.search(text)) and not inference)
     score += 0.12 if own else 0.0
     score += 0.1 if training else -0.05
     after = doc[mention.end:following].text if mention.end < len(doc) else ""
@@ -430,6 +433,8 @@ def _confidence(sentence: Sentence, doc: Doc, mention: Mention, following: int, 
         score -= 0.45  # "an evolutionary search [9] ran on 450 K40 GPUs"
     if context.DATA_PREPARATION.search(text):
         score -= 0.4
+    if context.DONATION.search(text):
+        score -= 0.6  # thanks for donated hardware are never a statement of the set-up
     if context.GENERIC_PRACTICE.search(clause):
         score -= 0.3
     if mention.end < len(doc) and doc[mention.end].lower_ in _SUBJECT_VERBS:

@@ -74,6 +74,8 @@ def test_training_setups_are_found(text, expected):
         "Data preprocessing and tokenisation ran on 32 CPU cores before training.",
         "Two-stage detectors are typically trained on 8 GPUs with 2 images per GPU.",
         "For reference, a single T4 reaches 65 TFLOP/s.",
+        "We thank NVIDIA for donating the 2 Titan X GPUs used for training.",
+        "Our detector runs in real time on one V100 GPU.",
         "ResNet-152 takes 2 weeks to train on 8 GPUs [12].",
         "In contrast, BERT-large requires 4 days on 16 TPUs.",
     ],
