@@ -101,6 +101,12 @@ def _matcher() -> Matcher:
     return matcher
 
 
+def warm_up() -> None:
+    """Build the tokenizer and the chip matcher now (before forking workers)."""
+    _matcher()
+    chips.all_chips()
+
+
 def find_mentions(doc: Doc) -> list[Mention]:
     """Chip mentions in one parsed sentence, longest match first, with count and unit."""
     spans = [Span(doc, s, e, label=m) for m, s, e in _matcher()(doc)]

@@ -105,6 +105,9 @@ def extract_files(paths: Iterable[str | Path], *, workers: int = 1, max_pages: i
             path, outcome = _extract_one(job)
             yield Path(path), outcome
         return
+    # Build the spaCy pipeline and matcher once here: forked workers inherit them instead of each
+    # paying the start-up cost.
+    hardware.warm_up()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for path, outcome in pool.map(_extract_one, jobs, chunksize=2):
             yield Path(path), outcome
