@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from extractors.chips import canonical_name
+
 # Multiplier per section: related work / references / acknowledgements describe other people's work
 # or donations; tables and captions hold terse, context-free fragments.
 SECTION_WEIGHT = {
@@ -109,8 +111,6 @@ def own_model_names(title: str, sentences) -> frozenset[str]:
 
 
 def nearest_model_name(clause: str) -> str | None:
-    from extractors.chips import canonical_name  # local import: chips has no dependency on context
-
     names = [m.group(0) for m in _NAME_LIKE.finditer(clause)
              if m.group(0).split("-")[0] not in _NOT_MODEL_NAMES and not re.match(r"(?:TPU|GPU|CPU)", m.group(0))
              and canonical_name(m.group(0)) is None]
@@ -154,8 +154,6 @@ def other_model_subject(text: str, own_names: frozenset[str]) -> float:
     word = opening.group(1).rstrip(",:;")
     if not _NAME_LIKE.fullmatch(word) or word.split("-")[0] in _NOT_MODEL_NAMES:
         return 0.0
-    from extractors.chips import canonical_name
-
     if canonical_name(word) or re.match(r"(?:TPU|GPU|CPU)", word):
         return 0.0
     if own_names:
