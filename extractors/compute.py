@@ -14,7 +14,7 @@ from extractors.nlp import prefilter
 from extractors.numbers import parse_number
 from extractors.records import Candidate, Evidence
 
-COMPUTE_VERSION = "stated_compute@0.3"
+COMPUTE_VERSION = "stated_compute@0.4"
 THROUGHPUT_VERSION = "throughput@0.2"
 
 _MANTISSA = r"(?P<mant>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"

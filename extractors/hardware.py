@@ -20,7 +20,7 @@ from extractors.nlp import get_nlp, parse, prefilter
 from extractors.numbers import STRICT_NUMBER_WORDS, parse_number
 from extractors.records import Candidate, Evidence
 
-VERSION = "hardware@0.4"
+VERSION = "hardware@0.5"
 
 PREFILTER = re.compile(
     r"GPU|TPU|CPU|[KMPVAH]\d{2,3}|\bT4\b|TITAN|Titan|titan|GTX|RTX|\bv\d-\d|accelerator",

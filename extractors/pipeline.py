@@ -18,7 +18,7 @@ try:  # written by another helper; the pipeline runs without it until it exists
 except ImportError:  # pragma: no cover - depends on the working tree
     extract_results = None
 
-EXTRACTOR_VERSION = "0.4.0"
+EXTRACTOR_VERSION = "0.5.0"
 log = logging.getLogger(__name__)
 
 # "1706.03762", "1706.03762v2", "hep-th_9901001v1" (old-style ids with "/" written as "_").

@@ -14,7 +14,7 @@ from extractors.nlp import contains_any, prefilter
 from extractors.numbers import WORD_NUMBERS, parse_number
 from extractors.records import Candidate, Evidence
 
-VERSION = "training_time@0.4"
+VERSION = "training_time@0.5"
 
 _HOURS_PER = {"minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0, "month": 720.0, "year": 8760.0}
 _UNIT = (r"(?P<unit>minutes?|mins?|hours?|hrs?|(?-i:h)|days?|(?-i:d)(?=\s+of\b)|weeks?|wks?|months?|years?)")
