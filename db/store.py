@@ -42,12 +42,17 @@ def record_found(session: Session, metas: Iterable[PaperMeta], task: str) -> Fou
                                          attempts=0, **fields)], conflict=["arxiv_id"])
             paper = session.execute(select(Paper).where(Paper.arxiv_id == meta.arxiv_id)).scalar_one()
             counts.new += 1
-        elif paper.version < meta.version:
+        elif paper.version < meta.version or paper.source != "arxiv":
+            # A newer version, or a paper known so far only from a contribution: (re)download it.
             for key, value in fields.items():
                 setattr(paper, key, value)
+            if paper.source != "arxiv":
+                counts.new += 1
+            else:
+                counts.new_version += 1
+            paper.source = "arxiv"
             paper.status, paper.status_reason, paper.attempts = PaperStatus.found, None, 0
             paper.pdf_path = paper.pdf_sha256 = paper.pdf_bytes = None
-            counts.new_version += 1
         else:
             counts.unchanged += 1
         upsert(session, PaperTask, [dict(paper_id=paper.id, task=task)], conflict=["paper_id", "task"])

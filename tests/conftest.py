@@ -47,3 +47,16 @@ def shared_reference() -> Path:
     if not reference.is_dir():
         pytest.skip("../shared/reference is not present beside the repository")
     return reference
+
+
+@pytest.fixture(autouse=True)
+def _fresh_prefect_logging():
+    """A flow run inside typer's CliRunner leaves Prefect's log handlers on the runner's closed stream;
+    later flows then fail while logging. Re-initialise Prefect's logging after every test."""
+    yield
+    import sys
+
+    if "prefect.logging.configuration" in sys.modules:
+        from prefect.logging.configuration import setup_logging
+
+        setup_logging(incremental=False)
