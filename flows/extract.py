@@ -67,6 +67,28 @@ def _pool_for(settings: ExtractionSettings, workers: int) -> ExtractionPool:
         return _pools[key]
 
 
+def close_pools() -> None:
+    with _pools_lock:
+        pools = list(_pools.values())
+        _pools.clear()
+    for pool in pools:
+        pool.close()
+
+
+def _close_pools_plugin():
+    """A Dask worker plugin closing the worker's extraction pools when the worker shuts down: Dask
+    worker processes end without running atexit handlers, which would orphan the pool's processes."""
+    from distributed import WorkerPlugin
+
+    class CloseExtractionPools(WorkerPlugin):
+        name = "computer-progress-close-extraction-pools"
+
+        def teardown(self, worker) -> None:
+            close_pools()
+
+    return CloseExtractionPools()
+
+
 def _in_dask_worker() -> bool:
     try:
         from distributed import get_worker
@@ -165,6 +187,8 @@ def extract_flow(config_path: str | None = None, database_url: str | None = None
     logger = get_run_logger()
     try:
         with task_runner_for(settings) as runner:
+            if settings.task_runner == "dask":
+                runner.client.register_plugin(_close_pools_plugin())
             # Batches bound the results held in memory; each paper is stored as soon as its turn comes.
             for batch in batches(todo, max(32, 4 * settings.workers)):
                 futures = [runner.submit(extract_task, {"settings": settings, "arxiv_id": aid, "pdf_path": path})
