@@ -75,6 +75,9 @@ def hand_over_to_nightly(config: Config, url: str, names: list[str], start: date
         nightly_from = get_watermark(url, watermark_key(name)) or config.window.start
         if seen[name] is not None and start <= nightly_from <= seen[name]:
             set_watermark(url, watermark_key(name), seen[name])
+            if get_watermark(url, watermark_key(name, "updated")) is None:
+                # The backfill stored the versions current today; newer ones are updates from today on.
+                set_watermark(url, watermark_key(name, "updated"), today())
 
 
 @flow(name="backfill", log_prints=True)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from db.engine import session_scope
 from db.runs import get_watermark
 from flows.backfill import date_windows
-from flows.ingest import watermark_key
+from flows.ingest import today, watermark_key
 from models import Paper, PaperTask
 from standin.corpus import sample_papers
 from standin.server import StandIn
@@ -86,3 +86,4 @@ def test_max_papers_caps_each_task_and_the_next_run_continues(tmp_path, prefect_
         assert len(stored) == len(expected)
     # This backfill started at the configured start, so the nightly continues after it.
     assert get_watermark(url, watermark_key(task)) == end
+    assert get_watermark(url, watermark_key(task, "updated")) == today()  # UTC day of the run
