@@ -103,8 +103,10 @@ def mark_failed(session: Session, paper_id: int, reason: str, *, max_attempts: i
 
 def store_extraction(session: Session, paper_id: int, extraction: PaperExtraction, config: Config) -> int:
     """Replace the paper's extracted candidates and results with this extraction's. Returns candidates stored."""
-    session.execute(delete(Result).where(Result.paper_id == paper_id, Result.source == "extracted"))
-    session.execute(delete(Extraction).where(Extraction.paper_id == paper_id, Extraction.source == "extracted"))
+    # Result rows go with their extractions (refresh_results rebuilds them below). Bulk statements skip
+    # the ORM's session synchronisation: nothing in this session holds these rows.
+    session.execute(delete(Extraction).where(Extraction.paper_id == paper_id, Extraction.source == "extracted"),
+                    execution_options={"synchronize_session": False})
     rows, seen = [], set()
     for cand in extraction.candidates:
         key = cand.candidate_key
@@ -122,7 +124,7 @@ def store_extraction(session: Session, paper_id: int, extraction: PaperExtractio
         session.execute(Extraction.__table__.insert(), rows)
     session.flush()
     refresh_results(session, paper_id, config)
-    session.execute(update(Paper).where(Paper.id == paper_id).values(
+    session.execute(update(Paper).where(Paper.id == paper_id).execution_options(synchronize_session=False).values(
         status=PaperStatus.extracted, status_reason=None, pages=extraction.pages,
         extracted_version=extraction.extractor_version))
     return len(rows)
@@ -131,7 +133,8 @@ def store_extraction(session: Session, paper_id: int, extraction: PaperExtractio
 def refresh_results(session: Session, paper_id: int, config: Config) -> None:
     """Rebuild the paper's extracted result rows from its effective values (reviews applied): one row
     per configured benchmark, the most trusted candidate for that dataset+metric."""
-    session.execute(delete(Result).where(Result.paper_id == paper_id, Result.source == "extracted"))
+    session.execute(delete(Result).where(Result.paper_id == paper_id, Result.source == "extracted"),
+                    execution_options={"synchronize_session": False})
     values = effective_values(session, min_confidence=config.review.min_confidence,
                               paper_ids=[paper_id], fields=["results"])
     trust = {"corrected": 3, "accepted": 2, "auto": 1, "pending": 0}
