@@ -77,6 +77,26 @@ def ingest(ctx: typer.Context,
 
 
 @app.command()
+def backfill(ctx: typer.Context,
+             start: str = typer.Option(..., help="Submitted on or after (YYYY-MM-DD)"),
+             end: Optional[str] = typer.Option(None, help="Submitted on or before (YYYY-MM-DD); default: today"),
+             task: Optional[list[str]] = typer.Option(None, "--task", help="Only these tasks (repeatable)"),
+             max_papers: Optional[int] = typer.Option(None, help="Papers per task in this run; a rerun continues"),
+             window_months: int = typer.Option(1, min=1, help="Months per submittedDate window"),
+             refit: bool = typer.Option(False, "--refit", help="Refit when done")) -> None:
+    """Ingest a past date range month by month, then download and extract; resumable."""
+    from cli.running import run_with_progress
+    from flows.backfill import backfill_flow
+
+    obj: AppContext = ctx.obj
+    obj.config
+    console.print(run_with_progress(obj, console, "backfill", backfill_flow, config_path=obj.config_path,
+                                    database_url=obj.database_url, start=_day(start, "--start"),
+                                    end=_day(end, "--end"), tasks=task or None, max_papers=max_papers,
+                                    window_months=window_months, refit=refit))
+
+
+@app.command()
 def download(ctx: typer.Context, limit: Optional[int] = typer.Option(None, help="At most this many papers")) -> None:
     """Download found papers' PDFs into the cache (never twice)."""
     from cli.running import run_with_progress

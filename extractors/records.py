@@ -99,3 +99,11 @@ class ExtractionError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.kind = kind  # empty | truncated | not_pdf | encrypted | too_large | too_many_pages | timeout | crashed | unreadable
+
+    def __reduce__(self):
+        # Errors cross process boundaries (extraction workers, Dask); keep the keyword-only `kind`.
+        return (_rebuild_extraction_error, (self.reason, self.kind))
+
+
+def _rebuild_extraction_error(reason: str, kind: str) -> ExtractionError:
+    return ExtractionError(reason, kind=kind)
