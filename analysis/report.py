@@ -4,6 +4,11 @@ Each task gets a log-log plot (matplotlib, Agg) with the fit line, its 95% confi
 k = 4 theory line; the PNG is embedded as base64 (and also written next to the HTML). Every point is
 clickable (an HTML image map over the PNG) and listed in a table beneath the plot with its arXiv link,
 the chips and the method behind its compute estimate. A table of all fits closes the page.
+
+Large tasks: every point is drawn, but only MAX_LINKED_POINTS per task are linked (table rows and
+clickable areas): the frontier points first, then the most recent. The page says how many are shown
+of how many; `progress export` writes the full table. Rows are built from column arrays, never
+per-row pandas access, so 100,000 points stay a few seconds and a few megabytes.
 """
 from __future__ import annotations
 
@@ -23,26 +28,73 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from analysis.ids import arxiv_id_from_text  # noqa: E402
-from analysis.regression import THEORY_FLOOR_DEGREE, error_fraction, fit_from_row  # noqa: E402
+from analysis.regression import THEORY_FLOOR_DEGREE, error_fraction, fit_from_row, frontier_mask  # noqa: E402
 
 FIGURE_INCHES = (8.0, 5.2)
 DPI = 100
 MAX_LABELLED_POINTS = 40  # numbering more points than this only clutters the plot
 POINT_RADIUS_PX = 6
+MAX_LINKED_POINTS = 2000  # per task; beyond this the table and image map dominate the page's size
 
 
 def paper_url(row: pd.Series) -> str | None:
     """https://arxiv.org/abs/<id> for arXiv papers, https://doi.org/<doi> for DOIs, else the row's http(s) `link`."""
-    arxiv_id = arxiv_id_from_text(row.get("arxiv_id"))  # imported papers have keys like "doi:..." or "ref:..."
+    return _url_from(row.get("arxiv_id"), row.get("doi"), row.get("link"))
+
+
+def _url_from(arxiv_key, doi, link) -> str | None:
+    arxiv_id = arxiv_id_from_text(arxiv_key)  # imported papers have keys like "doi:..." or "ref:..."
     if arxiv_id:
         return f"https://arxiv.org/abs/{arxiv_id}"
-    doi = row.get("doi")
     if isinstance(doi, str) and doi.strip():
         return f"https://doi.org/{doi.strip()}"
-    link = row.get("link")
     if isinstance(link, str) and link.startswith(("http://", "https://")):
         return link
     return None
+
+
+def _column(frame: pd.DataFrame, name: str) -> list:
+    """A column as a plain list (None where absent), for row loops that must not touch pandas per row."""
+    if name not in frame.columns:
+        return [None] * len(frame)
+    return [None if _missing(v) else v for v in frame[name].tolist()]
+
+
+def _missing(value) -> bool:
+    """None, NaN/NaT/pd.NA or empty text: shown as blank rather than as "nan"."""
+    if value is None or (isinstance(value, str) and not value):
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists, dicts, arrays
+        return False
+
+
+def linked_rows(pts: pd.DataFrame, limit: int = MAX_LINKED_POINTS) -> np.ndarray:
+    """Row numbers (ascending) of the points to list and make clickable: all of them up to `limit`,
+    else the frontier points (the best error of their benchmark at their date, as in the frontier
+    fits) and then the most recent, so the page keeps what a reader of a scaling plot looks for."""
+    if len(pts) <= limit:
+        return np.arange(len(pts))
+    try:
+        frontier = frontier_mask(pts, ("dataset", "metric"))
+    except (KeyError, ValueError):  # no year or date: nothing can be ordered in time
+        frontier = np.zeros(len(pts), dtype=bool)
+    recency = _recency(pts)
+    order = np.lexsort((np.arange(len(pts)), -np.nan_to_num(recency, nan=-np.inf), ~frontier))
+    return np.sort(order[:limit])
+
+
+def _recency(pts: pd.DataFrame) -> np.ndarray:
+    """Publication time as a float (NaN when unknown): `date` when present, else `year`."""
+    recency = np.full(len(pts), np.nan)
+    if "year" in pts.columns:
+        recency = pd.to_numeric(pts["year"], errors="coerce").to_numpy(dtype=float)
+    if "date" in pts.columns:
+        dates = pd.to_datetime(pts["date"], errors="coerce")
+        exact = (dates.dt.year + (dates.dt.day_of_year - 1) / 366.0).to_numpy(dtype=float)
+        recency = np.where(np.isnan(exact), recency, exact)
+    return recency
 
 
 def _slug(text: str) -> str:
@@ -71,8 +123,8 @@ def _fmt(value: float, spec: str = ".1f") -> str:
     return format(value, spec)
 
 
-def _plot_task(task: str, pts: pd.DataFrame, task_fits: pd.DataFrame) -> tuple[bytes, list[tuple[int, float, float]]]:
-    """PNG bytes and the pixel position (from the top-left) of every point, by row number."""
+def _plot_task(task: str, pts: pd.DataFrame, task_fits: pd.DataFrame) -> tuple[bytes, np.ndarray]:
+    """PNG bytes and the pixel position (x, y from the top-left) of every point, one row per point."""
     fig, ax = plt.subplots(figsize=FIGURE_INCHES, dpi=DPI)
     ax.set_xscale("log")
     ax.set_yscale("log")
@@ -115,47 +167,67 @@ def _plot_task(task: str, pts: pd.DataFrame, task_fits: pd.DataFrame) -> tuple[b
     fig.tight_layout()
     fig.canvas.draw()  # fixes the transforms so pixel positions match the saved PNG
     height = fig.get_size_inches()[1] * DPI
-    positions = []
+    positions = np.empty((0, 2))
     if len(pts):
-        display = ax.transData.transform(np.column_stack([pts["compute_flops"], pts["error"]]))
-        positions = [(i, float(x), float(height - y)) for i, (x, y) in enumerate(display)]
+        positions = ax.transData.transform(np.column_stack([pts["compute_flops"], pts["error"]]))
+        positions[:, 1] = height - positions[:, 1]
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI)
     plt.close(fig)
     return buffer.getvalue(), positions
 
 
-def _points_table(pts: pd.DataFrame) -> str:
+def _points_table(pts: pd.DataFrame, rows: np.ndarray, slug: str) -> str:
+    """Table rows for the points numbered `rows` (0-based row numbers of `pts`), numbered from 1."""
     head = ("<tr><th>#</th><th>paper</th><th>year</th><th>benchmark</th><th>score</th><th>compute (FLOPs)</th>"
             "<th>method</th><th>chips</th></tr>")
+    shown = pts.iloc[rows]
+    urls = _urls(shown)
+    titles = [t if isinstance(t, str) else n for t, n in zip(_column(shown, "title"), _column(shown, "name"))]
+    anchor = html.escape(slug)
     body = []
-    for number, row in pts.iterrows():
-        url = paper_url(row)
-        label = html.escape(str(row.get("arxiv_id") or row.get("paper") or row.get("doi") or "?"))
-        name = row.get("title") if isinstance(row.get("title"), str) else row.get("name")
-        title = f"<br><small>{html.escape(str(name))}</small>" if isinstance(name, str) and name else ""
+    for number, url, key, paper, doi, name, year, dataset, metric, score, compute, method, chips in zip(
+            rows.tolist(), urls, _column(shown, "arxiv_id"), _column(shown, "paper"), _column(shown, "doi"), titles,
+            _column(shown, "year"), shown["dataset"].tolist(), shown["metric"].tolist(), shown["score"].tolist(),
+            shown["compute_flops"].tolist(), _column(shown, "compute_method"), _column(shown, "chips")):
+        label = html.escape(str(key or paper or doi or "?"))
+        title = f"<br><small>{html.escape(name)}</small>" if isinstance(name, str) and name else ""
         link = f'<a href="{html.escape(url)}">{label}</a>' if url else label
-        year = "" if pd.isna(row.get("year")) else f"{int(row['year'])}"
         body.append(
-            f"<tr id=\"{html.escape(_slug(row['task']))}-p{number + 1}\"><td>{number + 1}</td><td>{link}{title}</td>"
-            f"<td>{year}</td><td>{html.escape(str(row['dataset']))} {html.escape(str(row['metric']))}</td>"
-            f"<td>{row['score']:.2f}</td><td>{row['compute_flops']:.3g}</td>"
-            f"<td>{html.escape(str(row.get('compute_method') or ''))}</td>"
-            f"<td>{html.escape(str(row.get('chips') or ''))}</td></tr>")
+            f"<tr id=\"{anchor}-p{number + 1}\"><td>{number + 1}</td><td>{link}{title}</td>"
+            f"<td>{'' if year is None else int(year)}</td><td>{html.escape(str(dataset))} {html.escape(str(metric))}</td>"
+            f"<td>{score:.2f}</td><td>{compute:.3g}</td>"
+            f"<td>{html.escape(str(method or ''))}</td><td>{html.escape(str(chips or ''))}</td></tr>")
     return f"<table class=\"points\">{head}{''.join(body)}</table>"
 
 
-def _image_map(name: str, pts: pd.DataFrame, positions) -> str:
+def _urls(frame: pd.DataFrame) -> list[str | None]:
+    return [_url_from(key, doi, link) for key, doi, link in
+            zip(_column(frame, "arxiv_id"), _column(frame, "doi"), _column(frame, "link"))]
+
+
+def _image_map(name: str, pts: pd.DataFrame, positions: np.ndarray, rows: np.ndarray) -> str:
+    """Clickable circles over the PNG for the points numbered `rows`; positions are (x, y) pixels per row."""
+    shown = pts.iloc[rows]
     areas = []
-    for number, x, y in positions:
-        row = pts.iloc[number]
-        url = paper_url(row)
+    for number, (x, y), url, key, dataset, metric, score in zip(
+            rows.tolist(), positions[rows].tolist(), _urls(shown), _column(shown, "arxiv_id"),
+            shown["dataset"].tolist(), shown["metric"].tolist(), shown["score"].tolist()):
         if not url:
             continue
-        tip = html.escape(f"#{number + 1} {row.get('arxiv_id') or ''} {row['dataset']} {row['metric']} {row['score']:.2f}")
+        tip = html.escape(f"#{number + 1} {key or ''} {dataset} {metric} {score:.2f}")
         areas.append(f'<area shape="circle" coords="{x:.0f},{y:.0f},{POINT_RADIUS_PX}" href="{html.escape(url)}" '
                      f'alt="{tip}" title="{tip}">')
     return f'<map name="{name}">{"".join(areas)}</map>'
+
+
+def _cap_note(shown: int, plotted: int) -> str:
+    """Empty when every point is linked; else says how many are, which ones, and where the rest are."""
+    if shown >= plotted:
+        return ""
+    return (f'<p class="cap">{shown:,} of {plotted:,} shown in the table and clickable on the plot: the frontier '
+            f"points (best error of their benchmark at their date), then the most recent. Every point is drawn. "
+            f"The full table: <code>progress export</code> (CSV and Parquet).</p>")
 
 
 def _fits_table(fits: pd.DataFrame) -> str:
@@ -214,6 +286,7 @@ def build_report(points: pd.DataFrame, fits: pd.DataFrame, out_dir: Path, *, tit
         task_fits = drawable[drawable["task"] == task] if len(drawable) else drawable
         png, positions = _plot_task(str(task), pts, task_fits)
         slug = _slug(task)
+        rows = linked_rows(pts)
         (out_dir / f"{slug}.png").write_bytes(png)
         encoded = base64.b64encode(png).decode("ascii")
         missing = int((points["task"] == task).sum() - len(pts))
@@ -223,11 +296,12 @@ def build_report(points: pd.DataFrame, fits: pd.DataFrame, out_dir: Path, *, tit
             f'<section id="{slug}"><h2>{html.escape(str(task))}</h2>'
             f'<img src="data:image/png;base64,{encoded}" usemap="#map-{slug}" alt="error vs compute for {html.escape(str(task))}" '
             f'width="{int(FIGURE_INCHES[0] * DPI)}" height="{int(FIGURE_INCHES[1] * DPI)}">'
-            f"{_image_map('map-' + slug, pts, positions)}"
+            f"{_image_map('map-' + slug, pts, positions, rows)}"
             f"<p>{len(pts)} points plotted"
             f"{f'; {missing} without a usable compute or score not plotted' if missing else ''}"
             f"{f'. Compute methods: {html.escape(method_text)}' if method_text else ''}.</p>"
-            f"{_points_table(pts)}</section>")
+            f"{_cap_note(len(rows), len(pts))}"
+            f"{_points_table(pts, rows, slug)}</section>")
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     document = (
         f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
