@@ -260,7 +260,7 @@ th{background:#f3f3f3} section{margin-bottom:3em} small{color:#666}
 
 
 def build_report(points: pd.DataFrame, fits: pd.DataFrame, out_dir: Path, *, title: str,
-                 draw_specs: tuple[str, ...] | None = None) -> Path:
+                 draw_specs: tuple[str, ...] | None = None, max_linked_points: int = MAX_LINKED_POINTS) -> Path:
     """Write `out_dir/report.html` (self-contained) and one `<task>.png` per task; return the HTML path.
 
     points: the regression's columns plus task, dataset, arxiv_id (optional doi, title, chips,
@@ -269,6 +269,8 @@ def build_report(points: pd.DataFrame, fits: pd.DataFrame, out_dir: Path, *, tit
     (a year term has no single line on this plot), the band only when standard errors are present.
     draw_specs: when fits have a `spec` column (stored fits), only these variants are drawn (all of
     them are still listed in the fits table); None draws every drawable row.
+    max_linked_points: per task, how many points get a table row and a clickable area (see linked_rows);
+    every point is drawn either way.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -286,7 +288,7 @@ def build_report(points: pd.DataFrame, fits: pd.DataFrame, out_dir: Path, *, tit
         task_fits = drawable[drawable["task"] == task] if len(drawable) else drawable
         png, positions = _plot_task(str(task), pts, task_fits)
         slug = _slug(task)
-        rows = linked_rows(pts)
+        rows = linked_rows(pts, max_linked_points)
         (out_dir / f"{slug}.png").write_bytes(png)
         encoded = base64.b64encode(png).decode("ascii")
         missing = int((points["task"] == task).sum() - len(pts))

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from analysis.export import export_points
-from analysis.regression import fit_all
-from analysis.report import build_report
+from analysis.regression import fit_all, frontier_mask
+from analysis.report import build_report, linked_rows
 
 
 class Collect(HTMLParser):
@@ -125,3 +125,54 @@ def test_stored_fit_rows_with_fewer_columns_still_render(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert text.count("<img ") == 2
     assert f"{full.loc[0, 'degree']:.1f} [{full.loc[0, 'degree_ci_low']:.1f}" in text
+
+
+def make_large_task(n: int, seed: int = 11) -> pd.DataFrame:
+    """One benchmark with many results over twelve years (compute and error following a power law)."""
+    rng = np.random.default_rng(seed)
+    log_c = rng.uniform(17, 23, n)
+    error = 10 ** (1.0 - log_c / 9 + rng.normal(0, 0.05, n))
+    return pd.DataFrame({
+        "task": "image_classification", "dataset": "ImageNet", "metric": "top-1 accuracy", "higher_is_better": True,
+        "score": 100 * (1 - error), "compute_flops": 10**log_c, "year": rng.integers(2012, 2024, n),
+        "arxiv_id": [f"2101.{i:05d}" for i in range(n)], "compute_method": "stated",
+    })
+
+
+def test_large_task_links_only_the_capped_points_and_says_so(tmp_path):
+    small = make_points()
+    small = small[small["task"] == "machine_translation"]
+    large = make_large_task(400)
+    points = pd.concat([large, small], ignore_index=True)
+    path = build_report(points, fit_all(points, ("task", "dataset", "metric")), tmp_path, title="big",
+                        max_linked_points=50)
+    text = path.read_text(encoding="utf-8")
+    parser = Collect()
+    parser.feed(text)
+
+    assert "50 of 400 shown" in text and "progress export" in text
+    assert text.count('class="cap"') == 1  # the 8-point task links everything and says nothing
+    areas_by_map, current = {}, None
+    for tag, attrs in parser.tags:
+        if tag == "map":
+            current = attrs["name"]
+        elif tag == "area":
+            areas_by_map.setdefault(current, []).append(attrs["href"])
+    assert len(areas_by_map["map-image-classification"]) == 50
+    assert len(areas_by_map["map-machine-translation"]) == 8
+    rows = [attrs["id"] for tag, attrs in parser.tags if tag == "tr" and "id" in attrs]
+    assert sum(r.startswith("image-classification-p") for r in rows) == 50
+    # Table and image map list the same papers: the frontier ones, then the most recent.
+    linked = {href.rsplit("/", 1)[1] for href in areas_by_map["map-image-classification"]}
+    assert linked == {a["href"].rsplit("/", 1)[1] for a in parser.all("a")} - set(small["arxiv_id"])
+    on_frontier = set(large.loc[frontier_mask(large, ("dataset", "metric")), "arxiv_id"])
+    assert 0 < len(on_frontier) < 50 and on_frontier <= linked
+    rest = large[~large["arxiv_id"].isin(on_frontier)]
+    assert rest[rest["arxiv_id"].isin(linked)]["year"].min() >= rest[~rest["arxiv_id"].isin(linked)]["year"].max()
+
+
+def test_linked_rows_keep_everything_up_to_the_cap_and_need_no_dates():
+    large = make_large_task(30)
+    assert linked_rows(large, 30).tolist() == list(range(30))
+    undated = large.drop(columns="year")
+    assert linked_rows(undated, 10).tolist() == list(range(10))  # no time order: the first rows by number
