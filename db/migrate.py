@@ -21,7 +21,10 @@ def alembic_config(url: str) -> AlembicConfig:
 
 def upgrade_to_head(url: str) -> None:
     """Create or upgrade the schema. Safe to call on every start: a current schema is left alone."""
+    from db.lock import run_lock
+
     cfg = alembic_config(url)
-    with get_engine(url).begin() as connection:
+    # Two processes starting on a fresh database would both create the tables: take turns.
+    with run_lock(url, name="migrate", wait=120), get_engine(url).begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Iterator
+from xml.etree import ElementTree
 
 import arxiv
 import requests
@@ -110,12 +111,32 @@ class PoliteSession(requests.Session):
                 wait = self.backoff * (2 ** attempt)
                 log.warning("arXiv request failed (%s); retrying in %.1f s", exc.__class__.__name__, wait)
             else:
-                if response.status_code not in RETRY_STATUSES or attempt >= self.retries:
+                if response.status_code == 200 and not _is_xml(response.content):
+                    # The arxiv package only logs a malformed feed and reads it as "no results", which
+                    # would end the query early and move the watermark past papers never seen.
+                    if attempt >= self.retries:
+                        raise MalformedFeedError(f"arXiv sent a malformed feed for {url} {self.retries + 1} times")
+                    wait = self.backoff * (2 ** attempt)
+                    log.warning("arXiv sent a malformed feed; retrying in %.1f s", wait)
+                elif response.status_code not in RETRY_STATUSES or attempt >= self.retries:
                     return response
-                wait = retry_after_seconds(response.headers.get("Retry-After"), self.backoff * (2 ** attempt))
-                log.warning("arXiv answered HTTP %s; retrying in %.1f s", response.status_code, wait)
+                else:
+                    wait = retry_after_seconds(response.headers.get("Retry-After"), self.backoff * (2 ** attempt))
+                    log.warning("arXiv answered HTTP %s; retrying in %.1f s", response.status_code, wait)
             attempt += 1
             time.sleep(wait)
+
+
+class MalformedFeedError(requests.RequestException):
+    """arXiv kept answering with a body that is not XML; the query fails instead of looking empty."""
+
+
+def _is_xml(body: bytes) -> bool:
+    try:
+        ElementTree.fromstring(body)
+    except ElementTree.ParseError:
+        return False
+    return True
 
 
 def retry_after_seconds(header: str | None, default: float) -> float:

@@ -76,9 +76,6 @@ def test_malformed_page_in_the_middle_loses_nothing(stand_in, tmp_path):
     assert sorted(got) == sorted(expected_ids())  # re-paged from the offset reached: no gap, no repeat
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "sources/arxiv_client: a malformed first page parses as an empty result, so ingest records nothing and "
-    "moves the watermark past unseen papers; PoliteSession must treat an unparseable 200 body as retryable"))
 def test_malformed_first_page_does_not_move_the_watermark_past_unseen_papers(prefect_harness, stand_in, tmp_path):
     # Two entries per page: the cut-off feed then parses with no entry at all.
     config = write_config(tmp_path, stand_in.api_url, arxiv={"page_size": 2})
