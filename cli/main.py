@@ -50,7 +50,7 @@ def run(ctx: typer.Context,
     obj: AppContext = ctx.obj
     obj.config  # validate before starting anything
     run_with_progress(obj, console, "nightly", nightly_flow, config_path=obj.config_path,
-                      database_url=obj.database_url, tasks=task or None, start=_day(start, "--start"),
+                      database_url=obj.database_url, tasks=_tasks(obj, task), start=_day(start, "--start"),
                       end=_day(end, "--end"), max_results=max_results)
     from cli.status import print_fits, print_status
 
@@ -70,7 +70,7 @@ def ingest(ctx: typer.Context,
     obj: AppContext = ctx.obj
     obj.config
     counts = run_with_progress(obj, console, "ingest", ingest_flow, config_path=obj.config_path,
-                               database_url=obj.database_url, tasks=task or None, start=_day(start, "--start"),
+                               database_url=obj.database_url, tasks=_tasks(obj, task), start=_day(start, "--start"),
                                end=_day(end, "--end"), max_results=max_results)
     for name, c in counts.items():
         console.print(f"{name}: {c}")
@@ -92,7 +92,7 @@ def backfill(ctx: typer.Context,
     obj.config
     console.print(run_with_progress(obj, console, "backfill", backfill_flow, config_path=obj.config_path,
                                     database_url=obj.database_url, start=_day(start, "--start"),
-                                    end=_day(end, "--end"), tasks=task or None, max_papers=max_papers,
+                                    end=_day(end, "--end"), tasks=_tasks(obj, task), max_papers=max_papers,
                                     window_months=window_months, refit=refit))
 
 
@@ -153,8 +153,18 @@ def extract_files(ctx: typer.Context,
     """Extract from PDF files without touching the database (for scoring a folder of papers)."""
     from cli.extract_files import extract_files_to_jsonl
 
-    bad = extract_files_to_jsonl(pdfs, jsonl, workers=workers, timeout=timeout, console=console)
+    config = ctx.obj.config
+    bad = extract_files_to_jsonl(pdfs, jsonl, workers=workers, timeout=timeout, console=console,
+                                 max_pages=config.extraction.max_pages, max_bytes=config.download.max_bytes)
     raise typer.Exit(code=1 if bad == len(pdfs) and pdfs else 0)
+
+
+def _tasks(obj: AppContext, names: list[str] | None) -> list[str] | None:
+    """Check --task names against the config before anything starts."""
+    unknown = [n for n in names or [] if n not in obj.config.tasks]
+    if unknown:
+        fail(f"--task: unknown task {', '.join(unknown)}; configured: {', '.join(obj.config.tasks)}")
+    return names or None
 
 
 def _day(text: str | None, option: str) -> date | None:
