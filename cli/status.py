@@ -34,13 +34,18 @@ def status_summary(url: str, config: Config, *, max_papers: int = 50, max_runs: 
 
     attempts = config.pipeline.max_attempts
     with session_scope(url) as session:
+        # Pipeline states are about arXiv papers; imported reference and contributed rows are counted apart.
         states = {status.value: n for status, n in
-                  session.execute(select(Paper.status, func.count()).group_by(Paper.status)).all()}
+                  session.execute(select(Paper.status, func.count()).where(Paper.source == "arxiv")
+                                  .group_by(Paper.status)).all()}
+        imported = dict(session.execute(select(Paper.source, func.count()).where(Paper.source != "arxiv")
+                                        .group_by(Paper.source)).all())
         queues = {"to download": len(papers_to_download(session, attempts)),
                   "to extract": len(papers_to_extract(session, EXTRACTOR_VERSION, attempts))}
         totals = {name: session.scalar(select(func.count()).select_from(model)) for name, model in
                   (("extractions", Extraction), ("results", Result), ("compute estimates", ComputeEstimate),
                    ("fits", Fit))}
+        totals.update({f"papers from {source}": n for source, n in sorted(imported.items())})
 
         def listed(status: PaperStatus) -> list[tuple[str, int, str | None]]:
             return [tuple(row) for row in session.execute(
@@ -107,18 +112,20 @@ def print_fits(obj: AppContext, console: Console) -> None:
         latest = select(Fit.task, Fit.dataset, Fit.metric, Fit.source, Fit.spec, func.max(Fit.id).label("id")) \
             .group_by(Fit.task, Fit.dataset, Fit.metric, Fit.source, Fit.spec).subquery()
         fits = session.execute(select(Fit).join(latest, Fit.id == latest.c.id).order_by(Fit.task, Fit.dataset)).scalars().all()
-        rows = [dict(task=f.task, dataset=f.dataset, metric=f.metric, n=f.n, slope=f.slope, ci_low=f.ci_low,
+        rows = [dict(task=f.task, dataset=f.dataset, metric=f.metric, source=f.source, spec=f.spec, n=f.n, slope=f.slope, ci_low=f.ci_low,
                      ci_high=f.ci_high, r2=f.r2, degree=f.degree, halving_multiple=f.halving_multiple) for f in fits]
     print_fit_rows(rows, console)
 
 
 def print_fit_rows(rows: list[dict], console: Console) -> None:
     table = Table(title="Scaling fits: log10(error) on log10(training compute)")
-    for col in ("task", "benchmark", "n", "slope [95% CI]", "R²", "degree k", "compute to halve error"):
+    for col in ("task", "benchmark", "source", "spec", "n", "slope [95% CI]", "R²", "degree k",
+                "compute to halve error"):
         table.add_column(col, justify="right" if col in ("n", "R²", "degree k") else "left")
     for r in rows:
         bench = "all (primary)" if _missing(r.get("dataset")) else f"{r['dataset']} {r['metric']}"
-        table.add_row(r["task"], bench, str(int(r["n"])), f"{r['slope']:.3f} [{r['ci_low']:.3f}, {r['ci_high']:.3f}]",
+        table.add_row(r["task"], bench, str(r.get("source") or "extracted"), str(r.get("spec") or "error"),
+                      str(int(r["n"])), f"{r['slope']:.3f} [{r['ci_low']:.3f}, {r['ci_high']:.3f}]",
                       f"{r['r2']:.2f}", _num(r.get("degree"), ".1f"), _num(r.get("halving_multiple"), ".3g", "x"))
     console.print(table)
 
