@@ -35,6 +35,10 @@ class DocumentText:
     sentences: list[Sentence] = field(default_factory=list)
     tables: list[TableRegion] = field(default_factory=list)
     title: str = ""
+    # Word boxes (x0, y0, x1, y1, word, block, line, word_no) of the pages the table reader asked the
+    # text reader for (0-based page -> words), so those pages are not read a second time.
+    page_words: dict[int, list[tuple]] = field(default_factory=dict)
+    page_sizes: list[tuple[float, float]] = field(default_factory=list)  # (width, height) in points
 
     @property
     def page_count(self) -> int:

@@ -20,6 +20,7 @@ import pymupdf
 
 from extractors.document import DocumentText, Sentence
 from extractors.results import extract_results
+from extractors.tables import result_table_pages
 
 _DEFAULT_SCORER = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "score.py"
 
@@ -55,7 +56,8 @@ def read(path: Path, *, simple: bool = False) -> DocumentText:
         from extractors.text import read_document
     except Exception:  # the shared reader is not there yet (or broken mid-edit): use the fallback
         return _simple_read(path)
-    return read_document(path)
+    # As the pipeline reads: the text reader keeps the word boxes of the result-table pages.
+    return read_document(path, word_pages=result_table_pages)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 from extractors import compute, context, hardware, training_time
 from extractors.document import DocumentText
 from extractors.records import Candidate, ExtractionError, PaperExtraction
+from extractors.tables import result_table_pages
 from extractors.text import open_pdf, read_document
 
 try:  # written by another helper; the pipeline runs without it until it exists
@@ -74,7 +75,7 @@ def extract_pdf(path: str | Path, *, max_pages: int | None = None) -> PaperExtra
     path = Path(path)
     pdf = open_pdf(path, max_pages=max_pages)
     try:
-        doc = read_document(pdf)
+        doc = read_document(pdf, word_pages=result_table_pages)
         if doc.arxiv_id is None:
             doc.arxiv_id = arxiv_id_from_filename(path)
         candidates = extract_document(doc, pdf)

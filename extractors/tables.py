@@ -134,18 +134,23 @@ def result_table_pages(doc: DocumentText, max_pages: int = 4) -> list[int]:
 
 def find_result_tables(pdf_doc, doc: DocumentText, *, max_pages: int = 4) -> list[TableRegion]:
     """Result-table regions of the paper (caption and grid), read only on the most promising pages."""
-    if pdf_doc is None:
+    if pdf_doc is None and not doc.page_words:
         return []
     regions: list[TableRegion] = []
     for index in result_table_pages(doc, max_pages):
-        if index >= len(pdf_doc):
+        if index >= len(doc.pages):
             continue
-        try:
-            page = pdf_doc[index]
-            raw = page.get_text("words", flags=_WORD_FLAGS)
-        except Exception:  # MuPDF raises plain RuntimeError on a damaged page: skip the page
-            continue
-        regions.extend(tables_on_page(raw, page.rect.width, index + 1))
+        raw = doc.page_words.get(index)
+        if raw is not None and index < len(doc.page_sizes):
+            width = doc.page_sizes[index][0]
+        else:  # the text reader was not asked for this page's words: read them now
+            try:
+                page = pdf_doc[index]
+                raw = page.get_text("words", flags=_WORD_FLAGS)
+                width = page.rect.width
+            except Exception:  # MuPDF raises plain RuntimeError on a damaged page: skip the page
+                continue
+        regions.extend(tables_on_page(raw, width, index + 1))
     return regions
 
 

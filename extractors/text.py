@@ -12,6 +12,7 @@ import html
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,22 +60,30 @@ def open_pdf(path_or_bytes: str | Path | bytes, *, max_pages: int | None = None)
     return _open(path_or_bytes, max_pages=max_pages)
 
 
-def read_document(path_or_bytes: str | Path | bytes | pymupdf.Document, *, max_pages: int | None = None
-                  ) -> DocumentText:
+def read_document(path_or_bytes: str | Path | bytes | pymupdf.Document, *, max_pages: int | None = None,
+                  word_pages: Callable[[DocumentText], Iterable[int]] | None = None) -> DocumentText:
     """Read a PDF into pages and sectioned sentences; raise ExtractionError when it cannot be read.
 
-    An already opened `pymupdf.Document` (from `open_pdf`) is read but left open for the caller."""
+    An already opened `pymupdf.Document` (from `open_pdf`) is read but left open for the caller.
+    `word_pages`, given the finished document, names the 0-based pages whose word boxes
+    (`page.get_text("words")` tuples) the caller wants in `DocumentText.page_words`: they are taken
+    from the TextPage already built here, which only pages with a "Table N" caption keep until then."""
     owned = not isinstance(path_or_bytes, pymupdf.Document)
     doc = _open(path_or_bytes, max_pages=max_pages) if owned else path_or_bytes
+    kept_textpages: dict[int, pymupdf.TextPage] = {}
     try:
         page_raw: list[list[_RawBlock]] = []
         page_width: list[float] = []
         page_height: list[float] = []
-        for page in doc:
+        for index, page in enumerate(doc):
             textpage = page.get_textpage(flags=_TEXT_FLAGS)
-            page_raw.append(_page_blocks(textpage.extractBLOCKS(), textpage.extractXHTML()))
-            page_width.append(page.rect.width)
-            page_height.append(page.rect.height)
+            raw_blocks = _read_textpage(textpage)
+            page_raw.append(raw_blocks)
+            rect = page.rect
+            page_width.append(rect.width)
+            page_height.append(rect.height)
+            if word_pages is not None and any(_TABLE_CAPTION.search(b.text) for b in raw_blocks):
+                kept_textpages[index] = textpage
     except ExtractionError:
         raise
     except Exception as exc:  # MuPDF raises plain RuntimeError on damaged content streams
@@ -95,7 +104,59 @@ def read_document(path_or_bytes: str | Path | bytes | pymupdf.Document, *, max_p
         pages.append("\n\n".join(b.text for b in page_blocks))
     if not any(p.strip() for p in pages):
         raise ExtractionError("PDF has no extractable text (scanned images only?)", kind="empty")
-    return DocumentText(arxiv_id=arxiv_id, pages=pages, sentences=_sentences(blocks), title=title)
+    document = DocumentText(arxiv_id=arxiv_id, pages=pages, sentences=_sentences(blocks), title=title,
+                            page_sizes=list(zip(page_width, page_height)))
+    if kept_textpages:
+        for index in word_pages(document):
+            if index in kept_textpages:
+                try:
+                    document.page_words[index] = kept_textpages[index].extractWORDS()
+                except Exception:  # a damaged page: the table reader reads it again or skips it
+                    continue
+    return document
+
+
+# A table caption somewhere in a block ("Table 3:", "Table IV."): the page may hold a result table.
+_TABLE_CAPTION = re.compile(r"Table\s+(?:\d+|[IVX]+)\s*[:.]")
+
+
+def _read_textpage(textpage: pymupdf.TextPage) -> list[_RawBlock]:
+    """The page's text blocks with markup. The block boxes come straight from MuPDF's structured-text
+    blocks (a pointer walk in Python, ~10 µs per block); `extractBLOCKS()` recomputes every box
+    from its characters' glyph boxes, which cost more than all the rest of the reading. A page whose
+    XHTML paragraphs do not pair one-to-one with its blocks falls back to `extractBLOCKS()`."""
+    xhtml = textpage.extractXHTML()
+    boxes = _block_boxes(textpage)
+    if boxes is not None:
+        paragraphs = _PARAGRAPH.findall(xhtml)
+        if len(paragraphs) == len(boxes):
+            out: list[_RawBlock] = []
+            for (x0, y0, x1, y1), (tag, body) in zip(boxes, paragraphs):
+                length = len(_TAG.sub("", body).strip())
+                if length:
+                    rotated = (x1 - x0) < 0.1 * (y1 - y0) and length > 12
+                    out.extend(_marked_up_blocks((x0, y0, x1, y1), tag, body, rotated))
+            return out
+    return _page_blocks(textpage.extractBLOCKS(), xhtml)
+
+
+def _block_boxes(textpage: pymupdf.TextPage) -> list[tuple[float, float, float, float]] | None:
+    """Boxes of the text blocks, in MuPDF's order; None when the low-level structure is not reachable
+    (another PyMuPDF build), so the caller uses the public API instead."""
+    try:
+        boxes = []
+        block = textpage.this.m_internal.first_block
+        while block is not None:
+            if block.type == _TEXT_BLOCK:
+                box = block.bbox
+                boxes.append((box.x0, box.y0, box.x1, box.y1))
+            block = block.next
+        return boxes
+    except AttributeError:
+        return None
+
+
+_TEXT_BLOCK = pymupdf.mupdf.FZ_STEXT_BLOCK_TEXT
 
 
 def _open(source: str | Path | bytes, *, max_pages: int | None) -> pymupdf.Document:
@@ -174,9 +235,12 @@ def _page_blocks(blocks: list[tuple], xhtml: str) -> list[_RawBlock]:
 
 
 def _marked_up_blocks(bbox, tag: str, body: str, rotated: bool) -> list[_RawBlock]:
-    body = _SUP.sub(_superscript, body)
+    # Most blocks carry no markup at all: substring tests skip the regexes for them.
+    if "<sup>" in body:
+        body = _SUP.sub(_superscript, body)
     out: list[_RawBlock] = []
-    run_in = _LEADING_BOLD.match(body)
+    bold = "<b>" in body
+    run_in = _LEADING_BOLD.match(body) if bold else None
     if run_in:
         heading = _plain(run_in.group(1))
         rest = body[run_in.end():]
@@ -187,7 +251,7 @@ def _marked_up_blocks(bbox, tag: str, body: str, rotated: bool) -> list[_RawBloc
             out.append(_RawBlock(bbox, heading, True, rotated, tag))
             body = rest
     text = _plain(body)
-    bold_chars = sum(len(_TAG.sub("", m)) for m in _BOLD.findall(body))
+    bold_chars = sum(len(_TAG.sub("", m)) for m in _BOLD.findall(body)) if bold else 0
     styled = bool(text) and bold_chars >= 0.6 * len(text)
     out.append(_RawBlock(bbox, text, styled, rotated, tag))
     return out
@@ -231,9 +295,12 @@ def _superscript(match: re.Match[str]) -> str:
 
 
 def _plain(fragment: str) -> str:
-    text = html.unescape(_TAG.sub("", fragment))
-    text = unicodedata.normalize("NFKC", text)
-    return _dehyphenate(re.sub(r"\s+", " ", text).strip())
+    text = _TAG.sub("", fragment) if "<" in fragment else fragment
+    if "&" in text:
+        text = html.unescape(text)
+    if not text.isascii():  # ASCII text is already in NFKC form
+        text = unicodedata.normalize("NFKC", text)
+    return _dehyphenate(" ".join(text.split()))  # split() and \s agree on what is whitespace
 
 
 _HYPHEN_BREAK = re.compile(r"\b([A-Za-z][a-z]*)- ([a-z][a-z]*)")
@@ -280,12 +347,40 @@ def _arxiv_id_from_stamp(blocks: list[_RawBlock]) -> str | None:
     return None
 
 
+# Lines above a title that are not the title: venue and status notes, page numbers, arXiv stamps.
+_NOT_TITLE = re.compile(
+    r"^(?:\d{1,3}|page \d+.*|published (?:as|in|at)\b.*|accepted (?:as|at|to|for|in)\b.*|under review\b.*|"
+    r"to appear\b.*|appearing in\b.*|(?:in )?proceedings of\b.*|preprint\b.*|.*\bpreprint\.?|"
+    r"(?:workshop|conference) (?:track|paper)\b.*|arxiv:.*|technical report\b.*)$",
+    re.IGNORECASE,
+)
+
+
 def _title(blocks: list[_RawBlock]) -> str:
-    candidates = [b for b in blocks if not b.rotated and b.bbox[1] < 300 and len(b.text) < 300]
+    """The paper's title: the first block set in larger type near the top of page 1 (else the first
+    block there that is not a venue line or page number), with the next block when the title wraps
+    onto a second line that MuPDF set as its own block."""
+    candidates = [b for b in sorted(blocks, key=lambda b: b.bbox[1])
+                  if not b.rotated and b.bbox[1] < 300 and len(b.text) < 300 and not _NOT_TITLE.match(b.text.strip())]
     if not candidates:
         return ""
     large = [b for b in candidates if b.large]
-    return (large[0] if large else candidates[0]).text
+    title = large[0] if large else candidates[0]
+    text = title.text
+    following = candidates[candidates.index(title) + 1:]
+    if following and title.large:
+        line = following[0]
+        gap = line.bbox[1] - title.bbox[3]  # boxes of tightly set lines may overlap a little
+        height = line.bbox[3] - line.bbox[1]
+        if line.large and line.tag == title.tag and -0.5 * height < gap < 0.6 * height:
+            text = _join_lines(text, line.text)
+    return text
+
+
+def _join_lines(first: str, second: str) -> str:
+    if _is_soft_hyphen_break(first, second):
+        return first[:-1] + second
+    return first + ("" if first.endswith("-") else " ") + second
 
 
 def _reading_order(blocks: list[_RawBlock], page_width: float) -> list[_RawBlock]:
@@ -400,10 +495,10 @@ _TOKEN_WITH_DIGIT = re.compile(r"\S*\d\S*")
 
 def _looks_like_table(text: str) -> bool:
     tokens = text.count(" ") + 1
-    if tokens < 4:
-        return False
+    if tokens < 4 or _digit_count(text) < 0.4 * tokens:
+        return False  # every numeric cell holds a digit: too few digits, too few numeric cells
     numeric = len(_NUMERIC_CELL.findall(text))
-    return numeric >= 0.4 * tokens and not re.search(r"[a-z]{3,}[.!?]\s+[A-Z]", text)
+    return numeric >= 0.4 * tokens and not re.search(r"[a-z]{3,}[.!?]\s+[A-Z]", text) and not _reads_as_prose(text)
 
 
 def _sentences(blocks: list[_Block]) -> list[Sentence]:
@@ -488,6 +583,55 @@ def _emit(out: list[Sentence], pieces: list[tuple[int, str]], section: str) -> N
 
 def _looks_like_table_text(sentence: str) -> bool:
     tokens = sentence.count(" ") + 1
-    if tokens < 12:
+    if tokens < 12 or _digit_count(sentence) < 0.3 * tokens:
         return False
-    return len(_TOKEN_WITH_DIGIT.findall(sentence)) >= 0.3 * tokens
+    return len(_TOKEN_WITH_DIGIT.findall(sentence)) >= 0.3 * tokens and not _reads_as_prose(sentence)
+
+
+# Words that carry the grammar of running text and are rare in table cells.
+_FUNCTION_WORDS = frozenset(
+    """a an the of and or to in on for with by from at as is are was were be been being we our us it its
+    this that these those which who than then when while into over under after before both each not no
+    only also can has have had will would such using use used per via between against whereas""".split())
+# A value cell: a number, possibly with a percent sign, a short unit or scale letter ("183ms", "52M",
+# "20h"), a marker or closing bracket, or a dash for "not reported"; no trailing comma (a list in
+# prose separates its numbers).
+_VALUE_TOKEN = re.compile(r"[-+(~∼±]?\d[\d.]*(?:%|[A-Za-z]{1,2})?[)*†‡]?|[-–—]")
+_SENTENCE_END = re.compile(r"[.!?:][\"'”’)\]]*$")
+
+
+def _reads_as_prose(text: str) -> bool:
+    """Running text, however many numbers it holds ("On SQuAD 1.1, our model obtains 85.7 EM and
+    89.6 F1, ..."): it ends like a sentence and carries function words, and it does not set values side
+    by side without a word or comma between them, as table rows and figure labels run into text do
+    ("52.2 71.4 56.3", "ResNet-20 ResNet-32 ResNet-44 ResNet-56")."""
+    if not _SENTENCE_END.search(text):
+        return False
+    tokens = text.split()
+    function_words = 0
+    adjacent_values = adjacent_names = 0
+    previous_value = previous_name = False
+    for token in tokens:
+        value = _VALUE_TOKEN.fullmatch(token) is not None
+        # A name with a digit ("ResNet-50", "conv5"): a value next to one is prose ("89.6 F1"),
+        # a run of them is a figure legend or a table header.
+        name = not value and not token.endswith(",") and _DIGIT.search(token) is not None
+        adjacent_values += value and previous_value
+        adjacent_names += name and previous_name
+        if adjacent_values >= 2 or adjacent_names >= 3:
+            return False
+        previous_value, previous_name = value, name
+        if token.lower().strip(",.;:()") in _FUNCTION_WORDS:
+            function_words += 1
+    return function_words >= 0.1 * len(tokens)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _digit_count(text: str) -> int:
+    """Digits in `text`: ten substring counts in C, far cheaper than a regex over the text. An upper
+    bound for the number of tokens holding a digit, so most prose is ruled out before any regex."""
+    count = text.count
+    return (count("0") + count("1") + count("2") + count("3") + count("4") + count("5") + count("6")
+            + count("7") + count("8") + count("9"))

@@ -134,3 +134,32 @@ def test_pages_without_a_table_under_the_caption_give_nothing():
     assert find_result_tables(pdf, doc) == []
     assert extract_results(doc, pdf) == []
     pdf.close()
+
+
+def test_text_reader_hands_over_word_boxes_so_table_pages_are_not_read_again(pdf_and_doc):
+    from extractors.text import read_document
+
+    pdf, _doc = pdf_and_doc
+    asked: list[list[int]] = []
+
+    def word_pages(document):
+        asked.append(result_table_pages(document))
+        return asked[-1]
+
+    doc = read_document(pdf.tobytes(), word_pages=word_pages)
+    assert asked == [[0, 1]]
+    assert sorted(doc.page_words) == [0, 1], "only the pages the table reader asked for"
+    assert [w[4] for w in doc.page_words[0]] == [w[4] for w in pdf[0].get_text("words", flags=64)]
+    # The word boxes alone are enough: no PDF is opened for the tables.
+    from_words = {t.page: t.rows for t in find_result_tables(None, doc)}
+    from_pdf = {t.page: t.rows for t in find_result_tables(pdf, doc)}
+    assert from_words == from_pdf and from_words[1][-1] == ["Ournet-152", "19.38", "4.49"]
+
+
+def test_without_word_pages_the_text_reader_keeps_no_words(pdf_and_doc):
+    from extractors.text import read_document
+
+    pdf, _doc = pdf_and_doc
+    doc = read_document(pdf.tobytes())
+    assert doc.page_words == {}
+    assert [round(w) for w, _h in doc.page_sizes] == [612, 612, 612]

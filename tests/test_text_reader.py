@@ -187,3 +187,52 @@ def test_paragraph_continues_after_a_citation_and_model_names_rejoin():
         page.insert_text((330, 130 + 12 * i), "Right column filler text goes here.", fontsize=10)
     texts = [s.text for s in read_document(pdf.tobytes()).sentences]
     assert "The strongest baseline, SentinelDet [16] was trained on two A100-SXM4 GPUs for a day." in texts
+
+
+def test_title_skips_the_venue_line_and_joins_a_wrapped_second_line():
+    pdf = pymupdf.open()
+    page = pdf.new_page(width=612, height=792)
+    page.insert_text((108, 38), "Published as a conference paper at ICLR 2020", fontsize=10)
+    page.insert_text((120, 90), "Ournet: Deep Networks That Learn Quickly", fontsize=20)
+    page.insert_text((200, 114), "From Very Few Examples", fontsize=20)
+    page.insert_text((250, 150), "A. Author and B. Author", fontsize=10)
+    page.insert_text((72, 200), "We study networks that learn from few examples and report results.", fontsize=10)
+    doc = read_document(pdf.tobytes())
+    assert doc.title == "Ournet: Deep Networks That Learn Quickly From Very Few Examples"
+
+
+def test_title_in_body_size_type_still_skips_the_venue_line():
+    pdf = pymupdf.open()
+    page = pdf.new_page(width=612, height=792)
+    page.insert_text((108, 38), "Under review as a conference paper at ICLR 2021", fontsize=10)
+    page.insert_text((108, 90), "A STUDY OF THINGS", fontsize=10)
+    page.insert_text((72, 200), "We study things and report results on them.", fontsize=10)
+    assert read_document(pdf.tobytes()).title == "A STUDY OF THINGS"
+
+
+def _paragraph_pdf(*paragraphs: str) -> bytes:
+    pdf = pymupdf.open()
+    page = pdf.new_page()
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    page.insert_htmlbox(pymupdf.Rect(72, 60, 540, 760), css=CSS, text="<p><b>4 Experiments</b></p>" + body)
+    return pdf.tobytes()
+
+
+def test_prose_full_of_numbers_keeps_its_section_but_table_rows_do_not():
+    prose = ("On SQuAD 1.1, our model obtains 85.7 EM and 89.6 F1 on the dev set, 86.2 EM and 92.1 F1 on "
+             "the test set, and 80.1 F1 on SQuAD 2.0.")
+    listed = "We compare n = {3, 5, 7, 9}, leading to 20, 32, 44, and 56-layer networks."
+    rows = ("Model EM F1 BiDAF 67.7 77.3 R-Net 72.3 80.7 DrQA 69.5 78.8 Ours 85.7 89.6 Ours (ensemble) 87.4 "
+            "93.2 and more rows.")
+    sections = {s.text: s.section for s in read_document(_paragraph_pdf(prose, listed, rows)).sentences}
+    assert sections[prose] == "experiments"
+    assert sections[listed] == "experiments"
+    assert sections[rows] == "table"
+
+
+def test_a_short_paragraph_of_results_is_prose_not_a_table_block():
+    prose = "Ours reaches 85.7 EM and 89.6 F1 with 8 GPUs in 3 days."
+    cells = "ResNet-50 76.3 93.1 25.6M 4.1"
+    sections = {s.text: s.section for s in read_document(_paragraph_pdf(prose, cells)).sentences}
+    assert sections[prose] == "experiments"
+    assert sections[cells] == "table"
