@@ -10,7 +10,7 @@ import re
 
 from extractors import chips, context
 from extractors.document import Sentence
-from extractors.nlp import prefilter
+from extractors.nlp import index_for, prefilter
 from extractors.numbers import parse_number
 from extractors.records import Candidate, Evidence
 
@@ -50,6 +50,9 @@ _PER_EXAMPLE = re.compile(r"\b(?:per (?:image|example|token|sample|input|forward
 # A table cell in scientific notation without a unit word: "2.3 · 10^19", "3.3 × 10^18", "1.2e20".
 _SCI_CELL = re.compile(rf"(?<![\w.]){_MANTISSA}{_EXPONENT}(?![\w.])")
 _COMPUTE_COLUMN = re.compile(r"\bFLOPs?\b|training cost|train(?:ing)? compute|compute \(", re.IGNORECASE)
+# Lower-case substrings one of which every _COMPUTE_COLUMN match holds (a case-insensitive regex over
+# every sentence costs more than the rest of this extractor).
+_COMPUTE_COLUMN_WORDS = ("flop", "training cost", "train compute", "training compute", "compute (")
 
 
 def extract_table_compute(sentences: list[Sentence], *, own_names: frozenset[str] = frozenset(),
@@ -57,7 +60,7 @@ def extract_table_compute(sentences: list[Sentence], *, own_names: frozenset[str
     """Training compute in a results table ("Transformer (big) 28.4 41.8 2.3 · 10^19" under a
     "Training Cost (FLOPs)" header): only rows labelled with the paper's own model, only on pages
     whose table or caption names a FLOPs/training-cost column."""
-    pages_with_column = {s.page for s in sentences
+    pages_with_column = {s.page for s in index_for(sentences).containing(_COMPUTE_COLUMN_WORDS)
                          if s.section in ("table", "caption", "body", "experiments") and _COMPUTE_COLUMN.search(s.text)}
     out: list[Candidate] = []
     for sentence in sentences:

@@ -534,10 +534,13 @@ def _sentences(blocks: list[_Block]) -> list[Sentence]:
             flush()
         pending_section = section
         pending.append((block.page, block.text))
-        if re.search(r"[.!?:][\"'”’)\]]*\s*$", block.text):
+        if _PARAGRAPH_END.search(block.text):
             flush()  # the paragraph ends here; otherwise it continues in the next column or page
     flush()
-    return [Sentence(s.page, s.text, s.section, i) for i, s in enumerate(out)]
+    return out  # `_emit` numbers each sentence by its position in `out`
+
+
+_PARAGRAPH_END = re.compile(r"[.!?:][\"'”’)\]]*\s*$")
 
 
 def _is_abstract_start(text: str) -> bool:

@@ -10,7 +10,7 @@ import re
 
 from extractors import context
 from extractors.document import Sentence
-from extractors.nlp import contains_any, prefilter
+from extractors.nlp import index_for, prefilter
 from extractors.numbers import WORD_NUMBERS, parse_number
 from extractors.records import Candidate, Evidence
 
@@ -93,7 +93,7 @@ def extract_training_time(sentences: list[Sentence], *, own_names: frozenset[str
     `own_names` / `title_vocabulary` (context.own_model_names / context.title_words) tell the paper's
     own model from baselines in model-name clauses and table rows."""
     out: list[Candidate] = []
-    candidates = [s for s in sentences if contains_any(s.text, _KEYWORDS) or _COMPACT_HOURS.search(s.text)]
+    candidates = index_for(sentences).select(keywords=_KEYWORDS, patterns=(_COMPACT_HOURS,))
     for sentence in prefilter(candidates, PREFILTER):
         row_is_own = False
         previous_end = 0

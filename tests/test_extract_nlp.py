@@ -44,3 +44,46 @@ def test_prefilter_then_parse_only_candidate_sentences():
     assert [s.index for s in kept] == [0]
     [(sentence, doc)] = list(parse(kept))
     assert sentence is kept[0] and doc.text == "We use 8 GPUs."
+
+
+def _paper(*texts: str) -> list[Sentence]:
+    return [Sentence(1, text, "body", i) for i, text in enumerate(texts)]
+
+
+def test_sentence_index_finds_what_a_per_sentence_scan_finds():
+    import re
+
+    from extractors.nlp import SentenceIndex
+
+    sentences = _paper("We trained on 8 GPUs for 3 DAYS.", "İstanbul has no GPU.", "The model took 12h.",
+                       "Nothing to see", "A TPU v3 pod, then 5 h", "hours later", "")
+    index = SentenceIndex(sentences)
+    keywords = ("gpu", "day", "hour")
+    assert index.containing(keywords) == [s for s in sentences if any(k in s.text.lower() for k in keywords)]
+    compact = re.compile(r"\d\s?h\b")
+    assert index.matching(compact) == [s for s in sentences if compact.search(s.text)]
+    both = index.select(keywords=("tpu",), patterns=(compact,))
+    assert [s.index for s in both] == [2, 4]
+
+
+def test_sentence_index_confirms_a_match_that_runs_across_sentences():
+    import re
+
+    from extractors.nlp import SentenceIndex
+
+    # "[^.]*" could run from one sentence into the next in the joined text; only real matches count.
+    pattern = re.compile(r"GPU[^.]*hours")
+    sentences = _paper("Eight GPU", "for three hours.", "One GPU for two hours.")
+    assert [s.index for s in SentenceIndex(sentences).matching(pattern)] == [2]
+
+
+def test_prefilter_with_keywords_reuses_the_index_of_the_same_sentence_list():
+    import re
+
+    from extractors.nlp import index_for
+
+    sentences = _paper("We use 8 GPUs.", "No hardware here.")
+    assert index_for(sentences) is index_for(sentences)
+    assert [s.index for s in prefilter(sentences, re.compile("GPU"), ("gpu",))] == [0]
+    other = _paper("A TPU.", "8 GPUs.")
+    assert [s.index for s in prefilter(other, re.compile("GPU"), ("gpu",))] == [1]
