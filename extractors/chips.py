@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,6 +31,7 @@ class ChipSpec:
     device_peak: dict[str, float] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
     note: str = ""
+    variants: dict[str, dict[str, float]] = field(default_factory=dict)  # "PCIe" -> peaks of that card
 
     def peak_per_die(self, precision: str = "fp32") -> float | None:
         value = self.peak.get(precision)
@@ -48,7 +49,7 @@ class ChipSpec:
 # Words that qualify a chip without changing which chip it is (vendor, product line, form factor,
 # memory size, packaging). Removed before the alias look-up.
 _NOISE = re.compile(
-    r"\b(?:nvidia|tesla|geforce|google|cloud|quadro)\b|\b\d+\s*gb\b|sxm\d?|\bpci-?e\b|\bnvlink\b"
+    r"\b(?:nvidia|tesla|geforce|google|cloud|quadro)\b|\b\d+\s*gb\b|sxm\d?|\bpci-?e\b|\bpci[\s-]express\b|\bnvlink\b"
 )
 # Trailing words naming the unit rather than the chip ("V100 GPUs", "TPU v3 chips", "v3 pods").
 _UNIT_WORDS = re.compile(r"(?:gpus?|chips?|cards?|boards?|devices?|cores?|pods?|accelerators?)$")
@@ -81,6 +82,8 @@ def _catalog() -> tuple[dict[str, ChipSpec], dict[str, str]]:
             device_peak={k: float(v) for k, v in (row.get("device_peak") or {}).items()},
             aliases=tuple(row.get("aliases", ())),
             note=str(row.get("note", "")),
+            variants={variant: {k: float(v) for k, v in peaks.items()}
+                      for variant, peaks in (row.get("variants") or {}).items()},
         )
         specs[spec.name] = spec
         for alias in (spec.name, *spec.aliases):
@@ -111,14 +114,29 @@ def canonical_name(name: str) -> str | None:
     return None
 
 
-def lookup(name: str) -> ChipSpec | None:
+# "PCIe", "PCI-e", "PCI Express": the card form factor, slower than the SXM module of the same chip.
+_PCIE = re.compile(r"pci[\s-]?e(?:xpress)?\b", re.IGNORECASE)
+
+
+def variant_of(text: str) -> str | None:
+    """The form-factor variant that `text` names ("Tesla V100-PCIE-16GB" -> "PCIe"), or None."""
+    return "PCIe" if _PCIE.search(text or "") else None
+
+
+def lookup(name: str, variant: str | None = None) -> ChipSpec | None:
+    """The chip `name` names. A `variant` the catalog knows for it (or one written in `name` itself,
+    "V100 PCIe") replaces the peaks; the canonical name stays the chip's."""
     canonical = canonical_name(name)
-    return _catalog()[0].get(canonical) if canonical else None
+    spec = _catalog()[0].get(canonical) if canonical else None
+    variant = variant or variant_of(name)
+    if spec is not None and variant in spec.variants:
+        return replace(spec, peak={**spec.peak, **spec.variants[variant]}, note=f"{variant} variant; {spec.note}".strip())
+    return spec
 
 
-def peak_flops(name: str, precision: str = "fp32") -> float | None:
+def peak_flops(name: str, precision: str = "fp32", variant: str | None = None) -> float | None:
     """Peak FLOP/s of one chip at `precision`, or None when unknown (generic chip, precision absent)."""
-    spec = lookup(name)
+    spec = lookup(name, variant)
     return None if spec is None else spec.peak.get(precision)
 
 

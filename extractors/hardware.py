@@ -67,6 +67,7 @@ class Mention:
     unit: str = "chips"
     slice_cores: int | None = None  # "v3-8" names a slice of 8 cores
     range_low: float | None = None  # "ranged from 64 to 512": the low end (count is the high end)
+    variant: str | None = None  # "PCIe" when the paper names the card form factor (chips.variant_of)
 
 
 @lru_cache(maxsize=1)
@@ -157,6 +158,8 @@ def _mention(doc: Doc, span: Span) -> Mention | None:
     if name is None:
         return None
     mention = Mention(name, span.start, span.end)
+    # "Tesla V100-PCIE-16GB", "V100 PCIe GPUs": the form factor written in or right after the model.
+    mention.variant = chips.variant_of(doc[span.start:min(len(doc), span.end + 2)].text) if label == "MODEL" else None
     if label == "TPU" and span[0].lower_ == "cloud":
         mention.unit = "devices"  # "4 Cloud TPUs": Cloud TPU devices of 4 chips each
     return mention
@@ -382,6 +385,8 @@ def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int,
     out = []
     for value in values:
         attrs = {"chip": mention.chip, "count": int(value), "unit": mention.unit}
+        if mention.variant:
+            attrs["variant"] = mention.variant  # for the peak FLOP/s (chips.lookup); the scorer ignores it
         out.append(Candidate(
             field="hardware", attrs=attrs, value=float(value), unit=mention.unit,
             raw_text=sentence.text[char_start:char_end], confidence=confidence,

@@ -80,3 +80,34 @@ def test_tpu_unit_conversion():
 def test_peak_keys_are_known_precisions():
     for spec in chips.all_chips():
         assert set(spec.peak) <= set(chips.PRECISIONS), spec.name
+
+
+@pytest.mark.parametrize("written, canonical, fp32", [
+    ("GTX 1080", "GTX 1080", 8.87e12),
+    ("GeForce GTX 1080", "GTX 1080", 8.87e12),
+    ("GTX 1080 Ti", "GTX 1080 Ti", 11.34e12),  # the Ti is its own card, not the 1080
+    ("GTX Titan Xp", "TITAN Xp", 12.15e12),
+    ("GeForce GTX TITAN Xp", "TITAN Xp", 12.15e12),
+])
+def test_geforce_1080_and_titan_xp_spellings(written, canonical, fp32):
+    assert chips.canonical_name(written) == canonical
+    assert chips.peak_flops(written) == fp32
+
+
+@pytest.mark.parametrize("written, variant, canonical, fp32", [
+    ("Tesla V100-PCIE-16GB", "PCIe", "V100", 14.0e12),
+    ("V100 PCIe", "PCIe", "V100", 14.0e12),
+    ("Tesla P100-PCIE-16GB", "PCIe", "P100", 9.3e12),
+    ("P100 PCI Express", "PCIe", "P100", 9.3e12),
+    ("Tesla V100-SXM2-16GB", None, "V100", 15.7e12),
+    ("V100", None, "V100", 15.7e12),
+])
+def test_pcie_cards_keep_the_chip_name_and_take_their_own_peaks(written, variant, canonical, fp32):
+    assert chips.variant_of(written) == variant
+    spec = chips.lookup(written)
+    assert spec.name == canonical and spec.peak["fp32"] == fp32
+    assert chips.peak_flops(canonical, variant=variant) == fp32
+
+
+def test_a_variant_the_chip_does_not_have_changes_nothing():
+    assert chips.lookup("A100", "PCIe").peak == chips.lookup("A100").peak

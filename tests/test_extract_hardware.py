@@ -131,3 +131,15 @@ def test_evidence_span_points_at_the_match():
     cand = extract_hardware([Sentence(2, "We train on 32 TPUv3 cores for a day.", "body", 0)])[0]
     assert cand.evidence.match == "32 TPUv3 cores"
     assert cand.extractor.startswith("hardware@")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("We train on 8 Tesla V100-PCIE-16GB GPUs.", {"chip": "V100", "count": 8, "unit": "chips", "variant": "PCIe"}),
+    ("We train on 4 V100 PCIe GPUs for three days.", {"chip": "V100", "count": 4, "unit": "chips", "variant": "PCIe"}),
+    ("We used 8 NVIDIA V100 GPUs.", {"chip": "V100", "count": 8, "unit": "chips"}),
+    ("Training used 4 GTX 1080 GPUs.", {"chip": "GTX 1080", "count": 4, "unit": "chips"}),
+    ("We trained on 8 GTX 1080 Ti GPUs.", {"chip": "GTX 1080 Ti", "count": 8, "unit": "chips"}),
+    ("We use 2 GTX Titan Xp GPUs.", {"chip": "TITAN Xp", "count": 2, "unit": "chips"}),
+])
+def test_card_models_and_the_pcie_form_factor(text, expected):
+    assert [c.attrs for c in extract_hardware([Sentence(1, text, "experiments", 0)])] == [expected]
