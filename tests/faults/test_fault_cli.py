@@ -94,10 +94,10 @@ def test_extract_files_on_a_mixed_batch(tmp_path):
     assert len(good) == sum(1 for c in batch if c.kind is None) and all(row["hardware"] for row in good)
 
 
-def test_flow_that_fails_reports_the_reason_without_a_traceback(tmp_path):
+def test_unknown_task_is_refused_in_one_line_before_any_run(tmp_path):
     done = run_progress("--config", str(REPO_CONFIG), "--db", f"sqlite:///{tmp_path}/db.sqlite",
                         "ingest", "--task", "no_such_task", cwd=tmp_path, timeout=300)
-    assert done.returncode == 1, done.stderr
+    assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr + done.stdout, done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1 and "unknown task(s): no_such_task" in errors[0], done.stderr
+    assert len(errors) == 1 and "unknown task no_such_task" in errors[0], done.stderr
