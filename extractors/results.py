@@ -155,9 +155,10 @@ def sentence_candidates(doc: DocumentText, ctx: PaperContext) -> list[Found]:
     out: list[Found] = []
     sentences = doc.sentences
     for idx, s in enumerate(sentences):
-        if s.section in SKIPPED_SECTIONS or (s.section == "table" and not _reads_as_prose(s.text)):
+        # The cheap metric-word test first: it rules out nearly every sentence of a paper.
+        if s.section in SKIPPED_SECTIONS or not bm.may_name_metric(s.text):
             continue
-        if not bm.may_name_metric(s.text) or _looks_like_table_dump(s.text):
+        if (s.section == "table" and not _reads_as_prose(s.text)) or _looks_like_table_dump(s.text):
             continue
         pairs = pair_metrics_with_numbers(s.text)
         if not pairs:
@@ -225,11 +226,14 @@ _INTO_ENGLISH = re.compile(
 )
 
 
+_NUMERIC_TOKEN = re.compile(r"[-+(]?\d[\d.,%/±)]*")
+
+
 def _reads_as_prose(text: str) -> bool:
     """A "table" sentence that is really prose (the reader may file a paragraph full of numbers as a
     table): short, few numbers. Real table text is left to the table reader, which knows columns."""
     tokens = text.split()
-    numeric = sum(1 for t in tokens if re.fullmatch(r"[-+(]?\d[\d.,%/±)]*", t))
+    numeric = sum(1 for t in tokens if _NUMERIC_TOKEN.fullmatch(t))
     return len(tokens) <= 60 and numeric <= 0.35 * len(tokens)
 
 
@@ -238,7 +242,7 @@ def _looks_like_table_dump(text: str) -> bool:
     if len(text) > 1500:
         return True  # no sentence of prose is this long
     tokens = text.split()
-    numeric = sum(1 for t in tokens if re.fullmatch(r"[-+(]?\d[\d.,%/±)]*", t))
+    numeric = sum(1 for t in tokens if _NUMERIC_TOKEN.fullmatch(t))
     return numeric >= 8 and numeric > 0.3 * len(tokens)
 
 

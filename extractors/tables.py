@@ -228,10 +228,15 @@ def _is_prose(row: _Row, width: float, height: float) -> bool:
     """A line of running text: one long run of closely spaced words, unlike a row of short cells."""
     for x0, x1, text in _cells(row, height):
         tokens = text.split()
-        wordy = sum(1 for t in tokens if re.fullmatch(r"[a-z][a-z’'-]*[,.;:]?", t))
-        if len(tokens) >= 7 and x1 - x0 > 0.4 * width and wordy >= 0.6 * len(tokens):
+        if len(tokens) < 7 or x1 - x0 <= 0.4 * width:
+            continue  # too short or too narrow for running text: no need to look at its words
+        wordy = sum(1 for t in tokens if _PLAIN_WORD.fullmatch(t))
+        if wordy >= 0.6 * len(tokens):
             return True
     return False
+
+
+_PLAIN_WORD = re.compile(r"[a-z][a-z’'-]*[,.;:]?")
 
 
 def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_width: float,
