@@ -25,6 +25,7 @@ class ChipSpec:
     peak: dict[str, float]  # FLOP/s of ONE chip (one board for GPUs, one chip for TPUs)
     cores_per_chip: int = 1  # TPU TensorCores per chip (2 for v2/v3/v4)
     chips_per_device: int = 1  # chips per Cloud TPU device (4), GPUs: 1
+    chips_per_pod: int | None = None  # chips in one full TPU pod
     source: str = ""
     year: int | None = None
     dies_per_board: int = 1  # K80: 2 GK210 dies on one board
@@ -76,6 +77,7 @@ def _catalog() -> tuple[dict[str, ChipSpec], dict[str, str]]:
             peak={k: float(v) for k, v in (row.get("peak") or {}).items()},
             cores_per_chip=int(row.get("cores_per_chip", 1)),
             chips_per_device=int(row.get("chips_per_device", 1)),
+            chips_per_pod=int(row["chips_per_pod"]) if row.get("chips_per_pod") else None,
             source=str(row.get("source", "")),
             year=row.get("year"),
             dies_per_board=int(row.get("dies_per_board", 1)),

@@ -62,7 +62,7 @@ class Mention:
     start: int  # token indices of the chip words
     end: int
     count: float | None = None
-    count_kind: str = ""  # digits | word | single | article
+    count_kind: str = ""  # digits | word | single | article | range_after | pod (a whole pod's chips)
     count_start: int | None = None
     unit: str = "chips"
     slice_cores: int | None = None  # "v3-8" names a slice of 8 cores
@@ -131,6 +131,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
             _read_count_range_after(doc, mention)
         if mention.count is None:
             _read_count_after(doc, mention)
+        _read_pod(doc, mention)
         previous_end = mention.end
     return mentions
 
@@ -192,6 +193,32 @@ def _read_unit(doc: Doc, mention: Mention) -> None:
             if not (mention.unit == "devices" and unit == "chips"):
                 mention.unit = unit
             mention.end = i + 1
+
+
+# "(1024 chips)", "(2048 cores)", "(512 TPU chips)" after "pod": the pod's size in the paper's unit.
+_POD_SIZE = re.compile(r"^\(\s*(\d{1,3}(?:,\d{3})+|\d+)\s+(?:tpu\s+)?(chips?|cores?|tpus?|devices?)\s*\)", re.IGNORECASE)
+
+
+def _read_pod(doc: Doc, mention: Mention) -> None:
+    """"a TPU v3 Pod (1024 chips)": the size in parentheses; "a full TPU v3 pod": a whole pod's chips
+    (catalog). A slice ("v3-256 pod slice") already names its cores and is left alone."""
+    i = mention.end
+    if mention.slice_cores is not None or i >= len(doc) or doc[i].lower_ not in ("pod", "pods"):
+        return
+    size = _POD_SIZE.match(doc[i + 1:min(len(doc), i + 8)].text) if i + 1 < len(doc) else None
+    if size:
+        word = size.group(2).lower()
+        mention.unit = "cores" if word.startswith("core") else "devices" if word.startswith("device") else "chips"
+        mention.count, mention.count_kind = parse_number(size.group(1)), "digits"
+        return
+    spec = chips.lookup(mention.chip)
+    whole = mention.count is None and mention.start > 0 and doc[mention.start - 1].lower_ in ("full", "entire", "whole")
+    if spec is None or not spec.chips_per_pod or doc[i:min(len(doc), i + 2)].text.lower() == "pod slice":
+        return
+    if mention.count_kind in ("article", "single") or whole:
+        mention.count, mention.count_kind, mention.unit = float(spec.chips_per_pod), "pod", "chips"
+    elif mention.count_kind in ("digits", "word") and doc[i].lower_ == "pods" and mention.unit == "chips":
+        mention.count = mention.count * spec.chips_per_pod  # "4 TPU v3 pods"
 
 
 _RANGE_AFTER = re.compile(r"^[^.;]{0,50}?\b(?:ranged?|ranging|var(?:ied|ies|y|ying))\s+(?:from|between)\s+"
@@ -398,7 +425,7 @@ def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int,
 
 def _confidence(sentence: Sentence, doc: Doc, mention: Mention, following: int, *, is_range: bool) -> float:
     text = sentence.text
-    base = {"digits": 0.62, "word": 0.62, "single": 0.58, "article": 0.42, "range_after": 0.6, "": 0.55}[
+    base = {"digits": 0.62, "word": 0.62, "single": 0.58, "article": 0.42, "range_after": 0.6, "pod": 0.58, "": 0.55}[
         mention.count_kind]
     if mention.slice_cores is not None:
         base = max(base, 0.6)

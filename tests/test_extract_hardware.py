@@ -143,3 +143,15 @@ def test_evidence_span_points_at_the_match():
 ])
 def test_card_models_and_the_pcie_form_factor(text, expected):
     assert [c.attrs for c in extract_hardware([Sentence(1, text, "experiments", 0)])] == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("We trained the model on a TPU v3 Pod (1024 chips) for 4 days.", {"chip": "TPU v3", "count": 1024, "unit": "chips"}),
+    ("We use one TPU v2 pod (512 cores).", {"chip": "TPU v2", "count": 512, "unit": "cores"}),
+    ("We train on a TPU v3 pod for two days.", {"chip": "TPU v3", "count": 1024, "unit": "chips"}),
+    ("We train on a full TPU v3 pod.", {"chip": "TPU v3", "count": 1024, "unit": "chips"}),
+    ("Training used a v3-256 pod slice.", {"chip": "TPU v3", "count": 256, "unit": "cores"}),
+    ("We train on 2 TPU v3 pods.", {"chip": "TPU v3", "count": 2048, "unit": "chips"}),
+])
+def test_whole_pods_count_their_chips(text, expected):
+    assert [c.attrs for c in extract_hardware([Sentence(1, text, "experiments", 0)])] == [expected]
