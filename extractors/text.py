@@ -132,10 +132,10 @@ def _read_textpage(textpage: pymupdf.TextPage) -> list[_RawBlock]:
         if len(paragraphs) == len(boxes):
             out: list[_RawBlock] = []
             for (x0, y0, x1, y1), (tag, body) in zip(boxes, paragraphs):
-                length = len(_TAG.sub("", body).strip())
-                if length:
-                    rotated = (x1 - x0) < 0.1 * (y1 - y0) and length > 12
-                    out.extend(_marked_up_blocks((x0, y0, x1, y1), tag, body, rotated))
+                for block in _marked_up_blocks((x0, y0, x1, y1), tag, body, False):
+                    if block.text:  # whitespace-only blocks, lone footnote markers
+                        block.rotated = (x1 - x0) < 0.1 * (y1 - y0) and len(block.text) > 12
+                        out.append(block)
             return out
     return _page_blocks(textpage.extractBLOCKS(), xhtml)
 
