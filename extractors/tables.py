@@ -2,8 +2,9 @@
 
 `page.find_tables()` on every page costs ~80x plain text extraction, far over the budget. Instead the
 already-read page text says which pages carry a "Table N" caption near benchmark or metric words;
-only those pages (at most four per paper) are read again as word boxes (`page.get_text("words")`,
-about the cost of plain text of that page), and the rows next to the caption are clustered here:
+only those pages (at most four per paper) are read as word boxes, from the TextPage the text reader
+built anyway (`DocumentText.page_words`; `page.get_text("words")` when a caller did not ask the text
+reader for them), and the rows next to the caption are clustered here:
 
 * rows: words whose vertical centres agree, inside the caption's column, or the full page width when
   the caption crosses the middle or the table is wider than its caption's column;

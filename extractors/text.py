@@ -1,10 +1,11 @@
 """PDF -> DocumentText: reading order, dehyphenation, NFKC, footnote markers, sections, sentences.
 
-One MuPDF TextPage per page, read twice in C: `extractBLOCKS()` for the block boxes (reading order) and
-`extractXHTML()` for the same blocks with markup (<sup> superscripts, <b> bold, <hN> large type). Both
-are plain strings built in C, so the whole read costs about what plain `get_text()` costs; building
-`get_text("dict")` (a Python object per span) was ~50% slower on the real corpus. Python then works on
-blocks with a few regexes, never per character.
+One MuPDF TextPage per page. Its block boxes come straight from the structured-text blocks (a pointer
+walk; `extractBLOCKS()` would recompute every glyph box) and `extractXHTML()` gives the same blocks
+with markup (<sup> superscripts, <b> bold, <hN> large type), a string built in C. Building
+`get_text("dict")` (a Python object per span) was ~50% slower on the real corpus. Python then works
+on blocks with a few regexes, never per character. Pages with a table caption keep their TextPage
+until the end, so the table reader's word boxes come from it (`read_document(word_pages=...)`).
 """
 from __future__ import annotations
 
