@@ -196,6 +196,11 @@ def main() -> None:
     # Prefect's local API starts on demand; its first start on a new machine migrates its database,
     # which takes longer than Prefect's default 20 s allowance.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    # The progress bar and the closing tables are the terminal's story; Prefect's per-task INFO lines
+    # still reach its API and UI (set PREFECT_LOGGING_LEVEL=INFO to see them here). Its local API's
+    # telemetry would only try to reach the internet.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     _register_groups()
     try:
         app()

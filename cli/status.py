@@ -111,22 +111,24 @@ def print_fits(obj: AppContext, console: Console) -> None:
     with session_scope(obj.url) as session:
         latest = select(Fit.task, Fit.dataset, Fit.metric, Fit.source, Fit.spec, func.max(Fit.id).label("id")) \
             .group_by(Fit.task, Fit.dataset, Fit.metric, Fit.source, Fit.spec).subquery()
-        fits = session.execute(select(Fit).join(latest, Fit.id == latest.c.id).order_by(Fit.task, Fit.dataset)).scalars().all()
+        fits = session.execute(select(Fit).join(latest, Fit.id == latest.c.id).where(Fit.spec == "error")
+                               .order_by(Fit.task, Fit.dataset)).scalars().all()
         rows = [dict(task=f.task, dataset=f.dataset, metric=f.metric, source=f.source, spec=f.spec, n=f.n, slope=f.slope, ci_low=f.ci_low,
                      ci_high=f.ci_high, r2=f.r2, degree=f.degree, halving_multiple=f.halving_multiple) for f in fits]
     print_fit_rows(rows, console)
+    console.print("[dim]Frontier and publication-year variants: progress fits --spec frontier | year[/dim]")
 
 
 def print_fit_rows(rows: list[dict], console: Console) -> None:
     table = Table(title="Scaling fits: log10(error) on log10(training compute)")
-    for col in ("task", "benchmark", "source", "spec", "n", "slope [95% CI]", "R²", "degree k",
-                "compute to halve error"):
+    # Source and spec columns only when the rows mix them, so the usual table fits a terminal.
+    varying = [c for c in ("source", "spec") if len({r.get(c) for r in rows}) > 1]
+    for col in ("task", "benchmark", *varying, "n", "slope [95% CI]", "R²", "degree k", "compute to halve error"):
         table.add_column(col, justify="right" if col in ("n", "R²", "degree k") else "left")
     for r in rows:
         bench = "all (primary)" if _missing(r.get("dataset")) else f"{r['dataset']} {r['metric']}"
-        table.add_row(r["task"], bench, str(r.get("source") or "extracted"), str(r.get("spec") or "error"),
-                      str(int(r["n"])), f"{r['slope']:.3f} [{r['ci_low']:.3f}, {r['ci_high']:.3f}]",
-                      f"{r['r2']:.2f}", _num(r.get("degree"), ".1f"), _num(r.get("halving_multiple"), ".3g", "x"))
+        table.add_row(r["task"], bench, *(str(r.get(c)) for c in varying), str(int(r["n"])),
+                      f"{r['slope']:.3f} [{r['ci_low']:.3f}, {r['ci_high']:.3f}]", f"{r['r2']:.2f}", _num(r.get("degree"), ".1f"), _num(r.get("halving_multiple"), ".3g", "x"))
     console.print(table)
 
 
