@@ -37,6 +37,16 @@ def demo(ctx: typer.Context,
     run_demo(ctx.obj, workdir, delay, console)
 
 
+def _run_flow(ctx: typer.Context, label: str, flow_fn, **params):
+    """Validate the config, then run a flow with the live progress bar; returns the flow's result."""
+    from cli.running import run_with_progress
+
+    obj: AppContext = ctx.obj
+    obj.config  # a bad config is one line before anything starts
+    return run_with_progress(obj, console, label, flow_fn, config_path=obj.config_path,
+                             database_url=obj.database_url, **params)
+
+
 @app.command()
 def run(ctx: typer.Context,
         task: Optional[list[str]] = typer.Option(None, "--task", help="Only these tasks (repeatable)"),
@@ -44,18 +54,13 @@ def run(ctx: typer.Context,
         end: Optional[str] = typer.Option(None, help="Submitted on or before (YYYY-MM-DD); default: today"),
         max_results: Optional[int] = typer.Option(None, help="Papers per task at most")) -> None:
     """The nightly flow against the configured arXiv endpoint: ingest, download, extract, refit."""
-    from cli.running import run_with_progress
+    from cli.status import print_fits, print_status
     from flows.nightly import nightly_flow
 
-    obj: AppContext = ctx.obj
-    obj.config  # validate before starting anything
-    run_with_progress(obj, console, "nightly", nightly_flow, config_path=obj.config_path,
-                      database_url=obj.database_url, tasks=_tasks(obj, task), start=_day(start, "--start"),
-                      end=_day(end, "--end"), max_results=max_results)
-    from cli.status import print_fits, print_status
-
-    print_status(obj, console)
-    print_fits(obj, console)
+    _run_flow(ctx, "nightly", nightly_flow, tasks=_tasks(ctx.obj, task), start=_day(start, "--start"),
+              end=_day(end, "--end"), max_results=max_results)
+    print_status(ctx.obj, console)
+    print_fits(ctx.obj, console)
 
 
 @app.command()
@@ -64,14 +69,10 @@ def ingest(ctx: typer.Context,
            start: Optional[str] = typer.Option(None, help="YYYY-MM-DD"), end: Optional[str] = typer.Option(None, help="YYYY-MM-DD"),
            max_results: Optional[int] = typer.Option(None)) -> None:
     """Query arXiv for new papers per task (incremental from each task's watermark)."""
-    from cli.running import run_with_progress
     from flows.ingest import ingest_flow
 
-    obj: AppContext = ctx.obj
-    obj.config
-    counts = run_with_progress(obj, console, "ingest", ingest_flow, config_path=obj.config_path,
-                               database_url=obj.database_url, tasks=_tasks(obj, task), start=_day(start, "--start"),
-                               end=_day(end, "--end"), max_results=max_results)
+    counts = _run_flow(ctx, "ingest", ingest_flow, tasks=_tasks(ctx.obj, task), start=_day(start, "--start"),
+                       end=_day(end, "--end"), max_results=max_results)
     for name, c in counts.items():
         console.print(f"{name}: {c}")
 
@@ -85,39 +86,27 @@ def backfill(ctx: typer.Context,
              window_months: int = typer.Option(1, min=1, help="Months per submittedDate window"),
              refit: bool = typer.Option(False, "--refit", help="Refit when done")) -> None:
     """Ingest a past date range month by month, then download and extract; resumable."""
-    from cli.running import run_with_progress
     from flows.backfill import backfill_flow
 
-    obj: AppContext = ctx.obj
-    obj.config
-    console.print(run_with_progress(obj, console, "backfill", backfill_flow, config_path=obj.config_path,
-                                    database_url=obj.database_url, start=_day(start, "--start"),
-                                    end=_day(end, "--end"), tasks=_tasks(obj, task), max_papers=max_papers,
-                                    window_months=window_months, refit=refit))
+    console.print(_run_flow(ctx, "backfill", backfill_flow, start=_day(start, "--start"), end=_day(end, "--end"),
+                            tasks=_tasks(ctx.obj, task), max_papers=max_papers, window_months=window_months,
+                            refit=refit))
 
 
 @app.command()
 def download(ctx: typer.Context, limit: Optional[int] = typer.Option(None, help="At most this many papers")) -> None:
     """Download found papers' PDFs into the cache (never twice)."""
-    from cli.running import run_with_progress
     from flows.download import download_flow
 
-    obj: AppContext = ctx.obj
-    obj.config
-    console.print(run_with_progress(obj, console, "download", download_flow, config_path=obj.config_path,
-                                    database_url=obj.database_url, limit=limit))
+    console.print(_run_flow(ctx, "download", download_flow, limit=limit))
 
 
 @app.command()
 def extract(ctx: typer.Context, limit: Optional[int] = typer.Option(None, help="At most this many papers")) -> None:
     """Extract hardware, training time, compute and results from downloaded PDFs."""
-    from cli.running import run_with_progress
     from flows.extract import extract_flow
 
-    obj: AppContext = ctx.obj
-    obj.config
-    console.print(run_with_progress(obj, console, "extract", extract_flow, config_path=obj.config_path,
-                                    database_url=obj.database_url, limit=limit))
+    console.print(_run_flow(ctx, "extract", extract_flow, limit=limit))
 
 
 @app.command()
@@ -125,15 +114,10 @@ def refit(ctx: typer.Context,
           source: Optional[str] = typer.Option(None, help="extracted | contributed | reference:thompson2022 (default: extracted + contributed)"),
           include_pending: bool = typer.Option(False, "--include-pending", help="Let unreviewed low-confidence values in (marked)")) -> None:
     """Re-estimate compute per paper and refit the scaling regressions; prints the fits."""
-    from cli.running import run_with_progress
     from cli.status import print_fit_rows
     from flows.refit import refit_flow
 
-    obj: AppContext = ctx.obj
-    obj.config
-    rows = run_with_progress(obj, console, "refit", refit_flow, config_path=obj.config_path,
-                             database_url=obj.database_url, source=source, include_pending=include_pending)
-    print_fit_rows(rows, console)
+    print_fit_rows(_run_flow(ctx, "refit", refit_flow, source=source, include_pending=include_pending), console)
 
 
 @app.command()
