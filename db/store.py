@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from db.effective import effective_values
 from db.upsert import upsert
-from extractors.records import PaperExtraction
+from extractors.records import Candidate, PaperExtraction
 from models import Extraction, Paper, PaperStatus, PaperTask, Result
 from settings.config import Config
 from sources.arxiv_client import PaperMeta
@@ -107,12 +107,15 @@ def store_extraction(session: Session, paper_id: int, extraction: PaperExtractio
     # the ORM's session synchronisation: nothing in this session holds these rows.
     session.execute(delete(Extraction).where(Extraction.paper_id == paper_id, Extraction.source == "extracted"),
                     execution_options={"synchronize_session": False})
-    rows, seen = [], set()
+    # The same value in the same sentence can be found twice (say "2 servers (16 GPUs)" read two ways);
+    # it is one candidate to a reviewer, so keep the chosen, most confident reading of it.
+    chosen: dict[str, Candidate] = {}
     for cand in extraction.candidates:
-        key = cand.candidate_key
-        if key in seen:  # the same value in the same sentence, found twice: keep the first
-            continue
-        seen.add(key)
+        kept = chosen.get(cand.candidate_key)
+        if kept is None or (cand.is_best, cand.confidence) > (kept.is_best, kept.confidence):
+            chosen[cand.candidate_key] = cand
+    rows = []
+    for key, cand in chosen.items():
         rows.append(dict(
             paper_id=paper_id, field=cand.field, candidate_key=key, raw_text=cand.raw_text,
             value=cand.value, unit=cand.unit, normalized_value=cand.value, attrs=cand.attrs,

@@ -59,9 +59,11 @@ def test_compute_estimates_where_hardware_and_time_are_stated(nightly_run):
     def known_chip(items):  # "eight GPUs" names no model, so it has no peak FLOP/s to multiply
         return any(peak_flops(i["chip"], "fp32") or peak_flops(i["chip"], "bf16") for i in items)
 
-    stated = {p.arxiv_id for p in sample_papers()
-              if (known_chip(p.labels.get("hardware", [])) and p.labels.get("training_time"))
-              or p.labels.get("stated_compute")}
+    def estimable(labels):
+        return (known_chip(labels.get("hardware", [])) and labels.get("training_time")) or labels.get("stated_compute")
+
+    # Off-task distractors match no task query, so they are never ingested.
+    stated = {p.arxiv_id for p in sample_papers() if p.task and estimable(p.labels)}
     with session_scope(nightly_run["url"]) as s:
         estimated = set(s.execute(select(Paper.arxiv_id).join(ComputeEstimate, ComputeEstimate.paper_id == Paper.id)
                                   .where(ComputeEstimate.preferred)).scalars())

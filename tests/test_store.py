@@ -146,3 +146,15 @@ def test_low_confidence_is_pending_and_reviews_survive_reextraction(url):
         result = s.execute(select(Result).where(Result.metric == "top-1 accuracy")).scalar_one()
         assert (result.value, result.review_state) == (77.0, "corrected")
         assert s.scalar(select(func.count()).select_from(ReviewDecision)) == 2
+
+
+def test_one_value_read_twice_in_one_sentence_keeps_the_chosen_reading(url):
+    sentence = "Training took 130 GPU-hours on 2 servers (16 GPUs), each with eight TITAN X cards."
+    hw = {"chip": "TITAN X", "count": 16, "unit": "chips"}
+    ext = PaperExtraction(arxiv_id="2101.00001", source_path="x.pdf", pages=3, extractor_version="t1", candidates=[
+        candidate("hardware", hw, 16, 0.72, sentence, best=False),
+        candidate("hardware", hw, 16, 0.89, sentence, best=True)])
+    stored(url, ext)
+    with session_scope(url) as s:
+        row = s.execute(select(Extraction)).scalar_one()
+        assert (row.is_best, row.confidence) == (True, 0.89)
