@@ -79,6 +79,13 @@ def resolve_catalog(catalog: Catalog | None) -> Callable[[str], Any]:
     return lambda name: by_name.get(str(name).lower())
 
 
+def _spec_for(resolve: Callable[[str], Any], hw_item: Mapping[str, Any]) -> Any:
+    """The catalog entry for a hardware item; a stated variant ("PCIe") picks that variant's peaks
+    when the catalog knows it, else the chip's own."""
+    chip, variant = str(hw_item.get("chip", "")), hw_item.get("variant")
+    return (resolve(f"{chip} {variant}") if variant else None) or resolve(chip)
+
+
 def chip_peak(spec: Any, precision: str | None = None, *, tpu_peak: str = "device") -> tuple[float | None, str | None]:
     """Peak FLOP/s of ONE chip and the precision used, under the study's conventions.
 
@@ -157,7 +164,7 @@ def hardware_estimates(hardware: list[dict], training_time: list[dict], *, catal
     estimates: list[Estimate] = []
     problems: list[Skipped] = []
     for hw_item, time_item in itertools.product(hardware, training_time):
-        spec = resolve(str(hw_item.get("chip", "")))
+        spec = _spec_for(resolve, hw_item)
         if spec is None:
             problems.append(Skipped(hw_item, f"chip {hw_item.get('chip')!r} is not in the catalog"))
             continue

@@ -134,3 +134,11 @@ def test_real_chip_catalog_resolves_paper_spellings():
     assert est.inputs["chip"] == "V100"
     tpu = only(estimate_compute([{"chip": "Cloud TPU v3", "count": 2, "unit": "devices"}], [{"hours": 1}], []), "hardware")
     assert tpu.flops == pytest.approx(2 * 420e12 * 3600)
+
+
+def test_a_stated_pcie_variant_uses_its_own_peak():
+    time = [{"hours": 10.0, "kind": "wall"}]
+    sxm = estimate_compute([{"chip": "V100", "count": 8, "unit": "chips"}], time, [])[0]
+    pcie = estimate_compute([{"chip": "V100", "count": 8, "unit": "chips", "variant": "PCIe"}], time, [])[0]
+    assert pcie.flops < sxm.flops
+    assert pcie.flops == pytest.approx(8 * 14e12 * 36000, rel=0.02)
