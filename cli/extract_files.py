@@ -46,7 +46,8 @@ def extract_files_to_jsonl(pdfs: list[Path], out: Path, *, workers: int, timeout
                 line = {"arxiv_id": _id_from_name(path), "hardware": [], "training_time": [], "results": [],
                         "stated_compute": [], "error": outcome.reason}
             else:
-                line = outcome.to_score_json()
+                # No arXiv stamp and no arXiv-style file name (a conference PDF): the file's name keys it.
+                line = outcome.to_score_json(outcome.arxiv_id or _id_from_name(path))
             fh.write(json.dumps(line) + "\n")
             progress.advance(bar)
     console.print(f"{len(pdfs) - bad} of {len(pdfs)} PDFs extracted -> {out}")
