@@ -199,15 +199,7 @@ def _nearest_chip(window: str) -> str | None:
 
 def select_best(candidates: list[Candidate], threshold: float = 0.5) -> list[Candidate]:
     """One best candidate per distinct value (within 1%), agreeing mentions raise confidence."""
-    groups: list[list[Candidate]] = []
-    for cand in sorted(candidates, key=lambda c: -c.confidence):
-        cand.is_best = False
-        for group in groups:
-            if abs(group[0].value - cand.value) <= 0.01 * max(group[0].value, cand.value):
-                group.append(cand)
-                break
-        else:
-            groups.append([cand])
+    groups = context.agreeing_groups(candidates, lambda head, c: context.within_one_percent(head.value, c.value))
     best = []
     for group in groups:
         head = group[0]

@@ -79,6 +79,25 @@ def clamp(value: float) -> float:
     return max(0.0, min(1.0, value))
 
 
+def agreeing_groups(candidates: list, same) -> list[list]:
+    """Candidates grouped by `same(head, other)`, most confident first; every is_best reset. The
+    field extractors boost a group's head by its agreeing mentions and keep it when confident."""
+    groups: list[list] = []
+    for cand in sorted(candidates, key=lambda c: -c.confidence):
+        cand.is_best = False
+        for group in groups:
+            if same(group[0], cand):
+                group.append(cand)
+                break
+        else:
+            groups.append([cand])
+    return groups
+
+
+def within_one_percent(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.01 * max(a, b)
+
+
 def window(text: str, start: int, end: int, before: int = 80, after: int = 80) -> str:
     return text[max(0, start - before):min(len(text), end + after)]
 

@@ -250,16 +250,8 @@ def _confidence(sentence: Sentence, match: re.Match[str], kind: str, hours: floa
 
 def select_best(candidates: list[Candidate], threshold: float = 0.5) -> list[Candidate]:
     """One best candidate per distinct duration (per kind); agreeing mentions raise confidence."""
-    groups: list[list[Candidate]] = []
-    for cand in sorted(candidates, key=lambda c: -c.confidence):
-        cand.is_best = False
-        for group in groups:
-            head = group[0]
-            if head.attrs["kind"] == cand.attrs["kind"] and abs(head.value - cand.value) <= 0.01 * max(head.value, cand.value):
-                group.append(cand)
-                break
-        else:
-            groups.append([cand])
+    groups = context.agreeing_groups(candidates, lambda head, c: head.attrs["kind"] == c.attrs["kind"]
+                                     and context.within_one_percent(head.value, c.value))
     best = []
     for group in groups:
         head = group[0]
