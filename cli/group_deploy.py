@@ -18,8 +18,7 @@ console = Console()
 
 
 def register(app: typer.Typer) -> None:
-    if not any(group.typer_instance is deploy_app for group in app.registered_groups):
-        app.add_typer(deploy_app, name="deploy")
+    app.add_typer(deploy_app, name="deploy")  # once: cli.main._register_groups keeps track
 
 
 def _config_path(obj: AppContext) -> str:

@@ -20,9 +20,7 @@ console = Console()
 
 
 def register(app: typer.Typer) -> None:
-    # Idempotent: tests and embedding code may register the groups more than once.
-    if not any(group.typer_instance is review_app for group in app.registered_groups):
-        app.add_typer(review_app, name="review")
+    app.add_typer(review_app, name="review")  # once: cli.main._register_groups keeps track
 
 
 def _database(obj: AppContext) -> str:
