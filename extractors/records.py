@@ -41,6 +41,9 @@ class Candidate:
       throughput:     {"chip": "V100"?, "flops_per_s": 1.25e14, "precision": "fp16"?}
       results:        {"dataset": "ImageNet", "metric": "top-1 accuracy", "value": 76.3}
     `value`/`unit` repeat the headline number for generic queries (count, hours, FLOPs, FLOP/s, score).
+    `features` are the named signals the rule saw around the value (pattern, section, cue words,
+    citation, table or prose, plausibility, ...): the learned scorer turns them into `confidence`.
+    They are not part of `candidate_key`, so adding a feature never detaches a reviewer's decision.
     """
 
     field: str
@@ -52,6 +55,7 @@ class Candidate:
     evidence: Evidence
     extractor: str  # "name@version", e.g. "hardware@0.3"
     is_best: bool = False
+    features: dict[str, Any] = dc_field(default_factory=dict)  # name -> float | bool | str
 
     @property
     def candidate_key(self) -> str:
