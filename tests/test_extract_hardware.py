@@ -15,24 +15,24 @@ def found(text: str, section: str = "experiments", threshold: float = 0.5) -> li
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("We trained our models on one machine with 8 NVIDIA P100 GPUs.", [("P100", 8, "chips")]),
+        ("All our networks were fit on a single server holding 8 NVIDIA P100 GPUs.", [("P100", 8, "chips")]),
         ("Training takes eight GPUs and two days.", [("GPU", 8, "chips")]),
         ("We train the model on a single Titan X for a week.", [("TITAN X", 1, "chips")]),
         ("We use 4x A100 for all training runs.", [("A100", 4, "chips")]),
         ("Our models are trained on 8xV100.", [("V100", 8, "chips")]),
-        ("Our network takes five days to train on two GTX 580 3GB GPUs.", [("GTX 580", 2, "chips")]),
+        ("Fitting our network needs five days; it runs on two GTX 580 3GB cards.", [("GTX 580", 2, "chips")]),
         ("We pre-train on 512 TPU v3 chips.", [("TPU v3", 512, "chips")]),
-        ("Each model is trained with batch size 128 on 32 TPUv3 cores.", [("TPU v3", 32, "cores")]),
-        ("Training of the base model was performed on 4 Cloud TPUs in Pod configuration (16 TPU chips total).",
+        ("Every variant is optimised at a batch of 128 on 32 TPUv3 cores.", [("TPU v3", 32, "cores")]),
+        ("We fit the small variant with 4 Cloud TPUs arranged as a Pod (16 TPU chips total).",
          [("TPU", 4, "devices"), ("TPU", 16, "chips")]),
         ("We train with 8 servers (64 GPUs).", [("GPU", 64, "chips")]),
         ("We used 8 machines with 8 GPUs each for training.", [("GPU", 64, "chips")]),
-        ("The search takes 4.5 days on 64 TPUv2 devices.", [("TPU v2", 64, "devices")]),
+        ("Our architecture search lasts 4.5 days on 64 TPUv2 devices.", [("TPU v2", 64, "devices")]),
         ("We trained our agents using 16 CPU cores.", [("CPU", 16, "chips")]),
         ("We trained OPT on 992 80GB A100 GPUs.", [("A100", 992, "chips")]),
         ("We train on a v3-8 TPU.", [("TPU v3", 8, "cores")]),
         ("Training used 2 nodes each with 8 V100 GPUs.", [("V100", 16, "chips")]),
-        ("The number of TPUs used for training ranged from 64 to 512.", [("TPU", 64, "chips"), ("TPU", 512, "chips")]),
+        ("The number of TPUs in our training runs varied from 64 to 512.", [("TPU", 64, "chips"), ("TPU", 512, "chips")]),
         ("We trained the large model on twelve Tesla K80 GPUs.", [("K80", 12, "chips")]),
         ("Our model was trained on a GeForce GTX 1080Ti.", [("GTX 1080 Ti", 1, "chips")]),
         ("We train on 16 NVIDIA A100-SXM4-40GB GPUs.", [("A100", 16, "chips")]),
@@ -91,15 +91,15 @@ def test_related_work_and_references_are_penalised_hard():
 
 
 def test_self_play_hardware_is_not_training_hardware():
-    text = "For each game, we used 16 TPUs for training and 1000 TPUs for selfplay."
-    assert found(text) == [("TPU", 16, "chips")]
+    text = "In each game, 32 TPUs served for training and 2000 TPUs for selfplay."
+    assert found(text) == [("TPU", 32, "chips")]
 
 
 def test_selection_merges_agreeing_mentions_and_names_generic_chips():
     sentences = [
-        Sentence(1, "Our model trains in 3.5 days on eight GPUs.", "abstract", 0),
-        Sentence(6, "We trained our models on one machine with 8 NVIDIA P100 GPUs.", "experiments", 1),
-        Sentence(7, "Training took 3.5 days on 8 P100 GPUs.", "experiments", 2),
+        Sentence(1, "Our model trains in 4.5 days on eight GPUs.", "abstract", 0),
+        Sentence(6, "We trained all our networks on a single server holding 8 NVIDIA P100 GPUs.", "experiments", 1),
+        Sentence(7, "Optimisation lasted 4.5 days on 8 P100 GPUs.", "experiments", 2),
     ]
     cands = extract_hardware(sentences)
     best = select_best(cands, context_chips(sentences))
@@ -110,8 +110,8 @@ def test_selection_merges_agreeing_mentions_and_names_generic_chips():
 
 def test_generation_named_in_another_sentence_names_generic_tpus():
     sentences = [
-        Sentence(5, "All experiments were run using third generation Google Cloud TPUs.", "experiments", 0),
-        Sentence(5, "For each board game, we used 16 TPUs for training.", "experiments", 1),
+        Sentence(5, "Every run in this study used third generation Google Cloud TPUs.", "experiments", 0),
+        Sentence(5, "Per board game, 16 TPUs served for training.", "experiments", 1),
     ]
     best = select_best(extract_hardware(sentences), context_chips(sentences))
     assert [(c.attrs["chip"], c.attrs["count"]) for c in best] == [("TPU v3", 16)]
@@ -119,9 +119,9 @@ def test_generation_named_in_another_sentence_names_generic_tpus():
 
 def test_chip_mentioned_only_beside_a_stronger_setup_is_a_comparison():
     sentences = [
-        Sentence(5, "We trained our agents for four days using 16 CPU cores.", "experiments", 0),
-        Sentence(5, "DQN was trained on a single Nvidia K40 GPU while the asynchronous methods were trained "
-                    "using 16 CPU cores.", "caption", 1),
+        Sentence(5, "Our agents learned for four days on 16 CPU cores.", "experiments", 0),
+        Sentence(5, "The replay baseline learned on one Nvidia K40 GPU whereas our parallel learners "
+                    "ran on 16 CPU cores.", "caption", 1),
     ]
     best = select_best(extract_hardware(sentences), context_chips(sentences))
     assert [(c.attrs["chip"], c.attrs["count"]) for c in best] == [("CPU", 16)]

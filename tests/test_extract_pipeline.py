@@ -14,7 +14,7 @@ PAPER = (
     "<p><b>Abstract</b></p><p>We present a small network for image classification.</p>"
     "<p><b>1 Related Work</b></p><p>Earlier systems were trained on 500 GPUs for 4 days [3].</p>"
     "<p><b>4 Experiments</b></p>"
-    "<p>We trained our models on one machine with 8 NVIDIA P100 GPUs. Training took 3.5 days. "
+    "<p>All our networks were fit on a single server holding 8 NVIDIA P100 GPUs. Training took 3.5 days. "
     "Training required 3.1e20 FLOPs in total. Inference latency is 5 ms on a single Titan V GPU.</p>"
 )
 
@@ -57,8 +57,8 @@ def test_extract_pdf_finds_the_own_setup_and_skips_traps(tmp_path):
 
 
 def test_stamp_wins_over_file_name(tmp_path):
-    paper = extract_pdf(write_paper(tmp_path / "paper.pdf", stamp="arXiv:1810.04805v2 [cs.CL] 24 May 2019"))
-    assert paper.arxiv_id == "1810.04805"
+    paper = extract_pdf(write_paper(tmp_path / "paper.pdf", stamp="arXiv:1811.07213v2 [cs.CL] 3 Feb 2019"))
+    assert paper.arxiv_id == "1811.07213"
 
 
 def test_extract_files_yields_errors_in_order_with_two_workers(tmp_path):

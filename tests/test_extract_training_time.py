@@ -17,23 +17,23 @@ def found(text: str, section: str = "experiments", threshold: float = 0.5, **kw)
     "text, expected",
     [
         ("The base models were trained for 12 hours.", [(12.0, "wall", ())]),
-        ("The big models were trained for 300,000 steps (3.5 days).", [(84.0, "wall", ())]),
-        ("Training a single net took 2-3 weeks on four GPUs.", [(420.0, "wall", (336.0, 504.0))]),
-        ("Training took 2–3 weeks depending on the architecture.", [(420.0, "wall", (336.0, 504.0))]),
+        ("We trained the largest variants for 300,000 updates (3.5 days).", [(84.0, "wall", ())]),
+        ("One network needed 2-3 weeks of training on four GPUs.", [(420.0, "wall", (336.0, 504.0))]),
+        ("Depending on the variant, training lasted 2–3 weeks.", [(420.0, "wall", (336.0, 504.0))]),
         ("Our network takes between five and six days to train.", [(132.0, "wall", (120.0, 144.0))]),
         ("Fine-tuning the upgrade takes about a day on a GPU.", [(24.0, "wall", ())]),
         ("We trained the model for 1200 hours in total on our cluster.", [(1200.0, "wall", ())]),
         ("The model took 5 days to train.", [(120.0, "wall", ())]),
         ("Training the network took 15h 20m on one GPU.", [(15.33, "wall", ())]),
-        ("We trained our agents for four days using 16 CPU cores.", [(96.0, "wall", ())]),
-        ("The BERT model can be trained in around 30 minutes on a single Cloud TPU.", [(0.5, "wall", ())]),
+        ("Our agents learned for four days on 16 CPU cores.", [(96.0, "wall", ())]),
+        ("Our small encoder finishes training within roughly 30 minutes using one Cloud TPU.", [(0.5, "wall", ())]),
         ("The search used 2.5 GPU days in total.", [(60.0, "chip-hours", ())]),
         ("Our training run consumed 2.5k TPUv3-core-days.", [(60000.0, "chip-hours", ())]),
         ("Training the largest model took 3,000 GPU-hours.", [(3000.0, "chip-hours", ())]),
-        ("Here, we use 1145.8 days of TPUv2 compute for our search.", [(27499.2, "chip-hours", ())]),
-        ("We train for 140 hours (71.8K total accelerator hours).", [(140.0, "wall", ()), (71800.0, "chip-hours", ())]),
+        ("In total the search consumed 1145.8 days of TPUv2 compute.", [(27499.2, "chip-hours", ())]),
+        ("Optimisation ran 120 hours (61.4K total accelerator hours).", [(120.0, "wall", ()), (61400.0, "chip-hours", ())]),
         ("We pre-train for 1M steps, which takes about 24 h on 64 TPU v3 chips.", [(24.0, "wall", ())]),
-        ("The ImageNet experiments took approximately 3 days each.", [(72.0, "wall", ())]),
+        ("Training on ImageNet lasted roughly 3 days per run.", [(72.0, "wall", ())]),
         ("All models are trained on one GTX 1080 Ti card for 1.5 days.", [(36.0, "wall", ())]),
         ("The full training budget was 2.5 GPU days.", [(60.0, "chip-hours", ())]),
         ("Training took 1 day and 12 hours on 4 GPUs.", [(36.0, "wall", ())]),
@@ -57,7 +57,7 @@ def test_durations_are_found(text, expected):
         "Inference latency is 12 hours lower than the baseline's test-time budget.",
         "A rough estimate suggests the network could be trained within a week.",
         "Most random programs cannot train for more than five minutes.",
-        "It takes less than 1 hour to train the SVMs.",
+        "Fitting the linear classifiers needs under 1 hour.",
         "The dataset was collected over 3 years.",
         "Our model is trained on 960 hours of LibriSpeech.",
         "Each epoch takes about 30 minutes on a single GPU.",
@@ -75,20 +75,20 @@ def test_traps_give_nothing_confident(text):
 
 
 def test_other_agents_time_in_a_contrast_clause_is_not_ours():
-    text = "We trained our agents for four days, while the other agents were trained for 8 to 10 days."
+    text = "Our agents were trained for four days, while the other agents needed 8 to 10 days."
     assert found(text) == [(96.0, "wall", ())]
 
 
 def test_baseline_named_model_time_is_not_ours():
-    text = ("We compare a BERT-large model after 400k steps (after 34h of training), roughly equivalent to "
-            "an ALBERT-xxlarge model with 125k training steps (32h of training).")
+    text = ("We compare BERT-large stopped at 400k steps (34h of training) with our ALBERT-xxlarge "
+            "variant stopped at 125k updates (32h of training).")
     assert found(text, own_names=frozenset({"ALBERT"})) == [(32.0, "wall", ())]
 
 
 def test_table_rows_keep_only_the_papers_own_model():
-    row = "Method C10 C100 SVHN Constant Depth 20h 42m 20h 51m 33h 43m Stochastic Depth 15h 7m 15h 20m 25h 33m"
+    row = "Variant CIFAR-10 CIFAR-100 SVHN Fixed layers 21h 12m 20h 37m 31h 55m Stochastic depth 14h 51m 15h 9m 24h 47m"
     result = found(row, section="table", title_vocabulary=frozenset({"stochastic", "depth"}))
-    assert [h for h, _, _ in result] == [15.12, 15.33, 25.55]
+    assert [h for h, _, _ in result] == [14.85, 15.15, 24.78]
 
 
 def test_related_work_is_penalised():
@@ -96,7 +96,7 @@ def test_related_work_is_penalised():
 
 
 def test_selection_dedupes_agreeing_mentions():
-    sentences = [Sentence(1, "Our model trains in 3.5 days on eight GPUs.", "abstract", 0),
-                 Sentence(8, "Training took 3.5 days on 8 P100 GPUs.", "experiments", 1)]
+    sentences = [Sentence(1, "Our model trains in 4.5 days on eight GPUs.", "abstract", 0),
+                 Sentence(8, "Optimisation lasted 4.5 days on 8 P100 GPUs.", "experiments", 1)]
     best = select_best(extract_training_time(sentences))
-    assert [c.attrs["hours"] for c in best] == [84.0]
+    assert [c.attrs["hours"] for c in best] == [108.0]

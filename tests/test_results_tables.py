@@ -5,7 +5,7 @@ from extractors.document import DocumentText, Sentence, TableRegion
 from extractors.results import extract_results
 
 
-def doc_with(*tables: TableRegion, title: str = "BERT: Pre-training of Deep Bidirectional Transformers",
+def doc_with(*tables: TableRegion, title: str = "QUILL: Pre-trained Encoders for Reading Comprehension",
              sentences: tuple[str, ...] = ()) -> DocumentText:
     items = [Sentence(1, s, "experiments", i) for i, s in enumerate(sentences)]
     return DocumentText(arxiv_id=None, pages=["x"], sentences=items, tables=list(tables), title=title)
@@ -81,13 +81,13 @@ def test_fractions_become_percent():
         ["VGG-16 [1]", "0.715", "0.901"],
         ["Xception", "0.790", "0.945"],
     ])
-    found = best(doc_with(table, title="Xception: Deep Learning with Depthwise Separable Convolutions"))
+    found = best(doc_with(table, title="Splitnet: Image Recognition with Factored Convolutions"))
     assert found == {("ImageNet", "top-1 accuracy"): 79.0, ("ImageNet", "top-5 accuracy"): 94.5}
 
 
 def test_slash_cells_in_squad_columns_are_f1_over_em():
     # No metric names in the header: F1 >= EM always, so the larger number is F1.
-    table = TableRegion(page=10, caption="Table 10: State-of-the-art results on the SQuAD benchmarks.", rows=[
+    table = TableRegion(page=10, caption="Table 10: Best published scores for SQuAD, with ours.", rows=[
         ["Models", "SQuAD1.1 dev", "SQuAD2.0 test"],
         ["XLNet (Yang et al., 2019)", "94.5/89.0", "89.1/86.3"],
         ["ALBERT", "95.5/90.1", "92.2/89.7"],
@@ -98,7 +98,7 @@ def test_slash_cells_in_squad_columns_are_f1_over_em():
 
 
 def test_header_repeated_half_way_starts_a_new_metric():
-    table = TableRegion(page=6, caption="Table 2: Error rates in the validation set of ImageNet 2012.", rows=[
+    table = TableRegion(page=6, caption="Table 2: ImageNet 2012 validation error rates.", rows=[
         ["", "top-1 error (%)", "top-1 error (%)"],
         ["(a) no SPP [4]", "35.99", "34.93"],
         ["(c) SPP multi-size trained", "34.60", "33.94"],
@@ -112,9 +112,9 @@ def test_header_repeated_half_way_starts_a_new_metric():
 
 
 def test_other_dataset_columns_and_captions_are_skipped():
-    cifar = TableRegion(page=7, caption="Table 6: Classification error on the CIFAR-10 test set.", rows=[
+    cifar = TableRegion(page=7, caption="Table 6: CIFAR-10 test-set classification error.", rows=[
         ["method", "error (%)"], ["Ours", "6.43"]])
-    voc = TableRegion(page=8, caption="Table 7: Object detection mAP (%) on PASCAL VOC 2007.", rows=[
+    voc = TableRegion(page=8, caption="Table 7: PASCAL VOC 2007 detection mAP (%).", rows=[
         ["", "mAP"], ["Ours", "76.4"]])
     mixed = TableRegion(page=9, caption="Table 1: Test error (%) of our models.", rows=[
         ["", "CIFAR10+", "SVHN"], ["Ours", "5.25", "1.75"]])
@@ -139,7 +139,7 @@ def test_sentence_and_table_agreeing_raise_confidence():
     ])
     alone = extract_results(doc_with(table, title="Attention Is All You Need"), None)
     both = extract_results(doc_with(table, title="Attention Is All You Need", sentences=(
-        "Our model achieves 28.4 BLEU on the WMT 2014 English-to-German translation task.",)), None)
+        "For WMT 2014 English-to-German, our translator scores 28.4 BLEU.",)), None)
     top_alone = max(c.confidence for c in alone if c.attrs["value"] == 28.4)
     top_both = max(c.confidence for c in both if c.attrs["value"] == 28.4 and c.evidence.section == "table")
     assert top_both > top_alone

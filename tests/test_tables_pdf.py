@@ -36,7 +36,7 @@ def make_pdf() -> pymupdf.Document:
     page.insert_text((50, 60), "Ournet: Deep Networks for Image Recognition", fontsize=14)
     _write_prose(page, 50, 100, 52, 40)
     y = _write_prose(page, 320, 100, 52, 8) + 20
-    page.insert_text((320, y), "Table 1: Top-1 and top-5 error (%) on the ImageNet", fontsize=8)
+    page.insert_text((320, y), "Table 1: ImageNet error (%), top-1 and top-5,", fontsize=8)
     page.insert_text((320, y + 10), "validation set. Lower is better.", fontsize=8)
     y += 28
     page.draw_line((320, y - 9), (560, y - 9))
@@ -68,7 +68,7 @@ def make_pdf() -> pymupdf.Document:
 
     # Page 3: a results table on a benchmark the scorer does not know.
     page = pdf.new_page(width=612, height=792)
-    page.insert_text((50, 80), "Table 3: Classification error on the CIFAR-10 test set.", fontsize=8)
+    page.insert_text((50, 80), "Table 3: CIFAR-10 test-set classification error.", fontsize=8)
     _row(page, 100, [(60, "method"), (300, "error (%)")])
     _row(page, 112, [(60, "Ournet-110"), (305, "6.43")])
     return pdf
@@ -95,7 +95,7 @@ def test_right_column_table_is_read_into_a_grid(pdf_and_doc):
     pdf, doc = pdf_and_doc
     tables = {t.page: t for t in find_result_tables(pdf, doc)}
     grid = tables[1].rows
-    assert tables[1].caption.startswith("Table 1: Top-1 and top-5 error")
+    assert tables[1].caption.startswith("Table 1: ImageNet error (%), top-1 and top-5")
     assert grid[0][1:] == ["top-1 err.", "top-5 err."]
     assert grid[-1] == ["Ournet-152", "19.38", "4.49"]
     assert ["GoogLeNet [44]", "-", "7.89"] in grid
