@@ -110,7 +110,9 @@ def _first_page_title(pdf: pymupdf.Document) -> str:
 def _authors(raw: str | None) -> list[str]:
     """PDF metadata authors: "A, B and C" or "A; B" -> ["A", "B", "C"]."""
     parts = re.split(r"\s*(?:[,;]|\band\b)\s*", raw or "")
-    return [" ".join(p.split()) for p in parts if len(p.strip()) > 1]
+    # Affiliation marks glued to names ("Volodymyr Mnih1", "Ada Quill*") are not part of them.
+    names = [re.sub(r"[\d*∗†‡§¶]+$", "", " ".join(p.split())).strip() for p in parts]
+    return [n for n in names if len(n) > 1]
 
 
 def _pdf_year(metadata: dict) -> int | None:
