@@ -139,8 +139,8 @@ def _results_table(our_results: pd.DataFrame, matched: pd.DataFrame, tolerance: 
 
 def _burden_disagreement(row: dict, factor: float) -> dict:
     return {"arxiv_id": row["arxiv_id"], "kind": "hardware burden",
-            "ours": f"{row['our_burden']:.3g} FLOPs ({row['our_chips'] or '?'}, {_hours(row['our_hours'])})",
-            "study": f"{row['study_burden']:.3g} FLOPs ({row['study_chips'] or '?'}, {_hours(row['study_hours'])})",
+            "ours": f"{row['our_burden']:.3g} FLOPs ({_text(row['our_chips'])}, {_hours(row['our_hours'])})",
+            "study": f"{row['study_burden']:.3g} FLOPs ({_text(row['study_chips'])}, {_hours(row['study_hours'])})",
             "ratio": row["ratio"], "our_evidence": row["our_evidence"], "study_row": row["study_model"],
             "note": f"ours/study {row['ratio']:.3g}, outside {factor:g}x"}
 
@@ -153,6 +153,10 @@ def _result_disagreement(row: dict) -> dict:
             "study": f"{row['study']:g}", "ratio": None,
             "our_evidence": [{"page": row["our_page"], "sentence": row["our_sentence"]}],
             "study_row": row["study_row"], "note": note}
+
+
+def _text(value) -> str:
+    return "?" if value is None or (isinstance(value, float) and math.isnan(value)) or value == "" else str(value)
 
 
 def _hours(hours) -> str:

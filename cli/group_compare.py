@@ -30,6 +30,10 @@ def _fmt(value, spec: str) -> str:
     return format(value, spec)
 
 
+def _text(value) -> str:
+    return "-" if value is None or (isinstance(value, float) and math.isnan(value)) or value == "" else str(value)
+
+
 def _records(frame) -> list[dict]:
     return json.loads(frame.to_json(orient="records"))
 
@@ -83,8 +87,8 @@ def compare_thompson_command(ctx: typer.Context,
         for column in ("arXiv", "ours", "our chips / hours", "study", "study chips / hours", "ratio", "study row"):
             table.add_column(column)
         for r in out["papers"].to_dict("records"):
-            table.add_row(r["arxiv_id"], _fmt(r["our_burden"], ".3g"), f"{r['our_chips'] or '-'} / {_fmt(r['our_hours'], '.3g')}",
-                          _fmt(r["study_burden"], ".3g"), f"{r['study_chips'] or '-'} / {_fmt(r['study_hours'], '.3g')}",
+            table.add_row(r["arxiv_id"], _fmt(r["our_burden"], ".3g"), f"{_text(r['our_chips'])} / {_fmt(r['our_hours'], '.3g')}",
+                          _fmt(r["study_burden"], ".3g"), f"{_text(r['study_chips'])} / {_fmt(r['study_hours'], '.3g')}",
                           _fmt(r["ratio"], ".3g"), escape(str(r["study_model"])[:60]))
         console.print(table)
         table = Table(title="Matched results")
@@ -100,7 +104,7 @@ def compare_thompson_command(ctx: typer.Context,
         console.print(f"[bold]{d['arxiv_id']}[/bold] {escape(d['kind'])}: ours {escape(d['ours'])} vs study "
                       f"{escape(d['study'])} ({escape(d['note'])})", highlight=False)
         for ev in d["our_evidence"]:
-            label = f"{ev.get('field')}, " if ev.get("field") else ""
+            label = f"{ev.get('field')} \"{ev.get('raw')}\", " if ev.get("field") else ""
             console.print(f"    ours ({label}p. {ev.get('page') or '?'}): {escape(str(ev.get('sentence') or '-')[:220])}",
                           highlight=False)
         console.print(f"    study: {escape(str(d['study_row'])[:160])}", highlight=False)

@@ -46,8 +46,7 @@ def our_papers(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
                      "chips": f"{chips:g}x {inputs.get('chip')}" if chips is not None and inputs.get("chip") else
                      inputs.get("chip"),
                      "hours": inputs.get("hours", np.nan),
-                     "burden_evidence": [{"field": x.field, "page": x.page, "sentence": x.sentence, "raw": x.raw_text,
-                                          "confidence": round(x.confidence, 3)} for x in used if x.is_best]})
+                     "burden_evidence": _evidence(used, inputs)})
     ours = pd.DataFrame(rows, columns=["arxiv_id", "title", "burden", "chips", "hours", "burden_evidence"])
     result_rows = session.execute(
         select(Paper.arxiv_id, Result.dataset, Result.metric, Result.value, Extraction.page, Extraction.sentence)
@@ -57,6 +56,25 @@ def our_papers(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
     results = pd.DataFrame([tuple(r) for r in result_rows],
                            columns=["arxiv_id", "dataset", "metric", "value", "page", "sentence"])
     return ours, results
+
+
+def _evidence(used: list[Extraction], inputs: dict) -> list[dict]:
+    """The hardware and time candidates the estimate multiplied (the effective values whose chip,
+    count and hours are its inputs; else the best ones), one line per field and sentence."""
+    def feeds(x: Extraction) -> bool:
+        if x.field == "hardware":
+            return x.attrs.get("chip") == inputs.get("chip_as_written") and x.attrs.get("count") == inputs.get("count")
+        hours = x.attrs.get("hours")
+        return hours is not None and inputs.get("hours") is not None and math.isclose(hours, inputs["hours"], rel_tol=1e-6)
+
+    chosen = [x for x in used if feeds(x)]
+    fields = {x.field for x in chosen}
+    chosen += [x for x in used if x.is_best and x.field not in fields]
+    out: dict[tuple, dict] = {}
+    for x in chosen:
+        out.setdefault((x.field, x.page, x.sentence), {"field": x.field, "page": x.page, "sentence": x.sentence,
+                                                       "raw": x.raw_text, "confidence": round(x.confidence, 3)})
+    return list(out.values())
 
 
 def study_rows(session: Session) -> pd.DataFrame:
