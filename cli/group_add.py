@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 
 
-console = Console()
+console = Console(soft_wrap=True)  # summary lines stay whole (grep-able)
 
 
 def register(app: typer.Typer) -> None:

@@ -42,6 +42,16 @@ def newest_per_paper(items: list[LocalPdf]) -> tuple[list[LocalPdf], list[LocalP
     return list(best.values()), [i for i in items if id(i) not in chosen]
 
 
+def already_added(session: Session, items: list[LocalPdf]) -> set[str]:
+    """Keys of the items whose paper already has exactly this file (nothing to look up or store)."""
+    keys = [i.key for i in items]
+    have: dict[str, str | None] = {}
+    for start in range(0, len(keys), 500):  # bounded statements (SQLite's variable limit)
+        have.update(session.execute(select(Paper.arxiv_id, Paper.pdf_sha256)
+                                    .where(Paper.arxiv_id.in_(keys[start:start + 500]))).all())
+    return {i.key for i in items if have.get(i.key) == i.sha256}
+
+
 def _fields(item: LocalPdf, pdf: CachedPdf) -> dict:
     identity, meta = item.identity, item.meta
     ref = identity.ref

@@ -9,7 +9,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from db.engine import session_scope
-from db.local_papers import assign_result_tasks, newest_per_paper, paper_tasks, record_local_papers
+from db.local_papers import already_added, assign_result_tasks, newest_per_paper, paper_tasks, record_local_papers
 from db.runs import finish_run, start_run
 from flows.context import load_context
 from flows.extract import extract_flow
@@ -56,7 +56,11 @@ def add_flow(paths: list[str], config_path: str | None = None, database_url: str
         kept, older = newest_per_paper(items)
         problems += [Problem(str(i.path), f"another file of {i.key} (v{i.version}) is older than the one added")
                      for i in older]
-        answered, metadata_note = metadata_task(config, kept) if lookup else (0, "arXiv look-up off (--no-lookup)")
+        with session_scope(url) as session:
+            known = already_added(session, kept)
+        # Papers that already have this very file were described when they were added.
+        unknown = [i for i in kept if i.key not in known]
+        answered, metadata_note = metadata_task(config, unknown) if lookup else (0, "arXiv look-up off (--no-lookup)")
         counts = record_task(config, url, kept, reference)
         extracted = extract_flow(config_path=config_path, database_url=database_url)
         with session_scope(url) as session:
