@@ -112,3 +112,11 @@ def test_the_bibliography_does_not_count_but_an_appendix_after_it_does():
             "Appendix A: More results\nOn SQuAD v1.1 dev the model reaches 80 EM.\n")
     assert "ImageNet" not in body_text(text) and "Appendix A" in body_text(text)
     assert dataset_mentions(text) == {"SQuAD 1.1": 2}
+
+
+def test_links_and_citations_never_yield_a_submission_number():
+    from analysis.ids import all_arxiv_ids, arxiv_id_from_text
+
+    assert arxiv_id_from_text("arXiv:submit/3129194") is None
+    assert arxiv_id_from_text("https://arxiv.org/abs/cs/0112017v2") == "cs/0112017"
+    assert all_arxiv_ids("see arXiv:submit/0000001, then arxiv.org/pdf/2001.08361v1") == ["2001.08361"]
