@@ -42,14 +42,13 @@ def newest_per_paper(items: list[LocalPdf]) -> tuple[list[LocalPdf], list[LocalP
     return list(best.values()), [i for i in items if id(i) not in chosen]
 
 
-def already_added(session: Session, items: list[LocalPdf]) -> set[str]:
-    """Keys of the items whose paper already has exactly this file (nothing to look up or store)."""
-    keys = [i.key for i in items]
-    have: dict[str, str | None] = {}
-    for start in range(0, len(keys), 500):  # bounded statements (SQLite's variable limit)
-        have.update(session.execute(select(Paper.arxiv_id, Paper.pdf_sha256)
-                                    .where(Paper.arxiv_id.in_(keys[start:start + 500]))).all())
-    return {i.key for i in items if have.get(i.key) == i.sha256}
+def known_checksums(session: Session, checksums: list[str]) -> dict[str, int]:
+    """Checksum -> paper id for the files some paper already has (added or downloaded before)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(checksums), 500):  # bounded statements (SQLite's variable limit)
+        found.update(session.execute(select(Paper.pdf_sha256, Paper.id)
+                                     .where(Paper.pdf_sha256.in_(checksums[start:start + 500]))).all())
+    return found
 
 
 def _fields(item: LocalPdf, pdf: CachedPdf) -> dict:
@@ -120,10 +119,10 @@ def _add_tasks(session: Session, pairs: list[tuple[int, str]]) -> int:
     return len(new)
 
 
-def paper_tasks(session: Session, paper_ids: list[int]) -> dict[str, int]:
-    """Papers per task among these papers."""
-    rows = session.execute(select(PaperTask.task, PaperTask.paper_id).where(PaperTask.paper_id.in_(paper_ids))).all()
-    out: dict[str, int] = {}
-    for task, _ in rows:
-        out[task] = out.get(task, 0) + 1
-    return dict(sorted(out.items()))
+def added_summary(session: Session, paper_ids: list[int]) -> dict:
+    """Of these papers: how many have an arXiv id, and how many belong to each task."""
+    per_task: dict[str, int] = {}
+    for task, in session.execute(select(PaperTask.task).where(PaperTask.paper_id.in_(paper_ids))):
+        per_task[task] = per_task.get(task, 0) + 1
+    with_id = session.execute(select(Paper.id).where(Paper.id.in_(paper_ids), Paper.source == "arxiv")).all()
+    return {"with_arxiv_id": len(with_id), "papers_per_task": dict(sorted(per_task.items()))}

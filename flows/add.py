@@ -9,24 +9,39 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from db.engine import session_scope
-from db.local_papers import already_added, assign_result_tasks, newest_per_paper, paper_tasks, record_local_papers
+from db.local_papers import added_summary, assign_result_tasks, known_checksums, newest_per_paper, record_local_papers
 from db.runs import finish_run, start_run
 from flows.context import load_context
 from flows.extract import extract_flow
 from flows.refit import refit_flow
 from settings.config import Config
-from sources.local_pdfs import LocalPdf, Problem, fetch_metadata, find_pdfs, inspect_pdf, place_in_cache, tasks_named
+from sources.local_pdfs import (LocalPdf, Problem, fetch_metadata, find_pdfs, inspect_pdf, place_in_cache, sha256_of,
+                                tasks_named)
 
 
 @task(name="inspect-pdfs", cache_policy=NO_CACHE)
-def inspect_task(config: Config, files: list[Path]) -> tuple[list[LocalPdf], list[Problem]]:
-    items, problems = [], []
+def inspect_task(config: Config, url: str, files: list[Path]) -> tuple[list[LocalPdf], list[Problem], list[int]]:
+    """Identity of every file the database does not have yet; returns (items, problems, the paper ids
+    of the files it has).
+    A file whose checksum a paper already has is not parsed again: re-adding a mirror stays cheap."""
+    checksums, problems = {}, []
     for path in files:
-        outcome = inspect_pdf(path, max_pages=config.extraction.max_pages, max_bytes=config.download.max_bytes)
+        try:
+            checksums[path] = sha256_of(path)
+        except OSError as exc:
+            problems.append(Problem(str(path), f"cannot read: {exc.strerror or exc}"))
+    with session_scope(url) as session:
+        known = known_checksums(session, list(checksums.values()))
+    items = []
+    for path, digest in checksums.items():
+        if digest in known:
+            continue
+        outcome = inspect_pdf(path, max_pages=config.extraction.max_pages, max_bytes=config.download.max_bytes,
+                              sha256=digest)
         (problems if isinstance(outcome, Problem) else items).append(outcome)
     for item in items:
         item.tasks = tasks_named(item.identity, config)
-    return items, problems
+    return items, problems, [known[d] for d in checksums.values() if d in known]
 
 
 @task(name="arxiv-metadata", cache_policy=NO_CACHE)
@@ -51,29 +66,27 @@ def add_flow(paths: list[str], config_path: str | None = None, database_url: str
     run_id = start_run(url, "add", {"paths": [str(p) for p in paths], "reference": reference, "lookup": lookup})
     try:
         files, problems = find_pdfs(paths)
-        items, unreadable = inspect_task(config, files)
+        items, unreadable, known_files = inspect_task(config, url, files)
         problems += unreadable
         kept, older = newest_per_paper(items)
         problems += [Problem(str(i.path), f"another file of {i.key} (v{i.version}) is older than the one added")
                      for i in older]
-        with session_scope(url) as session:
-            known = already_added(session, kept)
-        # Papers that already have this very file were described when they were added.
-        unknown = [i for i in kept if i.key not in known]
-        answered, metadata_note = metadata_task(config, unknown) if lookup else (0, "arXiv look-up off (--no-lookup)")
+        answered, metadata_note = metadata_task(config, kept) if lookup else (0, "arXiv look-up off (--no-lookup)")
         counts = record_task(config, url, kept, reference)
+        counts.unchanged += len(known_files)
+        counts.paper_ids = list(dict.fromkeys(counts.paper_ids + known_files))
         extracted = extract_flow(config_path=config_path, database_url=database_url)
         with session_scope(url) as session:
             counts.tasks += assign_result_tasks(session, counts.paper_ids)
-            by_task = paper_tasks(session, counts.paper_ids)
+            described = added_summary(session, counts.paper_ids)
         fits = refit_flow(config_path=config_path, database_url=database_url) if refit else []
     except Exception as exc:
         finish_run(url, run_id, counts={}, error=f"{exc.__class__.__name__}: {exc}")
         raise
     summary = {"files": len(files) + sum(1 for p in problems if p.reason == "no such file or folder"),
-               "pdfs": len(items), **counts.as_dict(), "with_arxiv_id": sum(1 for i in kept if i.identity.ref),
+               "pdfs": len(items) + len(known_files), **counts.as_dict(), **described,
                "metadata_from_arxiv": answered, "metadata_note": metadata_note,
-               "papers_per_task": by_task, "extract": extracted, "fits": len(fits),
+               "extract": extracted, "fits": len(fits),
                "problems": [str(p) for p in problems]}
     finish_run(url, run_id, counts={k: v for k, v in summary.items() if isinstance(v, int)})
     for problem in problems:

@@ -95,14 +95,15 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def inspect_pdf(path: Path, *, max_pages: int | None, max_bytes: int | None) -> LocalPdf | Problem:
+def inspect_pdf(path: Path, *, max_pages: int | None, max_bytes: int | None,
+                sha256: str | None = None) -> LocalPdf | Problem:
     """One file's checksum and identity, or the reason it cannot be added."""
     try:
         size = path.stat().st_size
         if max_bytes is not None and size > max_bytes:
             return Problem(str(path), f"{size:,} bytes, over the {max_bytes:,}-byte limit")
         identity = identify_pdf(path, max_pages=max_pages)
-        return LocalPdf(path=path, sha256=sha256_of(path), size=size, identity=identity)
+        return LocalPdf(path=path, sha256=sha256 or sha256_of(path), size=size, identity=identity)
     except ExtractionError as exc:
         # The reader's messages start with the file name; the user sees the full path instead.
         reason = exc.reason
