@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import re
 
+from extractors.arxiv_ids import NEW_ID, OLD_ID
+
 # New-style ids (1706.03762, 2106.04560v1) and old-style ones (cs/0112017, hep-th/9901001v2).
+# Old-style ids only with arXiv's real archive names: "arXiv:submit/3129194" is a submission number.
 _ARXIV_IN_TEXT = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf|html)/|arxiv:\s*)"
-    r"(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?",
+    rf"(?P<id>{NEW_ID}|{OLD_ID})(?:v\d+)?",
     re.IGNORECASE,
 )
-_BARE_ARXIV = re.compile(r"^(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?$", re.IGNORECASE)
+_BARE_ARXIV = re.compile(rf"^(?P<id>{NEW_ID}|{OLD_ID})(?:v\d+)?$", re.IGNORECASE)
 
 
 def arxiv_id_from_text(text: object) -> str | None:

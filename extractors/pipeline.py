@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from extractors import compute, context, hardware, training_time
+from extractors.arxiv_ids import filename_ref
 from extractors.document import DocumentText
 from extractors.records import Candidate, ExtractionError, PaperExtraction
 from extractors.tables import result_table_pages
@@ -22,21 +22,10 @@ except ImportError:  # pragma: no cover - depends on the working tree
 EXTRACTOR_VERSION = "0.5.0"
 log = logging.getLogger(__name__)
 
-# "1706.03762", "1706.03762v2", "hep-th_9901001v1" (old-style ids with "/" written as "_").
-_NEW_ID = re.compile(r"^(\d{4}\.\d{4,5})(?:v\d+)?$")
-_OLD_ID = re.compile(r"^([a-z][a-z\-]*(?:\.[A-Z]{2})?)[_/](\d{7})(?:v\d+)?$")
-
-
 def arxiv_id_from_filename(path: str | Path) -> str | None:
-    stem = Path(path).name
-    stem = re.sub(r"\.pdf$", "", stem, flags=re.IGNORECASE)
-    match = _NEW_ID.match(stem)
-    if match:
-        return match.group(1)
-    match = _OLD_ID.match(stem)
-    if match:
-        return f"{match.group(1)}/{match.group(2)}"
-    return None
+    """"1706.03762v2.pdf" -> "1706.03762", "hep-th_9901001v1.pdf" -> "hep-th/9901001", else None."""
+    ref = filename_ref(path)
+    return ref.arxiv_id if ref else None
 
 
 def extract_document(doc: DocumentText, pdf=None) -> list[Candidate]:

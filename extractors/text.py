@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pymupdf
 
+from extractors.arxiv_ids import STAMP
 from extractors.document import DocumentText, Sentence
 from extractors.records import ExtractionError
 from extractors.sentences import split_sentences
@@ -27,10 +28,9 @@ from extractors.sentences import split_sentences
 # (NFKC below catches fonts that map ligatures to compatibility characters anyway).
 _TEXT_FLAGS = (pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_PRESERVE_LIGATURES) | pymupdf.TEXT_MEDIABOX_CLIP
 
-# "arXiv:1706.03762v5 [cs.CL] 6 Dec 2017" (the vertical stamp arXiv adds to page 1) and old-style ids.
-_ARXIV_STAMP = re.compile(
-    r"arXiv:\s?((?:\d{4}\.\d{4,5})|(?:[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}))(?:v\d+)?\s*\[[A-Za-z.\-]+\]"
-)
+# "arXiv:1706.03762v5 [cs.CL] 6 Dec 2017" (the vertical stamp arXiv adds to page 1) and old-style ids;
+# not "arXiv:submit/3129194 [cs.CL]", the stamp of a submission that has no id yet.
+_ARXIV_STAMP = STAMP
 _FOOTNOTE_SYMBOLS = re.compile(r"^[\s\d,*∗†‡§¶⋆♠♣♦♥a-e]+$")
 _CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Tab\.)\s*[A-Z]?\d+\s*[:.|]")
 
@@ -344,7 +344,7 @@ def _arxiv_id_from_stamp(blocks: list[_RawBlock]) -> str | None:
     for block in sorted(blocks, key=lambda b: not b.rotated):
         match = _ARXIV_STAMP.search(block.text)
         if match:
-            return match.group(1)
+            return match.group("id")
     return None
 
 

@@ -1,0 +1,165 @@
+"""Our extraction against the hand curation of Thompson et al. (the imported thompson2022 rows).
+
+Pure pandas: db/comparisons.py reads both sides from the database. Papers are matched by arXiv id,
+else by normalised title (the study's row title is "model: paper title"). The study has one row per
+model and benchmark; per paper it is represented as compare epoch does:
+- hardware burden: its largest burden among the paper's rows (the headline model, pretraining
+  included), against our hardware-method estimate at peak (the study applies no utilization);
+- headline results: per benchmark and metric, its best score among the paper's rows, against our
+  result for that benchmark. A result of ours that equals another of the paper's rows (a smaller
+  model, a single model vs an ensemble) is marked so.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+BURDEN_FACTOR = 2.0  # "within 2x"
+RESULT_TOLERANCE = 0.15  # points of the metric (percent or BLEU): the study copies the paper's number
+MIN_TITLE_CHARS = 15  # shorter normalised titles ("BERT") would match too much
+
+
+def normalise_title(title: object) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(title or "").lower())
+
+
+def match_papers(ours: pd.DataFrame, study: pd.DataFrame) -> dict[str, str]:
+    """study_key -> our arxiv_id. `ours` needs arxiv_id and title; `study` study_key, arxiv_id and
+    title. By arXiv id first; else our normalised title equal to the study's, or ending it (after
+    the model name the study puts in front)."""
+    ids = set(ours["arxiv_id"])
+    titles = [(normalise_title(t), a) for a, t in zip(ours["arxiv_id"], ours["title"])]
+    titles = [(t, a) for t, a in titles if len(t) >= MIN_TITLE_CHARS]
+    out: dict[str, str] = {}
+    for key, arxiv_id, title in zip(study["study_key"], study["arxiv_id"], study["title"]):
+        if isinstance(arxiv_id, str) and arxiv_id in ids:
+            out[key] = arxiv_id
+            continue
+        theirs = normalise_title(title)
+        found = [a for t, a in titles if theirs == t or theirs.endswith(t)]
+        if len(found) == 1:
+            out[key] = found[0]
+    return out
+
+
+def compare_with_study(ours: pd.DataFrame, our_results: pd.DataFrame, study: pd.DataFrame, *,
+                       factor: float = BURDEN_FACTOR, tolerance: float = RESULT_TOLERANCE) -> dict:
+    """Per-paper burden ratios, per-benchmark result differences, a summary and the disagreements.
+
+    ours: arxiv_id, title, burden (peak FLOPs or NaN), burden_evidence (list of dicts), chips, hours.
+    our_results: arxiv_id, dataset, metric, value, page, sentence.
+    study: study_key, arxiv_id, title, where, dataset, burden (NaN when none), chips, hours,
+           results ({metric: value}).
+    """
+    matches = match_papers(ours, study)
+    study = study.assign(match=study["study_key"].map(matches))
+    matched = study[study["match"].notna()]
+    papers = _burden_table(ours, matched, factor)
+    results = _results_table(our_results, matched, tolerance)
+    with_burden = papers[papers["ratio"].notna()]
+    disagreements = ([_burden_disagreement(r, factor) for r in with_burden.to_dict("records") if not r["within"]]
+                     + [_result_disagreement(r) for r in results.to_dict("records") if not r["within"]])
+    summary = {
+        "study_rows": int(len(study)), "study_papers": int(study["paper"].nunique()),
+        "our_papers": int(len(ours)), "matched_papers": int(len(papers)),
+        "matched_by_id": int(len({matches[k] for k, a in zip(study["study_key"], study["arxiv_id"])
+                                  if k in matches and a == matches[k]})),
+        "burden_both": int(len(with_burden)),
+        "burden_study_only": int((papers["study_burden"].notna() & papers["our_burden"].isna()).sum()),
+        "burden_ours_only": int((papers["study_burden"].isna() & papers["our_burden"].notna()).sum()),
+        "burden_within": int(with_burden["within"].sum()),
+        "burden_share_within": _share(with_burden["within"]),
+        "burden_median_ratio": float(with_burden["ratio"].median()) if len(with_burden) else math.nan,
+        "burden_factor": factor,
+        "results_both": int(len(results)),
+        "results_within": int(results["within"].sum()) if len(results) else 0,
+        "results_share_within": _share(results["within"]) if len(results) else math.nan,
+        "results_other_row": int(results["matches_other_row"].sum()) if len(results) else 0,
+        "result_tolerance": tolerance,
+    }
+    return {"summary": summary, "papers": papers, "results": results, "disagreements": disagreements}
+
+
+def _share(flags: pd.Series) -> float:
+    return float(flags.mean()) if len(flags) else math.nan
+
+
+def _burden_table(ours: pd.DataFrame, matched: pd.DataFrame, factor: float) -> pd.DataFrame:
+    rows = []
+    by_id = {r["arxiv_id"]: r for r in ours.to_dict("records")}
+    for arxiv_id, part in matched.groupby("match", sort=True):
+        mine = by_id[arxiv_id]
+        with_burden = part[part["burden"].notna() & (part["burden"] > 0)]
+        headline = with_burden.loc[with_burden["burden"].idxmax()] if len(with_burden) else None
+        our_burden = mine.get("burden")
+        our_burden = float(our_burden) if our_burden is not None and not pd.isna(our_burden) and our_burden > 0 else np.nan
+        study_burden = float(headline["burden"]) if headline is not None else np.nan
+        ratio = our_burden / study_burden if not (np.isnan(our_burden) or np.isnan(study_burden)) else np.nan
+        rows.append({
+            "arxiv_id": arxiv_id, "title": mine.get("title"), "study_rows": int(len(part)),
+            "study_model": headline["where"] if headline is not None else part.iloc[0]["where"],
+            "study_chips": headline["chips"] if headline is not None else "",
+            "study_hours": headline["hours"] if headline is not None else np.nan,
+            "study_burden": study_burden, "our_burden": our_burden,
+            "our_chips": mine.get("chips"), "our_hours": mine.get("hours"),
+            "our_evidence": mine.get("burden_evidence") or [],
+            "ratio": ratio, "within": bool(not np.isnan(ratio) and 1 / factor <= ratio <= factor),
+        })
+    columns = ["arxiv_id", "title", "study_rows", "study_model", "study_chips", "study_hours", "study_burden",
+               "our_burden", "our_chips", "our_hours", "our_evidence", "ratio", "within"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _results_table(our_results: pd.DataFrame, matched: pd.DataFrame, tolerance: float) -> pd.DataFrame:
+    study_scores: dict[tuple, list[tuple[float, str]]] = {}
+    for row in matched.to_dict("records"):
+        for metric, value in (row["results"] or {}).items():
+            if value is not None and not pd.isna(value):
+                study_scores.setdefault((row["match"], row["dataset"], metric), []).append((float(value), row["where"]))
+    rows = []
+    for r in our_results.to_dict("records"):
+        scores = study_scores.get((r["arxiv_id"], r["dataset"], r["metric"]))
+        if not scores:
+            continue
+        best, where = max(scores)
+        ours = float(r["value"])
+        others = [w for v, w in scores if abs(v - ours) <= tolerance and w != where]
+        rows.append({"arxiv_id": r["arxiv_id"], "dataset": r["dataset"], "metric": r["metric"], "ours": ours,
+                     "study": best, "difference": ours - best, "within": abs(ours - best) <= tolerance,
+                     "matches_other_row": bool(others) and abs(ours - best) > tolerance,
+                     "study_row": where, "other_rows": others, "our_page": r.get("page"),
+                     "our_sentence": r.get("sentence"), "study_rows": len(scores)})
+    columns = ["arxiv_id", "dataset", "metric", "ours", "study", "difference", "within", "matches_other_row",
+               "study_row", "other_rows", "our_page", "our_sentence", "study_rows"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _burden_disagreement(row: dict, factor: float) -> dict:
+    return {"arxiv_id": row["arxiv_id"], "kind": "hardware burden",
+            "ours": f"{row['our_burden']:.3g} FLOPs ({_text(row['our_chips'])}, {_hours(row['our_hours'])})",
+            "study": f"{row['study_burden']:.3g} FLOPs ({_text(row['study_chips'])}, {_hours(row['study_hours'])})",
+            "ratio": row["ratio"], "our_evidence": row["our_evidence"], "study_row": row["study_model"],
+            "note": f"ours/study {row['ratio']:.3g}, outside {factor:g}x"}
+
+
+def _result_disagreement(row: dict) -> dict:
+    note = f"differs by {row['difference']:+.2f}"
+    if row["matches_other_row"]:
+        note += f"; equals the study's {', '.join(row['other_rows'])}"
+    return {"arxiv_id": row["arxiv_id"], "kind": f"{row['dataset']} {row['metric']}", "ours": f"{row['ours']:g}",
+            "study": f"{row['study']:g}", "ratio": None,
+            "our_evidence": [{"page": row["our_page"], "sentence": row["our_sentence"]}],
+            "study_row": row["study_row"], "note": note}
+
+
+def _text(value) -> str:
+    return "?" if value is None or (isinstance(value, float) and math.isnan(value)) or value == "" else str(value)
+
+
+def _hours(hours) -> str:
+    if hours is None or (isinstance(hours, float) and math.isnan(hours)):
+        return "? h"
+    return f"{hours:.3g} h"

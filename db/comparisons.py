@@ -1,0 +1,109 @@
+"""Both sides of `progress compare thompson`, read from the database for analysis.compare_study.
+
+Ours: extracted papers (source arxiv or local) with their hardware-method compute estimate (peak:
+the study applies no utilization) and the hardware and training-time evidence behind it, and their
+extracted results with the sentence each came from. The study's: the rows `reference import
+thompson2022` stored (one paper per CSV row, key "ref:thompson2022:<file>:<row>").
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from analysis.compare_study import normalise_title
+from analysis.ids import arxiv_id_from_text
+from models import ComputeEstimate, Extraction, Paper, PaperStatus, Result
+from sources.reference_thompson import STUDY_SOURCE
+
+OUR_SOURCES = ("arxiv", "local")
+
+
+def our_papers(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(papers, results): extracted papers with their hardware burden and its evidence; their results."""
+    papers = session.execute(select(Paper.id, Paper.arxiv_id, Paper.title)
+                             .where(Paper.source.in_(OUR_SOURCES), Paper.status == PaperStatus.extracted)
+                             .order_by(Paper.arxiv_id)).all()
+    ids = [p.id for p in papers]
+    estimates = {e.paper_id: e for e in session.execute(
+        select(ComputeEstimate).where(ComputeEstimate.paper_id.in_(ids), ComputeEstimate.source == "extracted",
+                                      ComputeEstimate.method == "hardware")).scalars()}
+    evidence_ids = [i for e in estimates.values() for field in ("hardware", "training_time")
+                    for i in (e.inputs.get("extraction_ids") or {}).get(field, [])]
+    evidence = {x.id: x for x in session.execute(select(Extraction).where(Extraction.id.in_(evidence_ids))).scalars()}
+    rows = []
+    for paper in papers:
+        est = estimates.get(paper.id)
+        inputs = est.inputs if est else {}
+        used = [evidence[i] for field in ("hardware", "training_time")
+                for i in (inputs.get("extraction_ids") or {}).get(field, []) if i in evidence]
+        chips = inputs.get("chips") if inputs.get("chips") is not None else inputs.get("count")
+        rows.append({"arxiv_id": paper.arxiv_id, "title": paper.title,
+                     "burden": est.flops if est else np.nan,
+                     "chips": f"{chips:g}x {inputs.get('chip')}" if chips is not None and inputs.get("chip") else
+                     inputs.get("chip"),
+                     "hours": inputs.get("hours", np.nan),
+                     "burden_evidence": _evidence(used, inputs)})
+    ours = pd.DataFrame(rows, columns=["arxiv_id", "title", "burden", "chips", "hours", "burden_evidence"])
+    result_rows = session.execute(
+        select(Paper.arxiv_id, Result.dataset, Result.metric, Result.value, Extraction.page, Extraction.sentence)
+        .join(Result, Result.paper_id == Paper.id)
+        .outerjoin(Extraction, Extraction.id == Result.extraction_id)
+        .where(Paper.id.in_(ids), Result.source == "extracted").order_by(Paper.arxiv_id, Result.dataset)).all()
+    results = pd.DataFrame([tuple(r) for r in result_rows],
+                           columns=["arxiv_id", "dataset", "metric", "value", "page", "sentence"])
+    return ours, results
+
+
+def _evidence(used: list[Extraction], inputs: dict) -> list[dict]:
+    """The hardware and time candidates the estimate multiplied (the effective values whose chip,
+    count and hours are its inputs; else the best ones), one line per field and sentence."""
+    def feeds(x: Extraction) -> bool:
+        if x.field == "hardware":
+            return x.attrs.get("chip") == inputs.get("chip_as_written") and x.attrs.get("count") == inputs.get("count")
+        hours = x.attrs.get("hours")
+        return hours is not None and inputs.get("hours") is not None and math.isclose(hours, inputs["hours"], rel_tol=1e-6)
+
+    chosen = [x for x in used if feeds(x)]
+    fields = {x.field for x in chosen}
+    chosen += [x for x in used if x.is_best and x.field not in fields]
+    out: dict[tuple, dict] = {}
+    for x in chosen:
+        out.setdefault((x.field, x.page, x.sentence), {"field": x.field, "page": x.page, "sentence": x.sentence,
+                                                       "raw": x.raw_text, "confidence": round(x.confidence, 3)})
+    return list(out.values())
+
+
+def study_rows(session: Session) -> pd.DataFrame:
+    """The imported study: one row per CSV row with its burden, chips, time and scores."""
+    papers = session.execute(select(Paper.id, Paper.arxiv_id, Paper.title, Paper.pdf_url)
+                             .where(Paper.source == STUDY_SOURCE).order_by(Paper.id)).all()
+    ids = [p.id for p in papers]
+    burdens = {e.paper_id: e for e in session.execute(
+        select(ComputeEstimate).where(ComputeEstimate.paper_id.in_(ids), ComputeEstimate.source == STUDY_SOURCE,
+                                      ComputeEstimate.method == "hardware")).scalars()}
+    scores: dict[int, dict[str, float]] = {}
+    datasets: dict[int, str] = {}
+    for paper_id, dataset, metric, value in session.execute(
+            select(Result.paper_id, Result.dataset, Result.metric, Result.value)
+            .where(Result.paper_id.in_(ids), Result.source == STUDY_SOURCE)):
+        scores.setdefault(paper_id, {})[metric] = value
+        datasets[paper_id] = dataset
+    rows = []
+    for paper in papers:
+        est = burdens.get(paper.id)
+        inputs = est.inputs if est else {}
+        _, _, file_key, csv_row = (paper.arxiv_id.split(":") + ["", "", "", ""])[:4]
+        arxiv_id = inputs.get("arxiv_id") or arxiv_id_from_text(paper.pdf_url)
+        hours = sum(t.get("hours") or 0.0 for t in inputs.get("training_time") or []) or np.nan
+        rows.append({"study_key": paper.arxiv_id, "arxiv_id": arxiv_id, "title": paper.title,
+                     "paper": arxiv_id or normalise_title(paper.title),
+                     "where": f"{file_key} row {csv_row}: {paper.title}", "dataset": datasets.get(paper.id),
+                     "burden": est.flops if est else np.nan, "chips": inputs.get("chips_text") or "",
+                     "hours": hours if not (isinstance(hours, float) and math.isnan(hours)) else np.nan,
+                     "results": scores.get(paper.id, {})})
+    return pd.DataFrame(rows, columns=["study_key", "arxiv_id", "title", "paper", "where", "dataset", "burden",
+                                       "chips", "hours", "results"])
