@@ -339,7 +339,7 @@ def extract_results(doc: DocumentText, pdf=None) -> list[Candidate]:
     # reading here wins (its columns follow the word positions).
     seen = {(t.page, t.caption[:40]) for t in read}
     tables = read + [t for t in doc.tables if (t.page, t.caption[:40]) not in seen]
-    found = sentence_candidates(doc, ctx) + table_candidates(tables, ctx)
+    found = sentence_candidates(doc, ctx) + table_candidates(tables, ctx, doc)
     corroborate(found)
     mark_headlines(found)
     return [f.candidate for f in found]

@@ -17,6 +17,8 @@ The grid's first cell per row is the row label; `TableRegion.rows[i][j]` is row 
 """
 from __future__ import annotations
 
+import html
+import itertools
 import re
 import statistics
 from dataclasses import dataclass
@@ -56,6 +58,7 @@ class _Word:
     block: int
     line: int
     yc: float = 0.0
+    bold: bool = False
 
     def __post_init__(self) -> None:
         self.yc = (self.y0 + self.y1) / 2
@@ -115,11 +118,19 @@ def result_table_pages(doc: DocumentText, max_pages: int = 4) -> list[int]:
     Decided on the page text already read: each "Table N" caption's first 300 characters must name
     a scored dataset, or name a metric or "results" on a page that prints a scored metric."""
     ranked: list[tuple[int, int]] = []
+    by_number: dict[str, int] = {}  # a "(continued)" caption scores as its table's first part
     for index, text in enumerate(doc.pages):
         best = 0
         for start in caption_openings(text):
             snippet = text[start:start + 300].split("\n\n")[0]
-            best = max(best, caption_score(snippet))
+            number = _table_number(snippet)
+            if number and _CONTINUED.search(snippet[:40]):
+                score = by_number.get(number, 0)
+            else:
+                score = caption_score(snippet)
+                if number:
+                    by_number.setdefault(number, score)
+            best = max(best, score)
         # A caption that names no benchmark ("Classification performance.") still counts when its
         # page prints a scored metric and a scored dataset.
         if best >= 2 or (best == 1 and _STRONG_METRIC.search(text) and bm.find_datasets(text)):
@@ -142,22 +153,98 @@ def find_result_tables(pdf_doc, doc: DocumentText, *, max_pages: int = 4) -> lis
         if index >= len(doc.pages):
             continue
         raw = doc.page_words.get(index)
+        markup = doc.page_markup.get(index)
         if raw is not None and index < len(doc.page_sizes):
             width = doc.page_sizes[index][0]
         else:  # the text reader was not asked for this page's words: read them now
             try:
                 page = pdf_doc[index]
-                raw = page.get_text("words", flags=_WORD_FLAGS)
+                textpage = page.get_textpage(flags=_WORD_FLAGS)
+                raw = textpage.extractWORDS()
+                markup = textpage.extractXHTML()
                 width = page.rect.width
             except Exception:  # MuPDF raises plain RuntimeError on a damaged page: skip the page
                 continue
-        regions.extend(tables_on_page(raw, width, index + 1))
+        bold = bold_words(markup, raw) if markup else None
+        regions.extend(tables_on_page(raw, width, index + 1, bold=bold))
+    _join_continued(regions, doc)
+    for region in regions:
+        region.section = _page_section(doc, region.page)
     return regions
 
 
-def tables_on_page(raw_words: list, page_width: float, page_number: int) -> list[TableRegion]:
-    """Result tables on one page from its word boxes (x0, y0, x1, y1, text, block, line, ...)."""
+_CONTINUED = re.compile(r"\(?\s*(?:continued|cont(?:inued|\.|'d))\s*\)?", re.I)
+_TABLE_NUMBER = re.compile(r"Table\s+(\d+|[IVX]+)")
+
+
+def _table_number(caption: str) -> str | None:
+    m = _TABLE_NUMBER.match(caption)
+    return m.group(1) if m else None
+
+
+def _join_continued(regions: list[TableRegion], doc: DocumentText) -> None:
+    """A table that runs onto the next page repeats its number with "(continued)": that part reads
+    under the first part's caption, found among the regions or in the page texts."""
+    first: dict[str, str] = {}
+    for page_text in doc.pages:
+        for start in caption_openings(page_text):
+            snippet = page_text[start:start + 300].split("\n\n")[0]
+            number = _table_number(snippet)
+            if number and number not in first and not _CONTINUED.search(snippet[:40]):
+                first[number] = " ".join(snippet.split())
+    for region in regions:
+        number = _table_number(region.caption)
+        if number and _CONTINUED.search(region.caption[:40]) and number in first:
+            region.caption = first[number]
+            region.continued = True
+
+
+def _page_section(doc: DocumentText, page: int) -> str:
+    """ "appendix" when the page's prose sits in the appendix (a feature for the scorer)."""
+    sections = [s.section for s in doc.sentences if s.page == page and s.section not in ("table", "caption")]
+    if sections and sections.count("appendix") > len(sections) / 2:
+        return "appendix"
+    return "table"
+
+
+def bold_words(markup: str, raw_words: list) -> list[bool] | None:
+    """Which of the page's words (extractWORDS order) MuPDF set in bold (<b> in its XHTML of the same
+    TextPage). Both list the same characters in the same order, so the non-space characters are
+    walked side by side; None when they do not line up."""
+    flags: list[bool] = []
+    depth = 0
+    for m in _MARKUP.finditer(markup):
+        piece = m.group(0)
+        if piece[0] == "<":
+            if piece.startswith("<b>") or piece.startswith("<b "):
+                depth += 1
+            elif piece.startswith("</b>"):
+                depth = max(0, depth - 1)
+            continue
+        chars = "".join(html.unescape(piece).split())
+        flags.extend([depth > 0] * len(chars))
+    out: list[bool] = []
+    at = 0
+    for w in raw_words:
+        n = len("".join(str(w[4]).split()))
+        if at + n > len(flags):
+            return None
+        out.append(sum(flags[at:at + n]) * 2 > n)
+        at += n
+    return out if at == len(flags) else None
+
+
+_MARKUP = re.compile(r"<[^>]*>|[^<]+")
+
+
+def tables_on_page(raw_words: list, page_width: float, page_number: int,
+                   bold: list[bool] | None = None) -> list[TableRegion]:
+    """Result tables on one page from its word boxes (x0, y0, x1, y1, text, block, line, ...);
+    `bold[i]` says whether word i is set in bold."""
     words = [w if isinstance(w, _Word) else _Word(*w[:7]) for w in raw_words]
+    if bold is not None and len(bold) == len(words):
+        for w, b in zip(words, bold):
+            w.bold = b
     out: list[TableRegion] = []
     lines: dict[tuple[int, int], list[_Word]] = {}
     for w in words:
@@ -171,12 +258,14 @@ def tables_on_page(raw_words: list, page_width: float, page_number: int) -> list
     for keys in caption_keys:
         caption_words = [w for key in keys for w in lines[key]]
         caption = " ".join(w.text for w in caption_words)
-        if not (bm.find_metrics(caption) or bm.find_datasets(caption) or _mentions_results(caption)):
+        if not (bm.find_metrics(caption) or bm.find_datasets(caption) or _mentions_results(caption)
+                or _CONTINUED.search(caption[:40])):
             continue
         own_ids = {id(w) for w in caption_words}
-        grid = _table_near_caption(words, caption_words, page_width, all_caption_ids - own_ids, rows_by_band)
+        grid, bold_cells = _table_near_caption(words, caption_words, page_width, all_caption_ids - own_ids,
+                                               rows_by_band)
         if grid:
-            out.append(TableRegion(page=page_number, caption=caption, rows=grid))
+            out.append(TableRegion(page=page_number, caption=caption, rows=grid, bold=bold_cells))
     return out
 
 
@@ -242,7 +331,8 @@ _PLAIN_WORD = re.compile(r"[a-z][a-z’'-]*[,.;:]?")
 
 def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_width: float,
                         other_captions: set[int],
-                        rows_by_band: dict[tuple[float, float], tuple[list[_Row], float]]) -> list[list[str]]:
+                        rows_by_band: dict[tuple[float, float], tuple[list[_Row], float]]
+                        ) -> tuple[list[list[str]], set[tuple[int, int]]]:
     cx0 = min(w.x0 for w in caption_words)
     cx1 = max(w.x1 for w in caption_words)
     middle = page_width / 2
@@ -257,7 +347,8 @@ def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_wid
     # full-width reading stops at once, since its rows run into the other column's prose.
     best: tuple[float, list[_Row], float] = (0.0, [], 0.0)
     for lo, hi in bands:
-        if best[1] and not any(r.x1 > middle - 15 and r.x0 < middle for r in best[1]):
+        if best[1] and not any(r.x1 > middle - 15 and r.x0 < middle for r in best[1]) \
+                and not _numbers_across_middle(words, best[1], middle, page_width):
             break  # the column reading stays clear of the middle: no wider table to look for
         if (lo, hi) not in rows_by_band:  # several captions on a page share a band's rows
             inside = [w for w in words if lo - 2 <= (w.x0 + w.x1) / 2 <= hi + 2]
@@ -269,9 +360,21 @@ def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_wid
             best = (score, run, height)
     score, run, height = best
     if not run:
-        return []
+        return [], set()
     run.sort(key=lambda r: r.y0)
     return _grid(run, height)
+
+
+def _numbers_across_middle(words: list[_Word], run: list[_Row], middle: float, page_width: float) -> bool:
+    """The column reading's rows go on across the middle with numbers (a full-width table under a
+    caption set in one column, e.g. COCO box and mask columns): the wider reading must be tried."""
+    top = min(r.y0 for r in run)
+    bottom = max(r.y1 for r in run)
+    reach = 0.25 * page_width
+    across = sum(1 for w in words if top <= w.yc <= bottom and abs((w.x0 + w.x1) / 2 - middle) <= reach
+                 and ((w.x0 + w.x1) / 2 > middle) == all((r.x0 + r.x1) / 2 < middle for r in run)
+                 and _NUMERIC_CELL.match(w.text) and w.text not in "-–—")
+    return across >= 2
 
 
 def _best_side(all_rows: list[_Row], caption_words: list[_Word], height: float, width: float,
@@ -333,11 +436,23 @@ def _cells(row: _Row, height: float) -> list[tuple[float, float, str]]:
             cells[-1].append(w)
         else:
             cells.append([w])
-    return [(c[0].x0, c[-1].x1, " ".join(w.text for w in c)) for c in cells]
+    return [(c[0].x0, c[-1].x1, _cell_text(c)) for c in cells]
 
 
-def _grid(rows: list[_Row], height: float) -> list[list[str]]:
+def _cell_text(words: list[_Word]) -> str:
+    """A cell's words; "25.02 / 23.61" (two readings, e.g. single-crop / 10-crop) is one slash cell."""
+    text = " ".join(w.text for w in words)
+    if "/" in text and len(words) > 1:
+        joined = re.sub(r"\s*/\s*", "/", text)
+        if _NUMERIC_CELL.match(joined):
+            return joined
+    return text
+
+
+def _grid(rows: list[_Row], height: float) -> tuple[list[list[str]], set[tuple[int, int]]]:
+    """The rows as cells under shared columns, and the (row, column) cells whose words are all bold."""
     cell_rows = [_cells(r, height) for r in rows]
+    bold_spans = [[(w.x0, w.x1) for w in r.words if w.bold] for r in rows]
     data_rows = [cells for cells, row in zip(cell_rows, rows) if row.numeric_count() >= 1]
     intervals: list[list[float]] = []
     for cells in data_rows:
@@ -346,7 +461,7 @@ def _grid(rows: list[_Row], height: float) -> list[list[str]]:
             if all(_NUMERIC_CELL.match(t) for t in text.split()):
                 intervals.append([x0, x1])
     if not intervals:
-        return []
+        return [], set()
     intervals.sort()
     columns: list[list[float]] = [intervals[0][:]]
     for x0, x1 in intervals[1:]:
@@ -356,6 +471,7 @@ def _grid(rows: list[_Row], height: float) -> list[list[str]]:
             columns.append([x0, x1])
     first_data = next(i for i, row in enumerate(rows) if row.numeric_count() >= 1)
     grid: list[list[str]] = []
+    bold: set[tuple[int, int]] = set()
     for index, cells in enumerate(cell_rows):
         if index < first_data:
             grid.append(_header_line(rows[index], height, columns))
@@ -372,8 +488,10 @@ def _grid(rows: list[_Row], height: float) -> list[list[str]]:
                 covered = [nearest]
             for j in covered:
                 line[j + 1] = (line[j + 1] + " " + text).strip()
+                if bold_spans[index] and any(x0 - 0.5 <= b0 and b1 <= x1 + 0.5 for b0, b1 in bold_spans[index]):
+                    bold.add((index, j + 1))
         grid.append(line)
-    return grid
+    return grid, bold
 
 
 def _header_line(row: _Row, height: float, columns: list[list[float]]) -> list[str]:
@@ -390,13 +508,36 @@ def _header_line(row: _Row, height: float, columns: list[list[float]]) -> list[s
             line[0] = (line[0] + " " + text).strip()
         else:
             heads.append((x0, x1, text))
-    if heads:
+    groups = _spanning_groups(heads, columns)
+    if groups is not None:
+        for (_x0, _x1, text), (a, b) in zip(heads, groups):
+            for j in range(a, b):
+                line[j + 1] = text
+    elif heads:
         for j, (c0, c1) in enumerate(columns):
             centre = (c0 + c1) / 2
             above = [h for h in heads if h[0] - 1 <= centre <= h[1] + 1]
             pick = above or [min(heads, key=lambda h: abs((h[0] + h[1]) / 2 - centre))]
             line[j + 1] = pick[0][2]
     return line
+
+
+def _spanning_groups(heads: list[tuple[float, float, str]], columns: list[list[float]]) -> list[tuple[int, int]] | None:
+    """Group headers centred over runs of columns of different lengths ("box" over six AP columns,
+    "mask" over four): the split of the columns into consecutive runs, one per header, whose runs'
+    centres lie closest to the headers' centres. None when every column has its own header."""
+    n, k = len(columns), len(heads)
+    if not 2 <= k < n or k > 6 or n > 16:
+        return None
+    centres = [(h[0] + h[1]) / 2 for h in heads]
+    best: tuple[float, tuple[int, ...]] | None = None
+    for cuts in itertools.combinations(range(1, n), k - 1):
+        bounds = (0, *cuts, n)
+        cost = sum(abs(centres[g] - (columns[bounds[g]][0] + columns[bounds[g + 1] - 1][1]) / 2) for g in range(k))
+        if best is None or cost < best[0]:
+            best = (cost, bounds)
+    bounds = best[1]
+    return [(bounds[g], bounds[g + 1]) for g in range(k)]
 
 
 def _header_cells(row: _Row, height: float, columns: list[list[float]]) -> list[list[_Word]]:
