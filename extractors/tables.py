@@ -348,7 +348,7 @@ def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_wid
     best: tuple[float, list[_Row], float] = (0.0, [], 0.0)
     for lo, hi in bands:
         if best[1] and not any(r.x1 > middle - 15 and r.x0 < middle for r in best[1]) \
-                and not _numbers_across_middle(words, best[1], middle, page_width):
+                and not _numbers_across_middle(words, best[1], middle, page_width, other_captions):
             break  # the column reading stays clear of the middle: no wider table to look for
         if (lo, hi) not in rows_by_band:  # several captions on a page share a band's rows
             inside = [w for w in words if lo - 2 <= (w.x0 + w.x1) / 2 <= hi + 2]
@@ -365,14 +365,19 @@ def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_wid
     return _grid(run, height)
 
 
-def _numbers_across_middle(words: list[_Word], run: list[_Row], middle: float, page_width: float) -> bool:
+def _numbers_across_middle(words: list[_Word], run: list[_Row], middle: float, page_width: float,
+                           other_captions: set[int]) -> bool:
     """The column reading's rows go on across the middle with numbers (a full-width table under a
-    caption set in one column, e.g. COCO box and mask columns): the wider reading must be tried."""
+    caption set in one column, e.g. COCO box and mask columns): the wider reading must be tried.
+    Not when the other column has a table caption of its own: its numbers are that table's."""
+    left = all((r.x0 + r.x1) / 2 < middle for r in run)
+    if any(id(w) in other_captions and ((w.x0 + w.x1) / 2 > middle) == left for w in words):
+        return False
     top = min(r.y0 for r in run)
     bottom = max(r.y1 for r in run)
     reach = 0.25 * page_width
     across = sum(1 for w in words if top <= w.yc <= bottom and abs((w.x0 + w.x1) / 2 - middle) <= reach
-                 and ((w.x0 + w.x1) / 2 > middle) == all((r.x0 + r.x1) / 2 < middle for r in run)
+                 and ((w.x0 + w.x1) / 2 > middle) == left
                  and _NUMERIC_CELL.match(w.text) and w.text not in "-–—")
     return across >= 2
 
