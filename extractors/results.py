@@ -174,7 +174,9 @@ def sentence_candidates(doc: DocumentText, ctx: PaperContext) -> list[Found]:
             dataset, how = _dataset_for(pair, s, mentions, sentences, idx, ctx)
             if dataset is None:
                 continue
-            own = bool(OWN_WORK.search(s.text)) or ctx.is_own_label(s.text)
+            own_cue = bool(OWN_WORK.search(s.text))
+            own_name = ctx.is_own_label(s.text)
+            own = own_cue or own_name
             others = _credited_to_others(s.text, n, all_numbers)
             conf = 0.35
             conf += {"sentence": 0.2, "neighbour": 0.1, "paper": -0.15}[how]  # paper: needs a table to agree
@@ -188,6 +190,13 @@ def sentence_candidates(doc: DocumentText, ctx: PaperContext) -> list[Found]:
                 conf -= 0.35
             split = _nearest(splits, n.start)
             cand = make_candidate(dataset, pair.metric, value, s.text, n.start, n.end, s.page, s.section, conf)
+            cand.features.update({
+                "source": "sentence", "in_table": False, "pattern": "number_then_metric" if pair.end > n.end
+                else "metric_then_number", "dataset_from": how, "own_cue": own_cue, "own_name": own_name,
+                "credited_to_others": others, "cited": bool(CITATION.search(s.text)), "section": s.section,
+                "appendix": s.section == "appendix", "percent": n.percent, "prominent": dataset in ctx.prominent,
+                "split": split or "", "plausible": True,
+            })
             out.append(Found(cand, split, 0 if others else (2 if own else 1), "sentence"))
     return out
 
@@ -302,6 +311,7 @@ def corroborate(found: list[Found]) -> None:
         by_key.setdefault(key, set()).add(f.source)
     for f in found:
         key = (*_family(f.candidate), round(_as_accuracy(f.candidate), 2))
+        f.candidate.features["corroborated"] = len(by_key[key]) > 1  # a sentence and a table agree
         if len(by_key[key]) > 1 and f.own > 0:
             f.candidate.confidence = round(min(1.0, f.candidate.confidence + 0.1), 4)
 
