@@ -345,6 +345,12 @@ def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_wid
     # A short caption in one column may still sit under a full-width table: both readings are
     # tried, and the one whose rows are more numeric and wider wins. On a two-column page the
     # full-width reading stops at once, since its rows run into the other column's prose.
+    # Two tables side by side, each captioned in its own column: neither is read across the page.
+    cy = min(w.y0 for w in caption_words)
+    left = (cx0 + cx1) / 2 < middle
+    if len(bands) == 2 and any(id(w) in other_captions and ((w.x0 + w.x1) / 2 < middle) != left
+                               and abs(w.y0 - cy) < 40 for w in words):
+        bands = bands[:1]
     best: tuple[float, list[_Row], float] = (0.0, [], 0.0)
     for lo, hi in bands:
         if best[1] and not any(r.x1 > middle - 15 and r.x0 < middle for r in best[1]) \
@@ -458,7 +464,8 @@ def _grid(rows: list[_Row], height: float) -> tuple[list[list[str]], set[tuple[i
     """The rows as cells under shared columns, and the (row, column) cells whose words are all bold."""
     cell_rows = [_cells(r, height) for r in rows]
     bold_spans = [[(w.x0, w.x1) for w in r.words if w.bold] for r in rows]
-    data_rows = [cells for cells, row in zip(cell_rows, rows) if row.numeric_count() >= 1]
+    is_data = [row.numeric_count() >= 1 and not _metric_header(row) for row in rows]
+    data_rows = [cells for cells, data in zip(cell_rows, is_data) if data]
     intervals: list[list[float]] = []
     for cells in data_rows:
         for x0, x1, text in cells:
@@ -474,7 +481,7 @@ def _grid(rows: list[_Row], height: float) -> tuple[list[list[str]], set[tuple[i
             columns[-1][1] = max(columns[-1][1], x1)
         else:
             columns.append([x0, x1])
-    first_data = next(i for i, row in enumerate(rows) if row.numeric_count() >= 1)
+    first_data = next(i for i, data in enumerate(is_data) if data)
     grid: list[list[str]] = []
     bold: set[tuple[int, int]] = set()
     for index, cells in enumerate(cell_rows):
@@ -497,6 +504,13 @@ def _grid(rows: list[_Row], height: float) -> tuple[list[list[str]], set[tuple[i
                     bold.add((index, j + 1))
         grid.append(line)
     return grid, bold
+
+
+def _metric_header(row: _Row) -> bool:
+    """A header row whose numbers are subscripts of metric names ("AP 50 AP 75", "Acc @1 @5"):
+    several metrics, and no number with a decimal point."""
+    return not any("." in w.text for w in row.words if _NUMERIC_CELL.match(w.text)) \
+        and len(bm.find_metrics(row.text)) >= 2
 
 
 def _header_line(row: _Row, height: float, columns: list[list[float]]) -> list[str]:
@@ -560,12 +574,27 @@ def _header_cells(row: _Row, height: float, columns: list[list[float]]) -> list[
             out.append(group)
             continue
         usual = statistics.median(gaps)
-        piece = [group[0]]
+        pieces: list[list[_Word]] = [[group[0]]]
         for gap, w in zip(gaps, group[1:]):
             if gap >= 1.6 * usual and gap >= 0.2 * height:
-                out.append(piece)
-                piece = [w]
+                pieces.append([w])
             else:
-                piece.append(w)
-        out.append(piece)
+                pieces[-1].append(w)
+        for piece in pieces:
+            out.extend(_split_by_column(piece, columns))
     return out
+
+
+def _split_by_column(piece: list[_Word], columns: list[list[float]]) -> list[list[_Word]]:
+    """A header piece over several columns that names several metrics ("AP 50 AP 75 AP" set tight,
+    sub- and superscripts apart) is one header per column: each word goes to the nearest column.
+    A group header ("single-crop testing") names no metric twice and stays whole."""
+    inside = [j for j, (c0, c1) in enumerate(columns) if piece[0].x0 <= (c0 + c1) / 2 <= piece[-1].x1]
+    if len(inside) < 2 or len(bm.find_metrics(" ".join(w.text for w in piece))) < 2:
+        return [piece]
+    by_column: dict[int, list[_Word]] = {}
+    for w in piece:
+        centre = (w.x0 + w.x1) / 2
+        j = min(range(len(columns)), key=lambda k: abs((columns[k][0] + columns[k][1]) / 2 - centre))
+        by_column.setdefault(j, []).append(w)
+    return [by_column[j] for j in sorted(by_column)]

@@ -24,9 +24,10 @@ def _prose(page: pymupdf.Page, x: float, y: float, chars: int, lines: int, text:
     return y
 
 
-def _row(page: pymupdf.Page, y: float, cells: list[tuple[float, str]], bold: set[int] = frozenset()) -> None:
+def _row(page: pymupdf.Page, y: float, cells: list[tuple[float, str]], bold: set[int] = frozenset(),
+         size: float = 8.5) -> None:
     for k, (x, text) in enumerate(cells):
-        page.insert_text((x, y), text, fontsize=8.5, fontname="hebo" if k in bold else "helv")
+        page.insert_text((x, y), text, fontsize=size, fontname="hebo" if k in bold else "helv")
 
 
 def _table(page: pymupdf.Page, y: float, header_rows: list[list[tuple[float, str]]],
@@ -303,3 +304,35 @@ def test_ablation_table_rows_are_not_headlines_over_the_main_table():
     ablated = [c for c in _table_cands(cands) if c.attrs["value"] in (19.9, 19.7)]
     assert ablated and all(c.features["ablation"] for c in ablated)
     assert all(c.confidence < 0.5 for c in ablated)
+
+
+# ------------------------------------------------------------------ side by side, metric subscripts
+
+def _side_by_side_pdf() -> pymupdf.Document:
+    """Two tables side by side, each captioned below in its own column; the right one writes its
+    metrics as AP with the IoU as a subscript set on a lower line ("AP" over "50")."""
+    pdf = pymupdf.open()
+    page = _title_page(pdf, "Torrent: Region Features for Detection",
+                       "We introduce Torrent and evaluate it on ImageNet and on COCO detection.")
+    y = 200
+    _row(page, y, [(60, "Model"), (250, "Top-1 acc.")])
+    for i, (label, v) in enumerate([("RegNet-8G [30]", "81.7"), ("Torrent-B", "83.1"), ("Torrent-L", "84.0")]):
+        _row(page, y + 12 * (i + 1), [(60, label), (255, v)])
+    page.insert_text((60, y + 60), "Table 3: ImageNet classification of the backbones.", fontsize=8)
+    # Set as tight as LaTeX sets AP^{box}_{50}: the subscript touches its "AP", the next "AP" follows
+    # a few points on, so the header's words run together as one cell over three columns.
+    _row(page, y, [(320, "Model"), (450, "AP"), (470, "AP"), (490, "AP")])
+    for x, sub in ((470 + 11.3, "50"), (490 + 11.3, "75")):
+        page.insert_text((x, y + 3), sub, fontsize=5.5)
+    for i, (label, cells) in enumerate([("RetinaNet [21]", ["39.1", "59.1", "42.3"]),
+                                        ("Torrent-B", ["45.2", "64.8", "48.7"]),
+                                        ("Torrent-L", ["47.0", "66.3", "50.9"])]):
+        _row(page, y + 12 * (i + 1), [(320, label)] + list(zip((450, 470.5, 491), cells)), size=7)
+    page.insert_text((320, y + 60), "Table 4: Detection results on COCO val.", fontsize=8)
+    return pdf
+
+
+def test_side_by_side_tables_are_read_apart_and_subscripted_metrics_name_their_columns():
+    doc, cands = _read(_side_by_side_pdf())
+    assert _headlines(cands) == {("ImageNet", "top-1 accuracy"): 84.0, ("COCO", "AP"): 47.0, ("COCO", "AP50"): 66.3}
+    assert not any(c.attrs["value"] in (50.9, 48.7) for c in cands), "AP75 is not scored"
