@@ -336,3 +336,14 @@ def test_side_by_side_tables_are_read_apart_and_subscripted_metrics_name_their_c
     doc, cands = _read(_side_by_side_pdf())
     assert _headlines(cands) == {("ImageNet", "top-1 accuracy"): 84.0, ("COCO", "AP"): 47.0, ("COCO", "AP50"): 66.3}
     assert not any(c.attrs["value"] in (50.9, 48.7) for c in cands), "AP75 is not scored"
+
+
+# ------------------------------------------------------------------ bold marks from the XHTML
+
+def test_bold_words_follow_the_markup_and_give_up_when_it_does_not_line_up():
+    from extractors.tables import bold_words
+
+    words = [(0, 0, 1, 1, "Zephyr-L", 0, 0, 0), (2, 0, 3, 1, "85.1", 0, 0, 1), (4, 0, 5, 1, "&", 0, 0, 2)]
+    assert bold_words("<p>Zephyr-L <b>85.1</b> &amp;</p>", words) == [False, True, False]
+    assert bold_words("<p>Zephyr-L <b>85.1</b></p>", words) is None, "a word missing from the markup"
+    assert bold_words("<p>Zephyr-L <b>85.1</b> &amp; 7</p>", words) is None, "markup with text the words lack"
