@@ -16,7 +16,7 @@ from extractors.document import DocumentText
 from extractors.records import Candidate, Evidence
 from extractors.tables import caption_openings
 
-VERSION = "results@0.2"
+VERSION = "results@0.3"
 
 SKIPPED_SECTIONS = {"references", "related_work"}
 

@@ -1,8 +1,14 @@
 """Benchmark results from result tables: caption naming the benchmark, header naming the metric, the
 row of the paper's own model.
 
-`table_candidates(tables, ctx)` reads the cell grids that tables.py cuts out of the page (or that the
-text reader kept) into result candidates; results.py merges them with the sentence reader's.
+`table_candidates(tables, ctx, doc)` reads the cell grids that tables.py cuts out of the page (or that
+the text reader kept) into result candidates; results.py merges them with the sentence reader's.
+Each column is mapped to (dataset, metric, split) from its header, else the caption, else the prose
+that refers to the table ("Table 3 compares ... on SQuAD 1.1") or precedes it, else the one scored
+dataset the paper reports that metric on; a column none of these names is not read. Every candidate
+carries the rule's signals in `features` for the learned scorer (row label, bold, own-model name,
+"ours", citation in the row, group header, header class, dataset source, split, rank in its column,
+ablation, model size, appendix, continued table), and a rule-based `confidence` until the scorer lands.
 """
 from __future__ import annotations
 
