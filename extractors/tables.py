@@ -325,15 +325,21 @@ def _group_rows(words: list[_Word]) -> list[_Row]:
 
 
 def _is_prose(row: _Row, width: float, height: float) -> bool:
-    """A line of running text: one long run of closely spaced words, unlike a row of short cells."""
-    for x0, x1, text in _cells(row, height):
+    """A line of running text: one long run of closely spaced words, unlike a row of short cells. A
+    column's line counts too when the reading spans the page (0.3 of its width). A long row label
+    followed by number cells only is a table row (a line of prose beside another column is not)."""
+    cells = _cells(row, height)
+    wordy_cells = 0
+    for x0, x1, text in cells:
         tokens = text.split()
-        if len(tokens) < 7 or x1 - x0 <= 0.4 * width:
+        if len(tokens) < 7 or x1 - x0 <= 0.3 * width:
             continue  # too short or too narrow for running text: no need to look at its words
         wordy = sum(1 for t in tokens if _PLAIN_WORD.fullmatch(t))
         if wordy >= 0.6 * len(tokens):
-            return True
-    return False
+            wordy_cells += 1
+    if wordy_cells == 1 and len(cells) >= 3 and all(_NUMERIC_CELL.match(text) for _x0, _x1, text in cells[1:]):
+        return False
+    return wordy_cells > 0
 
 
 _PLAIN_WORD = re.compile(r"[a-z][a-z’'-]*[,.;:]?")
