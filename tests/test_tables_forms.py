@@ -241,10 +241,11 @@ def _appendix_pdf() -> pymupdf.Document:
     pdf = pymupdf.open()
     page = _title_page(pdf, "Quillnet: Residual Stacks for Visual Recognition",
                        "We present Quillnet and evaluate it on ImageNet.")
-    _prose(page, 60, 170, 105, 40)
+    page.insert_text((60, 170), "1 Introduction", fontsize=11)
+    _prose(page, 60, 190, 105, 40)
     page = pdf.new_page(width=612, height=792)
-    page.insert_text((60, 60), "A Additional results", fontsize=11)
-    y = _prose(page, 60, 80, 105, 3)
+    page.insert_text((60, 60), "Appendix", fontsize=11)
+    y = _prose(page, 60, 90, 105, 3)
     page.insert_text((60, y + 14), "Table 8: ImageNet top-1 accuracy (%) of every Quillnet depth.", fontsize=8)
     y = _table(page, y + 40, [[(400, "top-1 acc.")]],
                [(f"Quillnet-{d}", [v]) for d, v in ((18, "71.2"), (34, "74.6"), (50, "77.0"))], [400])
@@ -260,6 +261,7 @@ def test_appendix_table_continued_on_the_next_page():
     assert _headlines(cands) == {("ImageNet", "top-1 accuracy"): 79.1}
     last = next(c for c in _table_cands(cands) if c.attrs["value"] == 79.1)
     assert last.features["continued"] and last.evidence.page == 3
+    assert all(c.features["appendix"] for c in _table_cands(cands))
 
 
 # ------------------------------------------------------------------ negatives
