@@ -25,7 +25,10 @@ class TableRegion:
     page: int
     caption: str
     rows: list[list[str]]
-    section: str = "table"
+    section: str = "table"  # "appendix" when the table sits in the appendix
+    # (row, column) of cells set in bold (PyMuPDF font flags): papers mark their best value so.
+    bold: set[tuple[int, int]] = field(default_factory=set)
+    continued: bool = False  # "Table 8: (continued)": the caption is the first part's
 
 
 @dataclass
@@ -39,6 +42,8 @@ class DocumentText:
     # text reader for (0-based page -> words), so those pages are not read a second time.
     page_words: dict[int, list[tuple]] = field(default_factory=dict)
     page_sizes: list[tuple[float, float]] = field(default_factory=list)  # (width, height) in points
+    # The same pages' XHTML (MuPDF marks bold spans with <b>): which table cells are bold.
+    page_markup: dict[int, str] = field(default_factory=dict)
 
     @property
     def page_count(self) -> int:

@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass, field
 
 from extractors import benchmarks as bm
+from extractors import context
 from extractors.document import DocumentText
 from extractors.records import Candidate, Evidence
 from extractors.tables import caption_openings
 
-VERSION = "results@0.2"
+VERSION = "results@0.3"
 
 SKIPPED_SECTIONS = {"references", "related_work"}
 
@@ -28,11 +29,11 @@ _GENERIC_NAMES = {
 _NAMING = re.compile(
     # Model names start with a capital ("our MnasNet", "called GoogLeNet"); requiring one keeps the
     # scan fast on "our model", "our method".
-    r"(?<![A-Za-z])(?:([Oo]ur)|called|dubbed|named|codenamed|[Ww]e\s+(?:present|propose|introduce)|"
+    # ("we propose/present/introduce Name" is context.own_model_names' own rule.)
+    r"(?<![A-Za-z])(?:([Oo]ur)|called|dubbed|named|codenamed|"
     r"[Ww]e\s+call(?:\s+(?:it|this|the\s+\w+))?)\s+[\"“]?([A-Z][\w-]+)"
 )
-_NAMING_WORDS = ("our ", "Our ", "called ", "dubbed ", "named ", "codenamed ", "we call ", "We call ",
-                 "we present ", "We present ", "we propose ", "We propose ", "we introduce ", "We introduce ")
+_NAMING_WORDS = ("our ", "Our ", "called ", "dubbed ", "named ", "codenamed ", "we call ", "We call ")
 
 
 def _naming_matches(text: str):
@@ -80,7 +81,7 @@ def paper_context(doc: DocumentText) -> PaperContext:
     ctx.has_wmt14 = bm.mentions_wmt14(text)
     for m in bm.find_datasets(text, paper_has_wmt14=ctx.has_wmt14):
         ctx.dataset_counts[m.name] = ctx.dataset_counts.get(m.name, 0) + 1
-    ctx.own_names = own_model_names(doc)
+    ctx.own_names = set(context.own_model_names(doc.title, doc.sentences)) | names_in_results_prose(doc)
     # A benchmark the paper reports as a main result shows up in its abstract or a table caption, or
     # is named often; one named in passing (an auxiliary translation model used for data
     # augmentation) is not the paper's headline.
@@ -100,17 +101,11 @@ def paper_context(doc: DocumentText) -> PaperContext:
 
 
 
-def own_model_names(doc: DocumentText) -> set[str]:
-    """Names the paper gives its own model: the title's 'Name:' prefix, 'our Name', 'called Name'."""
+def names_in_results_prose(doc: DocumentText) -> set[str]:
+    """What results prose adds to context.own_model_names (the title's "Name:" prefix, "we propose
+    Name"): a name that recurs after "our" ("our ResNet", "our SPP-net") or that "called"/"dubbed"
+    introduces, which result rows are labelled with."""
     names: set[str] = set()
-    # The title may not be where the reader thinks (a venue header line comes first), so the first
-    # lines of page 1 are tried too: "BERT: Pre-training of ...", "EfficientNet: Rethinking ...".
-    first_lines = doc.pages[0].strip().splitlines()[:12] if doc.pages else []
-    for line in [doc.title, *first_lines]:
-        prefix = re.match(r"^\s*([A-Za-z][\w-]{1,24})\s*:\s+[A-Za-z]", line or "")
-        if prefix and prefix.group(1).lower() not in ("arxiv", "abstract", "keywords", "published", "preprint"):
-            names.add(prefix.group(1))
-            break
     text = "\n".join(s.text for s in doc.sentences if s.section not in SKIPPED_SECTIONS)
     counts: dict[str, int] = {}
     for m in _naming_matches(text):

@@ -20,17 +20,14 @@ import re
 from dataclasses import dataclass
 
 from extractors import benchmarks as bm
+from extractors.context import CITATION, OWN_WORK
+from extractors.text import _reads_as_prose as reads_as_prose  # the text reader's own test: one definition
 from extractors.document import DocumentText, Sentence
 from extractors.records import Candidate
 from extractors.result_context import SKIPPED_SECTIONS, Found, PaperContext, make_candidate, paper_context
 from extractors.results_tables import table_candidates
 from extractors.tables import find_result_tables
 
-# Words around a number that say it belongs to the paper's own model.
-_OWN_CUE = re.compile(
-    r"\b(?:our|ours|we|us|this\s+(?:paper|work)|proposed|the\s+(?:resulting|final)\s+(?:model|network|system))\b",
-    re.I,
-)
 # A re-implementation of someone else's model is not the paper's model, whatever "our" says.
 _REPLICA_CUE = re.compile(
     r"\bour\s+(?:own\s+)?(?:version|re-?implementation|replication|reproduction|re-?training)\b|"
@@ -49,7 +46,6 @@ _OTHERS_BEFORE = re.compile(
     r"reports|reported|gets|got|has|had))\b",
     re.I,
 )
-_CITATION_MARK = re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]|\bet\s+al\b|\([A-Z][\w-]+(?:\s+(?:and|&)\s+[A-Z][\w-]+)?,?\s+(?:19|20)\d\d[a-z]?\)")
 # Clause edges: attribution words beyond them speak about other numbers.
 _CLAUSE_EDGE = re.compile(r"[;,]|\b(?:while|whereas|compared|outperform\w*|improving|surpass\w*|beating)\b", re.I)
 # A number right after these is a difference or a starting point, not a score.
@@ -158,7 +154,9 @@ def sentence_candidates(doc: DocumentText, ctx: PaperContext) -> list[Found]:
         # The cheap metric-word test first: it rules out nearly every sentence of a paper.
         if s.section in SKIPPED_SECTIONS or not bm.may_name_metric(s.text):
             continue
-        if (s.section == "table" and not _reads_as_prose(s.text)) or _looks_like_table_dump(s.text):
+        # Table text is left to the table reader, which knows the columns, unless it reads as prose
+        # (the text reader may file a paragraph full of numbers with a table).
+        if (s.section == "table" and not reads_as_prose(s.text)) or _looks_like_table_dump(s.text):
             continue
         pairs = pair_metrics_with_numbers(s.text)
         if not pairs:
@@ -176,7 +174,9 @@ def sentence_candidates(doc: DocumentText, ctx: PaperContext) -> list[Found]:
             dataset, how = _dataset_for(pair, s, mentions, sentences, idx, ctx)
             if dataset is None:
                 continue
-            own = bool(_OWN_CUE.search(s.text)) or ctx.is_own_label(s.text)
+            own_cue = bool(OWN_WORK.search(s.text))
+            own_name = ctx.is_own_label(s.text)
+            own = own_cue or own_name
             others = _credited_to_others(s.text, n, all_numbers)
             conf = 0.35
             conf += {"sentence": 0.2, "neighbour": 0.1, "paper": -0.15}[how]  # paper: needs a table to agree
@@ -190,6 +190,13 @@ def sentence_candidates(doc: DocumentText, ctx: PaperContext) -> list[Found]:
                 conf -= 0.35
             split = _nearest(splits, n.start)
             cand = make_candidate(dataset, pair.metric, value, s.text, n.start, n.end, s.page, s.section, conf)
+            cand.features.update({
+                "source": "sentence", "in_table": False, "pattern": "number_then_metric" if pair.end > n.end
+                else "metric_then_number", "dataset_from": how, "own_cue": own_cue, "own_name": own_name,
+                "credited_to_others": others, "cited": bool(CITATION.search(s.text)), "section": s.section,
+                "appendix": s.section == "appendix", "percent": n.percent, "prominent": dataset in ctx.prominent,
+                "split": split or "", "plausible": True,
+            })
             out.append(Found(cand, split, 0 if others else (2 if own else 1), "sentence"))
     return out
 
@@ -214,7 +221,7 @@ def _credited_to_others(text: str, n: bm.Number, numbers: list[bm.Number]) -> bo
     # A citation earlier in the clause ("ScribeQA [16] was trained ... and reported 87.9 F1") gives the
     # clause to the cited work unless the clause also speaks of the paper's own model.
     clause = text[text.rfind(";", 0, n.start) + 1:n.start]
-    cited_subject = bool(_CITATION_MARK.search(clause)) and not _OWN_CUE.search(clause)
+    cited_subject = bool(CITATION.search(clause)) and not OWN_WORK.search(clause)
     return bool(_OTHERS_CUE.search(before) or _OTHERS_CUE.search(after) or _OTHERS_BEFORE.search(before)
                 or _REPLICA_CUE.search(text) or cited_subject)
 
@@ -227,14 +234,6 @@ _INTO_ENGLISH = re.compile(
 
 
 _NUMERIC_TOKEN = re.compile(r"[-+(]?\d[\d.,%/±)]*")
-
-
-def _reads_as_prose(text: str) -> bool:
-    """A "table" sentence that is really prose (the reader may file a paragraph full of numbers as a
-    table): short, few numbers. Real table text is left to the table reader, which knows columns."""
-    tokens = text.split()
-    numeric = sum(1 for t in tokens if _NUMERIC_TOKEN.fullmatch(t))
-    return len(tokens) <= 60 and numeric <= 0.35 * len(tokens)
 
 
 def _looks_like_table_dump(text: str) -> bool:
@@ -312,6 +311,7 @@ def corroborate(found: list[Found]) -> None:
         by_key.setdefault(key, set()).add(f.source)
     for f in found:
         key = (*_family(f.candidate), round(_as_accuracy(f.candidate), 2))
+        f.candidate.features["corroborated"] = len(by_key[key]) > 1  # a sentence and a table agree
         if len(by_key[key]) > 1 and f.own > 0:
             f.candidate.confidence = round(min(1.0, f.candidate.confidence + 0.1), 4)
 
@@ -339,7 +339,7 @@ def extract_results(doc: DocumentText, pdf=None) -> list[Candidate]:
     # reading here wins (its columns follow the word positions).
     seen = {(t.page, t.caption[:40]) for t in read}
     tables = read + [t for t in doc.tables if (t.page, t.caption[:40]) not in seen]
-    found = sentence_candidates(doc, ctx) + table_candidates(tables, ctx)
+    found = sentence_candidates(doc, ctx) + table_candidates(tables, ctx, doc)
     corroborate(found)
     mark_headlines(found)
     return [f.candidate for f in found]

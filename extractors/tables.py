@@ -7,16 +7,28 @@ built anyway (`DocumentText.page_words`; `page.get_text("words")` when a caller 
 reader for them), and the rows next to the caption are clustered here:
 
 * rows: words whose vertical centres agree, inside the caption's column, or the full page width when
-  the caption crosses the middle or the table is wider than its caption's column;
+  the caption crosses the middle or the table is wider than its caption's column (its rows go on
+  with numbers across the middle: COCO box and mask columns) — never when the other column holds a
+  table of its own (two tables side by side, each captioned in its column);
 * extent: walk away from the caption while rows stay table-like (short, numeric) and gaps stay small,
   on the side (above or below) that holds more numeric rows;
 * columns: the union of the x-intervals of the data cells; header cells that span several columns
-  ("Dev" over "EM F1") are copied into each column they cover, so every column's header reads whole.
+  ("Dev" over "EM F1", "ImageNet" over "top-1 top-5", "box" over six AP columns and "mask" over four)
+  are copied into the run of columns they are centred over, so every column's header reads whole; a
+  header of tightly set subscripted metrics ("AP 50 AP 75") is split word by word onto its columns;
+* cells: "25.02 / 23.61" is one slash cell (two readings); bold cells come from MuPDF's XHTML of the
+  same TextPage (`DocumentText.page_markup`, <b> spans), about 1 ms a page;
+* a caption "Table 8: (continued)" reads under its first part's caption (`TableRegion.continued`);
+  a table on a page of the appendix has `section == "appendix"`.
 
-The grid's first cell per row is the row label; `TableRegion.rows[i][j]` is row i, column j.
+Ruling lines are not read: `page.get_drawings()` costs 0.74x the page's plain text (CPU, 75 corpus pages), and the word
+boxes alone separate the forms above. The grid's first cell per row is the row label;
+`TableRegion.rows[i][j]` is row i, column j.
 """
 from __future__ import annotations
 
+import html
+import itertools
 import re
 import statistics
 from dataclasses import dataclass
@@ -56,6 +68,7 @@ class _Word:
     block: int
     line: int
     yc: float = 0.0
+    bold: bool = False
 
     def __post_init__(self) -> None:
         self.yc = (self.y0 + self.y1) / 2
@@ -115,11 +128,19 @@ def result_table_pages(doc: DocumentText, max_pages: int = 4) -> list[int]:
     Decided on the page text already read: each "Table N" caption's first 300 characters must name
     a scored dataset, or name a metric or "results" on a page that prints a scored metric."""
     ranked: list[tuple[int, int]] = []
+    by_number: dict[str, int] = {}  # a "(continued)" caption scores as its table's first part
     for index, text in enumerate(doc.pages):
         best = 0
         for start in caption_openings(text):
             snippet = text[start:start + 300].split("\n\n")[0]
-            best = max(best, caption_score(snippet))
+            number = _table_number(snippet)
+            if number and _CONTINUED.search(snippet[:40]):
+                score = by_number.get(number, 0)
+            else:
+                score = caption_score(snippet)
+                if number:
+                    by_number.setdefault(number, score)
+            best = max(best, score)
         # A caption that names no benchmark ("Classification performance.") still counts when its
         # page prints a scored metric and a scored dataset.
         if best >= 2 or (best == 1 and _STRONG_METRIC.search(text) and bm.find_datasets(text)):
@@ -142,22 +163,98 @@ def find_result_tables(pdf_doc, doc: DocumentText, *, max_pages: int = 4) -> lis
         if index >= len(doc.pages):
             continue
         raw = doc.page_words.get(index)
+        markup = doc.page_markup.get(index)
         if raw is not None and index < len(doc.page_sizes):
             width = doc.page_sizes[index][0]
         else:  # the text reader was not asked for this page's words: read them now
             try:
                 page = pdf_doc[index]
-                raw = page.get_text("words", flags=_WORD_FLAGS)
+                textpage = page.get_textpage(flags=_WORD_FLAGS)
+                raw = textpage.extractWORDS()
+                markup = textpage.extractXHTML()
                 width = page.rect.width
             except Exception:  # MuPDF raises plain RuntimeError on a damaged page: skip the page
                 continue
-        regions.extend(tables_on_page(raw, width, index + 1))
+        bold = bold_words(markup, raw) if markup else None
+        regions.extend(tables_on_page(raw, width, index + 1, bold=bold))
+    _join_continued(regions, doc)
+    for region in regions:
+        region.section = _page_section(doc, region.page)
     return regions
 
 
-def tables_on_page(raw_words: list, page_width: float, page_number: int) -> list[TableRegion]:
-    """Result tables on one page from its word boxes (x0, y0, x1, y1, text, block, line, ...)."""
+_CONTINUED = re.compile(r"\(?\s*(?:continued|cont(?:inued|\.|'d))\s*\)?", re.I)
+_TABLE_NUMBER = re.compile(r"Table\s+(\d+|[IVX]+)")
+
+
+def _table_number(caption: str) -> str | None:
+    m = _TABLE_NUMBER.match(caption)
+    return m.group(1) if m else None
+
+
+def _join_continued(regions: list[TableRegion], doc: DocumentText) -> None:
+    """A table that runs onto the next page repeats its number with "(continued)": that part reads
+    under the first part's caption, found among the regions or in the page texts."""
+    first: dict[str, str] = {}
+    for page_text in doc.pages:
+        for start in caption_openings(page_text):
+            snippet = page_text[start:start + 300].split("\n\n")[0]
+            number = _table_number(snippet)
+            if number and number not in first and not _CONTINUED.search(snippet[:40]):
+                first[number] = " ".join(snippet.split())
+    for region in regions:
+        number = _table_number(region.caption)
+        if number and _CONTINUED.search(region.caption[:40]) and number in first:
+            region.caption = first[number]
+            region.continued = True
+
+
+def _page_section(doc: DocumentText, page: int) -> str:
+    """ "appendix" when the page's prose sits in the appendix (a feature for the scorer)."""
+    sections = [s.section for s in doc.sentences if s.page == page and s.section not in ("table", "caption")]
+    if sections and sections.count("appendix") > len(sections) / 2:
+        return "appendix"
+    return "table"
+
+
+def bold_words(markup: str, raw_words: list) -> list[bool] | None:
+    """Which of the page's words (extractWORDS order) MuPDF set in bold (<b> in its XHTML of the same
+    TextPage). Both list the same characters in the same order, so the non-space characters are
+    walked side by side; None when they do not line up."""
+    flags: list[bool] = []
+    depth = 0
+    for m in _MARKUP.finditer(markup):
+        piece = m.group(0)
+        if piece[0] == "<":
+            if piece.startswith("<b>") or piece.startswith("<b "):
+                depth += 1
+            elif piece.startswith("</b>"):
+                depth = max(0, depth - 1)
+            continue
+        chars = "".join(html.unescape(piece).split())
+        flags.extend([depth > 0] * len(chars))
+    out: list[bool] = []
+    at = 0
+    for w in raw_words:
+        n = len("".join(str(w[4]).split()))
+        if at + n > len(flags):
+            return None
+        out.append(sum(flags[at:at + n]) * 2 > n)
+        at += n
+    return out if at == len(flags) else None
+
+
+_MARKUP = re.compile(r"<[^>]*>|[^<]+")
+
+
+def tables_on_page(raw_words: list, page_width: float, page_number: int,
+                   bold: list[bool] | None = None) -> list[TableRegion]:
+    """Result tables on one page from its word boxes (x0, y0, x1, y1, text, block, line, ...);
+    `bold[i]` says whether word i is set in bold."""
     words = [w if isinstance(w, _Word) else _Word(*w[:7]) for w in raw_words]
+    if bold is not None and len(bold) == len(words):
+        for w, b in zip(words, bold):
+            w.bold = b
     out: list[TableRegion] = []
     lines: dict[tuple[int, int], list[_Word]] = {}
     for w in words:
@@ -171,12 +268,14 @@ def tables_on_page(raw_words: list, page_width: float, page_number: int) -> list
     for keys in caption_keys:
         caption_words = [w for key in keys for w in lines[key]]
         caption = " ".join(w.text for w in caption_words)
-        if not (bm.find_metrics(caption) or bm.find_datasets(caption) or _mentions_results(caption)):
+        if not (bm.find_metrics(caption) or bm.find_datasets(caption) or _mentions_results(caption)
+                or _CONTINUED.search(caption[:40])):
             continue
         own_ids = {id(w) for w in caption_words}
-        grid = _table_near_caption(words, caption_words, page_width, all_caption_ids - own_ids, rows_by_band)
+        grid, bold_cells = _table_near_caption(words, caption_words, page_width, all_caption_ids - own_ids,
+                                               rows_by_band)
         if grid:
-            out.append(TableRegion(page=page_number, caption=caption, rows=grid))
+            out.append(TableRegion(page=page_number, caption=caption, rows=grid, bold=bold_cells))
     return out
 
 
@@ -226,15 +325,21 @@ def _group_rows(words: list[_Word]) -> list[_Row]:
 
 
 def _is_prose(row: _Row, width: float, height: float) -> bool:
-    """A line of running text: one long run of closely spaced words, unlike a row of short cells."""
-    for x0, x1, text in _cells(row, height):
+    """A line of running text: one long run of closely spaced words, unlike a row of short cells. A
+    column's line counts too when the reading spans the page (0.3 of its width). A long row label
+    followed by number cells only is a table row (a line of prose beside another column is not)."""
+    cells = _cells(row, height)
+    wordy_cells = 0
+    for x0, x1, text in cells:
         tokens = text.split()
-        if len(tokens) < 7 or x1 - x0 <= 0.4 * width:
+        if len(tokens) < 7 or x1 - x0 <= 0.3 * width:
             continue  # too short or too narrow for running text: no need to look at its words
         wordy = sum(1 for t in tokens if _PLAIN_WORD.fullmatch(t))
         if wordy >= 0.6 * len(tokens):
-            return True
-    return False
+            wordy_cells += 1
+    if wordy_cells == 1 and len(cells) >= 3 and all(_NUMERIC_CELL.match(text) for _x0, _x1, text in cells[1:]):
+        return False
+    return wordy_cells > 0
 
 
 _PLAIN_WORD = re.compile(r"[a-z][a-z’'-]*[,.;:]?")
@@ -242,7 +347,8 @@ _PLAIN_WORD = re.compile(r"[a-z][a-z’'-]*[,.;:]?")
 
 def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_width: float,
                         other_captions: set[int],
-                        rows_by_band: dict[tuple[float, float], tuple[list[_Row], float]]) -> list[list[str]]:
+                        rows_by_band: dict[tuple[float, float], tuple[list[_Row], float]]
+                        ) -> tuple[list[list[str]], set[tuple[int, int]]]:
     cx0 = min(w.x0 for w in caption_words)
     cx1 = max(w.x1 for w in caption_words)
     middle = page_width / 2
@@ -255,9 +361,16 @@ def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_wid
     # A short caption in one column may still sit under a full-width table: both readings are
     # tried, and the one whose rows are more numeric and wider wins. On a two-column page the
     # full-width reading stops at once, since its rows run into the other column's prose.
+    # Two tables side by side, each captioned in its own column: neither is read across the page.
+    cy = min(w.y0 for w in caption_words)
+    left = (cx0 + cx1) / 2 < middle
+    if len(bands) == 2 and any(id(w) in other_captions and ((w.x0 + w.x1) / 2 < middle) != left
+                               and abs(w.y0 - cy) < 40 for w in words):
+        bands = bands[:1]
     best: tuple[float, list[_Row], float] = (0.0, [], 0.0)
     for lo, hi in bands:
-        if best[1] and not any(r.x1 > middle - 15 and r.x0 < middle for r in best[1]):
+        if best[1] and not any(r.x1 > middle - 15 and r.x0 < middle for r in best[1]) \
+                and not _numbers_across_middle(words, best[1], middle, page_width, other_captions):
             break  # the column reading stays clear of the middle: no wider table to look for
         if (lo, hi) not in rows_by_band:  # several captions on a page share a band's rows
             inside = [w for w in words if lo - 2 <= (w.x0 + w.x1) / 2 <= hi + 2]
@@ -269,9 +382,26 @@ def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_wid
             best = (score, run, height)
     score, run, height = best
     if not run:
-        return []
+        return [], set()
     run.sort(key=lambda r: r.y0)
     return _grid(run, height)
+
+
+def _numbers_across_middle(words: list[_Word], run: list[_Row], middle: float, page_width: float,
+                           other_captions: set[int]) -> bool:
+    """The column reading's rows go on across the middle with numbers (a full-width table under a
+    caption set in one column, e.g. COCO box and mask columns): the wider reading must be tried.
+    Not when the other column has a table caption of its own: its numbers are that table's."""
+    left = all((r.x0 + r.x1) / 2 < middle for r in run)
+    if any(id(w) in other_captions and ((w.x0 + w.x1) / 2 > middle) == left for w in words):
+        return False
+    top = min(r.y0 for r in run)
+    bottom = max(r.y1 for r in run)
+    reach = 0.25 * page_width
+    across = sum(1 for w in words if top <= w.yc <= bottom and abs((w.x0 + w.x1) / 2 - middle) <= reach
+                 and ((w.x0 + w.x1) / 2 > middle) == left
+                 and _NUMERIC_CELL.match(w.text) and w.text not in "-–—")
+    return across >= 2
 
 
 def _best_side(all_rows: list[_Row], caption_words: list[_Word], height: float, width: float,
@@ -333,12 +463,25 @@ def _cells(row: _Row, height: float) -> list[tuple[float, float, str]]:
             cells[-1].append(w)
         else:
             cells.append([w])
-    return [(c[0].x0, c[-1].x1, " ".join(w.text for w in c)) for c in cells]
+    return [(c[0].x0, c[-1].x1, _cell_text(c)) for c in cells]
 
 
-def _grid(rows: list[_Row], height: float) -> list[list[str]]:
+def _cell_text(words: list[_Word]) -> str:
+    """A cell's words; "25.02 / 23.61" (two readings, e.g. single-crop / 10-crop) is one slash cell."""
+    text = " ".join(w.text for w in words)
+    if "/" in text and len(words) > 1:
+        joined = re.sub(r"\s*/\s*", "/", text)
+        if _NUMERIC_CELL.match(joined):
+            return joined
+    return text
+
+
+def _grid(rows: list[_Row], height: float) -> tuple[list[list[str]], set[tuple[int, int]]]:
+    """The rows as cells under shared columns, and the (row, column) cells whose words are all bold."""
     cell_rows = [_cells(r, height) for r in rows]
-    data_rows = [cells for cells, row in zip(cell_rows, rows) if row.numeric_count() >= 1]
+    bold_spans = [[(w.x0, w.x1) for w in r.words if w.bold] for r in rows]
+    is_data = [row.numeric_count() >= 1 and not _metric_header(row) for row in rows]
+    data_rows = [cells for cells, data in zip(cell_rows, is_data) if data]
     intervals: list[list[float]] = []
     for cells in data_rows:
         for x0, x1, text in cells:
@@ -346,7 +489,7 @@ def _grid(rows: list[_Row], height: float) -> list[list[str]]:
             if all(_NUMERIC_CELL.match(t) for t in text.split()):
                 intervals.append([x0, x1])
     if not intervals:
-        return []
+        return [], set()
     intervals.sort()
     columns: list[list[float]] = [intervals[0][:]]
     for x0, x1 in intervals[1:]:
@@ -354,8 +497,9 @@ def _grid(rows: list[_Row], height: float) -> list[list[str]]:
             columns[-1][1] = max(columns[-1][1], x1)
         else:
             columns.append([x0, x1])
-    first_data = next(i for i, row in enumerate(rows) if row.numeric_count() >= 1)
+    first_data = next(i for i, data in enumerate(is_data) if data)
     grid: list[list[str]] = []
+    bold: set[tuple[int, int]] = set()
     for index, cells in enumerate(cell_rows):
         if index < first_data:
             grid.append(_header_line(rows[index], height, columns))
@@ -372,8 +516,17 @@ def _grid(rows: list[_Row], height: float) -> list[list[str]]:
                 covered = [nearest]
             for j in covered:
                 line[j + 1] = (line[j + 1] + " " + text).strip()
+                if bold_spans[index] and any(x0 - 0.5 <= b0 and b1 <= x1 + 0.5 for b0, b1 in bold_spans[index]):
+                    bold.add((index, j + 1))
         grid.append(line)
-    return grid
+    return grid, bold
+
+
+def _metric_header(row: _Row) -> bool:
+    """A header row whose numbers are subscripts of metric names ("AP 50 AP 75", "Acc @1 @5"):
+    several metrics, and no number with a decimal point."""
+    return not any("." in w.text for w in row.words if _NUMERIC_CELL.match(w.text)) \
+        and len(bm.find_metrics(row.text)) >= 2
 
 
 def _header_line(row: _Row, height: float, columns: list[list[float]]) -> list[str]:
@@ -390,13 +543,36 @@ def _header_line(row: _Row, height: float, columns: list[list[float]]) -> list[s
             line[0] = (line[0] + " " + text).strip()
         else:
             heads.append((x0, x1, text))
-    if heads:
+    groups = _spanning_groups(heads, columns)
+    if groups is not None:
+        for (_x0, _x1, text), (a, b) in zip(heads, groups):
+            for j in range(a, b):
+                line[j + 1] = text
+    elif heads:
         for j, (c0, c1) in enumerate(columns):
             centre = (c0 + c1) / 2
             above = [h for h in heads if h[0] - 1 <= centre <= h[1] + 1]
             pick = above or [min(heads, key=lambda h: abs((h[0] + h[1]) / 2 - centre))]
             line[j + 1] = pick[0][2]
     return line
+
+
+def _spanning_groups(heads: list[tuple[float, float, str]], columns: list[list[float]]) -> list[tuple[int, int]] | None:
+    """Group headers centred over runs of columns of different lengths ("box" over six AP columns,
+    "mask" over four): the split of the columns into consecutive runs, one per header, whose runs'
+    centres lie closest to the headers' centres. None when every column has its own header."""
+    n, k = len(columns), len(heads)
+    if not 2 <= k < n or k > 6 or n > 16:
+        return None
+    centres = [(h[0] + h[1]) / 2 for h in heads]
+    best: tuple[float, tuple[int, ...]] | None = None
+    for cuts in itertools.combinations(range(1, n), k - 1):
+        bounds = (0, *cuts, n)
+        cost = sum(abs(centres[g] - (columns[bounds[g]][0] + columns[bounds[g + 1] - 1][1]) / 2) for g in range(k))
+        if best is None or cost < best[0]:
+            best = (cost, bounds)
+    bounds = best[1]
+    return [(bounds[g], bounds[g + 1]) for g in range(k)]
 
 
 def _header_cells(row: _Row, height: float, columns: list[list[float]]) -> list[list[_Word]]:
@@ -414,12 +590,27 @@ def _header_cells(row: _Row, height: float, columns: list[list[float]]) -> list[
             out.append(group)
             continue
         usual = statistics.median(gaps)
-        piece = [group[0]]
+        pieces: list[list[_Word]] = [[group[0]]]
         for gap, w in zip(gaps, group[1:]):
             if gap >= 1.6 * usual and gap >= 0.2 * height:
-                out.append(piece)
-                piece = [w]
+                pieces.append([w])
             else:
-                piece.append(w)
-        out.append(piece)
+                pieces[-1].append(w)
+        for piece in pieces:
+            out.extend(_split_by_column(piece, columns))
     return out
+
+
+def _split_by_column(piece: list[_Word], columns: list[list[float]]) -> list[list[_Word]]:
+    """A header piece over several columns that names several metrics ("AP 50 AP 75 AP" set tight,
+    sub- and superscripts apart) is one header per column: each word goes to the nearest column.
+    A group header ("single-crop testing") names no metric twice and stays whole."""
+    inside = [j for j, (c0, c1) in enumerate(columns) if piece[0].x0 <= (c0 + c1) / 2 <= piece[-1].x1]
+    if len(inside) < 2 or len(bm.find_metrics(" ".join(w.text for w in piece))) < 2:
+        return [piece]
+    by_column: dict[int, list[_Word]] = {}
+    for w in piece:
+        centre = (w.x0 + w.x1) / 2
+        j = min(range(len(columns)), key=lambda k: abs((columns[k][0] + columns[k][1]) / 2 - centre))
+        by_column.setdefault(j, []).append(w)
+    return [by_column[j] for j in sorted(by_column)]

@@ -182,3 +182,14 @@ def test_dataset_name_between_number_and_metric():
     assert headlines(doc) == {("ImageNet", "top-1 accuracy", 84.3)}
     cited = make_doc("GPipe [24] achieves 84.3% ImageNet top-1 accuracy with 557M parameters.")
     assert headlines(cited) == set()
+
+
+def test_sentence_candidates_carry_named_features_for_the_scorer():
+    doc = make_doc("Our model reaches 91.3 F1 on the CoNLL-2003 test set.",
+                   "CharNER (Kuru et al., 2016) reported an F1 score of 84.5 on CoNLL-2003.")
+    found = {c.attrs["value"]: c.features for c in extract_results(doc, None)}
+    ours, cited = found[91.3], found[84.5]
+    assert ours["source"] == "sentence" and ours["own_cue"] and not ours["credited_to_others"]
+    assert ours["pattern"] == "number_then_metric" and ours["dataset_from"] == "sentence"
+    assert ours["split"] == "test" and not ours["cited"]
+    assert cited["cited"] and cited["credited_to_others"] and cited["pattern"] == "metric_then_number"
