@@ -52,7 +52,8 @@ PARAMS = re.compile(
     r"(?<![a-z])(?P<unit>parameters|parameter|params|param)\b")
 # "the number of parameters is 340M", "#params: 25.6M", "Params = 86M".
 PARAMS_AFTER = re.compile(
-    rf"(?<![\w-])(?:parameters|params|#params|#param)\s*(?:count\s*)?(?:of|is|are|=|:|to)\s*"
+    rf"(?<![\w-])(?:parameters|params|#params|#param)\s*(?:(?:of|in)\s+(?:[\w-]+\s+){{1,4}}?)?(?:count\s*)?"
+    rf"(?:is|are|=|:|totals?|reaches)\s*"
     rf"(?:about|around|roughly|only|approximately|~|≈)?\s*{_NUM}\s*{_SCALE_WORD}\b")
 _SMALL_WORDS = "|".join(sorted(STRICT_NUMBER_WORDS, key=len, reverse=True))
 # "90 epochs", "300-epoch schedule", "ten epochs".
@@ -63,9 +64,10 @@ STEPS = re.compile(
     rf"(?<![\w.]){_NUM}\s*(?P<scale>[kKM]|thousand|million)?\s*(?:training\s+|gradient\s+|optimi[sz]ation\s+|update\s+)?"
     r"(?P<unit>steps|iterations|updates)\b")
 BATCH = re.compile(
-    r"\b(?:mini-?)?batch(?:es)?(?:\s+size)?\s*(?:of|=|:|is|was|to)?\s*(?:about|approximately|roughly|~)?\s*"
-    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>[kKM])?\b(?:\s*(?P<unit>tokens|sequences|images|examples|"
-    r"sentences|sentence pairs|pairs))?", re.IGNORECASE)
+    r"\b(?:mini-?)?batch(?:es)?(?:\s+size)?\s*(?:of|=|:|is|was|to|holds?|contain\w*|with|has|had)?\s*"
+    r"(?:about|approximately|roughly|~)?\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>[kKM])?\b"
+    r"(?:\s*(?:source\s+|target\s+)?(?P<unit>tokens|sequences|images|examples|sentences|sentence pairs|pairs))?",
+    re.IGNORECASE)
 # "300B tokens", "3.3 billion words" (a word count is a token count to the study's precision).
 TOKENS = re.compile(rf"(?<![\w.]){_NUM}\s*{_SCALE_WORD}\s*(?:training\s+|text\s+|input\s+)?(?P<unit>tokens|words|subwords)\b")
 # "1.28 million training images", "118k images", "4.5M sentence pairs".
@@ -77,7 +79,7 @@ _KEYWORDS = ("flop", "mac", "mult", "multiply", "param", "epoch", "step", "itera
              "word", "image", "example", "sample", "pair", "sentence", "question")
 # A number that changes a cost rather than being one: "reduces FLOPs by 1.2G", "2x fewer".
 _DIFFERENCE = re.compile(r"\b(?:reduc\w*|sav(?:e|es|ed|ing|ings)|fewer|less|lower|increas\w*|more than|additional|extra|"
-                         r"overhead|cut\w*|drop\w*|only adds?|adds?|added|difference|speed-?ups?|faster|smaller|larger|"
+                         r"overhead|cut\w*|drop\w*|only adds?|(?<!-)adds? (?:only|just)|(?<!-)added|difference|speed-?ups?|faster|smaller|larger|"
                          r"compared to|vs\.?|versus|than)\b", re.IGNORECASE)
 # A point in a schedule, not its length: "every 30 epochs", "after 10k steps", "the first 5 epochs".
 _SCHEDULE_BEFORE = re.compile(r"\b(?:every|each|after|at|first|last|per|within|until|by|initial|warm-?\s?up(?: of| for)?|"
