@@ -263,9 +263,9 @@ def arithmetic_inputs(fields: Mapping[str, list[Mapping[str, Any]]]) -> dict | N
     """The operation count's inputs from a paper's best extracted values (field -> list of attrs, most
     trusted first), or None when they do not suffice.
 
-    forward_flops x epochs x training set (forward doubled for multiply-adds): `forward_flops`, `epochs`,
-    `examples`, plus where each came from; else forward x steps x batch size (examples seen = steps x
-    batch); else parameters x training tokens (or steps x a batch counted in tokens). The largest
+    forward_flops x steps x batch size (examples seen = steps x batch), else forward x epochs x training
+    set (forward doubled for multiply-adds): `forward_flops`, `epochs`, `examples`, plus where each
+    came from; else parameters x training tokens (or steps x a batch counted in tokens). The largest
     forward cost and parameter count stand for the paper (its headline model, as elsewhere here).
     """
     forward = [f for f in fields.get("forward_flops", []) if f.get("flops")]
@@ -278,17 +278,19 @@ def arithmetic_inputs(fields: Mapping[str, list[Mapping[str, Any]]]) -> dict | N
         head = max(forward, key=_forward_value)
         base = {"forward_flops": _forward_value(head), "forward_kind": head.get("kind", "flops"),
                 "forward_as_stated": float(head["flops"])}
+        # Steps x batch counts the examples seen directly; it wins over epochs x a set's size when a
+        # paper gives both (its epochs may belong to another phase or data set).
+        by_examples = [s for s in steps if s.get("batch_unit", "examples") == "examples"]
+        if by_examples:
+            run = max(by_examples, key=lambda s: float(s["steps"]) * float(s["batch_size"]))
+            return {**base, "examples": float(run["steps"]) * float(run["batch_size"]), "epochs": 1.0,
+                    "steps": float(run["steps"]), "batch_size": float(run["batch_size"])}
         training_sets = [t for t in sets if t.get("phase", "training") == "training"] or sets
         chosen_set = training_sets[0] if training_sets else None
         chosen_epochs = _pick_epochs(epochs, chosen_set.get("dataset") if chosen_set else None)
         if chosen_set and chosen_epochs:
             return {**base, "examples": float(chosen_set["examples"]), "epochs": float(chosen_epochs["epochs"]),
                     "training_set": chosen_set.get("dataset"), "size_source": chosen_set.get("size_source", "catalog")}
-        by_examples = [s for s in steps if s.get("batch_unit", "examples") == "examples"]
-        if by_examples:
-            run = max(by_examples, key=lambda s: float(s["steps"]) * float(s["batch_size"]))
-            return {**base, "examples": float(run["steps"]) * float(run["batch_size"]), "epochs": 1.0,
-                    "steps": float(run["steps"]), "batch_size": float(run["batch_size"])}
     if params:
         parameters = max(float(p["parameters"]) for p in params)
         if tokens:

@@ -86,6 +86,8 @@ _SCHEDULE_BEFORE = re.compile(r"\b(?:every|each|after|at|first|last|per|within|u
                               r"decay\w*(?: \w+){0,4} (?:at|after|every)|divided(?: \w+){0,4} (?:at|after|every)|"
                               r"(?:ramp|linearly)\w*(?: \w+){0,3} (?:over|for))\s*(?:the\s+)?(?:\d+\s*(?:,|and|or)\s*)*$",
                               re.IGNORECASE)
+_NOT_MODELS = frozenset("ADAM ADAMW SGD LAMB LARS RMSPROP ADAFACTOR ADAGRAD NESTEROV IMAGENET COCO SQUAD WMT CONLL "
+                        "CIFAR JFT MS FP16 FP32 BF16 BLEU".split())
 _AXIS_BEFORE = re.compile(r"(?:^|\s)(?:\d+(?:\.\d+)?\s+){3,}\d")
 _WARMUP = re.compile(r"\bwarm-?\s?up\b", re.IGNORECASE)
 _FINETUNE = re.compile(r"\bfine-?tun\w*", re.IGNORECASE)
@@ -128,6 +130,8 @@ def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -
     clause = context.clause_before(text, start)
     window = context.window(text, start, end, 60, 80)
     model = context.nearest_model_name(clause)
+    if model and model.split("-")[0].upper() in _NOT_MODELS:
+        model = None  # an optimiser or a data set named before the value is not the model it belongs to
     own_model = bool(model and own_names and context.is_own_name(model, own_names))
     other_model = bool(model and own_names and not own_model)
     features = {
