@@ -59,6 +59,10 @@ _SMALL_WORDS = "|".join(sorted(STRICT_NUMBER_WORDS, key=len, reverse=True))
 # "90 epochs", "300-epoch schedule", "ten epochs".
 EPOCHS = re.compile(rf"(?<![\w.])(?P<num>\d+(?:\.\d+)?|{_SMALL_WORDS})\s*-?\s*(?:training\s+|full\s+)?epochs?\b",
                     re.IGNORECASE)
+# "a single epoch", "one full epoch": one pass over the data.
+SINGLE_EPOCH = re.compile(r"\b(?:a\s+)?(?:full\s+)?single\s+(?:full\s+)?epoch\b|\bone\s+full\s+epoch\b", re.IGNORECASE)
+# Hyper-parameter lists and tables: "Epochs: 3", "training epochs 800", "# epochs = 90".
+EPOCHS_AFTER = re.compile(r"(?:\btraining\s+epochs|\b[Ee]pochs\s*[:=]|#\s*epochs\s*[:=]?)\s*(?P<num>\d{1,4})\b(?!\s*(?:,|and)\s*\d)")
 # "300k steps", "1M iterations", "450,000 training steps", "100K updates".
 STEPS = re.compile(
     rf"(?<![\w.]){_NUM}\s*(?P<scale>[kKM]|thousand|million)?\s*(?:training\s+|gradient\s+|optimi[sz]ation\s+|update\s+)?"
@@ -82,7 +86,8 @@ _DIFFERENCE = re.compile(r"\b(?:reduc\w*|sav(?:e|es|ed|ing|ings)|fewer|less|lowe
                          r"overhead|cut\w*|drop\w*|only adds?|(?<!-)adds? (?:only|just)|(?<!-)added|difference|speed-?ups?|faster|smaller|larger|"
                          r"compared to|vs\.?|versus|than)\b", re.IGNORECASE)
 # A point in a schedule, not its length: "every 30 epochs", "after 10k steps", "the first 5 epochs".
-_SCHEDULE_BEFORE = re.compile(r"\b(?:every|each|after|at|first|last|per|within|until|by|initial|warm-?\s?up(?: of| for)?|"
+_SCHEDULE_BEFORE = re.compile(r"\b(?:every|each|after(?: around| about| roughly| approximately)?|at|first|last|per|within|"
+                              r"until|by|initial|warm-?\s?up(?: of| for)?|"
                               r"decay\w*(?: \w+){0,4} (?:at|after|every)|divided(?: \w+){0,4} (?:at|after|every)|"
                               r"(?:ramp|linearly)\w*(?: \w+){0,3} (?:over|for))\s*(?:the\s+)?(?:\d+\s*(?:,|and|or)\s*)*$",
                               re.IGNORECASE)
@@ -132,17 +137,22 @@ def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -
     model = context.nearest_model_name(clause)
     if model and model.split("-")[0].upper() in _NOT_MODELS:
         model = None  # an optimiser or a data set named before the value is not the model it belongs to
-    own_model = bool(model and own_names and context.is_own_name(model, own_names))
+    # The paper's own name anywhere in the clause ("a DLRM and DCN both with 540M parameters") makes
+    # the value its own even when another model is named last.
+    own_in_clause = any(context.is_own_name(w, own_names) for w in re.findall(r"[A-Za-z][\w-]+", clause)) if own_names else False
+    own_model = bool((model and own_names and context.is_own_name(model, own_names)) or own_in_clause)
     other_model = bool(model and own_names and not own_model)
     features = {
         "pattern": "prose", "section": sentence.section, "in_table": False,
         "own": bool(context.OWN_WORK.search(text)), "own_model": own_model, "other_model": other_model,
         "cited": bool(context.cited_subject(clause) or context.CITATION.search(window)),
-        "comparison": bool(context.COMPARISON_BEFORE.search(clause)),
+        # "only 18% of VGG-19 (19.6 billion FLOPs)": a share of another model is a comparison.
+        "comparison": bool(context.COMPARISON_BEFORE.search(clause) or re.search(r"\d%\s+of\b", clause)),
         "third_person": bool(context.THIRD_PERSON.search(clause)),
         "difference": bool(_DIFFERENCE.search(text[max(0, start - 50):start]) or _DIFFERENCE.search(text[end:end + 20])),
         "cue_training": bool(context.TRAINING_STRONG.search(text)),
-        "hypothetical": bool(re.search(r"\b(?:could|would|might|if)\b", text)),
+        # Only near the value: "..., so that they could be used on phones" elsewhere is no hypothetical.
+        "hypothetical": bool(re.search(r"\b(?:could|would|might|if)\b", text[max(0, start - 60):end + 25])),
         # "0 50 100 150 200 Epochs": a figure axis read as text, not a statement.
         "axis_label": bool(_AXIS_BEFORE.search(text[max(0, start - 40):start + 1])),
         # "1 billion parameters per GPU", "2 FLOPs per parameter": a rate, not the model's size.
@@ -191,6 +201,8 @@ def _phase(text: str) -> str:
 _FLOPS_ARE_MADDS = re.compile(
     r"FLOPs?\s*\((?:i\.e\.,?\s*|number of\s+)?(?:multiply-?adds|mult-?adds|multiply-accumulates?|MACs?)\)|"
     r"(?:multiply-?adds|mult-?adds|MACs)\s*\(\s*FLOPs?\s*\)|"
+    r"FLOPs?\s+(?:denotes?|means?|refers?\s+to|(?:is|are)\s+(?:the\s+)?)\s*(?:the\s+)?(?:number\s+of\s+)?"
+    r"(?:multiply-?adds|mult-?adds|multiply-accumulates?|MACs)|"
     r"FLOPs?\s+(?:is|are)\s+(?:counted|computed|measured|defined|reported)\s+as\s+(?:the\s+number\s+of\s+)?"
     r"(?:multiply-?adds|mult-?adds|multiply-accumulates?|MACs)|"
     r"(?:count|report|measure|define)\w*\s+(?:the\s+)?FLOPs?\s+as\s+(?:the\s+number\s+of\s+)?(?:multiply-?adds|"
@@ -265,7 +277,13 @@ def _schedule_point(text: str, start: int) -> bool:
 
 def _epochs(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
     out = []
-    for match in EPOCHS.finditer(sentence.text):
+    matches = [*EPOCHS.finditer(sentence.text), *EPOCHS_AFTER.finditer(sentence.text)]
+    for match in SINGLE_EPOCH.finditer(sentence.text):
+        features = _cues(sentence, match.start(), match.end(), own_names)
+        features.update(difference=False, schedule=False, phase=_phase(sentence.text), pattern="single_epoch")
+        out.append(_candidate("epochs", {"epochs": 1.0, "phase": features["phase"]}, 1.0, "epochs", sentence, match,
+                              features, 0.6 + (0.1 if features["cue_training"] else 0.0)))
+    for match in matches:
         value = _number(match)
         if value is None or not 1 <= value <= 10000:
             continue
@@ -412,16 +430,91 @@ def _column_kind(header: str) -> tuple[str, float | None, str] | None:
 
 
 def _header_rows(rows: list[list[str]]) -> int:
+    """Index of the first data row: two numeric cells, or one beside a label that carries suffixed
+    numbers (a grid that merged "15.6M 2.45G" into the label cell)."""
     for i, row in enumerate(rows):
-        if sum(1 for c in row[1:] if _CELL.match(c.strip())) >= 2:
+        numeric = sum(1 for c in row[1:] if _CELL.match(c.strip()))
+        if numeric >= 2 or (numeric == 1 and row and _SUFFIXED.search(" ".join(row))):
             return i
     return len(rows)
+
+
+def _row_is_own(label: str, own_names: frozenset[str], title_vocabulary: frozenset[str]) -> bool:
+    """context.row_label_is_own, plus the family of a hyphenated own name ("TSP-RCNN" for "TSP-FCOS")."""
+    if context.row_label_is_own(label, own_names, title_vocabulary):
+        return True
+    heads = {n.split("-")[0].lower() for n in own_names if "-" in n and len(n.split("-")[0]) >= 3}
+    words = re.findall(r"[A-Za-z][A-Za-z0-9]+", label)
+    return bool(words) and words[0].lower() in heads
+
+
+_SUFFIXED = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)(?P<suffix>[KMGBT])(?![\w.])")
+
+
+def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[str], title_vocabulary: frozenset[str],
+                       madds_paper: bool) -> list[Candidate]:
+    """Rows whose cells the grid merged ("ConvNeXt-N 224 15.6M 2.45G" in one cell, header "size #param
+    FLOPs"): the suffixed numbers of a row are read in the order the header (else the caption) names the
+    params/FLOPs columns; with fewer numbers than columns, G/B suffixes are FLOPs and M/K parameters."""
+    header = " ".join(" ".join(r) for r in table.rows[:first])
+    order = [_column_kind(m.group(0)) for m in _COLUMN.finditer(header)]
+    order = [kind for kind in order if kind]
+    source = "header"
+    if not order:
+        order = [k for k in (_column_kind(m.group(0)) for m in _COLUMN.finditer(table.caption)) if k]
+        source = "caption"
+    fields = [k[0] for k in order]
+    if not fields:
+        return []
+    out = []
+    for row in table.rows[first:]:
+        text = " ".join(c for c in row if c)
+        numbers = list(_SUFFIXED.finditer(text))
+        if not numbers:
+            continue
+        label = re.split(r"\s\d", " " + text, maxsplit=1)[0].strip()
+        if not label:
+            continue
+        own = _row_is_own(label, own_names, title_vocabulary)
+        if not own:
+            continue  # the merged reader is a fallback: other models' rows are not read at all
+        in_order = len(numbers) == len(fields) and source == "header"
+        for i, match in enumerate(numbers):
+            suffix = match.group("suffix")
+            if in_order:
+                field = fields[i]
+            elif suffix in "GBT" and "forward_flops" in fields:
+                field = "forward_flops"
+            elif suffix in "MK" and "parameters" in fields:
+                field = "parameters"
+            else:
+                continue
+            value = float(match.group("num")) * _SCALE[suffix.lower()]
+            kind = next((k[2] for k in order if k[0] == field), "flops")
+            if field == "forward_flops" and kind == "flops" and madds_paper:
+                kind = "multiadds"
+            low, high = (1e4, 1e13) if field == "parameters" else (1e5, 5e13)
+            if not low <= value <= high:
+                continue
+            sentence_text = f"{table.caption[:200]} | {header[:120]}: {text}"
+            start = len(sentence_text) - len(text) + match.start()
+            features = {"pattern": "table_merged", "section": "table", "in_table": True, "own_row": True,
+                        "cited": bool(context.CITATION.search(label)), "model_label": label, "columns_from": source,
+                        "kind": kind, "in_header_order": in_order}
+            attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else {"flops": float(f"{value:.4g}"), "kind": kind}
+            out.append(Candidate(field=field, attrs=attrs, value=value,
+                                 unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
+                                 raw_text=match.group(0), confidence=0.7 if in_order else 0.6,
+                                 evidence=Evidence(table.page, sentence_text, start, start + len(match.group(0)), "table"),
+                                 extractor=OPERATIONS_VERSION, features=features))
+    return out
 
 
 def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_vocabulary: frozenset[str],
                  madds_paper: bool = False) -> list[Candidate]:
     """Params/FLOPs columns of result tables: a candidate per row, labelled with the row's model
-    (`model_label`); the paper's own rows are confident, other rows are kept with a low confidence."""
+    (`model_label`); the paper's own rows are confident, other rows are kept with a low confidence.
+    Tables whose grid merged those columns into other cells go through `_merged_row_inputs`."""
     out = []
     for table in tables:
         first = _header_rows(table.rows)
@@ -432,13 +525,17 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
         for j in range(1, width):
             header = " ".join(r[j] for r in table.rows[:first] if j < len(r) and r[j].strip())
             kind = _column_kind(header)
-            if kind:
+            if kind and len(_COLUMN.findall(header)) == 1:
                 columns[j] = (kind, header)
+        if not columns:
+            out += _merged_row_inputs(table, first, own_names=own_names, title_vocabulary=title_vocabulary,
+                                      madds_paper=madds_paper)
+            continue
         for row in table.rows[first:]:
             label = row[0].strip() if row else ""
             if not label:
                 continue
-            own = context.row_label_is_own(label, own_names, title_vocabulary)
+            own = _row_is_own(label, own_names, title_vocabulary)
             cited = bool(context.CITATION.search(label))
             for j, ((field, multiplier, kind), header) in columns.items():
                 if j >= len(row):
@@ -495,7 +592,10 @@ def select_best(candidates: list[Candidate], threshold: float = 0.5) -> list[Can
         for group in context.agreeing_groups(same_field, _same_value):
             head = group[0]
             head.features["mentions"] = len(group)
-            head.confidence = context.clamp(head.confidence + 0.05 * min(len(group) - 1, 3))
+            # Only mentions that could stand on their own confirm a value: a cited caption repeating a
+            # baseline's cost must not lift that cost over the threshold.
+            support = sum(1 for c in group[1:] if c.confidence >= 0.4)
+            head.confidence = context.clamp(head.confidence + 0.05 * min(support, 3))
             if head.confidence >= threshold:
                 head.is_best = True
                 best.append(head)
