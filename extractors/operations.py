@@ -44,7 +44,7 @@ _SCALE_WORD = r"(?P<scale>[KkMGBT]|thousand|million|billion|trillion)"
 # "4.1 GFLOPs", "4.1G FLOPs", "3.8 × 10^9 FLOPs", "11.3 billion FLOPs", "600M Mult-Adds", "0.6 GMACs".
 FORWARD = re.compile(
     rf"(?<![\w.]){_NUM}{_EXP}?\s*{_SCALE_WORD}?\s*-?\s*(?P<unit>(?P<unitprefix>[KMGTB])?(?:FLOPs|FLOPS|FLOP|Flops|flops)"
-    r"|(?P<maprefix>[KMGTB])?(?:MACs|MAC|MAdds|Madds)|[Mm]ult(?:iply)?[- ]?[Aa]dds?|[Mm]ultiply[- ]accumulates?"
+    r"|(?P<maprefix>[KMGTB])?(?:MACs|MAC|MAdds|Madds)|[Mm]ult(?:iply)?(?:-\s?|\s)?[Aa]dds?|[Mm]ultiply(?:-\s?|\s)accumulates?"
     r"(?: operations)?)(?![\w/])(?!\s*/\s*s|\s+per\s+second)")
 # "25.6M parameters", "a 175B-parameter model", "340 million parameters", "(25.6M params)".
 PARAMS = re.compile(
@@ -199,7 +199,7 @@ def _phase(text: str) -> str:
 # --- paper-level convention: are this paper's "FLOPs" multiply-adds? ------------------------------------
 
 _FLOPS_ARE_MADDS = re.compile(
-    r"FLOPs?\s*\((?:i\.e\.,?\s*|number of\s+)?(?:multiply-?adds|mult-?adds|multiply-accumulates?|MACs?)\)|"
+    r"FLOPs?\s*\((?:i\.e\.,?\s*|number of\s+)?(?:multiply-?\s?adds|mult-?adds|multiply-accumulates?|MACs?)\)|"
     r"(?:multiply-?adds|mult-?adds|MACs)\s*\(\s*FLOPs?\s*\)|"
     r"FLOPs?\s+(?:denotes?|means?|refers?\s+to|(?:is|are)\s+(?:the\s+)?)\s*(?:the\s+)?(?:number\s+of\s+)?"
     r"(?:multiply-?adds|mult-?adds|multiply-accumulates?|MACs)|"
