@@ -79,8 +79,9 @@ SET_SIZE = re.compile(
     rf"(?<![\w.]){_NUM}\s*{_SCALE_WORD}?\s*(?:training\s+|train\s+|labeled\s+|labelled\s+)?"
     r"(?P<unit>images|examples|samples|sentence pairs|pairs|sentences|questions)\b")
 
-_KEYWORDS = ("flop", "mac", "mult", "multiply", "param", "epoch", "step", "iteration", "update", "token",
-             "word", "image", "example", "sample", "pair", "sentence", "question")
+# Lower-case substrings one of which a sentence must hold to be read at all (SentenceIndex finds them in
+# the paper's joined text at once); training-set sizes are read only next to a catalogued set's name.
+_KEYWORDS = ("flop", "mac", "mult", "param", "epoch", "step", "iteration", "update", "token", "word")
 # A number that changes a cost rather than being one: "reduces FLOPs by 1.2G", "2x fewer".
 _DIFFERENCE = re.compile(r"\b(?:reduc\w*|sav(?:e|es|ed|ing|ings)|fewer|less|lower|increas\w*|more than|additional|extra|"
                          r"overhead|cut\w*|drop\w*|only adds?|(?<!-)adds? (?:only|just)|(?<!-)added|difference|speed-?ups?|faster|smaller|larger|"
@@ -381,7 +382,8 @@ def extract_operation_inputs(sentences: list[Sentence], *, own_names: frozenset[
     """Every operation-count candidate of a paper, is_best unset (see `select_best`)."""
     madds_paper = flops_are_multiadds(sentences)
     index = index_for(sentences)
-    keywords = _KEYWORDS + datasets.keywords()
+    dataset_keywords = datasets.keywords()
+    keywords = _KEYWORDS + dataset_keywords
     out: list[Candidate] = []
     for sentence in index.containing(keywords):
         if sentence.section in ("references",):
@@ -400,7 +402,8 @@ def extract_operation_inputs(sentences: list[Sentence], *, own_names: frozenset[
             out += _steps(sentence, own_names, near)
         if "token" in text_lower or "word" in text_lower:
             out += _tokens(sentence, own_names)
-        out += _training_sets(sentence, own_names)
+        if any(k in text_lower for k in dataset_keywords):
+            out += _training_sets(sentence, own_names)
     out += table_inputs(list(tables), own_names=own_names, title_vocabulary=title_vocabulary, madds_paper=madds_paper)
     return out
 
