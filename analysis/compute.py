@@ -5,7 +5,21 @@ Three methods, all kept, one preferred (stated > hardware > arithmetic):
   hardware    the study's hardware burden: chips x peak FLOP/s x training hours x 3600 — an upper
               bound on the operations actually performed. `flops_utilized` multiplies it by a
               utilization factor (default 0.33, about what large training runs achieve).
-  arithmetic  operation counting: 6 x parameters x tokens, or forward FLOPs x 3 x examples x epochs.
+  arithmetic  the study's "network operations": forward FLOPs x 3 x epochs x training-set size (or x
+              steps x batch size), else 6 x parameters x tokens; `arithmetic_inputs` builds its inputs
+              from the extracted forward_flops / parameters / epochs / steps / training_tokens /
+              training_set values.
+
+Measures (the study fits each separately; analysis.regression MEASURES): "hardware_burden" is the
+hardware method, "network_operations" the arithmetic method.
+
+Mult-adds vs FLOPs, the study's convention (../shared/reference/thompson2022, columns flops, multiadds,
+network_operations): a forward cost the paper states as FLOPs enters as written; one stated as
+multiply-adds (MACs, Mult-Adds, or "FLOPs" the paper defines as multiply-adds, like ResNet's "3.6
+billion FLOPs (multiply-adds)") enters doubled, 2 x multiadds. Checked on the study's rows: ResNet-152's
+11.3e9 multiadds x 2 x 3 x 100 epochs x 1.28M images = 8.68e18, its network_operations. The
+study rounded set sizes (ImageNet-1k 1.28M, ImageNet-21k 14.2M, COCO 118k); our catalog keeps the exact
+counts (extractors/datasets.yaml), a difference of under 0.3%.
 
 Peaks (what "the study's" convention means here): GPUs at fp32 unless a precision is given; TPUs at
 Google's per-device figures divided by the chips per device (v2 45, v3 105, v4 275 TFLOP/s per chip),
@@ -206,9 +220,11 @@ def arithmetic_estimate(arithmetic: Mapping[str, Any] | None) -> Estimate | None
     """6 x parameters x tokens, or forward FLOPs (2 x multiply-adds) x 3 x examples x epochs."""
     if not arithmetic:
         return None
+    provenance = {k: v for k, v in arithmetic.items()
+                  if k in ("forward_kind", "forward_as_stated", "training_set", "size_source", "steps", "batch_size")}
     if arithmetic.get("parameters") and arithmetic.get("tokens"):
         flops = FLOPS_PER_PARAMETER_TOKEN * float(arithmetic["parameters"]) * float(arithmetic["tokens"])
-        inputs = {"parameters": float(arithmetic["parameters"]), "tokens": float(arithmetic["tokens"])}
+        inputs = {"parameters": float(arithmetic["parameters"]), "tokens": float(arithmetic["tokens"]), **provenance}
         note = "6 x parameters x tokens"
     else:
         forward = arithmetic.get("forward_flops")
@@ -218,9 +234,73 @@ def arithmetic_estimate(arithmetic: Mapping[str, Any] | None) -> Estimate | None
             return None
         epochs = float(arithmetic.get("epochs") or 1.0)
         flops = float(forward) * TRAINING_TO_FORWARD * float(arithmetic["examples"]) * epochs
-        inputs = {"forward_flops": float(forward), "examples": float(arithmetic["examples"]), "epochs": epochs}
-        note = "forward FLOPs x 3 x examples x epochs"
+        inputs = {"forward_flops": float(forward), "examples": float(arithmetic["examples"]), "epochs": epochs,
+                  **provenance}
+        note = "forward FLOPs x 3 x examples x epochs (network operations)"
     return Estimate("arithmetic", flops, flops, flops, flops, inputs=inputs, note=note)
+
+
+def _forward_value(item: Mapping[str, Any]) -> float:
+    """Forward FLOPs of a forward_flops item under the study's convention (multiply-adds doubled)."""
+    flops = float(item["flops"])
+    return 2.0 * flops if str(item.get("kind", "flops")) == "multiadds" else flops
+
+
+def _pick_epochs(epochs: list[Mapping[str, Any]], dataset: str | None) -> Mapping[str, Any] | None:
+    """The training run's epochs: one stated for the chosen training set when there is one, else the
+    largest epochs of the training phase (the headline model's schedule is usually the longest)."""
+    if not epochs:
+        return None
+    if dataset:
+        on_set = [e for e in epochs if e.get("dataset") == dataset]
+        if on_set:
+            return max(on_set, key=lambda e: float(e["epochs"]))
+    training = [e for e in epochs if e.get("phase", "training") == "training"] or list(epochs)
+    return max(training, key=lambda e: float(e["epochs"]))
+
+
+def arithmetic_inputs(fields: Mapping[str, list[Mapping[str, Any]]]) -> dict | None:
+    """The operation count's inputs from a paper's best extracted values (field -> list of attrs, most
+    trusted first), or None when they do not suffice.
+
+    forward_flops x steps x batch size (examples seen = steps x batch), else forward x epochs x training
+    set (forward doubled for multiply-adds): `forward_flops`, `epochs`, `examples`, plus where each
+    came from; else parameters x training tokens (or steps x a batch counted in tokens). The largest
+    forward cost and parameter count stand for the paper (its headline model, as elsewhere here).
+    """
+    forward = [f for f in fields.get("forward_flops", []) if f.get("flops")]
+    params = [p for p in fields.get("parameters", []) if p.get("parameters")]
+    sets = [t for t in fields.get("training_set", []) if t.get("examples")]
+    epochs = [e for e in fields.get("epochs", []) if e.get("epochs")]
+    steps = [s for s in fields.get("steps", []) if s.get("steps") and s.get("batch_size")]
+    tokens = [t for t in fields.get("training_tokens", []) if t.get("tokens")]
+    if forward:
+        head = max(forward, key=_forward_value)
+        base = {"forward_flops": _forward_value(head), "forward_kind": head.get("kind", "flops"),
+                "forward_as_stated": float(head["flops"])}
+        # Steps x batch counts the examples seen directly; it wins over epochs x a set's size when a
+        # paper gives both (its epochs may belong to another phase or data set).
+        by_examples = [s for s in steps if s.get("batch_unit", "examples") == "examples"]
+        if by_examples:
+            run = max(by_examples, key=lambda s: float(s["steps"]) * float(s["batch_size"]))
+            return {**base, "examples": float(run["steps"]) * float(run["batch_size"]), "epochs": 1.0,
+                    "steps": float(run["steps"]), "batch_size": float(run["batch_size"])}
+        training_sets = [t for t in sets if t.get("phase", "training") == "training"] or sets
+        chosen_set = training_sets[0] if training_sets else None
+        chosen_epochs = _pick_epochs(epochs, chosen_set.get("dataset") if chosen_set else None)
+        if chosen_set and chosen_epochs:
+            return {**base, "examples": float(chosen_set["examples"]), "epochs": float(chosen_epochs["epochs"]),
+                    "training_set": chosen_set.get("dataset"), "size_source": chosen_set.get("size_source", "catalog")}
+    if params:
+        parameters = max(float(p["parameters"]) for p in params)
+        if tokens:
+            return {"parameters": parameters, "tokens": max(float(t["tokens"]) for t in tokens)}
+        by_tokens = [s for s in steps if s.get("batch_unit") == "tokens"]
+        if by_tokens:
+            run = max(by_tokens, key=lambda s: float(s["steps"]) * float(s["batch_size"]))
+            return {"parameters": parameters, "tokens": float(run["steps"]) * float(run["batch_size"]),
+                    "steps": float(run["steps"]), "batch_size": float(run["batch_size"])}
+    return None
 
 
 def stated_estimates(stated: list[dict]) -> list[Estimate]:

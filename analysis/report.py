@@ -230,6 +230,39 @@ def _cap_note(shown: int, plotted: int) -> str:
             f"The full table: <code>progress export</code> (CSV and Parquet).</p>")
 
 
+# The study's two compute measures, fitted separately; "study" is its hardware-burden fit of a reference import.
+MEASURE_SPECS = {"hardware_burden": "hardware burden", "study": "hardware burden",
+                 "network_operations": "network operations"}
+
+
+def measures_table(fits: pd.DataFrame) -> str:
+    """One row per task and benchmark, the fit on each compute measure side by side (n, slope, R², k);
+    empty when no measure fit is among `fits`."""
+    if not len(fits) or "spec" not in fits.columns:
+        return ""
+    ok = fits["status"] == "ok" if "status" in fits.columns else pd.Series(True, index=fits.index)
+    measured = fits[ok & fits["spec"].isin(list(MEASURE_SPECS))]
+    if measured.empty:
+        return ""
+    keys = [c for c in ("task", "dataset", "metric", "source") if c in measured.columns]
+    columns = list(dict.fromkeys(MEASURE_SPECS[s] for s in measured["spec"]))
+    rows = {}
+    for _, row in measured.iterrows():
+        key = tuple("" if pd.isna(row[c]) else str(row[c]) for c in keys)
+        fit = fit_from_row(row)
+        rows.setdefault(key, {})[MEASURE_SPECS[row["spec"]]] = (
+            f"n={fit.n}, slope {fit.slope:.4f}, R² {_fmt(fit.r2, '.3f')}, k {_fmt(fit.degree)}")
+    head = "".join(f"<th>{c}</th>" for c in keys) + "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(k or 'all (primary)')}</td>" for k in key)
+                   + "".join(f"<td>{html.escape(cells.get(c, '–'))}</td>" for c in columns) + "</tr>"
+                   for key, cells in sorted(rows.items()))
+    return (f"<section><h2>Compute measures side by side</h2><p>The study fits log10(error) on each compute "
+            f"measure separately: hardware burden (chips x peak FLOP/s x training time) and network operations "
+            f"(forward FLOPs x 3 x epochs x training-set size, multiply-adds doubled; or 6 x parameters x "
+            f"tokens). Each fit uses the papers that have that measure.</p>"
+            f"<table class=\"measures\"><tr>{head}</tr>{body}</table></section>")
+
+
 def _fits_table(fits: pd.DataFrame) -> str:
     columns = [c for c in ("task", "dataset", "metric", "source", "spec") if c in fits.columns]
     head = "".join(f"<th>{c}</th>" for c in columns) + (
@@ -311,7 +344,7 @@ def build_report(points: pd.DataFrame, fits: pd.DataFrame, out_dir: Path, *, tit
         f"<p>Generated {generated}. Each plot shows error against training compute on log axes, the OLS fit of "
         f"log10(error) on log10(compute) with its 95% confidence band, and the theoretical floor k = 4 "
         f"(compute ∝ error^−4) through the fit's midpoint. Click a point, or use the table, to open its paper.</p>"
-        f"{''.join(sections)}<section><h2>Fits</h2>{_fits_table(fits)}</section></body></html>")
+        f"{''.join(sections)}{measures_table(fits)}<section><h2>Fits</h2>{_fits_table(fits)}</section></body></html>")
     path = out_dir / "report.html"
     path.write_text(document, encoding="utf-8")
     return path

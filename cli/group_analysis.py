@@ -69,7 +69,8 @@ def _fmt(value, spec: str) -> str:
 def fits_command(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON array for scripts"),
                  latest: bool = typer.Option(False, "--latest", help="Only the newest fit of each group"),
                  source: Optional[str] = typer.Option(None, "--source", help="Only fits of this provenance"),
-                 spec: Optional[list[str]] = typer.Option(None, "--spec", help="error | frontier | year | study (repeatable)")) -> None:
+                 spec: Optional[list[str]] = typer.Option(None, "--spec", help="error | frontier | year | study | "
+                                                                            "hardware_burden | network_operations (repeatable)")) -> None:
     """Every stored fit (each refit's run id and time), or the latest per group."""
     from db.scaling import fit_rows
 

@@ -47,7 +47,8 @@ def _reviewer(name: str | None) -> str:
 
 _REVIEWER = typer.Option(None, "--reviewer", help="Who decides (default: $USER)")
 _NOTE = typer.Option(None, "--note", help="Why (kept with the decision)")
-_FIELD = typer.Option(None, "--field", help="hardware | training_time | stated_compute | throughput | results")
+_FIELD = typer.Option(None, "--field", help="hardware | training_time | stated_compute | throughput | results | "
+                                             "forward_flops | parameters | epochs | steps | training_tokens | training_set")
 _TASK = typer.Option(None, "--task", help="Only papers found by this task's query")
 _PAPER = typer.Option(None, "--paper", help="Only this arXiv id")
 

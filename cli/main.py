@@ -112,12 +112,18 @@ def extract(ctx: typer.Context, limit: Optional[int] = typer.Option(None, help="
 @app.command()
 def refit(ctx: typer.Context,
           source: Optional[str] = typer.Option(None, help="extracted | contributed | reference:thompson2022 (default: extracted + contributed)"),
-          include_pending: bool = typer.Option(False, "--include-pending", help="Let unreviewed low-confidence values in (marked)")) -> None:
+          include_pending: bool = typer.Option(False, "--include-pending", help="Let unreviewed low-confidence values in (marked)"),
+          spec: Optional[list[str]] = typer.Option(None, "--spec", help="compute measure fitted separately: "
+                                                   "hardware_burden | network_operations (repeatable; default both)")) -> None:
     """Re-estimate compute per paper and refit the scaling regressions; prints the fits."""
     from cli.status import print_fit_rows
-    from flows.refit import refit_flow
+    from flows.refit import MEASURES, refit_flow
 
-    print_fit_rows(_run_flow(ctx, "refit", refit_flow, source=source, include_pending=include_pending), console)
+    unknown = [s for s in spec or [] if s not in MEASURES]
+    if unknown:
+        fail(f"--spec: unknown compute measure {', '.join(unknown)}; expected {' | '.join(MEASURES)}")
+    print_fit_rows(_run_flow(ctx, "refit", refit_flow, source=source, include_pending=include_pending,
+                             measures=spec or None), console)
 
 
 @app.command()

@@ -12,12 +12,15 @@ import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from analysis.compute import Estimate, estimate_compute
+from analysis.compute import Estimate, arithmetic_inputs, estimate_compute
 from db.effective import by_paper_and_field, effective_values
 from models import ComputeEstimate, Extraction, Fit, Paper, Result, Run
 from settings.config import Config
 
-ESTIMATE_FIELDS = ("hardware", "training_time", "stated_compute")
+ESTIMATE_FIELDS = ("hardware", "training_time", "stated_compute", "forward_flops", "parameters", "epochs", "steps",
+                   "training_tokens", "training_set")
+# The compute measures the study fits separately, as compute_estimates methods.
+MEASURE_METHODS = {"hardware_burden": "hardware", "network_operations": "arithmetic"}
 # Fit fields kept in Fit.extra: everything the report needs to redraw a fit with its confidence band
 # (standard errors, covariance, residual df, the compute range) and the variants' own numbers.
 FIT_EXTRA_FIELDS = ("degree_study", "halving_multiple_ci_low", "halving_multiple_ci_high", "theory_gap",
@@ -58,11 +61,13 @@ def rebuild_estimates(session: Session, config: Config, run_id: int | None, *,
               if v.extraction_id in extracted_ids]
     rows = []
     for paper_id, fields in by_paper_and_field(values).items():
-        usable = {f: [v for v in vs if include_pending or v.state != "pending"] for f, vs in fields.items()}
+        usable = {f: sorted((v for v in vs if include_pending or v.state != "pending"), key=lambda v: -v.confidence)
+                  for f, vs in fields.items()}
         estimates = estimate_compute(
             [v.attrs for v in usable.get("hardware", [])],
             [v.attrs for v in usable.get("training_time", [])],
             [v.attrs for v in usable.get("stated_compute", [])],
+            arithmetic_inputs({f: [v.attrs for v in vs] for f, vs in usable.items()}),
             utilization=config.analysis.utilization, disagreement_factor=config.analysis.disagreement_factor)
         pending = any(v.state == "pending" for vs in usable.values() for v in vs)
         ids = {f: [v.extraction_id for v in vs] for f, vs in usable.items() if vs}
@@ -79,19 +84,25 @@ POINT_COLUMNS = ["paper_id", "arxiv_id", "title", "published", "doi", "link", "p
 
 
 def scaling_points(session: Session, *, source: str | None = None, include_pending: bool = False,
-                   tasks: Iterable[str] | None = None) -> pd.DataFrame:
+                   tasks: Iterable[str] | None = None, measure: str | None = None) -> pd.DataFrame:
     """One row per paper x result with the paper's preferred compute estimate: the regressions' input.
 
     `source` picks the provenance ("extracted", "reference:thompson2022", "contributed"); None takes
     extracted and contributed rows together (the nightly analysis), and where one paper has both for
-    the same benchmark the contributed row is kept. Sorted, so fits on it are deterministic."""
+    the same benchmark the contributed row is kept. `measure` ("hardware_burden" | "network_operations",
+    MEASURE_METHODS) takes that measure's estimate instead of the preferred one, so each measure is
+    fitted on the papers that have it, as the study does. Sorted, so fits on it are deterministic."""
+    if measure is not None and measure not in MEASURE_METHODS:
+        raise ValueError(f"unknown compute measure {measure!r}; expected one of {sorted(MEASURE_METHODS)}")
+    chosen = (ComputeEstimate.preferred if measure is None
+              else ComputeEstimate.method == MEASURE_METHODS[measure])
     stmt = (select(Paper.id, Paper.arxiv_id, Paper.title, Paper.published, Paper.doi, Paper.pdf_url, Paper.source,
                    Result.task, Result.dataset, Result.metric, Result.value, Result.higher_is_better,
                    Result.review_state, Result.source, ComputeEstimate.flops, ComputeEstimate.flops_low,
                    ComputeEstimate.flops_high, ComputeEstimate.method, ComputeEstimate.review_state,
                    ComputeEstimate.disagreement, ComputeEstimate.inputs)
             .join(Result, Result.paper_id == Paper.id)
-            .join(ComputeEstimate, (ComputeEstimate.paper_id == Paper.id) & ComputeEstimate.preferred
+            .join(ComputeEstimate, (ComputeEstimate.paper_id == Paper.id) & chosen
                   & (ComputeEstimate.source == Result.source)))
     stmt = stmt.where(Result.source.in_(NIGHTLY_SOURCES) if source is None else Result.source == source)
     if tasks is not None:

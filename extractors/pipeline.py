@@ -7,11 +7,11 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from extractors import compute, context, hardware, training_time
+from extractors import compute, context, hardware, operations, training_time
 from extractors.arxiv_ids import filename_ref
 from extractors.document import DocumentText
 from extractors.records import Candidate, ExtractionError, PaperExtraction
-from extractors.tables import result_table_pages
+from extractors.tables import find_result_tables, result_table_pages
 from extractors.text import open_pdf, read_document
 
 try:  # written by another helper; the pipeline runs without it until it exists
@@ -19,7 +19,7 @@ try:  # written by another helper; the pipeline runs without it until it exists
 except ImportError:  # pragma: no cover - depends on the working tree
     extract_results = None
 
-EXTRACTOR_VERSION = "0.5.0"
+EXTRACTOR_VERSION = "0.6.0"
 log = logging.getLogger(__name__)
 
 def arxiv_id_from_filename(path: str | Path) -> str | None:
@@ -47,13 +47,22 @@ def extract_document(doc: DocumentText, pdf=None) -> list[Candidate]:
     rates = compute.extract_throughput(sentences)
     compute.select_best(rates)
 
+    ops: list[Candidate] = []
+    try:
+        tables = find_result_tables(pdf, doc) if pdf is not None or doc.page_words else list(doc.tables)
+        ops = operations.extract_operation_inputs(sentences, own_names=own_names, tables=tables,
+                                                  title_vocabulary=title_vocabulary)
+        operations.select_best(ops)
+    except Exception:  # a bug in one field's extractor must not lose the other fields
+        log.exception("operations extractor failed on %s", doc.arxiv_id or doc.title[:60])
+
     results: list[Candidate] = []
     if extract_results is not None:
         try:
             results = list(extract_results(doc, pdf))
         except Exception:  # a bug in one field's extractor must not lose the other fields
             log.exception("results extractor failed on %s", doc.arxiv_id or doc.title[:60])
-    return [*hw, *times, *flops, *rates, *results]
+    return [*hw, *times, *flops, *rates, *ops, *results]
 
 
 def extract_pdf(path: str | Path, *, max_pages: int | None = None) -> PaperExtraction:

@@ -10,8 +10,10 @@ import hashlib
 from dataclasses import dataclass, field as dc_field
 from typing import Any
 
-# Field names are the scorer's (../shared/eval/score.py) plus "throughput", which it does not score.
-FIELDS = ("hardware", "training_time", "stated_compute", "throughput", "results")
+# Field names are the scorer's (../shared/eval/score.py) plus "throughput", which it does not score,
+# and the inputs of the study's operation count (extractors/operations.py).
+FIELDS = ("hardware", "training_time", "stated_compute", "throughput", "results",
+          "forward_flops", "parameters", "epochs", "steps", "training_tokens", "training_set")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,12 @@ class Candidate:
       stated_compute: {"flops": 3.1e23}
       throughput:     {"chip": "V100"?, "flops_per_s": 1.25e14, "precision": "fp16"?}
       results:        {"dataset": "ImageNet", "metric": "top-1 accuracy", "value": 76.3}
+      forward_flops:  {"flops": 4.1e9, "kind": "flops"|"multiadds"}      (per example, forward pass)
+      parameters:     {"parameters": 2.56e7}
+      epochs:         {"epochs": 90, "phase": "training"|"pretraining"|"finetuning", "dataset"?}
+      steps:          {"steps": 3e5, "phase", "batch_size"?, "batch_unit"?: "examples"|"tokens"}
+      training_tokens: {"tokens": 3e11, "phase"}
+      training_set:   {"dataset": "ImageNet-1k", "examples": 1281167, "size_source": "paper"|"catalog", "phase"}
     `value`/`unit` repeat the headline number for generic queries (count, hours, FLOPs, FLOP/s, score).
     `features` are the named signals the rule saw around the value (pattern, section, cue words,
     citation, table or prose, plausibility, ...): the learned scorer turns them into `confidence`.

@@ -4,7 +4,13 @@ Stored variants (Fit.spec):
   error     log10(error) on log10(compute), every point
   frontier  the same on the points that were the best of their group when published
   year      with a publication-year term: the years of algorithmic progress worth 10x compute
-  study     a reference import refitted with the study's own specification (Thompson et al.)
+  study     a reference import refitted with the study's own specification (Thompson et al.), on
+            its hardware burden
+  hardware_burden, network_operations
+            the study's two compute measures, each fitted separately on the papers that have it
+            (error form for our data; the study's own form, with spec "network_operations" next to
+            "study", for the study's data): x is the hardware estimate or the operation count
+            (analysis.compute's "hardware" and "arithmetic" methods), not the preferred one
 Everything is deterministic given the database (sorted points, OLS, no random state), and a group
 whose fit did not change adds no row (db.scaling.store_fits).
 """
@@ -18,7 +24,7 @@ from prefect.cache_policies import NO_CACHE
 from analysis.regression import fit_all
 from db.engine import session_scope
 from db.runs import finish_run, start_run
-from db.scaling import rebuild_estimates, scaling_points, store_fits
+from db.scaling import MEASURE_METHODS, rebuild_estimates, scaling_points, store_fits
 from flows.context import load_context
 from settings.config import Config
 from sources.reference_thompson import STUDY_SOURCE, study_spec
@@ -26,6 +32,7 @@ from sources.reference_thompson import STUDY_SOURCE, study_spec
 FIT_TABLE_COLUMNS = ["task", "dataset", "metric", "source", "spec", "n", "slope", "ci_low", "ci_high", "r2",
                      "degree", "halving_multiple", "years_per_10x_compute"]
 NIGHTLY_VARIANTS = {"error": {}, "frontier": {"frontier": True}, "year": {"with_year": True}}
+MEASURES = tuple(MEASURE_METHODS)  # hardware_burden, network_operations
 BENCHMARK = ("task", "dataset", "metric")
 
 
@@ -53,14 +60,22 @@ def nightly_fits(points: pd.DataFrame, config: Config) -> dict[str, pd.DataFrame
     return out
 
 
-def study_fits(points: pd.DataFrame, config: Config) -> pd.DataFrame:
+def measure_fits(points: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """One compute measure's error-form fits (task-level on primary points, then per benchmark);
+    `points` hold that measure's estimate as compute_flops (scaling_points(measure=...))."""
+    min_points = config.analysis.min_points
+    return pd.concat([fit_all(primary_points(points, config), ("task",), min_points=min_points),
+                      fit_all(points, BENCHMARK, min_points=min_points)], ignore_index=True)
+
+
+def study_fits(points: pd.DataFrame, config: Config, *, method: str = "hardware") -> pd.DataFrame:
     """The study's specification per benchmark: log10(error) for ImageNet, log10(1/(1 - score/100))
-    elsewhere, on the hardware burden only (the study's x; a row with only an operation count is not
-    in its sample)."""
-    hardware = points[points["compute_method"] == "hardware"]
+    elsewhere, on one measure: the hardware burden ("hardware", the study's headline x) or the
+    network operations ("arithmetic"); a row without that measure is not in that fit's sample."""
+    measured = points[points["compute_method"] == method]
     tables = []
     for fit_spec in ("study_imagenet", "study_logit"):
-        part = hardware[hardware["dataset"].map(study_spec) == fit_spec]
+        part = measured[measured["dataset"].map(study_spec) == fit_spec]
         if len(part):
             tables.append(fit_all(part, BENCHMARK, spec=fit_spec, min_points=config.analysis.min_points))
     return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=[*BENCHMARK, "status"])
@@ -73,14 +88,26 @@ def estimate_task(config: Config, url: str, run_id: int, include_pending: bool) 
 
 
 @task(name="fit-scaling", cache_policy=NO_CACHE)
-def fit_task(config: Config, url: str, run_id: int, source: str | None, include_pending: bool) -> tuple[pd.DataFrame, int]:
-    """Fit every variant for the source, store new fits; return (the table of ok fits, rows written)."""
+def fit_task(config: Config, url: str, run_id: int, source: str | None, include_pending: bool,
+             measures: tuple[str, ...] = MEASURES) -> tuple[pd.DataFrame, int]:
+    """Fit every variant for the source, store new fits; return (the table of ok fits, rows written).
+
+    `measures` picks the compute measures fitted separately (hardware_burden, network_operations).
+    For the study's import the hardware burden is its published fit (spec "study"), the network
+    operations its second measure (spec "network_operations")."""
     label = source or "extracted"
     with session_scope(url) as session:
         points = scaling_points(session, source=source, include_pending=include_pending)
-        if points.empty:
+        by_measure = {m: scaling_points(session, source=source, include_pending=include_pending, measure=m)
+                      for m in measures}
+        if points.empty and all(p.empty for p in by_measure.values()):
             return pd.DataFrame(columns=FIT_TABLE_COLUMNS), 0
-        variants = {"study": study_fits(points, config)} if source == STUDY_SOURCE else nightly_fits(points, config)
+        if source == STUDY_SOURCE:
+            variants = {("study" if m == "hardware_burden" else m): study_fits(p, config, method=MEASURE_METHODS[m])
+                        for m, p in by_measure.items() if not p.empty}
+        else:
+            variants = nightly_fits(points, config) if not points.empty else {}
+            variants.update({m: measure_fits(p, config) for m, p in by_measure.items() if not p.empty})
         written = sum(store_fits(session, table, run_id=run_id, source=label, spec=spec)
                       for spec, table in variants.items())
     tables = [table.assign(spec=spec, source=label) for spec, table in variants.items() if len(table)]
@@ -106,15 +133,20 @@ def fits_markdown(table: pd.DataFrame) -> str:
 
 @flow(name="refit", log_prints=True)
 def refit_flow(config_path: str | None = None, database_url: str | None = None, source: str | None = None,
-               include_pending: bool = False) -> list[dict]:
+               include_pending: bool = False, measures: list[str] | None = None) -> list[dict]:
     """Re-estimate compute and refit. `source` None fits extracted + contributed results (the nightly
     analysis); "reference:thompson2022" refits the imported study its own way. `include_pending` lets
-    unreviewed low-confidence values in."""
+    unreviewed low-confidence values in. `measures` (hardware_burden, network_operations; default
+    both) are the compute measures fitted separately."""
+    chosen = tuple(measures or MEASURES)
+    unknown = [m for m in chosen if m not in MEASURES]
+    if unknown:
+        raise ValueError(f"unknown compute measure {', '.join(unknown)}; expected {' | '.join(MEASURES)}")
     config, url = load_context(config_path, database_url)
-    run_id = start_run(url, "refit", {"source": source, "include_pending": include_pending})
+    run_id = start_run(url, "refit", {"source": source, "include_pending": include_pending, "measures": list(chosen)})
     try:
         estimates = estimate_task(config, url, run_id, include_pending) if source in (None, "extracted") else 0
-        table, written = fit_task(config, url, run_id, source, include_pending)
+        table, written = fit_task(config, url, run_id, source, include_pending, chosen)
     except Exception as exc:
         finish_run(url, run_id, counts={}, error=f"{exc.__class__.__name__}: {exc}")
         raise

@@ -18,7 +18,7 @@ class Extraction(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"), index=True)
-    field: Mapped[str] = mapped_column(String(32), index=True)  # hardware | training_time | stated_compute | throughput | results
+    field: Mapped[str] = mapped_column(String(32), index=True)  # extractors.records.FIELDS
     candidate_key: Mapped[str] = mapped_column(String(64), index=True)
     raw_text: Mapped[str] = mapped_column(Text)
     value: Mapped[float | None] = mapped_column(Float)

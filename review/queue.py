@@ -19,7 +19,10 @@ FIELDS_IN_ORDER = FIELDS
 
 # The attribute that holds each field's headline number: what `--value` corrects.
 HEADLINE_ATTR = {"hardware": "count", "training_time": "hours", "stated_compute": "flops",
-                 "throughput": "flops_per_s", "results": "value"}
+                 "throughput": "flops_per_s", "results": "value",
+                 # the operation count's inputs (extractors/operations.py)
+                 "forward_flops": "flops", "parameters": "parameters", "epochs": "epochs", "steps": "steps",
+                 "training_tokens": "tokens", "training_set": "examples"}
 
 STATUSES = ("pending", "decided", "all")
 _DECIDED_STATE = {DecisionAction.accept: "accepted", DecisionAction.reject: "rejected",
@@ -115,6 +118,21 @@ def describe_attrs(field_name: str, attrs: dict[str, Any]) -> str:
         return f"{chip}{_number(attrs.get('flops_per_s'))} FLOP/s"
     if field_name == "results":
         return f"{attrs.get('dataset')} {attrs.get('metric')} = {attrs.get('value')}"
+    if field_name == "forward_flops":
+        unit = "multiply-adds" if attrs.get("kind") == "multiadds" else "FLOPs"
+        return f"{_number(attrs.get('flops'))} {unit} per forward pass"
+    if field_name == "parameters":
+        return f"{_number(attrs.get('parameters'))} parameters"
+    if field_name == "epochs":
+        return f"{attrs.get('epochs'):g} epochs ({attrs.get('phase', 'training')})" if isinstance(attrs.get("epochs"), (int, float)) \
+            else f"{attrs.get('epochs')} epochs"
+    if field_name == "steps":
+        batch = f" x batch {_number(attrs['batch_size'])}" if attrs.get("batch_size") else ""
+        return f"{_number(attrs.get('steps'))} steps{batch}"
+    if field_name == "training_tokens":
+        return f"{_number(attrs.get('tokens'))} training tokens"
+    if field_name == "training_set":
+        return f"{attrs.get('dataset')}: {_number(attrs.get('examples'))} examples ({attrs.get('size_source', 'catalog')})"
     return ", ".join(f"{k}={v}" for k, v in sorted(attrs.items()))
 
 

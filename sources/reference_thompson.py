@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.compute import Catalog, resolve_catalog, chip_peak, hardware_estimates
+from analysis.compute import Catalog, arithmetic_estimate, resolve_catalog, chip_peak, hardware_estimates
 from analysis.ids import arxiv_id_from_text
 from analysis.regression import fit_scaling
 
@@ -46,6 +46,11 @@ PUBLISHED_FITS: dict[tuple[str, str], dict[str, float]] = {
     ("WMT14 EN-DE", "BLEU"): {"n": 12, "slope": 0.0141, "r2": 0.188, "degree": 71.0},
     ("WMT14 EN-FR", "BLEU"): {"n": 14, "slope": 0.0236, "r2": 0.147, "degree": 42.3},
 }
+
+# The study's fit of ImageNet top-1 error on operations per forward pass (its notebook
+# notebooks/image-classification-on-imagenet.ipynb, "Operations per Forward Pass", commit 62f1e4d):
+# x = flops, else 2 x multiadds. Reproducing it checks that we read the study's mult-adds convention.
+PUBLISHED_FORWARD_PASS_FIT = {("ImageNet", "top-1 accuracy"): {"n": 110, "slope": -0.0821, "r2": 0.606}}
 
 # Short, stable names for the files, used in imported papers' keys ("ref:thompson2022:imagenet:17").
 FILE_KEYS = {"image-classification-on-imagenet.csv": "imagenet", "object-detection-on-coco.csv": "coco",
@@ -143,9 +148,57 @@ def study_points(study: pd.DataFrame) -> pd.DataFrame:
                 "title": scored["title"], "paper_link": scored["paper_link"], "chips": scored["chips"],
                 "hardware": scored["hardware"], "training_time_sec": scored["training_time_sec"],
                 "parameters": scored["parameters"] if "parameters" in scored else np.nan,
+                "forward_ops": forward_ops(scored),
                 "compute_method": "study hardware burden",
             }))
     return pd.concat(rows, ignore_index=True)
+
+
+def forward_ops(study: pd.DataFrame) -> pd.Series:
+    """Operations per forward pass the study's way: its `flops` column, else 2 x `multiadds`."""
+    flops = study["flops"] if "flops" in study else pd.Series(np.nan, index=study.index)
+    madds = study["multiadds"] if "multiadds" in study else pd.Series(np.nan, index=study.index)
+    return flops.combine_first(2.0 * madds)
+
+
+def recompute_network_operations(study: pd.DataFrame) -> pd.DataFrame:
+    """Our operation count (analysis.compute.arithmetic_estimate: forward x 3 x examples x epochs,
+    multiply-adds doubled) from the study's own flops/multiadds, epochs and set-size columns, summed over
+    pretraining and training, next to its `network_operations`. Rows without that column are left out."""
+    rows = []
+    for _, row in study[study["network_operations"].notna()].iterrows():
+        total, phases = 0.0, []
+        for phase in ("pretraining", "training"):
+            epochs, size = row.get(f"{phase}_epochs"), row.get(f"{phase}_set_size")
+            if pd.isna(epochs) or pd.isna(size):
+                continue
+            inputs = {"examples": float(size), "epochs": float(epochs)}
+            if not pd.isna(row.get("flops")):
+                inputs["forward_flops"] = float(row["flops"])
+            elif not pd.isna(row.get("multiadds")):
+                inputs["multiadds"] = float(row["multiadds"])
+            estimate = arithmetic_estimate(inputs)
+            if estimate is not None:
+                total += estimate.flops
+                phases.append(phase)
+        study_ops = float(row["network_operations"])
+        rows.append({"dataset": row["dataset"], "name": row["name"], "study_network_operations": study_ops,
+                     "our_network_operations": total or np.nan, "phases": "+".join(phases),
+                     "ratio": total / study_ops if total else np.nan})
+    return pd.DataFrame(rows)
+
+
+def reproduce_forward_pass_fit(points: pd.DataFrame) -> pd.DataFrame:
+    """The study's ImageNet fit on operations per forward pass, refitted, next to its published figure."""
+    rows = []
+    for (dataset, metric), published in PUBLISHED_FORWARD_PASS_FIT.items():
+        subset = points[(points["dataset"] == dataset) & (points["metric"] == metric)]
+        subset = subset[subset["forward_ops"].notna() & (subset["forward_ops"] > 0)]
+        fit = fit_scaling(subset.assign(compute_flops=subset["forward_ops"]), spec=study_spec(dataset))
+        rows.append({"dataset": dataset, "metric": metric, "n": fit.n, "slope": fit.slope, "r2": fit.r2,
+                     "published_n": published["n"], "published_slope": published["slope"],
+                     "published_r2": published["r2"]})
+    return pd.DataFrame(rows)
 
 
 def study_records(folder: str | Path) -> list[dict]:

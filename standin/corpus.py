@@ -1,6 +1,6 @@
 """The bundled synthetic sample corpus: paper metadata, gold labels and PDFs.
 
-    papers = sample_papers()          # 42 SamplePaper, 8 per task + 2 off-task distractors
+    papers = sample_papers()          # 52 SamplePaper, 10 per task + 2 off-task distractors
     pdf = build_pdf(papers[0])        # deterministic bytes
     write_corpus("data/sample")       # <id>v<version>.pdf files ("cs/9913400" -> "cs_9913400v1.pdf")
     write_labels_jsonl("gold.jsonl")  # labels in ../shared/eval/score.py's format
@@ -34,7 +34,7 @@ class SamplePaper:
     updated: datetime  # UTC; this version's submission
     task: str | None  # config.yaml task key; None for off-task distractors
     labels: dict[str, Any]  # gold labels in the scorer's format
-    role: str = "scaling"  # scaling | negative | generic_gpu | chip_hours_only | compute_only | distractor
+    role: str = "scaling"  # scaling | negative | generic_gpu | chip_hours_only | compute_only | operations_only | distractor
     hardware_compute: float | None = None  # generator's chips x peak x hours (FLOPs), for analysis checks
     spec: PaperSpec | None = field(default=None, repr=False, compare=False)
 

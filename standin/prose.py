@@ -393,9 +393,11 @@ def sections(spec: PaperSpec) -> list[Section]:
     # Some papers keep hardware and training time in an appendix, as many real ones do.
     in_appendix = spec.role == "scaling" and spec.seed % 4 == 1
     own = _setup_sentences(spec, rng)
+    epochs = rng.choice((30, 90, 100, 300))
     setup = [f"We train on {task.data_phrase}.",
              f"Optimisation uses AdamW with a peak learning rate of 0.{rng.randint(1, 9)}e-3 and weight "
-             f"decay 0.05 for {rng.choice((30, 90, 100, 300))} epochs."]
+             f"decay 0.05 for {spec.epochs or epochs} epochs."]
+    setup += list(spec.operation_sentences)
     traps = _own_traps(spec, rng, task)
     setup.append(traps[0])
     setup += ["Hardware and training time are reported in Appendix A."] if in_appendix else own

@@ -5,8 +5,14 @@ into labels and PDFs, so the labels can never drift from what the text says.
 
 Per task: 7 "scaling" papers state hardware + training time + results, with error following the
 task's power law in compute (tasks.py), plus one extra paper that is a negative control (no
-hardware), a generic-"GPU" paper, a chip-hours-only paper or a stated-compute-only paper. Two
-off-task distractors test category and term filtering.
+hardware), a generic-"GPU" paper, a chip-hours-only paper or a stated-compute-only paper, plus
+OPERATIONS_PAPERS_PER_TASK "operations_only" papers that name no hardware and no time but state the
+study's operation-count inputs: forward FLOPs + epochs + the training set (vision tasks), parameters +
+training tokens (question answering, named entities) or Mult-Adds + steps x batch (translation), chosen
+so that the count (forward x 3 x examples, or 6 x parameters x tokens) is OPERATIONS_SHARE x the paper's
+compute on the task's power law. Four scaling papers per task (BOTH_MEASURES) state these inputs as
+well, so both of the study's measures can be fitted. Two off-task distractors test category and term
+filtering.
 """
 from __future__ import annotations
 
@@ -32,6 +38,7 @@ from standin.phrasing import (
 from standin.tasks import ADJECTIVES, TASKS, TaskProfile
 
 SCALING_PAPERS_PER_TASK = 7
+OPERATIONS_PAPERS_PER_TASK = 2
 NOISE_SIGMA = 0.04  # multiplicative noise on the error (about 4%)
 DGX_CHIPS = ("P100", "V100", "A100", "H100")  # chips sold in DGX nodes
 # A few fixed set-ups so the corpus always contains large clusters and the classic phrasings
@@ -67,7 +74,7 @@ class PaperSpec:
     arxiv_id: str
     version: int
     task: str | None
-    role: str  # scaling | negative | generic_gpu | chip_hours_only | compute_only | distractor
+    role: str  # scaling | negative | generic_gpu | chip_hours_only | compute_only | operations_only | distractor
     published: datetime
     updated: datetime
     title: str
@@ -90,6 +97,12 @@ class PaperSpec:
     hardware_compute: float | None = None  # chips x peak x wall hours x 3600, the generator's truth
     traps: tuple[str, ...] = ()
     seed: int = 0
+    # operations_only papers: the sentences stating the operation-count inputs, their values (labels
+    # for the operations extractor) and the count they give (the generator's truth, in FLOPs).
+    operation_sentences: tuple[str, ...] = ()
+    operation_labels: dict = field(default_factory=dict)
+    operations: float | None = None
+    epochs: int | None = None
 
     @property
     def primary_category(self) -> str:
@@ -115,6 +128,8 @@ class PaperSpec:
                   "results": results, "stated_compute": compute}
         if self.throughput_label:
             labels["throughput"] = [dict(self.throughput_label)]  # not scored; extractors report it
+        for name, items in self.operation_labels.items():  # not scored by score.py; bench/score_operations.py
+            labels[name] = [dict(item) for item in items]
         return labels
 
 
@@ -313,6 +328,73 @@ def _extra_paper(task: TaskProfile, rng: random.Random) -> PaperSpec:
     return spec
 
 
+# Examples in one epoch of each task's training set, as tasks.py's data_phrase states them.
+TRAINING_EXAMPLES = {"image_classification": 1.28e6, "object_detection": 118e3, "question_answering": 87e3,
+                     "named_entity_recognition": 14e3, "machine_translation": 4.5e6}
+
+
+def _two_figures(value: float) -> float:
+    return float(f"{value:.2g}")
+
+
+def _amount(value: float) -> str:
+    """'550M', '2.8 billion': the two ways papers write large counts."""
+    return f"{value / 1e9:g} billion" if value >= 1e9 else f"{value / 1e6:g}M"
+
+
+# Operations a run performs, as a share of its hardware's peak capacity (chips x peak x time): the
+# operation count of a paper is OPERATIONS_SHARE x its (hardware-equivalent) compute, so both measures
+# agree within the disagreement factor and one power law holds for each.
+OPERATIONS_SHARE = 0.5
+# Scaling papers that also state the operation-count inputs (both measures, as many real papers do).
+BOTH_MEASURES = (0, 2, 4, 6)
+
+
+def _state_operations(task: TaskProfile, spec: PaperSpec, operations: float, rng: random.Random) -> None:
+    """The sentences and labels of the operation count's inputs, chosen to give `operations`."""
+    m = spec.model
+    if task.key in ("image_classification", "object_detection"):
+        epochs = rng.choice((90, 100, 120, 300))
+        examples = TRAINING_EXAMPLES[task.key]
+        forward = _two_figures(operations / (3 * epochs * examples))
+        spec.operation_sentences = (f"{m} needs {forward / 1e9:g} GFLOPs per image in a single forward pass.",)
+        spec.epochs = epochs
+        spec.operations = forward * 3 * epochs * examples
+        spec.operation_labels = {"forward_flops": [{"flops": forward, "kind": "flops"}],
+                                 "epochs": [{"epochs": float(epochs)}]}
+    elif task.key == "machine_translation":
+        steps, batch = rng.choice((100_000, 200_000, 300_000)), rng.choice((2048, 4096))
+        madds = _two_figures(operations / (2 * 3 * steps * batch))
+        spec.operation_sentences = (
+            f"One forward pass of {m} costs {_amount(madds)} Mult-Adds per sentence pair.",
+            f"We train {m} for {steps // 1000}k steps with a batch size of {batch} sentence pairs.")
+        spec.operations = 2 * madds * 3 * steps * batch
+        spec.operation_labels = {"forward_flops": [{"flops": madds, "kind": "multiadds"}],
+                                 "steps": [{"steps": float(steps), "batch_size": float(batch)}]}
+    else:
+        # About 20 tokens per parameter (compute-optimal language models), with some spread.
+        params = _two_figures(math.sqrt(operations / (6 * 20 * rng.uniform(0.5, 2.0))))
+        tokens = _two_figures(operations / (6 * params))
+        spec.operation_sentences = (
+            f"{m} has {_amount(params)} parameters.",
+            f"Before fine-tuning, we pre-train it on {tokens / 1e9:g}B tokens of unlabeled text.")
+        spec.operations = 6 * params * tokens
+        spec.operation_labels = {"parameters": [{"parameters": params}], "training_tokens": [{"tokens": tokens}]}
+
+
+def _operations_paper(task: TaskProfile, index: int, rng: random.Random) -> PaperSpec:
+    """A paper with results but no hardware or time: only the operation count's inputs."""
+    year = rng.randint(task.years[0] + 1, task.years[1])
+    lo, hi = task.log10_compute
+    target = 10 ** rng.uniform(lo + 0.3, hi - 0.3)
+    spec = _base_spec(task, index, year, rng, role="operations_only")
+    _state_operations(task, spec, OPERATIONS_SHARE * target, rng)
+    compute = spec.operations / OPERATIONS_SHARE  # hardware-equivalent compute: where it sits on the power law
+    error = task.base_error * (compute / 10 ** lo) ** (-1 / task.k) * math.exp(rng.gauss(0, NOISE_SIGMA))
+    spec.results = _results_for(task, error, year, rng, index)
+    return spec
+
+
 def _distractors(rng: random.Random) -> list[PaperSpec]:
     """Off-task papers: a robotics paper with hardware, a theory paper with none."""
     robot_year, theory_year = 2019, 2016
@@ -344,6 +426,11 @@ def _all_specs() -> tuple[PaperSpec, ...]:
         _add_scaling_results(task, scaling, rng)
         specs.extend(scaling)
         specs.append(_extra_paper(task, rng))
+        ops_rng = random.Random(f"standin-corpus:operations:{task.key}")  # the other papers stay as they were
+        for index in BOTH_MEASURES:
+            _state_operations(task, scaling[index], OPERATIONS_SHARE * scaling[index].hardware_compute, ops_rng)
+        specs.extend(_operations_paper(task, SCALING_PAPERS_PER_TASK + 1 + i, ops_rng)
+                     for i in range(OPERATIONS_PAPERS_PER_TASK))
     specs.extend(_distractors(random.Random("standin-corpus:distractors")))
     return tuple(specs)
 

@@ -86,8 +86,33 @@ def test_each_task_has_at_least_six_papers_with_hardware_time_and_result():
 
 def test_negative_controls_state_no_hardware():
     negatives = [p for p in PAPERS if not p.labels["hardware"] and not p.labels["training_time"]
-                 and not p.labels["stated_compute"]]
+                 and not p.labels["stated_compute"] and p.role != "operations_only"]
     assert 2 <= len(negatives) <= 4
+
+
+def test_operations_only_papers_give_the_operation_count_and_no_hardware(tmp_path):
+    """Issue 17: papers that state only forward FLOPs + epochs + data (or parameters + tokens, or
+    Mult-Adds + steps x batch) get their compute from the operation count, read from their PDFs."""
+    from analysis.compute import arithmetic_estimate, arithmetic_inputs
+    from extractors.pipeline import extract_pdf
+
+    papers = [p for p in PAPERS if p.spec.operations]
+    only = [p for p in papers if p.role == "operations_only"]
+    assert len(only) == 10 and {p.task for p in only} == set(TASKS) and len(papers) == 30
+    for paper in papers:
+        assert paper.labels["results"]
+        if paper.role == "operations_only":
+            assert not paper.labels["hardware"] and not paper.labels["training_time"]
+        path = tmp_path / paper.pdf_filename
+        path.write_bytes(build_pdf(paper))
+        best = [c for c in extract_pdf(path).candidates if c.is_best and c.confidence >= 0.6]
+        if paper.role == "operations_only":
+            assert not [c for c in best if c.field in ("hardware", "training_time")], paper.arxiv_id
+        fields = {}
+        for c in sorted(best, key=lambda c: -c.confidence):
+            fields.setdefault(c.field, []).append(c.attrs)
+        estimate = arithmetic_estimate(arithmetic_inputs(fields))
+        assert estimate is not None and estimate.flops == pytest.approx(paper.spec.operations, rel=0.01), paper.arxiv_id
 
 
 def test_phrasings_are_varied():

@@ -1,0 +1,605 @@
+"""Inputs of the study's operation count: forward cost, parameters, epochs, steps, tokens, training set.
+
+Thompson et al.'s second compute measure, "network operations", is forward-pass FLOPs x 3 x epochs x
+training-set size; for language models 6 x parameters x tokens is the same count. Papers that name no
+hardware still state these inputs, so this module reads them (pure: sentences/tables -> Candidates):
+
+  forward_flops  {"flops": 4.1e9, "kind": "flops"|"multiadds"}   "4.1 GFLOPs", "600M Mult-Adds",
+                 "FLOPs (G)" / "MACs" table columns. `kind` keeps what the paper counted: multiply-adds
+                 (MACs, Mult-Adds, and "FLOPs" a paper defines as multiply-adds) are doubled by the
+                 estimate, as the study's `multiadds` column is; plain "FLOPs" enter as written.
+  parameters     {"parameters": 2.56e7}                          "25.6M params", "a 175B-parameter model",
+                 "Params (M)" columns
+  epochs         {"epochs": 90, "phase": "training"|"pretraining"|"finetuning", "dataset"?}
+  steps          {"steps": 3e5, "batch_size"?: 4096, "batch_unit"?: "examples"|"tokens", "phase"}
+  training_tokens {"tokens": 3e11}                               "trained on 300B tokens"
+  training_set   {"dataset": "ImageNet-1k", "examples": 1281167, "size_source": "paper"|"catalog", "phase"}
+
+Every candidate carries its evidence, a rule confidence and named `features` (pattern, section, own/cited
+/comparison cues, the row or model it belongs to as `model_label`) for the learned scorer.
+Values of other people's models ("ResNet-50 [12] needs 4.1 GFLOPs", a baseline row of a FLOPs table),
+differences ("reduces FLOPs by 30%"), schedule points ("decay every 30 epochs", "4000 warm-up steps"),
+rates ("125 TFLOPS") and vocabulary or sequence sizes in tokens are not the paper's training inputs.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from extractors import context, datasets
+from extractors.document import Sentence, TableRegion
+from extractors.nlp import index_for
+from extractors.numbers import WORD_NUMBERS, STRICT_NUMBER_WORDS
+from extractors.records import Candidate, Evidence
+
+OPERATIONS_VERSION = "operations@0.1"
+FIELDS = ("forward_flops", "parameters", "epochs", "steps", "training_tokens", "training_set")
+
+_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_EXP = r"(?:\s*[x×·∗*]\s*10\s*\^?\s*(?P<exp>[+\-−]?\d{1,2})|\s*[eE](?P<e>[+\-−]?\d{1,2}))"
+_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "g": 1e9, "b": 1e9, "billion": 1e9,
+          "t": 1e12, "trillion": 1e12}
+_SCALE_WORD = r"(?P<scale>[KkMGBT]|thousand|million|billion|trillion)"
+
+# "4.1 GFLOPs", "4.1G FLOPs", "3.8 × 10^9 FLOPs", "11.3 billion FLOPs", "600M Mult-Adds", "0.6 GMACs".
+FORWARD = re.compile(
+    rf"(?<![\w.]){_NUM}{_EXP}?\s*{_SCALE_WORD}?\s*-?\s*(?P<unit>(?P<unitprefix>[KMGTB])?(?:FLOPs|FLOPS|FLOP|Flops|flops)"
+    r"|(?P<maprefix>[KMGTB])?(?:MACs|MAC|MAdds|Madds)|[Mm]ult(?:iply)?(?:-\s?|\s)?[Aa]dds?|[Mm]ultiply(?:-\s?|\s)accumulates?"
+    r"(?: operations)?)(?![\w/])(?!\s*/\s*s|\s+per\s+second)")
+# "25.6M parameters", "a 175B-parameter model", "340 million parameters", "(25.6M params)".
+PARAMS = re.compile(
+    rf"(?<![\w.]){_NUM}\s*{_SCALE_WORD}\s*-?\s*(?:trainable\s+|learnable\s+|model\s+|network\s+|total\s+)?"
+    r"(?<![a-z])(?P<unit>parameters|parameter|params|param)\b")
+# "the number of parameters is 340M", "#params: 25.6M", "Params = 86M".
+PARAMS_AFTER = re.compile(
+    rf"(?<![\w-])(?:parameters|params|#params|#param)\s*(?:(?:of|in)\s+(?:[\w-]+\s+){{1,4}}?)?(?:count\s*)?"
+    rf"(?:is|are|=|:|totals?|reaches)\s*"
+    rf"(?:about|around|roughly|only|approximately|~|≈)?\s*{_NUM}\s*{_SCALE_WORD}\b")
+_SMALL_WORDS = "|".join(sorted(STRICT_NUMBER_WORDS, key=len, reverse=True))
+# "90 epochs", "300-epoch schedule", "ten epochs".
+EPOCHS = re.compile(rf"(?<![\w.])(?P<num>\d+(?:\.\d+)?|{_SMALL_WORDS})\s*-?\s*(?:training\s+|full\s+)?epochs?\b",
+                    re.IGNORECASE)
+# "a single epoch", "one full epoch": one pass over the data.
+SINGLE_EPOCH = re.compile(r"\b(?:a\s+)?(?:full\s+)?single\s+(?:full\s+)?epoch\b|\bone\s+full\s+epoch\b", re.IGNORECASE)
+# Hyper-parameter lists and tables: "Epochs: 3", "training epochs 800", "# epochs = 90".
+EPOCHS_AFTER = re.compile(r"(?:\btraining\s+epochs|\b[Ee]pochs\s*[:=]|#\s*epochs\s*[:=]?)\s*(?P<num>\d{1,4})\b(?!\s*(?:,|and)\s*\d)")
+# "300k steps", "1M iterations", "450,000 training steps", "100K updates".
+STEPS = re.compile(
+    rf"(?<![\w.]){_NUM}\s*(?P<scale>[kKM]|thousand|million)?\s*(?:training\s+|gradient\s+|optimi[sz]ation\s+|update\s+)?"
+    r"(?P<unit>steps|iterations|updates)\b")
+BATCH = re.compile(
+    r"\b(?:mini-?)?batch(?:es)?(?:\s+size)?\s*(?:of|=|:|is|was|to|holds?|contain\w*|with|has|had)?\s*"
+    r"(?:about|approximately|roughly|~)?\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>[kKM])?\b"
+    r"(?:\s*(?:source\s+|target\s+)?(?P<unit>tokens|sequences|images|examples|sentences|sentence pairs|pairs))?",
+    re.IGNORECASE)
+# "300B tokens", "3.3 billion words" (a word count is a token count to the study's precision).
+TOKENS = re.compile(rf"(?<![\w.]){_NUM}\s*{_SCALE_WORD}\s*(?:training\s+|text\s+|input\s+)?(?P<unit>tokens|words|subwords)\b")
+# "1.28 million training images", "118k images", "4.5M sentence pairs".
+SET_SIZE = re.compile(
+    rf"(?<![\w.]){_NUM}\s*{_SCALE_WORD}?\s*(?:training\s+|train\s+|labeled\s+|labelled\s+)?"
+    r"(?P<unit>images|examples|samples|sentence pairs|pairs|sentences|questions)\b")
+
+# Lower-case substrings one of which a sentence must hold to be read at all (SentenceIndex finds them in
+# the paper's joined text at once); training-set sizes are read only next to a catalogued set's name.
+_KEYWORDS = ("flop", "mac", "mult", "param", "epoch", "step", "iteration", "update", "token", "word")
+# A number that changes a cost rather than being one: "reduces FLOPs by 1.2G", "2x fewer".
+_DIFFERENCE = re.compile(r"\b(?:reduc\w*|sav(?:e|es|ed|ing|ings)|fewer|less|lower|increas\w*|more than|additional|extra|"
+                         r"overhead|cut\w*|drop\w*|only adds?|(?<!-)adds? (?:only|just)|(?<!-)added|difference|speed-?ups?|faster|smaller|larger|"
+                         r"compared to|vs\.?|versus|than)\b", re.IGNORECASE)
+# A point in a schedule, not its length: "every 30 epochs", "after 10k steps", "the first 5 epochs".
+_SCHEDULE_BEFORE = re.compile(r"\b(?:every|each|after(?: around| about| roughly| approximately)?|at|first|last|per|within|"
+                              r"until|by|initial|warm-?\s?up(?: of| for)?|"
+                              r"decay\w*(?: \w+){0,4} (?:at|after|every)|divided(?: \w+){0,4} (?:at|after|every)|"
+                              r"(?:ramp|linearly)\w*(?: \w+){0,3} (?:over|for))\s*(?:the\s+)?(?:\d+\s*(?:,|and|or)\s*)*$",
+                              re.IGNORECASE)
+_NOT_MODELS = frozenset("ADAM ADAMW SGD LAMB LARS RMSPROP ADAFACTOR ADAGRAD NESTEROV IMAGENET COCO SQUAD WMT CONLL "
+                        "CIFAR JFT MS FP16 FP32 BF16 BLEU".split())
+_AXIS_BEFORE = re.compile(r"(?:^|\s)(?:\d+(?:\.\d+)?\s+){3,}\d")
+_WARMUP = re.compile(r"\bwarm-?\s?up\b", re.IGNORECASE)
+_FINETUNE = re.compile(r"\bfine-?tun\w*", re.IGNORECASE)
+_PRETRAIN = re.compile(r"\bpre-?train\w*", re.IGNORECASE)
+_NOT_TRAINING_TOKENS = re.compile(r"\b(?:vocabular\w*|sequence(?:s)? (?:length|of)|context|window|length|per "
+                                  r"(?:batch|step|example|sequence)|batch\w*|dictionary|max(?:imum)?|up to)\b",
+                                  re.IGNORECASE)
+_PER_EXAMPLE = re.compile(r"\b(?:per (?:image|example|token|sample|input|forward pass|inference)|forward pass|"
+                          r"inference|at test time|single (?:image|crop|forward))\b", re.IGNORECASE)
+_RATE_WORDS = re.compile(r"\b(?:throughput|per second|/s|peak|sustain\w*|achiev\w* \d)", re.IGNORECASE)
+
+
+def _number(match: re.Match[str]) -> float | None:
+    text = match.group("num")
+    lower = text.lower()
+    if lower in WORD_NUMBERS and lower in STRICT_NUMBER_WORDS:
+        return float(WORD_NUMBERS[lower])
+    try:
+        value = float(text.replace(",", ""))
+    except ValueError:
+        return None
+    groups = match.groupdict()
+    exponent = groups.get("exp") or groups.get("e")
+    if exponent:
+        value *= 10.0 ** int(exponent.replace("−", "-"))
+    scale = groups.get("scale")
+    if scale:
+        value *= _SCALE[scale.lower()]
+    return value
+
+
+def _evidence(sentence: Sentence, start: int, end: int) -> Evidence:
+    return Evidence(sentence.page, sentence.text, start, end, sentence.section)
+
+
+def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -> dict:
+    """The signals shared by every prose candidate: section, own-work words, citations, comparisons,
+    the model named before the value (its `model_label`) and whether that model is the paper's."""
+    text = sentence.text
+    clause = context.clause_before(text, start)
+    window = context.window(text, start, end, 60, 80)
+    model = context.nearest_model_name(clause)
+    if model and model.split("-")[0].upper() in _NOT_MODELS:
+        model = None  # an optimiser or a data set named before the value is not the model it belongs to
+    # The paper's own name anywhere in the clause ("a DLRM and DCN both with 540M parameters") makes
+    # the value its own even when another model is named last.
+    own_in_clause = any(context.is_own_name(w, own_names) for w in re.findall(r"[A-Za-z][\w-]+", clause)) if own_names else False
+    own_model = bool((model and own_names and context.is_own_name(model, own_names)) or own_in_clause)
+    other_model = bool(model and own_names and not own_model)
+    features = {
+        "pattern": "prose", "section": sentence.section, "in_table": False,
+        "own": bool(context.OWN_WORK.search(text)), "own_model": own_model, "other_model": other_model,
+        "cited": bool(context.cited_subject(clause) or context.CITATION.search(window)),
+        # "only 18% of VGG-19 (19.6 billion FLOPs)": a share of another model is a comparison.
+        "comparison": bool(context.COMPARISON_BEFORE.search(clause) or re.search(r"\d%\s+of\b", clause)),
+        "third_person": bool(context.THIRD_PERSON.search(clause)),
+        "difference": bool(_DIFFERENCE.search(text[max(0, start - 50):start]) or _DIFFERENCE.search(text[end:end + 20])),
+        "cue_training": bool(context.TRAINING_STRONG.search(text)),
+        # Only near the value: "..., so that they could be used on phones" elsewhere is no hypothetical.
+        "hypothetical": bool(re.search(r"\b(?:could|would|might|if)\b", text[max(0, start - 60):end + 25])),
+        # "0 50 100 150 200 Epochs": a figure axis read as text, not a statement.
+        "axis_label": bool(_AXIS_BEFORE.search(text[max(0, start - 40):start + 1])),
+        # "1 billion parameters per GPU", "2 FLOPs per parameter": a rate, not the model's size.
+        "per_unit": bool(re.match(r"\s*(?:per|/|each)\s+(?:GPU|device|chip|core|node|layer|head|parameter|token)\b",
+                                  text[end:end + 20], re.IGNORECASE)),
+    }
+    if model:
+        features["model_label"] = model
+    return features
+
+
+def _confidence(base: float, f: dict) -> float:
+    """The rule confidence from the features (the learned scorer replaces this when it lands)."""
+    score = base
+    score += 0.15 if f.get("own") or f.get("own_model") else 0.0
+    score -= 0.45 if f.get("cited") else 0.0
+    score -= 0.3 if f.get("comparison") else 0.0
+    score -= 0.3 if f.get("third_person") else 0.0
+    score -= 0.35 if f.get("difference") else 0.0
+    score -= 0.3 if f.get("other_model") else 0.0
+    score -= 0.3 if f.get("hypothetical") else 0.0
+    score -= 0.5 if f.get("schedule") else 0.0
+    score -= 0.5 if f.get("axis_label") else 0.0
+    score -= 0.4 if f.get("per_unit") else 0.0
+    return context.clamp(score * context.section_weight(f.get("section", "body")))
+
+
+def _candidate(field: str, attrs: dict, value: float, unit: str, sentence: Sentence, match: re.Match[str] | tuple[int, int],
+               features: dict, base: float) -> Candidate:
+    start, end = (match.start(), match.end()) if isinstance(match, re.Match) else match
+    return Candidate(field=field, attrs=attrs, value=value, unit=unit, raw_text=sentence.text[start:end],
+                     confidence=_confidence(base, features), evidence=_evidence(sentence, start, end),
+                     extractor=OPERATIONS_VERSION, features=features)
+
+
+def _phase(text: str) -> str:
+    if _PRETRAIN.search(text):
+        return "pretraining"
+    if _FINETUNE.search(text):
+        return "finetuning"
+    return "training"
+
+
+# --- paper-level convention: are this paper's "FLOPs" multiply-adds? ------------------------------------
+
+_FLOPS_ARE_MADDS = re.compile(
+    r"FLOPs?\s*\((?:i\.e\.,?\s*|number of\s+)?(?:multiply-?\s?adds|mult-?adds|multiply-accumulates?|MACs?)\)|"
+    r"(?:multiply-?adds|mult-?adds|MACs)\s*\(\s*FLOPs?\s*\)|"
+    r"FLOPs?\s+(?:denotes?|means?|refers?\s+to|(?:is|are)\s+(?:the\s+)?)\s*(?:the\s+)?(?:number\s+of\s+)?"
+    r"(?:multiply-?adds|mult-?adds|multiply-accumulates?|MACs)|"
+    r"FLOPs?\s+(?:is|are)\s+(?:counted|computed|measured|defined|reported)\s+as\s+(?:the\s+number\s+of\s+)?"
+    r"(?:multiply-?adds|mult-?adds|multiply-accumulates?|MACs)|"
+    r"(?:count|report|measure|define)\w*\s+(?:the\s+)?FLOPs?\s+as\s+(?:the\s+number\s+of\s+)?(?:multiply-?adds|"
+    r"mult-?adds|multiply-accumulates?|MACs)", re.IGNORECASE)
+
+
+def flops_are_multiadds(sentences: Iterable[Sentence]) -> bool:
+    """True when the paper says its "FLOPs" count multiply-adds ("3.6 billion FLOPs (multiply-adds)")."""
+    return any(_FLOPS_ARE_MADDS.search(s.text) for s in index_for(list(sentences)).containing(("flop",)))
+
+
+# --- prose readers ------------------------------------------------------------------------------------
+
+def _forward(sentence: Sentence, own_names: frozenset[str], madds_paper: bool) -> list[Candidate]:
+    out = []
+    for match in FORWARD.finditer(sentence.text):
+        value = _number(match)
+        if value is None:
+            continue
+        unit = match.group("unit")
+        prefix = match.group("unitprefix") or match.group("maprefix")
+        if prefix:
+            if match.group("scale"):
+                continue  # "4.1M GFLOPs": not a form papers write
+            value *= _SCALE[prefix.lower()]
+        letter = prefix or (match.group("scale") or "")
+        rate = unit.endswith("FLOPS") and letter in ("T", "P")
+        if rate or not 1e5 <= value <= 5e13:
+            continue  # a chip's rate ("125 TFLOPS") or a training total (stated_compute reads those)
+        is_madds = not re.search(r"flop", unit, re.IGNORECASE) or madds_paper
+        features = _cues(sentence, match.start(), match.end(), own_names)
+        window = context.window(sentence.text, match.start(), match.end(), 60, 60)
+        features.update(kind="multiadds" if is_madds else "flops", per_example=bool(_PER_EXAMPLE.search(window)),
+                        rate_words=bool(_RATE_WORDS.search(window)), madds_paper=madds_paper)
+        if features["rate_words"]:
+            features["difference"] = True if re.search(r"\bpeak\b", window, re.I) else features["difference"]
+        base = 0.6 + (0.05 if features["per_example"] else 0.0)
+        out.append(_candidate("forward_flops", {"flops": float(f"{value:.4g}"), "kind": features["kind"]},
+                              value, "MAC" if is_madds else "FLOP", sentence, match, features, base))
+    return out
+
+
+def _parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
+    out = []
+    for pattern in (PARAMS, PARAMS_AFTER):
+        for match in pattern.finditer(sentence.text):
+            value = _number(match)
+            if value is None or not 1e4 <= value <= 1e13:
+                continue
+            features = _cues(sentence, match.start(), match.end(), own_names)
+            features["pattern"] = "prose_after" if pattern is PARAMS_AFTER else "prose"
+            out.append(_candidate("parameters", {"parameters": float(f"{value:.4g}")}, value, "parameters",
+                                  sentence, match, features, 0.6))
+    return out
+
+
+def _batch(text: str) -> tuple[float, str] | None:
+    match = BATCH.search(text)
+    if not match:
+        return None
+    value = float(match.group("num").replace(",", ""))
+    if match.group("scale"):
+        value *= _SCALE[match.group("scale").lower()]
+    unit = "tokens" if (match.group("unit") or "").lower() == "tokens" else "examples"
+    return (value, unit) if value >= 2 else None
+
+
+def _schedule_point(text: str, start: int) -> bool:
+    before = text[max(0, start - 60):start]
+    return bool(_SCHEDULE_BEFORE.search(before)) or bool(_WARMUP.search(text[max(0, start - 25):start + 40]))
+
+
+def _epochs(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
+    out = []
+    matches = [*EPOCHS.finditer(sentence.text), *EPOCHS_AFTER.finditer(sentence.text)]
+    for match in SINGLE_EPOCH.finditer(sentence.text):
+        features = _cues(sentence, match.start(), match.end(), own_names)
+        features.update(difference=False, schedule=False, phase=_phase(sentence.text), pattern="single_epoch")
+        out.append(_candidate("epochs", {"epochs": 1.0, "phase": features["phase"]}, 1.0, "epochs", sentence, match,
+                              features, 0.6 + (0.1 if features["cue_training"] else 0.0)))
+    for match in matches:
+        value = _number(match)
+        if value is None or not 1 <= value <= 10000:
+            continue
+        features = _cues(sentence, match.start(), match.end(), own_names)
+        features["difference"] = False  # "more epochs than" is a comparison, judged below
+        features["schedule"] = _schedule_point(sentence.text, match.start())
+        phase = _phase(sentence.text)
+        features["phase"] = phase
+        attrs = {"epochs": value, "phase": phase}
+        named = datasets.find_training_sets(sentence.text)
+        if named:
+            attrs["dataset"] = named[0][1].name
+        base = 0.6 + (0.1 if features["cue_training"] else 0.0)
+        out.append(_candidate("epochs", attrs, value, "epochs", sentence, match, features, base))
+    return out
+
+
+def _steps(sentence: Sentence, own_names: frozenset[str], neighbours: str) -> list[Candidate]:
+    out = []
+    for match in STEPS.finditer(sentence.text):
+        value = _number(match)
+        if value is None or not 100 <= value <= 1e8:
+            continue
+        features = _cues(sentence, match.start(), match.end(), own_names)
+        features["difference"] = False
+        features["schedule"] = _schedule_point(sentence.text, match.start())
+        phase = _phase(sentence.text)
+        features["phase"] = phase
+        attrs: dict = {"steps": value, "phase": phase}
+        batch = _batch(sentence.text) or _batch(neighbours)
+        if batch:
+            attrs["batch_size"], attrs["batch_unit"] = batch
+            features["batch_in_sentence"] = _batch(sentence.text) is not None
+        base = 0.55 + (0.1 if features["cue_training"] else 0.0)
+        out.append(_candidate("steps", attrs, value, "steps", sentence, match, features, base))
+    return out
+
+
+def _tokens(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
+    out = []
+    for match in TOKENS.finditer(sentence.text):
+        value = _number(match)
+        if value is None or not 1e7 <= value <= 1e15:
+            continue
+        features = _cues(sentence, match.start(), match.end(), own_names)
+        features["difference"] = False
+        window = sentence.text[max(0, match.start() - 50):match.end() + 15]
+        features["not_training_tokens"] = bool(_NOT_TRAINING_TOKENS.search(window))
+        features["cue_data"] = bool(re.search(r"\b(?:corpus|corpora|dataset|data|text|crawl)\b", sentence.text, re.I))
+        base = 0.5 + (0.15 if features["cue_training"] else 0.0) + (0.05 if features["cue_data"] else 0.0)
+        base -= 0.45 if features["not_training_tokens"] else 0.0
+        out.append(_candidate("training_tokens", {"tokens": float(f"{value:.4g}"), "phase": _phase(sentence.text)},
+                              value, "tokens", sentence, match, features, base))
+    return out
+
+
+_TRAINED_ON = re.compile(r"\b(?:train(?:s|ed|ing)?|pre-?train\w*|fine-?tun\w*)\b(?:\s+\w+){0,6}?\s+(?:on|using|with|from)\b",
+                         re.IGNORECASE)
+_EVAL_ONLY = re.compile(r"\b(?:evaluat\w*|test(?:ed|ing)?|validat\w*|transfer\w*|downstream)\b", re.IGNORECASE)
+
+
+def _training_sets(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
+    named = datasets.find_training_sets(sentence.text)
+    if not named:
+        return []
+    trained_on = _TRAINED_ON.search(sentence.text)
+    sizes = [(m, _number(m)) for m in SET_SIZE.finditer(sentence.text)]
+    out = []
+    for match, entry in named:
+        features = _cues(sentence, match.start(), match.end(), own_names)
+        features["difference"] = False
+        features["other_model"] = False  # a dataset name is not a model
+        features["trained_on"] = bool(trained_on and trained_on.start() < match.start())
+        features["eval_words"] = bool(_EVAL_ONLY.search(sentence.text))
+        if not features["trained_on"] and not features["cue_training"]:
+            continue  # a dataset merely named: evaluation, statistics, related work
+        phase = _phase(sentence.text)
+        features["phase"] = phase
+        stated = [(m, v) for m, v in sizes if v and v >= 1000 and abs(m.start() - match.start()) < 120]
+        if stated:
+            size_match, examples = min(stated, key=lambda mv: abs(mv[0].start() - match.start()))
+            size_source = "paper"
+        else:
+            examples, size_source = float(entry.examples), "catalog"
+        features["size_source"] = size_source
+        base = 0.5 + (0.15 if features["trained_on"] else 0.0) - (0.1 if features["eval_words"] else 0.0)
+        attrs = {"dataset": entry.name, "examples": float(examples), "size_source": size_source, "phase": phase}
+        out.append(_candidate("training_set", attrs, float(examples), entry.unit, sentence, match, features, base))
+    return out
+
+
+def extract_operation_inputs(sentences: list[Sentence], *, own_names: frozenset[str] = frozenset(),
+                             tables: Iterable[TableRegion] = (),
+                             title_vocabulary: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Every operation-count candidate of a paper, is_best unset (see `select_best`)."""
+    madds_paper = flops_are_multiadds(sentences)
+    index = index_for(sentences)
+    dataset_keywords = datasets.keywords()
+    keywords = _KEYWORDS + dataset_keywords
+    out: list[Candidate] = []
+    for sentence in index.containing(keywords):
+        if sentence.section in ("references",):
+            continue
+        text_lower = sentence.text.lower()
+        if "flop" in text_lower or "mac" in text_lower or "mult" in text_lower:
+            out += _forward(sentence, own_names, madds_paper)
+        if "param" in text_lower:
+            out += _parameters(sentence, own_names)
+        if "epoch" in text_lower:
+            out += _epochs(sentence, own_names)
+        if "step" in text_lower or "iteration" in text_lower or "update" in text_lower:
+            i = sentence.index
+            near = " ".join(s.text for s in sentences[max(0, i - 1):i + 2] if s is not sentence) \
+                if 0 <= i < len(sentences) and sentences[i] is sentence else ""
+            out += _steps(sentence, own_names, near)
+        if "token" in text_lower or "word" in text_lower:
+            out += _tokens(sentence, own_names)
+        if any(k in text_lower for k in dataset_keywords):
+            out += _training_sets(sentence, own_names)
+    out += table_inputs(list(tables), own_names=own_names, title_vocabulary=title_vocabulary, madds_paper=madds_paper)
+    return out
+
+
+# --- table columns: "Params (M)", "FLOPs (G)", "MACs", "#Param." ------------------------------------------
+
+_COLUMN = re.compile(r"(?P<what>#?\s?params?\.?|parameters|#?\s?FLOPs?|GFLOPs|MFLOPs|FLOPS|GFLOPS|MACs?|GMACs|MMACs|"
+                     r"Mult-?Adds|MAdds)\s*(?:\(\s*(?P<unit>[KMGBT])\s*\)|\[\s*(?P<unit2>[KMGBT])\s*\])?",
+                     re.IGNORECASE)
+_CELL = re.compile(r"^[~≈]?(?P<num>\d+(?:\.\d+)?)\s*(?P<suffix>[KMGBT])?[*†‡§∗⋆]*$")
+
+
+def _column_kind(header: str) -> tuple[str, float | None, str] | None:
+    """(field, multiplier or None when the cells carry their own suffix, kind) for a header cell."""
+    match = _COLUMN.search(header)
+    if not match:
+        return None
+    what = match.group("what").lower().replace(" ", "").replace("#", "").rstrip(".")
+    unit = (match.group("unit") or match.group("unit2") or "").upper()
+    if what.startswith("param"):
+        return "parameters", _SCALE[unit.lower()] if unit else None, "parameters"
+    prefix = {"gflops": "G", "mflops": "M", "gflop": "G", "gmacs": "G", "mmacs": "M"}.get(what.rstrip("s") + "s", "")
+    prefix = prefix or {"gflops": "G", "mflops": "M", "gmacs": "G", "mmacs": "M"}.get(what, "")
+    scale = unit or prefix
+    kind = "flops" if "flop" in what else "multiadds"
+    return "forward_flops", _SCALE[scale.lower()] if scale else None, kind
+
+
+def _header_rows(rows: list[list[str]]) -> int:
+    """Index of the first data row: two numeric cells, or one beside a label that carries suffixed
+    numbers (a grid that merged "15.6M 2.45G" into the label cell)."""
+    for i, row in enumerate(rows):
+        numeric = sum(1 for c in row[1:] if _CELL.match(c.strip()))
+        if numeric >= 2 or (numeric == 1 and row and _SUFFIXED.search(" ".join(row))):
+            return i
+    return len(rows)
+
+
+def _row_is_own(label: str, own_names: frozenset[str], title_vocabulary: frozenset[str]) -> bool:
+    """context.row_label_is_own, plus the family of a hyphenated own name ("TSP-RCNN" for "TSP-FCOS")."""
+    if context.row_label_is_own(label, own_names, title_vocabulary):
+        return True
+    heads = {n.split("-")[0].lower() for n in own_names if "-" in n and len(n.split("-")[0]) >= 3}
+    words = re.findall(r"[A-Za-z][A-Za-z0-9]+", label)
+    return bool(words) and words[0].lower() in heads
+
+
+_SUFFIXED = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)(?P<suffix>[KMGBT])(?![\w.])")
+
+
+def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[str], title_vocabulary: frozenset[str],
+                       madds_paper: bool) -> list[Candidate]:
+    """Rows whose cells the grid merged ("ConvNeXt-N 224 15.6M 2.45G" in one cell, header "size #param
+    FLOPs"): the suffixed numbers of a row are read in the order the header (else the caption) names the
+    params/FLOPs columns; with fewer numbers than columns, G/B suffixes are FLOPs and M/K parameters."""
+    header = " ".join(" ".join(r) for r in table.rows[:first])
+    order = [_column_kind(m.group(0)) for m in _COLUMN.finditer(header)]
+    order = [kind for kind in order if kind]
+    source = "header"
+    if not order:
+        order = [k for k in (_column_kind(m.group(0)) for m in _COLUMN.finditer(table.caption)) if k]
+        source = "caption"
+    fields = [k[0] for k in order]
+    if not fields:
+        return []
+    out = []
+    for row in table.rows[first:]:
+        text = " ".join(c for c in row if c)
+        numbers = list(_SUFFIXED.finditer(text))
+        if not numbers:
+            continue
+        label = re.split(r"\s\d", " " + text, maxsplit=1)[0].strip()
+        if not label:
+            continue
+        own = _row_is_own(label, own_names, title_vocabulary)
+        if not own:
+            continue  # the merged reader is a fallback: other models' rows are not read at all
+        in_order = len(numbers) == len(fields) and source == "header"
+        for i, match in enumerate(numbers):
+            suffix = match.group("suffix")
+            if in_order:
+                field = fields[i]
+            elif suffix in "GBT" and "forward_flops" in fields:
+                field = "forward_flops"
+            elif suffix in "MK" and "parameters" in fields:
+                field = "parameters"
+            else:
+                continue
+            value = float(match.group("num")) * _SCALE[suffix.lower()]
+            kind = next((k[2] for k in order if k[0] == field), "flops")
+            if field == "forward_flops" and kind == "flops" and madds_paper:
+                kind = "multiadds"
+            low, high = (1e4, 1e13) if field == "parameters" else (1e5, 5e13)
+            if not low <= value <= high:
+                continue
+            sentence_text = f"{table.caption[:200]} | {header[:120]}: {text}"
+            start = len(sentence_text) - len(text) + match.start()
+            features = {"pattern": "table_merged", "section": "table", "in_table": True, "own_row": True,
+                        "cited": bool(context.CITATION.search(label)), "model_label": label, "columns_from": source,
+                        "kind": kind, "in_header_order": in_order}
+            attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else {"flops": float(f"{value:.4g}"), "kind": kind}
+            out.append(Candidate(field=field, attrs=attrs, value=value,
+                                 unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
+                                 raw_text=match.group(0), confidence=0.7 if in_order else 0.6,
+                                 evidence=Evidence(table.page, sentence_text, start, start + len(match.group(0)), "table"),
+                                 extractor=OPERATIONS_VERSION, features=features))
+    return out
+
+
+def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_vocabulary: frozenset[str],
+                 madds_paper: bool = False) -> list[Candidate]:
+    """Params/FLOPs columns of result tables: a candidate per row, labelled with the row's model
+    (`model_label`); the paper's own rows are confident, other rows are kept with a low confidence.
+    Tables whose grid merged those columns into other cells go through `_merged_row_inputs`."""
+    out = []
+    for table in tables:
+        first = _header_rows(table.rows)
+        if first == 0 or first >= len(table.rows):
+            continue
+        width = max(len(r) for r in table.rows)
+        columns = {}
+        for j in range(1, width):
+            header = " ".join(r[j] for r in table.rows[:first] if j < len(r) and r[j].strip())
+            kind = _column_kind(header)
+            if kind and len(_COLUMN.findall(header)) == 1:
+                columns[j] = (kind, header)
+        if not columns:
+            out += _merged_row_inputs(table, first, own_names=own_names, title_vocabulary=title_vocabulary,
+                                      madds_paper=madds_paper)
+            continue
+        for row in table.rows[first:]:
+            label = row[0].strip() if row else ""
+            if not label:
+                continue
+            own = _row_is_own(label, own_names, title_vocabulary)
+            cited = bool(context.CITATION.search(label))
+            for j, ((field, multiplier, kind), header) in columns.items():
+                if j >= len(row):
+                    continue
+                cell = _CELL.match(row[j].strip())
+                if not cell:
+                    continue
+                value = float(cell.group("num"))
+                suffix = cell.group("suffix")
+                if suffix:
+                    value *= _SCALE[suffix.lower()]
+                elif multiplier:
+                    value *= multiplier
+                else:
+                    continue  # no unit anywhere: "25.6" could be millions or units
+                if kind == "flops" and madds_paper:
+                    kind = "multiadds"
+                low, high = (1e4, 1e13) if field == "parameters" else (1e5, 5e13)
+                if not low <= value <= high:
+                    continue
+                sentence_text = f"{table.caption[:200]} | {header}: {label} {row[j]}"
+                start = len(sentence_text) - len(row[j])
+                features = {"pattern": "table_column", "section": "table", "in_table": True, "own_row": own,
+                            "cited": cited, "model_label": label, "column": header, "kind": kind}
+                attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else \
+                    {"flops": float(f"{value:.4g}"), "kind": kind}
+                score = (0.8 if own else 0.2) - (0.4 if cited else 0.0)
+                out.append(Candidate(field=field, attrs=attrs, value=value,
+                                     unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
+                                     raw_text=row[j], confidence=context.clamp(score),
+                                     evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
+                                     extractor=OPERATIONS_VERSION, features=features))
+    return out
+
+
+# --- best candidates ----------------------------------------------------------------------------------
+
+def _same_value(head: Candidate, other: Candidate) -> bool:
+    if head.field == "training_set":
+        return head.attrs["dataset"] == other.attrs["dataset"] and head.attrs["phase"] == other.attrs["phase"]
+    if head.field in ("epochs", "steps"):
+        return head.value == other.value and head.attrs.get("phase") == other.attrs.get("phase")
+    return context.within_one_percent(head.value, other.value)
+
+
+def select_best(candidates: list[Candidate], threshold: float = 0.5) -> list[Candidate]:
+    """Per field, one best candidate per distinct value; agreeing mentions raise the head's confidence.
+
+    A paper can state several forward costs and parameter counts (one per model size), so every
+    confident distinct value stays; the estimate takes the largest (analysis.compute.arithmetic_inputs)."""
+    best = []
+    for field in FIELDS:
+        same_field = [c for c in candidates if c.field == field]
+        for group in context.agreeing_groups(same_field, _same_value):
+            head = group[0]
+            head.features["mentions"] = len(group)
+            # Only mentions that could stand on their own confirm a value: a cited caption repeating a
+            # baseline's cost must not lift that cost over the threshold.
+            support = sum(1 for c in group[1:] if c.confidence >= 0.4)
+            head.confidence = context.clamp(head.confidence + 0.05 * min(support, 3))
+            if head.confidence >= threshold:
+                head.is_best = True
+                best.append(head)
+    return best
