@@ -96,6 +96,7 @@ class Point:
 def _evidence(cand: Candidate) -> dict[str, Any]:
     ev = cand.evidence
     return {"page": ev.page, "sentence": ev.sentence, "section": ev.section, "match": ev.match,
+            "char_start": ev.char_start, "char_end": ev.char_end,
             "extractor": cand.extractor, "confidence": round(float(cand.confidence), 4)}
 
 
