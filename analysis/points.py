@@ -67,6 +67,8 @@ class Point:
     flops_high: float | None
     flops_utilized: float | None
     parts: list[Part] = field(default_factory=list)
+    # The set-up of the main stage, or without any linked time the best-linked hardware (no compute then).
+    hardware: dict | None = None
     stated: dict | None = None
     evidence: dict[str, dict] = field(default_factory=dict)
     why: str = ""
@@ -249,11 +251,17 @@ def point_for(result: Candidate, items: list[tuple[Candidate, RunLink]], *, cata
         why = f"{label}{size}: " + ("no training time linked to this model" if not parts else
                                     "linked time(s) without a usable chip: " + "; ".join(p.why for p in parts))
     evidence = {"result": _evidence(result)}
+    main = max(burden, key=lambda p: p.flops) if burden else (parts[0] if parts else None)
+    setup = main.hardware if main is not None else None
+    if main is None and linked["hardware"]:
+        only_hw = max(linked["hardware"], key=lambda h: (h.score, h.cand.is_best, h.cand.confidence))
+        setup = dict(only_hw.cand.attrs)
+        evidence["hardware"] = _evidence(only_hw.cand)
     if stated is not None:
         evidence["stated_compute"] = _evidence(stated.cand)
     return Point(dataset=str(result.attrs.get("dataset")), metric=str(result.attrs.get("metric")),
                  value=float(result.attrs.get("value")), model=rlink.model, size=rlink.size,
-                 hardware_flops=hardware_flops, parts=parts,
+                 hardware_flops=hardware_flops, parts=parts, hardware=setup,
                  stated=dict(stated.cand.attrs) if stated is not None else None, evidence=evidence, why=why, **compute)
 
 
