@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from extractors import compute, context, hardware, training_time
+from extractors import compute, context, hardware, runs, training_time
 from extractors.document import DocumentText
 from extractors.records import Candidate, ExtractionError, PaperExtraction
 from extractors.tables import result_table_pages
@@ -64,7 +64,11 @@ def extract_document(doc: DocumentText, pdf=None) -> list[Candidate]:
             results = list(extract_results(doc, pdf))
         except Exception:  # a bug in one field's extractor must not lose the other fields
             log.exception("results extractor failed on %s", doc.arxiv_id or doc.title[:60])
-    return [*hw, *times, *flops, *rates, *results]
+    candidates = [*hw, *times, *flops, *rates, *results]
+    # Which model, size, stage and dataset each value belongs to: features for the learned scorer
+    # (analysis.points links results to runs with the same reading).
+    runs.annotate(candidates)
+    return candidates
 
 
 def extract_pdf(path: str | Path, *, max_pages: int | None = None) -> PaperExtraction:
