@@ -52,8 +52,8 @@ PLANS = (
               RunFact("training", "Quill-L", None, None, 840.0, False)),
         sentences=(
             "Every Quill-L model in the ImageNet experiments is trained on 32 NVIDIA V100 GPUs.",
-            "Those ImageNet runs last roughly 3 days apiece, whereas our runs on the JFT corpus last a little "
-            "over five weeks apiece.",
+            "We train each ImageNet model for roughly 3 days, whereas each of our JFT models trains for a "
+            "little over five weeks.",
         )),
     MultiRunPlan(
         task="question_answering", year=2019, model="Wren-large",
