@@ -118,19 +118,59 @@ def study_ratios(pred: dict[str, dict], study_dir: Path) -> list[dict]:
         metrics = set(metric_columns[record["source_file"]].values())
         ours = [p for p in pred[arxiv_id].get("points", []) if p["dataset"] == record["dataset"]
                 and p["metric"] in metrics | {m.replace("accuracy", "error") for m in metrics} and p.get("hardware_flops")]
-        base = [e.flops for e in estimate_compute(pred[arxiv_id].get("hardware", []),
-                                                  pred[arxiv_id].get("training_time", []), []) if e.method == "hardware"]
+        base_estimates = [e for e in estimate_compute(pred[arxiv_id].get("hardware", []),
+                                                      pred[arxiv_id].get("training_time", []), [])
+                          if e.method == "hardware"]
+        base = [e.flops for e in base_estimates]
+        baseline_hw, baseline_time = _baseline(pred[arxiv_id])
+        baseline_point = {"hardware": baseline_hw, "parts": [{"hours": baseline_time["hours"]}]} if baseline_hw else None
+        baseline_check = {f"baseline_{k}": v for k, v in _same_run_as_study(baseline_point, record).items()
+                          if k in ("chip_count_ok", "time_ok")}
+        best = max(ours, key=lambda p: p["hardware_flops"], default=None)
         rows.append({"arxiv_id": arxiv_id, "model": record.get("name"), "dataset": record["dataset"],
-                     "study": burden, "ours": max((p["hardware_flops"] for p in ours), default=None),
-                     "baseline": max(base, default=None), "study_chips": record.get("chips")})
+                     "study": burden, "ours": best["hardware_flops"] if best else None,
+                     "baseline": max(base, default=None), "study_chips": record.get("chips"),
+                     **_same_run_as_study(best, record), **baseline_check})
     return rows
+
+
+def _chips(item: dict | None) -> tuple[str | None, float | None]:
+    """(canonical chip, number of chips) of a hardware item, TPU devices and cores in chips."""
+    from analysis.compute import chips_from_hardware
+    from extractors.chips import canonical_name, lookup
+
+    if not item or not item.get("chip"):
+        return None, None
+    spec = lookup(str(item["chip"]))
+    return canonical_name(str(item["chip"])) or str(item["chip"]), chips_from_hardware(item, spec) if spec else None
+
+
+def _same_run_as_study(point: dict | None, record: dict) -> dict:
+    """The issue's targets per study row: the right chip and count, and the time within 20%."""
+    study_hw = [h for h in record.get("hardware") or [] if h.get("count")]
+    study_hours = (record.get("training_time_sec") or float("nan")) / 3600
+    if not study_hw:
+        return {"chip_count_ok": None, "time_ok": None}
+    main = _main_part(point) if point else None
+    ours_chip = _chips(point.get("hardware") or (main or {}).get("hardware")) if point else (None, None)
+    main_study = max(study_hw, key=lambda h: h["count"])
+    chip_ok = ours_chip[0] is not None and ours_chip == _chips(main_study)
+    hours = sum(p.get("hours") or 0 for p in (point or {}).get("parts") or [])
+    time_ok = bool(hours) and math.isfinite(study_hours) and abs(hours - study_hours) <= 0.2 * study_hours
+    return {"chip_count_ok": chip_ok, "time_ok": time_ok, "ours_chips": ours_chip, "ours_hours": hours,
+            "study_hours": round(study_hours, 2)}
 
 
 def _ratio_summary(rows: list[dict], key: str) -> dict:
     ratios = [r[key] / r["study"] for r in rows if r.get(key)]
     within = [0.5 <= x <= 2.0 for x in ratios]
-    return {"rows": len(rows), "with_ours": len(ratios), "within_2x": sum(within),
-            "share_within_2x_of_rows": round(sum(within) / len(rows), 3) if rows else None}
+    out = {"rows": len(rows), "with_ours": len(ratios), "within_2x": sum(within),
+           "share_within_2x_of_rows": round(sum(within) / len(rows), 3) if rows else None}
+    prefix = "" if key == "ours" else f"{key}_"
+    judged = [r for r in rows if r.get(f"{prefix}chip_count_ok") is not None]
+    out["chip_count_ok"] = f"{sum(bool(r[prefix + 'chip_count_ok']) for r in judged)}/{len(judged)}"
+    out["time_within_20pct"] = f"{sum(bool(r[prefix + 'time_ok']) for r in judged)}/{len(judged)}"
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
