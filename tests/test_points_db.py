@@ -120,3 +120,21 @@ def test_a_result_without_a_linked_run_is_left_out_of_the_fit_input(url):
         point = s.execute(select(Point)).scalar_one()
         assert point.flops is None and "no training time" in point.why
         assert scaling_points(s).empty
+
+
+def test_progress_points_shows_stages_and_why(url):
+    from typer.testing import CliRunner
+
+    from cli.main import _register_groups, app
+
+    refit(url)
+    _register_groups()
+    config = Path(__file__).resolve().parents[1] / "config.yaml"
+    result = CliRunner().invoke(app, ["--config", str(config), "--db", url, "points", "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+    (point,) = json.loads(result.output)
+    assert point["arxiv_id"] == "2102.00001" and point["method"] == "hardware"
+    assert point["parts_text"] == "pretraining 16x V100 x 240 h + fine-tuning 1x V100 x 2 h"
+    table = CliRunner().invoke(app, ["--config", str(config), "--db", url, "points", "--paper", "2102.00001"])
+    assert table.exit_code == 0 and "pretraining 16x V100" in table.output and "Kestrel-large" in table.output
