@@ -52,8 +52,9 @@ def _baseline(pred: dict) -> tuple[dict | None, dict | None]:
     """The field-by-field pairing: the largest burden over the best hardware x best time pairs."""
     estimates = [e for e in estimate_compute(pred.get("hardware", []), pred.get("training_time", []), [])
                  if e.method == "hardware"]
-    if not estimates:
-        return None, None
+    if not estimates:  # no pair to multiply: the field's most confident set-up, as a point would show
+        hardware = max(pred.get("hardware", []), key=lambda h: h.get("confidence", 0.0), default=None)
+        return (dict(hardware) if hardware else None), None
     best = max(estimates, key=lambda e: e.flops)
     inputs = best.inputs
     return ({"chip": inputs.get("chip_as_written"), "count": inputs.get("count"), "unit": inputs.get("unit")},
@@ -89,10 +90,13 @@ def paper_outcome(scorer, gold: dict, pred: dict) -> dict | None:
 
 
 def summarise(outcomes: dict[str, dict]) -> dict:
-    hw = [o for o in outcomes.values() if o["hardware_labelled"]]
-    tm = [o for o in outcomes.values() if o["time_labelled"]]
+    """Shares over the papers that have a point on a labelled headline result (both columns on the same
+    papers: a paper whose results were not found has no point to judge, whatever its hardware)."""
+    judged = {k: o for k, o in outcomes.items() if o["points"] > 0}
+    hw = [o for o in judged.values() if o["hardware_labelled"]]
+    tm = [o for o in judged.values() if o["time_labelled"]]
     share = lambda xs, key: round(sum(o[key] for o in xs) / len(xs), 3) if xs else None  # noqa: E731
-    return {"papers": len(outcomes), "with_point": sum(o["points"] > 0 for o in outcomes.values()),
+    return {"papers": len(outcomes), "with_point": len(judged),
             "hardware_papers": len(hw), "hardware_ok": share(hw, "hardware_ok"),
             "baseline_hardware_ok": share(hw, "baseline_hardware_ok"), "time_papers": len(tm),
             "time_ok": share(tm, "time_ok"), "baseline_time_ok": share(tm, "baseline_time_ok")}
@@ -123,7 +127,8 @@ def study_ratios(pred: dict[str, dict], study_dir: Path) -> list[dict]:
                           if e.method == "hardware"]
         base = [e.flops for e in base_estimates]
         baseline_hw, baseline_time = _baseline(pred[arxiv_id])
-        baseline_point = {"hardware": baseline_hw, "parts": [{"hours": baseline_time["hours"]}]} if baseline_hw else None
+        baseline_point = {"hardware": baseline_hw,
+                          "parts": [{"hours": baseline_time["hours"]}] if baseline_time else []} if baseline_hw else None
         baseline_check = {f"baseline_{k}": v for k, v in _same_run_as_study(baseline_point, record).items()
                           if k in ("chip_count_ok", "time_ok")}
         best = max(ours, key=lambda p: p["hardware_flops"], default=None)
