@@ -138,3 +138,17 @@ def test_progress_points_shows_stages_and_why(url):
     assert point["parts_text"] == "pretraining 16x V100 x 240 h + fine-tuning 1x V100 x 2 h"
     table = CliRunner().invoke(app, ["--config", str(config), "--db", url, "points", "--paper", "2102.00001"])
     assert table.exit_code == 0 and "pretraining 16x V100" in table.output and "Kestrel-large" in table.output
+
+
+def test_report_shows_a_points_stages_and_why(url, tmp_path):
+    import pandas as pd
+
+    from analysis.report import build_report
+
+    refit(url)
+    with session_scope(url) as s:
+        frame = scaling_points(s)
+    html_path = build_report(frame, pd.DataFrame(), tmp_path, title="points")
+    text = html_path.read_text(encoding="utf-8")
+    assert "pretraining 16x V100 x 240 h + fine-tuning 1x V100 x 2 h" in text
+    assert "Kestrel-large (large): hardware burden summed over pretraining" in text
