@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 from extractors.chips import canonical_name
@@ -117,11 +118,14 @@ def clauses(sentence: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _clause_of(sentence: str, position: int) -> tuple[int, str]:
-    for index, (start, end) in enumerate(clauses(sentence)):
-        if start <= position < end or end == len(sentence):
-            return index, sentence[start:end]
-    return 0, sentence
+def _clause_of(sentence: str, position: int) -> tuple[int, int, str]:
+    """(index, start, text) of the clause holding `position`."""
+    spans = clauses(sentence)
+    for index, (begin, end) in enumerate(spans):
+        if begin <= position < end:
+            return index, begin, sentence[begin:end]
+    index = len(spans) - 1
+    return index, spans[-1][0], sentence[spans[-1][0]:spans[-1][1]]
 
 
 def _table_row(sentence: str) -> str | None:
@@ -223,38 +227,49 @@ def datasets_compatible(run_dataset: str | None, result_dataset: str | None) -> 
     return False
 
 
+_WINDOW = 300  # characters each side of a match that can say which run it belongs to
+_SHORT_ROW = 200  # a caption-less table line this short is one row
+
+
 def link(candidate: Candidate) -> RunLink:
     """The run a hardware / time / compute / result candidate belongs to, from its own sentence."""
     ev = candidate.evidence
-    sentence = ev.sentence or ""
-    row = _table_row(sentence)
-    if row is None and ev.section == "table":
-        row = sentence  # a table line read without its caption
     label = candidate.features.get("model_label") if candidate.features else None
+    return _link(candidate.field, ev.sentence or "", ev.char_start, ev.section, str(label) if label else None)
+
+
+@lru_cache(maxsize=8192)
+def _link(field: str, sentence: str, position: int, section: str, label: str | None) -> RunLink:
+    row = _table_row(sentence)
+    if row is None and section == "table" and len(sentence) <= _SHORT_ROW:
+        row = sentence  # a table line read without its caption
     if row is not None:
         # A table row: the row label names the model; the caption gives stage and dataset.
-        caption = sentence.rsplit(" | ", 1)[0]
-        index, clause = 0, row
-        names = [str(label)] if label else ([_row_label(row)] if _row_label(row) else model_names(row)[:1])
-        context = f"{caption} {row}"
+        caption = sentence.rsplit(" | ", 1)[0][:_WINDOW]
+        index, clause = 0, row[:_WINDOW]
+        names = [label] if label else ([_row_label(clause)] if _row_label(clause) else model_names(clause)[:1])
+        context = stage_text = f"{caption} {clause}"
     else:
-        index, clause = _clause_of(sentence, ev.char_start)
-        before = clause[: max(0, ev.char_start - sentence.find(clause))] if clause in sentence else clause
-        names = [str(label)] if label else (model_names(before)[-1:] or model_names(clause)[:1])
-        context = clause
+        # Long flattened tables and long sentences: only the text around the match is read.
+        offset = max(0, position - _WINDOW)
+        text = sentence[offset:position + _WINDOW]
+        index, begin, clause = _clause_of(text, position - offset)
+        before = clause[: max(0, position - offset - begin)]
+        names = [label] if label else (model_names(before)[-1:] or model_names(clause)[:1])
+        context = stage_text = clause
     model = names[0] if names else None
-    to_target = bool(_TO_TARGET.search(clause if row is None else sentence)) and candidate.field == "training_time"
-    own = ev.section not in _NOT_OWN_SECTIONS and not cited_subject(clause)
-    return RunLink(model=model, size=size_of(context, model), stage=stage_of(context if row is None else sentence),
-                   dataset=dataset_of(context), to_target=to_target, own=own, clause=clause.strip(),
-                   clause_index=index)
+    to_target = field == "training_time" and bool(_TO_TARGET.search(stage_text))
+    own = section not in _NOT_OWN_SECTIONS and not cited_subject(clause)
+    return RunLink(model=model, size=size_of(context, model), stage=stage_of(stage_text), dataset=dataset_of(context),
+                   to_target=to_target, own=own, clause=clause.strip(), clause_index=index)
 
 
 def annotate(candidates: Iterable[Candidate]) -> dict[int, RunLink]:
-    """Link every run-field and result candidate; the link goes into its features too. Keyed by id()."""
+    """Link every run-field candidate and every headline result; the link goes into its features too.
+    Keyed by id(). (Links are cached per sentence and position, so points reuse them.)"""
     links = {}
     for cand in candidates:
-        if cand.field in RUN_FIELDS or cand.field == "results":
+        if cand.field in RUN_FIELDS or (cand.field == "results" and cand.is_best):
             run = link(cand)
             links[id(cand)] = run
             cand.features.update(run.as_features())
