@@ -117,3 +117,15 @@ def _row(paper_id: int, res: Result, ext: Extraction, point: PointRecord, by_ide
 
 def _start(ev: dict) -> int:
     return int(ev.get("char_start") or 0)
+
+
+def point_burdens(session: Session) -> list[dict]:
+    """Per extracted point: the paper, benchmark, summed hardware burden of its own model's stages and
+    why (for comparisons with curated tables such as the study's, which sum the same stages)."""
+    from models import Paper
+
+    stmt = (select(Paper.arxiv_id, Point).join(Point, Point.paper_id == Paper.id)
+            .where(Point.source == "extracted").order_by(Paper.arxiv_id, Point.dataset, Point.metric))
+    return [{"arxiv_id": arxiv_id, "dataset": p.dataset, "metric": p.metric, "value": p.value, "model": p.model,
+             "hardware_flops": p.hardware_flops, "flops": p.flops, "method": p.method, "stages": p.parts_text,
+             "why": p.why} for arxiv_id, p in session.execute(stmt)]

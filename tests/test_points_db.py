@@ -86,10 +86,14 @@ def test_point_sums_the_large_models_stages_and_the_fit_reads_it(url):
 
 
 def test_rebuilding_points_is_idempotent(url):
+    from db.points import point_burdens
+
     refit(url)
     refit(url)
     with session_scope(url) as s:
         assert s.scalar(select(func.count()).select_from(Point)) == 1
+        (burden,) = point_burdens(s)
+    assert burden["arxiv_id"] == "2102.00001" and burden["hardware_flops"] == pytest.approx(V100 * 3600 * (16 * 240 + 2))
 
 
 def test_reviewer_decisions_win_over_the_linked_run(url):
