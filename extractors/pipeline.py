@@ -8,9 +8,10 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from extractors import compute, context, hardware, runs, training_time
+from extractors import compute, context, hardware, training_time
 from extractors.document import DocumentText
 from extractors.records import Candidate, ExtractionError, PaperExtraction
+from extractors.runs import annotate as annotate_runs
 from extractors.tables import result_table_pages
 from extractors.text import open_pdf, read_document
 
@@ -67,7 +68,7 @@ def extract_document(doc: DocumentText, pdf=None) -> list[Candidate]:
     candidates = [*hw, *times, *flops, *rates, *results]
     # Which model, size, stage and dataset each value belongs to: features for the learned scorer
     # (analysis.points links results to runs with the same reading).
-    runs.annotate(candidates)
+    annotate_runs(candidates)
     return candidates
 
 
