@@ -180,16 +180,17 @@ def _plot_task(task: str, pts: pd.DataFrame, task_fits: pd.DataFrame) -> tuple[b
 def _points_table(pts: pd.DataFrame, rows: np.ndarray, slug: str) -> str:
     """Table rows for the points numbered `rows` (0-based row numbers of `pts`), numbered from 1."""
     head = ("<tr><th>#</th><th>paper</th><th>year</th><th>benchmark</th><th>score</th><th>compute (FLOPs)</th>"
-            "<th>method</th><th>chips</th></tr>")
+            "<th>method</th><th>chips / stages</th></tr>")
     shown = pts.iloc[rows]
     urls = _urls(shown)
     titles = [t if isinstance(t, str) else n for t, n in zip(_column(shown, "title"), _column(shown, "name"))]
     anchor = html.escape(slug)
     body = []
-    for number, url, key, paper, doi, name, year, dataset, metric, score, compute, method, chips in zip(
+    for number, url, key, paper, doi, name, year, dataset, metric, score, compute, method, chips, why in zip(
             rows.tolist(), urls, _column(shown, "arxiv_id"), _column(shown, "paper"), _column(shown, "doi"), titles,
             _column(shown, "year"), shown["dataset"].tolist(), shown["metric"].tolist(), shown["score"].tolist(),
-            shown["compute_flops"].tolist(), _column(shown, "compute_method"), _column(shown, "chips")):
+            shown["compute_flops"].tolist(), _column(shown, "compute_method"), _column(shown, "chips"),
+            _column(shown, "point_why")):
         label = html.escape(str(key or paper or doi or "?"))
         title = f"<br><small>{html.escape(name)}</small>" if isinstance(name, str) and name else ""
         link = f'<a href="{html.escape(url)}">{label}</a>' if url else label
@@ -197,8 +198,13 @@ def _points_table(pts: pd.DataFrame, rows: np.ndarray, slug: str) -> str:
             f"<tr id=\"{anchor}-p{number + 1}\"><td>{number + 1}</td><td>{link}{title}</td>"
             f"<td>{'' if year is None else int(year)}</td><td>{html.escape(str(dataset))} {html.escape(str(metric))}</td>"
             f"<td>{score:.2f}</td><td>{compute:.3g}</td>"
-            f"<td>{html.escape(str(method or ''))}</td><td>{html.escape(str(chips or ''))}</td></tr>")
+            f"<td>{html.escape(str(method or ''))}</td><td>{html.escape(str(chips or ''))}{_why(why)}</td></tr>")
     return f"<table class=\"points\">{head}{''.join(body)}</table>"
+
+
+def _why(why) -> str:
+    """How a point's compute was linked to its result (db.points): stages, links, evidence kinds."""
+    return f"<br><small>{html.escape(str(why))}</small>" if isinstance(why, str) and why else ""
 
 
 def _urls(frame: pd.DataFrame) -> list[str | None]:
@@ -297,7 +303,7 @@ def build_report(points: pd.DataFrame, fits: pd.DataFrame, out_dir: Path, *, tit
     """Write `out_dir/report.html` (self-contained) and one `<task>.png` per task; return the HTML path.
 
     points: the regression's columns plus task, dataset, arxiv_id (optional doi, title, chips,
-    compute_method). fits: `fit_all` output grouped by task or by (task, dataset, metric), or stored
+    compute_method, point_why: a point's stages are in `chips`, how they were linked in `point_why`). fits: `fit_all` output grouped by task or by (task, dataset, metric), or stored
     fit rows (see regression.fit_from_row); only rows with status "ok" and no year term are drawn
     (a year term has no single line on this plot), the band only when standard errors are present.
     draw_specs: when fits have a `spec` column (stored fits), only these variants are drawn (all of

@@ -1,5 +1,8 @@
 """`progress extract-files`: PDFs in, the scorer's JSONL out, no database.
 
+Each line also has a "points" key: per headline result, the compute of the run that produced it,
+with the stages summed, the evidence of both sides and a "why" (analysis/points.py).
+
 A bad file never stops the batch: it gets one line on stderr naming the file and the reason, and a
 JSONL line with empty fields and an "error". Bad options and an unwritable output are one line too.
 """
@@ -13,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
 
+from analysis.points import build_points
 from cli.context import fail
 from extractors.records import ExtractionError
 from extractors.sandbox import ExtractionPool
@@ -44,10 +48,12 @@ def extract_files_to_jsonl(pdfs: list[Path], out: Path, *, workers: int, timeout
                 bad += 1
                 err.print(f"{escape(str(path))}: {escape(outcome.reason)}")
                 line = {"arxiv_id": _id_from_name(path), "hardware": [], "training_time": [], "results": [],
-                        "stated_compute": [], "error": outcome.reason}
+                        "stated_compute": [], "points": [], "error": outcome.reason}
             else:
                 # No arXiv stamp and no arXiv-style file name (a conference PDF): the file's name keys it.
                 line = outcome.to_score_json(outcome.arxiv_id or _id_from_name(path))
+                # Each headline result with the compute of the run behind it (analysis.points).
+                line["points"] = [point.to_json() for point in build_points(outcome.candidates)]
             fh.write(json.dumps(line) + "\n")
             progress.advance(bar)
     console.print(f"{len(pdfs) - bad} of {len(pdfs)} PDFs extracted -> {out}")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from analysis.compute import Estimate, arithmetic_inputs, estimate_compute
 from db.effective import by_paper_and_field, effective_values
-from models import ComputeEstimate, Extraction, Fit, Paper, Result, Run
+from models import ComputeEstimate, Extraction, Fit, Paper, Point, Result, Run
 from settings.config import Config
 
 ESTIMATE_FIELDS = ("hardware", "training_time", "stated_compute", "forward_flops", "parameters", "epochs", "steps",
@@ -80,18 +80,21 @@ def rebuild_estimates(session: Session, config: Config, run_id: int | None, *,
 
 POINT_COLUMNS = ["paper_id", "arxiv_id", "title", "published", "doi", "link", "paper_source", "task", "dataset",
                  "metric", "score", "higher_is_better", "review_state", "source", "compute_flops", "compute_low",
-                 "compute_high", "compute_method", "compute_state", "compute_disagreement", "compute_inputs"]
+                 "compute_high", "compute_method", "compute_state", "compute_disagreement", "compute_inputs", "result_id"]
 
 
 def scaling_points(session: Session, *, source: str | None = None, include_pending: bool = False,
                    tasks: Iterable[str] | None = None, measure: str | None = None) -> pd.DataFrame:
-    """One row per paper x result with the paper's preferred compute estimate: the regressions' input.
+    """One row per paper x result with its compute: the regressions' input.
 
-    `source` picks the provenance ("extracted", "reference:thompson2022", "contributed"); None takes
-    extracted and contributed rows together (the nightly analysis), and where one paper has both for
-    the same benchmark the contributed row is kept. `measure` ("hardware_burden" | "network_operations",
-    MEASURE_METHODS) takes that measure's estimate instead of the preferred one, so each measure is
-    fitted on the papers that have it, as the study does. Sorted, so fits on it are deterministic."""
+    An extracted result with a stored point (db.points, rebuilt by refit) takes the compute of the run
+    that produced it (stages summed; `compute_parts`, `point_why`); when the point found no run, the
+    result has no compute and is left out. A result without a point keeps the paper's preferred
+    estimate. `measure` ("hardware_burden" | "network_operations", MEASURE_METHODS) instead takes that
+    measure's paper-level estimate, so each measure is fitted on the papers that have it, as the study
+    does. `source` picks the provenance ("extracted", "reference:thompson2022", "contributed"); None
+    takes extracted and contributed rows together (the nightly analysis), and where one paper has both
+    for the same benchmark the contributed row is kept. Sorted, so fits on it are deterministic."""
     if measure is not None and measure not in MEASURE_METHODS:
         raise ValueError(f"unknown compute measure {measure!r}; expected one of {sorted(MEASURE_METHODS)}")
     chosen = (ComputeEstimate.preferred if measure is None
@@ -100,17 +103,23 @@ def scaling_points(session: Session, *, source: str | None = None, include_pendi
                    Result.task, Result.dataset, Result.metric, Result.value, Result.higher_is_better,
                    Result.review_state, Result.source, ComputeEstimate.flops, ComputeEstimate.flops_low,
                    ComputeEstimate.flops_high, ComputeEstimate.method, ComputeEstimate.review_state,
-                   ComputeEstimate.disagreement, ComputeEstimate.inputs)
+                   ComputeEstimate.disagreement, ComputeEstimate.inputs, Result.id)
             .join(Result, Result.paper_id == Paper.id)
-            .join(ComputeEstimate, (ComputeEstimate.paper_id == Paper.id) & chosen
-                  & (ComputeEstimate.source == Result.source)))
+            .outerjoin(ComputeEstimate, (ComputeEstimate.paper_id == Paper.id) & chosen
+                       & (ComputeEstimate.source == Result.source)))
     stmt = stmt.where(Result.source.in_(NIGHTLY_SOURCES) if source is None else Result.source == source)
     if tasks is not None:
         stmt = stmt.where(Result.task.in_(list(tasks)))
     if not include_pending:
-        stmt = stmt.where(Result.review_state != "pending", ComputeEstimate.review_state != "pending")
+        stmt = stmt.where(Result.review_state != "pending")
     rows = session.execute(stmt.order_by(Result.task, Paper.arxiv_id, Result.dataset, Result.metric, Result.source)).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=POINT_COLUMNS)
+    frame = _apply_points(session, frame) if measure is None else frame.assign(
+        compute_parts="", point_why="", compute_basis="paper")
+    keep = frame["compute_flops"].notna()
+    if not include_pending:
+        keep &= frame["compute_state"] != "pending"
+    frame = frame[keep].reset_index(drop=True)
     if source is None and len(frame):
         rank = frame["source"].map({s: i for i, s in enumerate(NIGHTLY_SOURCES)})
         frame = (frame.assign(_rank=rank).sort_values(["paper_id", "dataset", "metric", "_rank"], kind="stable")
@@ -118,8 +127,29 @@ def scaling_points(session: Session, *, source: str | None = None, include_pendi
                  .sort_values(["task", "arxiv_id", "dataset", "metric"], kind="stable").reset_index(drop=True))
     frame["date"] = pd.to_datetime(frame["published"], utc=True, errors="coerce")
     frame["year"] = frame["date"].dt.year
-    frame["chips"] = frame["compute_inputs"].map(_chips_text)
+    frame["chips"] = [parts or _chips_text(inputs) for parts, inputs in zip(frame["compute_parts"], frame["compute_inputs"])]
     return frame
+
+
+def _apply_points(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
+    """Replace the paper-level compute of results that have a point by the point's own run compute."""
+    frame = frame.assign(compute_parts="", point_why="", compute_basis="paper")
+    if frame.empty:
+        return frame
+    ids = [int(i) for i in frame["result_id"].dropna().unique()]
+    points = {p.result_id: p for p in session.execute(select(Point).where(Point.result_id.in_(ids))).scalars()} if ids else {}
+    if not points:
+        return frame
+    rows = frame.to_dict("records")
+    for row in rows:
+        point = points.get(row["result_id"])
+        if point is None:
+            continue
+        row.update(compute_flops=point.flops, compute_low=point.flops_low, compute_high=point.flops_high,
+                   compute_method=point.method, compute_state=point.review_state, compute_disagreement=False,
+                   compute_inputs={"point_id": point.id, "parts": point.parts, "hardware_flops": point.hardware_flops},
+                   compute_parts=point.parts_text, point_why=point.why, compute_basis="point")
+    return pd.DataFrame(rows, columns=frame.columns)
 
 
 def _chips_text(inputs) -> str:

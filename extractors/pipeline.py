@@ -11,6 +11,7 @@ from extractors import compute, context, hardware, operations, training_time
 from extractors.arxiv_ids import filename_ref
 from extractors.document import DocumentText
 from extractors.records import Candidate, ExtractionError, PaperExtraction
+from extractors.runs import annotate as annotate_runs
 from extractors.tables import find_result_tables, result_table_pages
 from extractors.text import open_pdf, read_document
 
@@ -62,7 +63,11 @@ def extract_document(doc: DocumentText, pdf=None) -> list[Candidate]:
             results = list(extract_results(doc, pdf))
         except Exception:  # a bug in one field's extractor must not lose the other fields
             log.exception("results extractor failed on %s", doc.arxiv_id or doc.title[:60])
-    return [*hw, *times, *flops, *rates, *ops, *results]
+    candidates = [*hw, *times, *flops, *rates, *ops, *results]
+    # Which model, size, stage and dataset each value belongs to: features for the learned scorer
+    # (analysis.points links results to runs with the same reading).
+    annotate_runs(candidates)
+    return candidates
 
 
 def extract_pdf(path: str | Path, *, max_pages: int | None = None) -> PaperExtraction:

@@ -1,4 +1,7 @@
-"""Refit: compute estimates per paper, then the scaling regressions per task and per benchmark.
+"""Refit: compute estimates per paper, the paper's points, then the scaling regressions per task and per benchmark.
+
+A point (db.points) pairs an extracted headline result with the compute of the run that produced it
+(its model's stages summed); the regressions use it in place of the paper-level estimate.
 
 Stored variants (Fit.spec):
   error     log10(error) on log10(compute), every point
@@ -23,6 +26,7 @@ from prefect.cache_policies import NO_CACHE
 
 from analysis.regression import fit_all
 from db.engine import session_scope
+from db.points import rebuild_points
 from db.runs import finish_run, start_run
 from db.scaling import MEASURE_METHODS, rebuild_estimates, scaling_points, store_fits
 from flows.context import load_context
@@ -87,6 +91,13 @@ def estimate_task(config: Config, url: str, run_id: int, include_pending: bool) 
         return rebuild_estimates(session, config, run_id, include_pending=include_pending)
 
 
+@task(name="link-points", cache_policy=NO_CACHE)
+def points_task(config: Config, url: str, run_id: int, include_pending: bool) -> int:
+    """Each extracted headline result with the compute of the run that produced it (db.points)."""
+    with session_scope(url) as session:
+        return rebuild_points(session, config, run_id, include_pending=include_pending)
+
+
 @task(name="fit-scaling", cache_policy=NO_CACHE)
 def fit_task(config: Config, url: str, run_id: int, source: str | None, include_pending: bool,
              measures: tuple[str, ...] = MEASURES) -> tuple[pd.DataFrame, int]:
@@ -145,12 +156,14 @@ def refit_flow(config_path: str | None = None, database_url: str | None = None, 
     config, url = load_context(config_path, database_url)
     run_id = start_run(url, "refit", {"source": source, "include_pending": include_pending, "measures": list(chosen)})
     try:
-        estimates = estimate_task(config, url, run_id, include_pending) if source in (None, "extracted") else 0
+        nightly = source in (None, "extracted")
+        estimates = estimate_task(config, url, run_id, include_pending) if nightly else 0
+        points = points_task(config, url, run_id, include_pending) if nightly else 0
         table, written = fit_task(config, url, run_id, source, include_pending, chosen)
     except Exception as exc:
         finish_run(url, run_id, counts={}, error=f"{exc.__class__.__name__}: {exc}")
         raise
-    finish_run(url, run_id, counts={"estimates": estimates, "fits": len(table), "fits_stored": written})
+    finish_run(url, run_id, counts={"estimates": estimates, "points": points, "fits": len(table), "fits_stored": written})
     create_markdown_artifact(key="scaling-fits", markdown=f"# Scaling fits (run {run_id}, {source or 'extracted + contributed'})"
                                                           f"\n\n{fits_markdown(table)}",
                              description="Per-task scaling regressions of log10(error) on log10(compute)")

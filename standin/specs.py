@@ -74,7 +74,7 @@ class PaperSpec:
     arxiv_id: str
     version: int
     task: str | None
-    role: str  # scaling | negative | generic_gpu | chip_hours_only | compute_only | operations_only | distractor
+    role: str  # scaling | negative | generic_gpu | chip_hours_only | compute_only | operations_only | distractor | multi_run
     published: datetime
     updated: datetime
     title: str
@@ -103,6 +103,11 @@ class PaperSpec:
     operation_labels: dict = field(default_factory=dict)
     operations: float | None = None
     epochs: int | None = None
+    # Papers with several own runs (standin.multirun): the setup sentences, and per stage of the headline
+    # model the (stage, chip, count, hours) its point must sum.
+    run_plan: object | None = None
+    run_sentences: tuple[str, ...] = ()
+    point_truth: tuple[tuple[str, str, int, float], ...] = ()
 
     @property
     def primary_category(self) -> str:
@@ -113,6 +118,9 @@ class PaperSpec:
         """Ground truth in the scorer's format (see shared/eval/score.py)."""
         hardware = [dict(self.hardware.label)] if self.hardware else []
         times = [dict(t.label) for t in (self.time, self.extra_time) if t is not None]
+        if self.run_plan is not None:
+            from standin.multirun import hardware_labels, time_labels
+            hardware, times = hardware_labels(self.run_plan), time_labels(self.run_plan)
         results = []
         for r in self.results:
             metric = r.metric.replace("accuracy", "error") if self.reports_error else r.metric
@@ -282,7 +290,7 @@ def _base_spec(task: TaskProfile, index: int, year: int, rng: random.Random, rol
     arxiv_id = _fake_id(task, index, year)
     if task.key == "named_entity_recognition" and index == 0:
         arxiv_id = f"cs/9913{task.id_prefix}{index:02d}"  # one old-style identifier (month 13: fake)
-    model = task.model_stems[index] + task.model_suffix
+    model = task.model_stems[index % len(task.model_stems)] + task.model_suffix
     title = task.title_patterns[index % len(task.title_patterns)].format(
         model=model, adj=ADJECTIVES[(index * 5 + task.id_prefix) % len(ADJECTIVES)])
     categories = list(task.categories)
@@ -395,6 +403,27 @@ def _operations_paper(task: TaskProfile, index: int, rng: random.Random) -> Pape
     return spec
 
 
+# After the scaling papers, the extra paper and the operations-only papers of each task.
+MULTI_RUN_INDEX = SCALING_PAPERS_PER_TASK + 1 + OPERATIONS_PAPERS_PER_TASK
+
+
+def _multi_run_paper(plan) -> PaperSpec:
+    """A paper with several own runs (sizes, stages, another corpus, a speed race): standin.multirun."""
+    from standin.multirun import error_for, headline_compute, point_truth
+
+    task = TASKS[plan.task]
+    rng = random.Random(f"standin-corpus:multirun:{plan.task}")
+    spec = _base_spec(task, MULTI_RUN_INDEX, plan.year, rng, role="multi_run")
+    spec.model = plan.model
+    main = max((r for r in plan.runs if r.headline and r.chip), key=lambda r: r.compute)
+    spec.chip = CHIPS[main.chip]
+    spec.run_plan, spec.run_sentences, spec.point_truth = plan, plan.sentences, tuple(point_truth(plan))
+    spec.hardware_compute = headline_compute(plan)
+    spec.results = _results_for(task, error_for(plan, rng), plan.year, rng, MULTI_RUN_INDEX)
+    spec.result_style = "text"
+    return spec
+
+
 def _distractors(rng: random.Random) -> list[PaperSpec]:
     """Off-task papers: a robotics paper with hardware, a theory paper with none."""
     robot_year, theory_year = 2019, 2016
@@ -432,6 +461,8 @@ def _all_specs() -> tuple[PaperSpec, ...]:
         specs.extend(_operations_paper(task, SCALING_PAPERS_PER_TASK + 1 + i, ops_rng)
                      for i in range(OPERATIONS_PAPERS_PER_TASK))
     specs.extend(_distractors(random.Random("standin-corpus:distractors")))
+    from standin.multirun import PLANS
+    specs.extend(_multi_run_paper(plan) for plan in PLANS)  # last, so the earlier papers keep their order
     return tuple(specs)
 
 

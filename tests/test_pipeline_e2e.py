@@ -92,3 +92,26 @@ def test_api_requests_are_spaced_by_the_configured_delay(nightly_run):
     times = [r.time for r in nightly_run["api_requests"]]
     gaps = [b - a for a, b in zip(times, times[1:])]
     assert gaps and min(gaps) >= 0.05 * 0.9
+
+
+def test_multi_run_papers_get_points_with_their_own_models_stages(nightly_run):
+    """The refit stores a point per headline result; a multi-run paper's point sums the stages of the
+    model that produced the result (standin.multirun's truth), and the fit input uses that compute."""
+    from db.scaling import scaling_points
+    from models import Point
+
+    multi = {p.arxiv_id: p for p in sample_papers() if p.role == "multi_run"}
+    with session_scope(nightly_run["url"]) as s:
+        rows = s.execute(select(Paper.arxiv_id, Point).join(Point, Point.paper_id == Paper.id)
+                         .where(Paper.arxiv_id.in_(list(multi)))).all()
+        frame = scaling_points(s)
+    assert {arxiv_id for arxiv_id, _ in rows} == set(multi)
+    for arxiv_id, point in rows:
+        labelled = {(r["dataset"], r["metric"]) for r in multi[arxiv_id].labels["results"]}
+        if (point.dataset, point.metric) not in labelled:
+            continue
+        got = [(p["stage"], p["hardware"]["chip"], p["hardware"]["count"], p["hours"]) for p in point.parts]
+        assert got == [tuple(t) for t in multi[arxiv_id].spec.point_truth], (arxiv_id, point.why)
+        fit_row = frame[frame["result_id"] == point.result_id]
+        assert len(fit_row) == 1 and fit_row["compute_flops"].iloc[0] == point.flops
+        assert fit_row["compute_basis"].iloc[0] == "point"

@@ -1,0 +1,281 @@
+"""A paper's points: each headline benchmark result paired with the compute of the run that produced it.
+
+The study pairs a result with the training of the *same* model and sums that model's stages
+(pretraining + training + fine-tuning). Choosing each field's best value on its own can pair the
+large model's accuracy with the small model's GPUs, or a time to reach a baseline's score with the
+reported model. Here (pure functions, no database):
+
+1. every candidate is linked to a run (extractors.runs: model, size, stage, dataset, time-to-target);
+2. for a result, a hardware / time / stated-compute candidate is *compatible* unless its size differs
+   from the result's, it was trained on another dataset (not as pretraining), it is a time to reach a
+   target score, or it is not the paper's own; compatible candidates are scored (same sentence, same
+   size, same model family, same dataset);
+3. each compatible time is paired with the hardware that says most about the same run (same clause,
+   same sentence, same stage and model, else the paper's best set-up), and its burden computed with
+   analysis.compute.hardware_estimates;
+4. per stage the best-linked run is kept (ties: the larger run, the usual headline model); the stages
+   are summed. A stated total compatible with the result is preferred over the burden, as in
+   analysis.compute, and the burden is kept beside it.
+
+Every point carries the evidence of both sides and a `why` that says how each link was made.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable
+
+from analysis.compute import DEFAULT_UTILIZATION, Catalog, hardware_estimates
+from extractors.records import Candidate
+from extractors.runs import STAGES, RunLink, dataset_family, datasets_compatible, link
+
+MIN_CONFIDENCE = 0.5  # a non-best candidate needs this much to be a run's hardware or time
+_CLAUSE, _SENTENCE = 3, 2
+
+
+@dataclass
+class Part:
+    """One stage of the run behind a point: its hardware, its time, their burden and evidence."""
+
+    stage: str
+    model: str | None
+    size: str | None
+    dataset: str | None
+    hardware: dict | None
+    training_time: dict
+    flops: float | None
+    flops_low: float | None
+    flops_high: float | None
+    chips: float | None
+    hours: float
+    evidence: dict[str, dict]
+    why: str
+
+
+@dataclass
+class Point:
+    """A headline result with the compute of the run that produced it."""
+
+    dataset: str
+    metric: str
+    value: float
+    model: str | None
+    size: str | None
+    compute_flops: float | None
+    compute_method: str | None  # stated | hardware | None (no compute linked)
+    hardware_flops: float | None  # summed burden of the stages (also when a stated total is preferred)
+    flops_low: float | None
+    flops_high: float | None
+    flops_utilized: float | None
+    parts: list[Part] = field(default_factory=list)
+    # The set-up of the main stage, or without any linked time the best-linked hardware (no compute then).
+    hardware: dict | None = None
+    stated: dict | None = None
+    evidence: dict[str, dict] = field(default_factory=dict)
+    why: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def main_part(self) -> Part | None:
+        """The stage that dominates the burden (the one a single chip/count/time label describes)."""
+        with_flops = [p for p in self.parts if p.flops]
+        return max(with_flops, key=lambda p: p.flops) if with_flops else (self.parts[0] if self.parts else None)
+
+    def parts_text(self) -> str:
+        """'pretraining 16x TPU x 96 h + training 1x TPU x 0.5 h' for tables and the report."""
+        texts = []
+        for part in self.parts:
+            chip = part.hardware.get("chip") if part.hardware else "?"
+            count = part.hardware.get("count") if part.hardware else None
+            unit = part.hardware.get("unit", "chips") if part.hardware else ""
+            amount = f"{count:g}x " if isinstance(count, (int, float)) else ""
+            unit_text = f" {unit}" if unit and unit != "chips" else ""
+            kind = " chip-hours" if part.training_time.get("kind") == "chip-hours" else " h"
+            texts.append(f"{part.stage} {amount}{chip}{unit_text} x {part.hours:g}{kind}")
+        return " + ".join(texts)
+
+
+def _evidence(cand: Candidate) -> dict[str, Any]:
+    ev = cand.evidence
+    return {"page": ev.page, "sentence": ev.sentence, "section": ev.section, "match": ev.match,
+            "char_start": ev.char_start, "char_end": ev.char_end,
+            "extractor": cand.extractor, "confidence": round(float(cand.confidence), 4)}
+
+
+def _usable(cand: Candidate, run: RunLink, min_confidence: float) -> bool:
+    if not (cand.is_best or cand.confidence >= min_confidence):
+        return False
+    if not run.own:
+        return False
+    return not (cand.field == "training_time" and run.to_target)
+
+
+def _same_sentence(a: Candidate, b: Candidate) -> bool:
+    return a.evidence.page == b.evidence.page and a.evidence.sentence == b.evidence.sentence
+
+
+def compatibility(item: RunLink, result: RunLink, result_dataset: str | None) -> tuple[int | None, list[str]]:
+    """(score, reasons) of an item for a result; score None: the item belongs to another run."""
+    reasons = []
+    if item.size and result.size and "largest" not in (item.size, result.size) and item.size != result.size:
+        return None, [f"size {item.size} is not the result's {result.size}"]
+    if item.dataset and not datasets_compatible(item.dataset, result_dataset) and item.stage != "pretraining":
+        return None, [f"trained on {item.dataset}, the result is on {result_dataset}"]
+    score = 0
+    if item.size and item.size == result.size:
+        score += 2
+        reasons.append(f"same size ({item.size})")
+    if item.family and result.family:
+        if item.family == result.family:
+            score += 2
+            reasons.append(f"same model ({item.model})")
+        else:
+            score -= 1
+            reasons.append(f"names another model ({item.model})")
+    if item.dataset and item.dataset == result_dataset:
+        score += 1
+        reasons.append(f"same dataset ({item.dataset})")
+    return score, reasons
+
+
+@dataclass
+class _Linked:
+    cand: Candidate
+    run: RunLink
+    score: int
+    reasons: list[str]
+
+
+def _hardware_for(time: _Linked, hardware: list[_Linked]) -> tuple[_Linked | None, str]:
+    """The hardware that says most about the same run as this time."""
+    def rank(hw: _Linked):
+        if _same_sentence(hw.cand, time.cand):
+            closeness = _CLAUSE if hw.run.clause_index == time.run.clause_index else _SENTENCE
+        else:
+            closeness = int(hw.run.stage == time.run.stage and hw.run.stage != "training") + int(
+                bool(hw.run.family) and hw.run.family == time.run.family)
+        return closeness, hw.score, hw.cand.is_best, hw.cand.confidence
+    if not hardware:
+        return None, "no hardware statement linked to this model"
+    best = max(hardware, key=rank)
+    closeness = rank(best)[0]
+    how = {_CLAUSE: "same clause", _SENTENCE: "same sentence"}.get(closeness, "same stage/model" if closeness else
+                                                                    "the paper's best compatible set-up")
+    return best, how
+
+
+def _stage(time: _Linked, hw: _Linked | None) -> str:
+    if time.run.stage == "training" and hw is not None and _same_sentence(hw.cand, time.cand):
+        return hw.run.stage
+    return time.run.stage
+
+
+def _part(time: _Linked, hw: _Linked | None, how: str, *, catalog, utilization) -> Part:
+    flops = low = high = chips = None
+    note = ""
+    if hw is not None:
+        estimates, problems = hardware_estimates([hw.cand.attrs], [time.cand.attrs], catalog=catalog,
+                                                 utilization=utilization)
+        if estimates:
+            est = estimates[0]
+            flops, low, high, chips = est.flops, est.flops_low, est.flops_high, est.inputs.get("chips")
+            note = est.note
+        elif problems:
+            note = problems[0].reason
+    evidence = {"training_time": _evidence(time.cand)}
+    if hw is not None:
+        evidence["hardware"] = _evidence(hw.cand)
+    time_why = "; ".join(time.reasons) or "no model, size or dataset named (paper-wide)"
+    why = f"time: {time_why}; hardware: {how}" + (f"; {note}" if note else "")
+    return Part(stage=_stage(time, hw), model=time.run.model or (hw.run.model if hw else None),
+                size=time.run.size or (hw.run.size if hw else None), dataset=time.run.dataset,
+                hardware=dict(hw.cand.attrs) if hw else None, training_time=dict(time.cand.attrs), flops=flops,
+                flops_low=low, flops_high=high, chips=chips, hours=float(time.cand.attrs.get("hours") or 0.0),
+                evidence=evidence, why=why)
+
+
+def _part_rank(part: Part, time: _Linked):
+    # Equally well linked runs: the larger one, as analysis.compute does (the headline model is usually
+    # the largest run); being a field's "best" only breaks ties.
+    return time.score, part.flops is not None, part.flops or 0.0, time.cand.is_best, time.cand.confidence
+
+
+def point_for(result: Candidate, items: list[tuple[Candidate, RunLink]], *, catalog: Catalog | None = None,
+              utilization: float = DEFAULT_UTILIZATION) -> Point:
+    """The point of one headline result, given the paper's usable, linked run candidates."""
+    rlink = link(result)
+    rdataset = dataset_family(result.attrs.get("dataset"))
+    linked: dict[str, list[_Linked]] = {"hardware": [], "training_time": [], "stated_compute": []}
+    for cand, run in items:
+        if cand.field not in linked:
+            continue
+        score, reasons = compatibility(run, rlink, rdataset)
+        if score is None:
+            continue
+        if _same_sentence(cand, result):
+            score += _CLAUSE
+            reasons = ["same sentence as the result", *reasons]
+        linked[cand.field].append(_Linked(cand, run, score, reasons))
+
+    best_per_stage: dict[str, tuple[tuple, Part]] = {}
+    for time in linked["training_time"]:
+        hw, how = _hardware_for(time, linked["hardware"])
+        part = _part(time, hw, how, catalog=catalog, utilization=utilization)
+        rank = _part_rank(part, time)
+        if part.stage not in best_per_stage or rank > best_per_stage[part.stage][0]:
+            best_per_stage[part.stage] = (rank, part)
+    parts = [best_per_stage[s][1] for s in STAGES if s in best_per_stage]
+
+    burden = [p for p in parts if p.flops]
+    hardware_flops = sum(p.flops for p in burden) if burden else None
+    # A stated total needs a model-level link (same sentence, model or size) to beat another; then the
+    # larger, as for runs. A shared dataset alone does not tell rows of a comparison table apart.
+    stated = max(linked["stated_compute"], key=lambda s: (s.score >= 2, float(s.cand.attrs.get("flops") or 0.0),
+                                                          s.cand.is_best), default=None)
+    label = rlink.model or "the paper's model"
+    size = f" ({rlink.size})" if rlink.size else ""
+    if stated is not None and stated.cand.attrs.get("flops"):
+        flops = float(stated.cand.attrs["flops"])
+        compute = dict(compute_flops=flops, compute_method="stated", flops_low=flops, flops_high=flops,
+                       flops_utilized=flops)
+        why = (f"{label}{size}: stated total compute ({'; '.join(stated.reasons) or 'paper-wide'})"
+               + (f"; burden of {len(burden)} stage(s) kept beside it" if burden else ""))
+    elif burden:
+        compute = dict(compute_flops=hardware_flops, compute_method="hardware",
+                       flops_low=sum(p.flops_low for p in burden), flops_high=sum(p.flops_high for p in burden),
+                       flops_utilized=hardware_flops * utilization)
+        why = f"{label}{size}: hardware burden summed over " + " + ".join(
+            f"{p.stage} [{p.why}]" for p in burden)
+    else:
+        compute = dict(compute_flops=None, compute_method=None, flops_low=None, flops_high=None, flops_utilized=None)
+        why = f"{label}{size}: " + ("no training time linked to this model" if not parts else
+                                    "linked time(s) without a usable chip: " + "; ".join(p.why for p in parts))
+    evidence = {"result": _evidence(result)}
+    main = max(burden, key=lambda p: p.flops) if burden else (parts[0] if parts else None)
+    setup = main.hardware if main is not None else None
+    if main is None and linked["hardware"]:
+        only_hw = max(linked["hardware"], key=lambda h: (h.score, h.cand.is_best, h.cand.confidence))
+        setup = dict(only_hw.cand.attrs)
+        evidence["hardware"] = _evidence(only_hw.cand)
+    if stated is not None:
+        evidence["stated_compute"] = _evidence(stated.cand)
+    return Point(dataset=str(result.attrs.get("dataset")), metric=str(result.attrs.get("metric")),
+                 value=float(result.attrs.get("value")), model=rlink.model, size=rlink.size,
+                 hardware_flops=hardware_flops, parts=parts, hardware=setup,
+                 stated=dict(stated.cand.attrs) if stated is not None else None, evidence=evidence, why=why, **compute)
+
+
+def build_points(candidates: Iterable[Candidate], *, results: Iterable[Candidate] | None = None,
+                 catalog: Catalog | None = None, utilization: float = DEFAULT_UTILIZATION,
+                 min_confidence: float = MIN_CONFIDENCE) -> list[Point]:
+    """One point per headline result (the is_best results, or `results` when given)."""
+    candidates = list(candidates)
+    if results is None:
+        results = [c for c in candidates if c.field == "results" and c.is_best]
+    items = []
+    for cand in candidates:
+        if cand.field in ("hardware", "training_time", "stated_compute"):
+            run = link(cand)
+            if _usable(cand, run, min_confidence):
+                items.append((cand, run))
+    return [point_for(r, items, catalog=catalog, utilization=utilization) for r in results]

@@ -1,0 +1,276 @@
+"""Training runs: which model, size, stage and dataset a hardware / time / compute statement belongs to.
+
+Each field's extractor picks its values on its own, so a paper's "best" GPUs and "best" time may come
+from different runs: the small model's GPUs with the large model's days, or fine-tuning hardware with
+pretraining time. This module reads, for every compute-related candidate, the clause it sits in and
+links it to a run:
+
+  model    the nearest model-like name in the clause or table row ("BERT-large", "FCN-32s", "Xception")
+  size     base / large / small / huge / xl ... from a size word or a name suffix ("ViT-L/16", "BERTLARGE",
+           "Transformer (big)", "our largest model")
+  stage    pretraining | training | fine-tuning, from the clause's cue words
+  dataset  the data trained on when the clause names it (ImageNet vs JFT, WMT vs a language-modelling corpus)
+  to_target  a time to reach a given score ("reaches X's accuracy within 3 hours", "time to get 77 F1"):
+           a speed comparison, not the training time of the reported model
+  own      the statement is about the paper's own run (not related work, references, a cited subject)
+
+`link(candidate)` returns a RunLink and `annotate(candidates)` also writes it into the candidates'
+features ("run_model", "run_size", "run_stage", "run_dataset", "run_to_target", "run_own") for the
+learned scorer. Pure functions: text in, records out.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from extractors.chips import canonical_name
+from extractors.context import cited_subject
+from extractors.records import Candidate
+
+RUN_FIELDS = ("hardware", "training_time", "stated_compute", "throughput")
+STAGES = ("pretraining", "training", "fine-tuning")
+
+# Clause boundaries inside one sentence: "The ImageNet runs took 3 days, while the JFT runs took a month".
+_CLAUSE_SPLIT = re.compile(r";|,?\s+(?:while|whereas|but|and then)\s+|,\s+and\s+(?=(?:the|our|a|an|for|on|it)\b)"
+                           r"|\.\s+(?=[A-Z])", re.IGNORECASE)
+_PRETRAIN = re.compile(r"\bpre-?train\w*|\bpretext\b|\bunsupervised pre\w*", re.IGNORECASE)
+_FINETUNE = re.compile(r"\bfine-?tun\w*|\btransfer(?:red|ring)? to\b", re.IGNORECASE)
+# "starting from the pre-trained model": work done on top of a pretrained model is fine-tuning.
+_FROM_PRETRAINED = re.compile(r"\b(?:from|on top of|initiali[sz]ed (?:from|with)) (?:the |a |an |our )?(?:same |exact same )*"
+                              r"pre-?trained\b", re.IGNORECASE)
+# Time to reach a stated score or a baseline's score: speed comparisons, not the run behind the result.
+_TO_TARGET = re.compile(
+    r"\b(?:(?:the )?same (?:accuracy|performance|score|quality|F1|BLEU|error)|(?:match(?:es|ed|ing)?|reach(?:es|ed|ing)?|"
+    r"get(?:s|ting)?|achiev(?:e|es|ed|ing)|hit(?:s|ting)?|attain(?:s|ed|ing)?) (?:the |a |an )?(?:same |target |"
+    r"comparable |similar )?(?:[\w\-]+'s )?(?:accuracy|performance|score|quality|error|\d+(?:\.\d+)?%? ?(?:F1|EM|BLEU|"
+    r"accuracy|top-1|top-5|AP|perplexity))|time[- ]to[- ](?:accuracy|target|train to)|to (?:reach|get|achieve) "
+    r"\d+(?:\.\d+)?)", re.IGNORECASE)
+# Sizes: words and name suffixes, mapped to one vocabulary ("big" is the Transformer's "large").
+_SIZE_WORDS = {"tiny": "tiny", "small": "small", "base": "base", "medium": "medium", "large": "large",
+               "big": "large", "huge": "huge", "giant": "giant", "xl": "xl", "xxl": "xxl", "mini": "mini"}
+# A size word counts only next to a model noun ("the big models", "model size large"), not in "a small fraction".
+_MODEL_NOUN = r"(?:models?|networks?|variants?|versions?|configurations?|settings?|transformers?|architectures?|nets?)"
+_SIZE_WORD = re.compile(rf"\b(tiny|small|base|medium|large|big|huge|giant|xl|xxl|mini)[- ]{_MODEL_NOUN}\b|"
+                        rf"\b{_MODEL_NOUN} (?:size )?(tiny|small|base|medium|large|big|huge|giant|xl|xxl|mini)\b",
+                        re.IGNORECASE)
+_SIZE_LETTER = {"T": "tiny", "S": "small", "B": "base", "M": "medium", "L": "large", "H": "huge", "G": "giant",
+                "XL": "xl", "XXL": "xxl"}
+_SIZE_IN_NAME = re.compile(r"(?:^|[-_/ (])(XXL|XL|T|S|B|M|L|H|G)(?:$|[-_/ )\d])")
+_LARGEST = re.compile(r"\b(?:our|the) (?:largest|biggest|best) (?:model|network|variant|configuration)\b", re.IGNORECASE)
+# A model-like name: CamelCase or capitals with digits ("ResNet-50", "BERTLARGE", "FCN-32s", "ViT-L/16").
+_MODEL = re.compile(r"\b(?:[A-Z][A-Za-z0-9]*(?:[A-Z0-9][A-Za-z0-9]*)|[A-Z][a-z]+(?=-(?:tiny|small|base|medium|large|"
+                    r"big|huge|giant|xl|xxl|\d|[A-Z])))(?:[-/][A-Za-z0-9]+)*(?:\s*\((?:big|base|large|small)\))?")
+_NOT_MODELS = frozenset(
+    "GPU GPUs TPU TPUs CPU CPUs NVIDIA GB TB MB FLOPs FLOPS PF TF BLEU AP EM F1 SGD ADAM Adam LSTM LSTMs RNN RNNs CNN "
+    "CNNs ImageNet COCO SQuAD WMT CIFAR LM1B JFT SXM SXM2 SXM4 PCIe NVLink HBM DGX GTX RTX TITAN Titan Quadro "
+    "GeForce AMD MI Table Figure Fig Section Appendix We Our In The For On To As At This It A An GPUhours "
+    "TensorFlow PyTorch Caffe Torch MXNet JAX Keras CUDA cuDNN IoU mAP VOC PASCAL GLUE MNLI OK NaN "
+    "English German French EN DE FR".split())
+# Datasets a run may be trained on; a result's dataset maps to the same families.
+_DATASETS = (
+    ("JFT", re.compile(r"\bJFT\b", re.IGNORECASE)),
+    ("ImageNet-21k", re.compile(r"\bImageNet-?(?:21|22)k\b|\bfull ImageNet\b", re.IGNORECASE)),
+    ("ImageNet", re.compile(r"\bImageNet\b|\bILSVRC\b", re.IGNORECASE)),
+    ("COCO", re.compile(r"\bCOCO\b", re.IGNORECASE)),
+    ("SQuAD", re.compile(r"\bSQuAD\b", re.IGNORECASE)),
+    ("CoNLL", re.compile(r"\bCoNLL\b|\bnamed entit", re.IGNORECASE)),
+    ("WMT EN-DE", re.compile(r"\bEn(?:glish)?[- ]?(?:to[- ])?(?:De|German)\b", re.IGNORECASE)),
+    ("WMT EN-FR", re.compile(r"\bEn(?:glish)?[- ]?(?:to[- ])?(?:Fr|French)\b", re.IGNORECASE)),
+    ("WMT", re.compile(r"\bWMT\b|\btranslation\b", re.IGNORECASE)),
+    ("language modelling", re.compile(r"\blanguage model(?:l?ing)?\b|\bBillion Word\b|\bPenn Tree ?bank\b|\bPTB\b|"
+                                      r"\bWikiText\b|\bLM1B\b", re.IGNORECASE)),
+)
+_NOT_OWN_SECTIONS = frozenset({"related_work", "references", "acknowledgements"})
+
+
+@dataclass(frozen=True)
+class RunLink:
+    """What one candidate says about the run it belongs to (None: the text does not say)."""
+
+    model: str | None
+    size: str | None
+    stage: str
+    dataset: str | None
+    to_target: bool
+    own: bool
+    clause: str
+    clause_index: int
+
+    @property
+    def family(self) -> str | None:
+        return model_family(self.model)
+
+    def as_features(self) -> dict[str, object]:
+        return {"run_model": self.model or "", "run_size": self.size or "", "run_stage": self.stage,
+                "run_dataset": self.dataset or "", "run_to_target": self.to_target, "run_own": self.own}
+
+
+def clauses(sentence: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause of a sentence."""
+    spans, start = [], 0
+    for match in _CLAUSE_SPLIT.finditer(sentence):
+        if match.start() > start:
+            spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(sentence)))
+    return spans
+
+
+def _clause_of(sentence: str, position: int) -> tuple[int, int, str]:
+    """(index, start, text) of the clause holding `position`."""
+    spans = clauses(sentence)
+    for index, (begin, end) in enumerate(spans):
+        if begin <= position < end:
+            return index, begin, sentence[begin:end]
+    index = len(spans) - 1
+    return index, spans[-1][0], sentence[spans[-1][0]:spans[-1][1]]
+
+
+def _table_row(sentence: str) -> str | None:
+    """A table sentence is "caption | row cells": the row is the part after the last bar."""
+    return sentence.rsplit(" | ", 1)[1] if " | " in sentence else None
+
+
+def _row_label(row: str) -> str | None:
+    """The row's label cell: the words before its first number ("Transformer (big) 28.4 41.8" -> "Transformer (big)")."""
+    match = re.match(r"\s*([A-Za-z][^\d|]{0,40}?)\s+[-+±]?\d", row)
+    if not match:
+        return None
+    label = match.group(1).strip(" -:")
+    if not label or len(label.split()) > 3 or label.split()[0] in _NOT_MODELS:
+        return None
+    return label
+
+
+def model_names(text: str) -> list[str]:
+    """Model-like names in reading order, chips, datasets and common acronyms left out."""
+    out = []
+    for match in _MODEL.finditer(text):
+        name = match.group(0)
+        head = re.split(r"[-/ (]", name)[0]
+        if name in _NOT_MODELS or head in _NOT_MODELS or canonical_name(name) or canonical_name(head):
+            continue
+        if re.fullmatch(r"[A-Z]?\d[\w.]*|[A-Z]{1,2}|(?:TPU|GPU|CPU)\w*|[KMVPAHT]\d+\w*", name):
+            continue  # numbers, single letters, chip-like codes ("V100", "K40")
+        out.append(name)
+    return out
+
+
+def model_family(name: str | None) -> str | None:
+    """"BERT-large" and "BERTLARGE" -> "bert"; "ResNet-50" -> "resnet"; "Transformer (big)" -> "transformer"."""
+    if not name:
+        return None
+    head = re.split(r"[-/ (_]", name)[0]
+    head = re.sub(r"(?i)(?:XXL|XL|LARGE|BASE|SMALL|BIG|HUGE|TINY|GIANT)$", "", head) or head
+    return head.lower()
+
+
+def size_of(text: str, model: str | None = None) -> str | None:
+    """A size from the model's own name first ("ViT-L/16", "BERTLARGE"), else a size word in the text."""
+    if model:
+        paren = re.search(r"\((big|base|large|small)\)", model, re.IGNORECASE)
+        if paren:
+            return _SIZE_WORDS[paren.group(1).lower()]
+        head = model.split()[0]
+        glued = re.search(r"(LARGE|BASE|SMALL|HUGE|TINY|XXL|XL|Large|Base|Small|Huge|Tiny)$", head)
+        if glued and len(head) > len(glued.group(1)):
+            return _SIZE_WORDS[glued.group(1).lower()]
+        letter = _SIZE_IN_NAME.search(head[1:])
+        if letter:
+            return _SIZE_LETTER[letter.group(1)]
+        word = re.search(r"(?i)[-_ ](tiny|small|base|medium|large|big|huge|giant|xl|xxl)\b", model)
+        if word:
+            return _SIZE_WORDS[word.group(1).lower()]
+    if _LARGEST.search(text):
+        return "largest"
+    words = [_SIZE_WORDS[(m.group(1) or m.group(2)).lower()] for m in _SIZE_WORD.finditer(text)]
+    return words[-1] if words else None
+
+
+def stage_of(text: str) -> str:
+    if _FINETUNE.search(text) or _FROM_PRETRAINED.search(text):
+        return "fine-tuning"
+    if _PRETRAIN.search(text):
+        return "pretraining"
+    if _FINETUNE.search(text):
+        return "fine-tuning"
+    return "training"
+
+
+def dataset_of(text: str) -> str | None:
+    for name, pattern in _DATASETS:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def dataset_family(dataset: str | None) -> str | None:
+    """A result's dataset ("WMT14 EN-DE", "SQuAD 1.1", "ImageNet") in the run vocabulary."""
+    if not dataset:
+        return None
+    text = dataset.replace("WMT14", "WMT")
+    for name, pattern in _DATASETS:
+        if pattern.search(text):
+            return name
+    return dataset
+
+
+def datasets_compatible(run_dataset: str | None, result_dataset: str | None) -> bool:
+    """A run on another dataset did not produce the result (JFT run vs an ImageNet result), except that
+    "WMT" fits either language pair and "ImageNet-21k"/"JFT" only ever count as pretraining."""
+    if run_dataset is None or result_dataset is None or run_dataset == result_dataset:
+        return True
+    if run_dataset == "WMT" and result_dataset.startswith("WMT"):
+        return True
+    return False
+
+
+_WINDOW = 300  # characters each side of a match that can say which run it belongs to
+_SHORT_ROW = 200  # a caption-less table line this short is one row
+
+
+def link(candidate: Candidate) -> RunLink:
+    """The run a hardware / time / compute / result candidate belongs to, from its own sentence."""
+    ev = candidate.evidence
+    label = candidate.features.get("model_label") if candidate.features else None
+    return _link(candidate.field, ev.sentence or "", ev.char_start, ev.section, str(label) if label else None)
+
+
+@lru_cache(maxsize=8192)
+def _link(field: str, sentence: str, position: int, section: str, label: str | None) -> RunLink:
+    row = _table_row(sentence)
+    if row is None and section == "table" and len(sentence) <= _SHORT_ROW:
+        row = sentence  # a table line read without its caption
+    if row is not None:
+        # A table row: the row label names the model; the caption gives stage and dataset.
+        caption = sentence.rsplit(" | ", 1)[0][:_WINDOW]
+        index, clause = 0, row[:_WINDOW]
+        names = [label] if label else ([_row_label(clause)] if _row_label(clause) else model_names(clause)[:1])
+        context = stage_text = f"{caption} {clause}"
+    else:
+        # Long flattened tables and long sentences: only the text around the match is read.
+        offset = max(0, position - _WINDOW)
+        text = sentence[offset:position + _WINDOW]
+        index, begin, clause = _clause_of(text, position - offset)
+        before = clause[: max(0, position - offset - begin)]
+        names = [label] if label else (model_names(before)[-1:] or model_names(clause)[:1])
+        context = stage_text = clause
+    model = names[0] if names else None
+    to_target = field == "training_time" and bool(_TO_TARGET.search(stage_text))
+    own = section not in _NOT_OWN_SECTIONS and not cited_subject(clause)
+    return RunLink(model=model, size=size_of(context, model), stage=stage_of(stage_text), dataset=dataset_of(context),
+                   to_target=to_target, own=own, clause=clause.strip(), clause_index=index)
+
+
+def annotate(candidates: Iterable[Candidate]) -> dict[int, RunLink]:
+    """Link every run-field candidate and every headline result; the link goes into its features too.
+    Keyed by id(). (Links are cached per sentence and position, so points reuse them.)"""
+    links = {}
+    for cand in candidates:
+        if cand.field in RUN_FIELDS or (cand.field == "results" and cand.is_best):
+            run = link(cand)
+            links[id(cand)] = run
+            cand.features.update(run.as_features())
+    return links
