@@ -223,6 +223,7 @@ def test_2026_accelerators_are_recognised(text, expected):
     "We use the L2 loss with weight 4 on 8 tasks.",
     "Training the 7B model took 8 H100 hours.",
     "We store activations in FP16 accelerators memory.",
+    "The pyramid has levels P7 / 128 P6 / 64 P5 / 32 P4 / 16 P3 / 8 in the figure.",  # feature levels, not cards
 ])
 def test_2026_traps_give_nothing_confident(text):
     assert found(text) == []
