@@ -384,8 +384,7 @@ def _machine_multiplier(doc: Doc, mention: Mention) -> tuple[float, int] | None:
     linked = False
     while i >= 0:
         word = doc[i].lower_
-        if word in ("with", "each", "having", "of", "containing", "equipped", ",", "has", "hosting") or \
-                word in _MEMBERSHIP_VERBS:
+        if word in ("with", "each", "having", "of", "containing", "equipped", ",", "has", "hosting"):
             linked = linked or word != ","
             i -= 1
         elif word == ")":
@@ -396,31 +395,17 @@ def _machine_multiplier(doc: Doc, mention: Mention) -> tuple[float, int] | None:
         else:
             break
     if linked and i >= 1 and doc[i].lower_ in _MACHINE_WORDS:
-        if doc[i - 1].lower_ in ("each", "every"):
-            # "256 nodes, where each node consists of 4x MI250X": per machine, the machines counted elsewhere
-            return _machines_elsewhere(doc, mention, exclude=i)
         value = parse_number(doc[i - 1].text)
         if value and value == int(value) and doc[i - 1].lower_ not in ("a", "an", "single", "one"):
             return value, i - 1
     # Right: "<count> <chips> per <machine>" / "<count> <chips> each", with "<N> <machines>" elsewhere.
     following = doc[mention.end:mention.end + 2].text.lower()
     if re.match(r"^(?:per|each|on each|in each)\b", following):
-        return _machines_elsewhere(doc, mention)
-    return None
-
-
-# Verbs that put chips inside a machine: "each node consists of / contains / comprises 8 GPUs".
-_MEMBERSHIP_VERBS = frozenset("consists consisting comprises comprising contains includes including hosts "
-                              "features houses".split())
-
-
-def _machines_elsewhere(doc: Doc, mention: Mention, exclude: int | None = None) -> tuple[float, int] | None:
-    """"<N> <machines>" anywhere else in the sentence (N > 1), for a count stated per machine."""
-    for j, token in enumerate(doc):
-        if token.lower_ in _MACHINE_WORDS and j > 0 and j != exclude and not mention.start <= j < mention.end + 3:
-            value = parse_number(doc[j - 1].text)
-            if value and value == int(value) and value > 1 and doc[j - 1].like_num:
-                return value, j - 1
+        for j, token in enumerate(doc):
+            if token.lower_ in _MACHINE_WORDS and j > 0 and not mention.start <= j < mention.end + 3:
+                value = parse_number(doc[j - 1].text)
+                if value and value == int(value) and value > 1 and doc[j - 1].like_num:
+                    return value, j - 1
     return None
 
 
