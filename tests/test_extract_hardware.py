@@ -154,6 +154,10 @@ def test_card_models_and_the_pcie_form_factor(text, expected):
     ("We train on a full TPU v3 pod.", {"chip": "TPU v3", "count": 1024, "unit": "chips"}),
     ("Training used a v3-256 pod slice.", {"chip": "TPU v3", "count": 256, "unit": "cores"}),
     ("We train on 2 TPU v3 pods.", {"chip": "TPU v3", "count": 2048, "unit": "chips"}),
+    # newer pods (Cloud TPU docs): v5p 8,960 chips, v5e and v6e 256 chips
+    ("We train on a full TPU v5p pod.", {"chip": "TPU v5p", "count": 8960, "unit": "chips"}),
+    ("We trained on a TPU v5e pod for a day.", {"chip": "TPU v5e", "count": 256, "unit": "chips"}),
+    ("We trained on 2 TPU v6e pods.", {"chip": "TPU v6e", "count": 512, "unit": "chips"}),
 ])
 def test_whole_pods_count_their_chips(text, expected):
     assert [c.attrs for c in extract_hardware([Sentence(1, text, "experiments", 0)])] == [expected]
