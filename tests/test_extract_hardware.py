@@ -40,8 +40,8 @@ def found(text: str, section: str = "experiments", threshold: float = 0.5) -> li
         ("The experiments were run on 32 machines, each with 4 Titan Xp GPUs.", [("TITAN Xp", 128, "chips")]),
         # a workstation card: its number is not a count, the count before it is
         ("All models were trained on 4 Quadro RTX 8000 GPUs.", [("RTX 8000", 4, "chips")]),
-        # a model the catalog does not know keeps its written name
-        ("All models were trained on 4 Vexa Q7000 accelerators.", [("Q7000", 4, "chips")]),
+        # a model the catalog does not know: a generic accelerator (its written name is in the evidence)
+        ("All models were trained on 4 Vexa Q7000 accelerators.", [("GPU", 4, "chips")]),
         ("We used V100 x 8 for training.", [("V100", 8, "chips")]),
         ("Our models were trained using 2048 TPUv3 cores.", [("TPU v3", 2048, "cores")]),
         ("Experiments were run on 2x RTX 3090.", [("RTX 3090", 2, "chips")]),
@@ -208,8 +208,8 @@ def test_whole_pods_count_their_chips(text, expected):
     ("We train on 256 TPU v5p chips.", ("TPU v5p", 256, "chips")),
     ("We trained on 64 Trillium TPUs.", ("TPU v6e", 64, "chips")),
     ("We train on 16×TPUv4 chips.", ("TPU v4", 16, "chips")),
-    # a model the catalog does not know keeps its written name
-    ("We trained on 8 MLU370 accelerators.", ("MLU370", 8, "chips")),
+    # a model the catalog does not know: a generic accelerator with the count read around its name
+    ("We trained on 8 MLU370 accelerators.", ("GPU", 8, "chips")),
 ])
 def test_2026_accelerators_are_recognised(text, expected):
     assert found(text) == [expected]
@@ -246,3 +246,9 @@ def test_every_chip_of_the_catalog_is_recognised_by_its_name():
         if found(text) != [(spec.name, 8, "chips")]:
             missed.append((spec.name, found(text)))
     assert missed == []
+
+
+def test_an_unknown_model_keeps_its_written_name_in_the_evidence():
+    [cand] = extract_hardware([Sentence(1, "We trained on 16 Vexa Q7000 accelerators.", "experiments", 0)])
+    assert cand.attrs == {"chip": "GPU", "count": 16, "unit": "chips"}
+    assert cand.evidence.match == "16 Vexa Q7000 accelerators"
