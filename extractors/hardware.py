@@ -23,12 +23,14 @@ from extractors.records import Candidate, Evidence
 VERSION = "hardware@0.6"
 
 PREFILTER = re.compile(
-    r"GPU|TPU|CPU|NPU|HPU|IPU|[KMPVAHBL]\d{1,3}|MI\d{2,3}|\bT4\b|TITAN|Titan|titan|GTX|RTX|\bv\d[a-z]*-\d|"
+    r"GPU|TPU|CPU|NPU|HPU|IPU|[KMPVAH]\d{2,3}|\b(?:G?[BH][1-3]00|L4|L40S?|L20|H20|A10G?)\b|MI\d{2,3}|\bT4\b|"
+    r"TITAN|Titan|titan|GTX|RTX|\bv\d[a-z]*-\d|"
     r"\bv[5-7][a-z]\b|accelerator|Gaudi|Ascend|Trainium|Inferentia|Cerebras|Trillium|Ironwood",
 )
 
-# Lower-case substrings one of which a hardware sentence holds (the cheap gate before PREFILTER).
-PREFILTER_KEYWORDS = ("gpu", "tpu", "cpu", "npu", "hpu", "ipu", "titan", "gtx", "rtx", "tesla", "accelerator",
+# Lower-case substrings one of which a hardware sentence holds (the cheap gate before PREFILTER);
+# " npu", " ipu" with their space: "input", "manipulate" hold the bare letters.
+PREFILTER_KEYWORDS = ("gpu", "tpu", "cpu", " npu", " hpu", " ipu", "titan", "gtx", "rtx", "tesla", "accelerator",
                       "k80", "k40", "k20", "m40", "p100", "p40", "v100", "a100", "h100", "h200", "h800", "h20",
                       "a800", "b200", "b100", "gb200", "l4", "a10", "a30", "a40", "a6000", "a5000", "t4", "mi50",
                       "mi60", "mi100", "mi2", "mi3", "gaudi", "ascend", "trainium", "inferentia", "cerebras",
