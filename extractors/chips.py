@@ -147,6 +147,17 @@ def canonical_name(name: str) -> str | None:
     """The catalog's canonical name for what a paper wrote, or None when it is not a known chip."""
     if not name or not name.strip():
         return None
+    return _canonical(name)
+
+
+def reload() -> None:
+    """Read the catalog files again (after CATALOG_PATH / EPOCH_CATALOG_PATH changed, e.g. in tests)."""
+    _catalog.cache_clear()
+    _canonical.cache_clear()
+
+
+@lru_cache(maxsize=8192)
+def _canonical(name: str) -> str | None:
     specs, by_key = _catalog()
     raw = unicodedata.normalize("NFKC", name).lower().strip()
     slice_match = _TPU_SLICE.match(re.sub(r"\s+", " ", _NOISE.sub(" ", raw)).strip())

@@ -93,7 +93,7 @@ def test_written_file_is_deterministic_attributed_and_read_back(inputs, tmp_path
     # The catalog module reads it beside the study's file: new chips, and the study's chip unchanged.
     monkeypatch.setattr(chips, "CATALOG_PATH", study)
     monkeypatch.setattr(chips, "EPOCH_CATALOG_PATH", out)
-    chips._catalog.cache_clear()
+    chips.reload()
     try:
         assert chips.canonical_name("Acme Z9 GPUs") == "Z9"
         assert chips.peak_flops("Z9", "bf16") == 1200e12
@@ -101,7 +101,7 @@ def test_written_file_is_deterministic_attributed_and_read_back(inputs, tmp_path
         assert chips.peak_flops("C-100") == 10.0e12  # Epoch's 9.0 is not used
         assert chips.lookup("TPU q9").slice_unit == "chips"
     finally:
-        chips._catalog.cache_clear()
+        chips.reload()
 
 
 def test_unknown_rows_and_bad_tables_are_refused(inputs, tmp_path):
