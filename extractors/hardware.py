@@ -43,7 +43,7 @@ _MODEL_TOKEN = r"^(?!v\d[a-z]*-\d)[a-z]{1,2}\d{1,4}[a-z]{0,2}(?:-\S+)?$"  # (sli
 _ACCELERATOR_WORDS = ("gpu", "gpus", "accelerator", "accelerators", "npu", "npus", "hpu", "hpus", "ipu", "ipus")
 _UNKNOWN_MODEL = r"^[A-Z][A-Za-z]{0,5}-?\d{2,5}[A-Za-z]{0,3}$"
 # Tokens shaped like a model number that name something else: number formats, memory, links, versions.
-_NOT_A_MODEL = re.compile(r"^(?:fp|bf|tf|int|ddr|gddr|hbm|sxm|pcie|gen|cuda|rocm|nccl|x86|arm|rtx|gtx)\d", re.I)
+_NOT_A_MODEL = re.compile(r"^(?:fp|bf|tf|int|ddr|gddr|hbm|sxm|pcie|gen|cuda|rocm|nccl|x86|arm)\d", re.I)
 # "A100-class GPUs", "V100-like hardware", "H100-level throughput": a chip used as a yardstick, not a resource.
 _YARDSTICK_SUFFIXES = frozenset("class like level based equivalent sized grade type style generation era".split())
 _TIME_WORDS = frozenset("h hr hrs hour hours day days week weeks month months minute minutes min mins year years".split())
@@ -156,12 +156,13 @@ def find_mentions(doc: Doc) -> list[Mention]:
     spans = [Span(doc, s, e, label=m) for m, s, e in _matcher()(doc)]
     # Catalog phrases after the patterns: on a tie in length the pattern's reading (TPU units, slices) wins.
     spans += [Span(doc, s, e, label=m) for m, s, e in _catalog_matcher()(doc)]
-    spans = _longest_non_overlapping(spans)
+    # Only spans that read as a chip compete, so that a longer span rejected as a chip ("RTX8000 GPUs"
+    # read as an unknown model) never hides a shorter one that is ("RTX8000").
+    readings = {(span.start, span.end, span.label_): _mention(doc, span) for span in spans}
+    spans = _longest_non_overlapping([span for span in spans if readings[(span.start, span.end, span.label_)]])
     mentions: list[Mention] = []
     for span in spans:
-        mention = _mention(doc, span)
-        if mention is None:
-            continue
+        mention = readings[(span.start, span.end, span.label_)]
         # "8 NVIDIA P100 GPUs", "a v3-8 TPU": the model and the generic word are one mention.
         if (mentions and mention.chip in ("GPU", "CPU", "TPU") and mentions[-1].chip != mention.chip
                 and _only_fillers_between(doc, mentions[-1].end, span.start)):

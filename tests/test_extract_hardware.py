@@ -210,6 +210,9 @@ def test_whole_pods_count_their_chips(text, expected):
     ("We train on 16×TPUv4 chips.", ("TPU v4", 16, "chips")),
     # a model the catalog does not know: a generic accelerator with the count read around its name
     ("We trained on 8 MLU370 accelerators.", ("GPU", 8, "chips")),
+    # one-token card names before "GPUs": the catalog's reading wins over the unknown-model one
+    ("We trained on 4 RTX8000 GPUs.", ("RTX 8000", 4, "chips")),
+    ("We trained on 8 GTX1080 GPUs.", ("GTX 1080", 8, "chips")),
 ])
 def test_2026_accelerators_are_recognised(text, expected):
     assert found(text) == [expected]
