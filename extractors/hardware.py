@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.matcher import Matcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from extractors import chips, context
@@ -20,15 +20,32 @@ from extractors.nlp import get_nlp, parse, prefilter
 from extractors.numbers import STRICT_NUMBER_WORDS, parse_number
 from extractors.records import Candidate, Evidence
 
-VERSION = "hardware@0.5"
+VERSION = "hardware@0.6"
 
 PREFILTER = re.compile(
-    r"GPU|TPU|CPU|[KMPVAH]\d{2,3}|\bT4\b|TITAN|Titan|titan|GTX|RTX|\bv\d-\d|accelerator",
+    r"GPU|TPU|CPU|NPU|HPU|IPU|[KMPVAH]\d{2,3}|\b(?:G?[BH][1-3]00|L4|L40S?|L20|H20|A10G?)\b|MI\d{2,3}|\bT4\b|"
+    r"TITAN|Titan|titan|GTX|RTX|\bv\d[a-z]*-\d|"
+    r"\bv[5-7][a-z]\b|accelerator|Gaudi|Ascend|Trainium|Inferentia|Cerebras|Trillium|Ironwood",
 )
 
-PREFILTER_KEYWORDS = ("gpu", "tpu", "cpu", "titan", "gtx", "rtx", "tesla", "accelerator", "k80", "k40", "k20",
-                      "m40", "p100", "v100", "a100", "h100", "t4", "v2-", "v3-", "v4-", "v5-")
-_MODEL_TOKEN = r"^(?:[kmpvah]\d{2,3}[a-z]?s?|t4)(?:-\S+)?$"
+# Lower-case substrings one of which a hardware sentence holds (the cheap gate before PREFILTER);
+# " npu", " ipu" with their space: "input", "manipulate" hold the bare letters. Each keyword is one scan
+# of the paper's text, so only names a paper may write without "GPU"/"accelerator" beside them are here
+# ("8xH100", "64 A100s", "Gaudi 2 HPUs"); "4 L4 GPUs" passes on "gpu".
+PREFILTER_KEYWORDS = ("gpu", "tpu", "cpu", " npu", " hpu", " ipu", "titan", "gtx", "rtx", "tesla", "accelerator",
+                      "k80", "k40", "k20", "m40", "p100", "p40", "v100", "a100", "h100", "h200", "h800", "a800",
+                      "b200", "t4", "mi2", "mi3", "gaudi", "ascend", "trainium", "cerebras", "trillium",
+                      "v2-", "v3-", "v4-", "v5", "v6e")
+# One token that may name a chip model: letters + a number + an optional suffix ("V100", "A10G", "MI250X",
+# "GB200", "L40S", "H100s", "A100-SXM4-40GB"); the catalog decides (chips.canonical_name).
+_MODEL_TOKEN = r"^(?!v\d[a-z]*-\d)[a-z]{1,2}\d{1,4}[a-z]{0,2}(?:-\S+)?$"  # (slices such as "v5p-512": SLICE)
+# Accelerator words after an unknown model ("8 X900 accelerators"): the model is kept under its written name.
+_ACCELERATOR_WORDS = ("gpu", "gpus", "accelerator", "accelerators", "npu", "npus", "hpu", "hpus", "ipu", "ipus")
+_UNKNOWN_MODEL = r"^[A-Z][A-Za-z]{0,5}-?\d{2,5}[A-Za-z]{0,3}$"
+# Tokens shaped like a model number that name something else: number formats, memory, links, versions.
+_NOT_A_MODEL = re.compile(r"^(?:fp|bf|tf|int|ddr|gddr|hbm|sxm|pcie|gen|cuda|rocm|nccl|x86|arm)\d", re.I)
+# "A100-class GPUs", "V100-like hardware", "H100-level throughput": a chip used as a yardstick, not a resource.
+_YARDSTICK_SUFFIXES = frozenset("class like level based equivalent sized grade type style generation era".split())
 _TIME_WORDS = frozenset("h hr hrs hour hours day days week weeks month months minute minutes min mins year years".split())
 _UNIT_WORDS = {
     "gpu": "chips", "gpus": "chips", "card": "chips", "cards": "chips", "board": "chips", "boards": "chips",
@@ -39,7 +56,8 @@ _MACHINE_WORDS = frozenset("machine machines server servers node nodes host host
                            "computer computers instance instances".split())
 # Tokens allowed between a count and its chip: vendor names, memory sizes, "x", adjectives.
 _FILLERS = frozenset("nvidia tesla geforce google cloud amd intel x × - high-end modern commodity "
-                     "identical separate distinct total of gb gib mb memory ( additional more".split())
+                     "identical separate distinct total of gb gib mb memory ( additional more quadro radeon "
+                     "instinct habana huawei aws amazon graphcore".split())
 # Local context after a mention that says what those chips were for, when it is not training.
 _NON_TRAINING_USE = re.compile(
     r"^[^.;]{0,40}?\b(?:for|during|at)\s+(?:self-?play|acting|actors?|inference|evaluation|testing|serving|"
@@ -68,6 +86,7 @@ class Mention:
     slice_cores: int | None = None  # "v3-8" names a slice of 8 cores
     range_low: float | None = None  # "ranged from 64 to 512": the low end (count is the high end)
     variant: str | None = None  # "PCIe" when the paper names the card form factor (chips.variant_of)
+    unknown: bool = False  # a model the catalog does not know, kept under its written name
 
 
 @lru_cache(maxsize=1)
@@ -93,30 +112,57 @@ def _matcher() -> Matcher:
         [{"LOWER": {"IN": ["second", "third", "fourth", "fifth"]}}, {"ORTH": "-", "OP": "?"},
          {"LOWER": "generation"}, {"LOWER": "google", "OP": "?"}, {"LOWER": "cloud", "OP": "?"}, tpu],
     ])
-    slice_size = {"TEXT": {"REGEX": r"^\d{1,4}$"}}
+    slice_size = {"TEXT": {"REGEX": r"^\d{1,5}$"}}
     matcher.add("SLICE", [
-        [{"LOWER": "tpu", "OP": "?"}, {"LOWER": {"REGEX": r"^v\d[a-z]?$"}}, {"ORTH": "-"}, slice_size],
+        [{"LOWER": "tpu", "OP": "?"}, {"LOWER": {"REGEX": r"^v\d(?:[a-z]|lite(?:pod)?)?$"}}, {"ORTH": "-"}, slice_size],
         [{"LOWER": {"REGEX": r"^tpuv\d[a-z]?$"}}, {"ORTH": "-"}, slice_size],  # "TPUv3-512"
+        # one token when a letter precedes the hyphen: "v5p-512", "v5litepod-16", "TPUv5e-256"
+        [{"LOWER": "tpu", "OP": "?"}, {"LOWER": {"REGEX": r"^(?:tpu)?v\d(?:[a-z]|lite(?:pod)?)-\d{1,5}$"}}],
     ])
     matcher.add("GENERIC", [[{"LOWER": {"IN": ["gpu", "gpus", "cpu", "cpus"]}}]])
+    # A model the catalog does not know, named right before an accelerator word: "8 X900 accelerators".
+    matcher.add("UNKNOWN", [[{"TEXT": {"REGEX": _UNKNOWN_MODEL}}, {"LOWER": {"IN": list(_ACCELERATOR_WORDS)}}]])
+    return matcher
+
+
+@lru_cache(maxsize=1)
+def _catalog_matcher() -> PhraseMatcher:
+    """Every spelling of every named chip in the catalog (chips.yaml + chips_epoch.yaml), so that a chip
+    added to the catalog is recognised in text without a new pattern. Pure numbers ("3090") and slice
+    names are left to the patterns above, which read their context."""
+    nlp = get_nlp()
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    phrases = set()
+    for spec in chips.all_chips():
+        if spec.name in chips.GENERIC:
+            continue
+        for written in (spec.name, *spec.aliases):
+            if written.replace(" ", "").isdigit() or re.search(r"v\d[a-z]*-\d", written, re.IGNORECASE):
+                continue
+            phrases.add(written)
+    matcher.add("CATALOG", list(nlp.tokenizer.pipe(sorted(phrases))))
     return matcher
 
 
 def warm_up() -> None:
     """Build the tokenizer and the chip matcher now (before forking workers)."""
     _matcher()
+    _catalog_matcher()
     chips.all_chips()
 
 
 def find_mentions(doc: Doc) -> list[Mention]:
     """Chip mentions in one parsed sentence, longest match first, with count and unit."""
     spans = [Span(doc, s, e, label=m) for m, s, e in _matcher()(doc)]
-    spans = _longest_non_overlapping(spans)
+    # Catalog phrases after the patterns: on a tie in length the pattern's reading (TPU units, slices) wins.
+    spans += [Span(doc, s, e, label=m) for m, s, e in _catalog_matcher()(doc)]
+    # Only spans that read as a chip compete, so that a longer span rejected as a chip ("RTX8000 GPUs"
+    # read as an unknown model) never hides a shorter one that is ("RTX8000").
+    readings = {(span.start, span.end, span.label_): _mention(doc, span) for span in spans}
+    spans = _longest_non_overlapping([span for span in spans if readings[(span.start, span.end, span.label_)]])
     mentions: list[Mention] = []
     for span in spans:
-        mention = _mention(doc, span)
-        if mention is None:
-            continue
+        mention = readings[(span.start, span.end, span.label_)]
         # "8 NVIDIA P100 GPUs", "a v3-8 TPU": the model and the generic word are one mention.
         if (mentions and mention.chip in ("GPU", "CPU", "TPU") and mentions[-1].chip != mention.chip
                 and _only_fillers_between(doc, mentions[-1].end, span.start)):
@@ -148,8 +194,11 @@ def _mention(doc: Doc, span: Span) -> Mention | None:
     label = span.label_
     text = span.text
     if label == "SLICE":
-        generation = re.search(r"v(\d)", span.text.lower()).group(1)
-        return Mention(f"TPU v{generation}", span.start, span.end, slice_cores=int(span[-1].text), unit="cores")
+        return _slice_mention(span)
+    if label == "UNKNOWN":
+        return _unknown_mention(doc, span)
+    if label in ("MODEL", "CATALOG") and _used_as_yardstick_or_name(doc, span):
+        return None
     if label == "TITAN" and span.end + 2 < len(doc) and doc[span.end].text == "(" and doc[span.end + 1].lower_ == "pascal":
         text += " (Pascal)"
     if label == "GENERIC":
@@ -160,12 +209,44 @@ def _mention(doc: Doc, span: Span) -> Mention | None:
         return None
     mention = Mention(name, span.start, span.end)
     # "Tesla V100-PCIE-16GB", "V100 PCIe GPUs": the form factor written in or right after the model.
-    mention.variant = chips.variant_of(doc[span.start:min(len(doc), span.end + 2)].text) if label == "MODEL" else None
+    if label in ("MODEL", "CATALOG"):
+        mention.variant = chips.variant_of(doc[span.start:min(len(doc), span.end + 2)].text)
     if label == "TPU" and span[0].lower_ == "cloud":
         mention.unit = "devices"  # "4 Cloud TPUs": Cloud TPU devices of 4 chips each
     return mention
 
 
+def _slice_mention(span: Span) -> Mention:
+    """"v3-8", "TPU v5p-512", "v5litepod-16": the generation and the size in the slice name's unit,
+    which Google counts in TensorCores for v2/v3/v4/v5p and in chips for v5e/v6e (chips.slice_unit)."""
+    name = chips.canonical_name(span.text) or "TPU"
+    spec = chips.lookup(name)
+    size = int(re.search(r"(\d+)\s*$", span.text).group(1))
+    return Mention(name, span.start, span.end, slice_cores=size, unit=spec.slice_unit if spec else "cores")
+
+
+def _unknown_mention(doc: Doc, span: Span) -> Mention | None:
+    """"8 X900 accelerators": a model the catalog may not know, before an accelerator word. A known
+    model takes its canonical name; an unknown one is a generic accelerator ("GPU", as LABELS.md names
+    a set-up without a known model) whose written name stays in the evidence ("8 X900 accelerators").
+    (Naming the set-up "X900" instead cost one held-out set-up and gained none: the generic chip
+    still merges with the paper's other mentions of the same set-up.)"""
+    model = span[0]
+    if _NOT_A_MODEL.match(model.text) or _used_as_yardstick_or_name(doc, span[:1]):
+        return None
+    name = chips.canonical_name(model.text)
+    mention = Mention(name or "GPU", span.start, span.start + 1, unknown=name is None)
+    mention.variant = chips.variant_of(model.text)
+    return mention
+
+
+def _used_as_yardstick_or_name(doc: Doc, span: Span) -> bool:
+    """"A100-class GPUs", "an H100-level budget": the chip is a measure, not the hardware used.
+    "our A6000 model": a model named like a chip."""
+    after = doc[span.end:min(len(doc), span.end + 2)]
+    if len(after) == 2 and after[0].text in ("-", "–") and after[1].lower_ in _YARDSTICK_SUFFIXES:
+        return True
+    return len(after) >= 1 and after[0].lower_ in _MODEL_NOUNS
 def _only_fillers_between(doc: Doc, start: int, end: int) -> bool:
     return end - start <= 3 and all(_is_filler(doc, i) for i in range(start, end))
 
@@ -279,8 +360,8 @@ def _read_count(doc: Doc, mention: Mention, floor: int = 0) -> None:
         if lower in ("a", "an"):
             mention.count, mention.count_kind, mention.count_start = 1.0, "article", i
             return
-        if not _is_filler(doc, i):
-            return
+        if not _is_filler(doc, i) and not (mention.unknown and i == mention.start - 1 and token.is_title):
+            return  # (an unknown model may follow its maker's name: "8 Vexa Q7000 accelerators")
         i -= 1
         steps += 1
 

@@ -5,7 +5,8 @@ We add only the splits the field matchers need:
   "8x" -> "8" "x", "8xV100" -> "8" "x" "V100", "12h" -> "12" "h", "3.5days" -> "3.5" "days",
   "2.5k" -> "2.5" "k", "~140" -> "~" "140", "TPUv3" -> "TPU" "v3", "GPU·hours" -> "GPU" "·" "hours",
 while "1e23", "3.1e23", "3.64E+23", "V100s", "K40c" stay intact (the rules only fire on a token that
-is a plain number followed by a known unit).
+is a plain number followed by a known unit), and catalog chip names that end in a unit-like letter
+("A10G", "K40m") are kept whole.
 """
 from __future__ import annotations
 
@@ -41,7 +42,22 @@ def get_nlp() -> Language:
             nlp.tokenizer.add_special_case(written, [{"ORTH": written[:3]}, {"ORTH": written[3:]}])
         nlp.tokenizer.add_special_case(f"TPUv{generation}s", [{"ORTH": "TPU"}, {"ORTH": f"v{generation}"},
                                                                {"ORTH": "s"}])
+    _keep_chip_names_whole(nlp)
     return nlp
+
+
+def _keep_chip_names_whole(nlp: Language) -> None:
+    """Chip names ending in a letter that the default suffix rules take for a unit ("A10G" -> "A10" "G",
+    as in "10G"; "K40m" -> "K40" "m") stay one token, with their plural ("A10Gs"). Only names in the
+    chip catalog: "10G", "4m", "A10" are untouched."""
+    from extractors.chips import all_chips
+
+    for spec in all_chips():
+        for written in (spec.name, *spec.aliases):
+            if not re.fullmatch(r"[A-Z]{1,3}\d{2,4}[A-Za-z]", written) or len(nlp.tokenizer(written)) == 1:
+                continue
+            for form in (written, written + "s"):
+                nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
 
 
 def prefilter(sentences: list[Sentence], pattern: re.Pattern[str], keywords: tuple[str, ...] = ()) -> list[Sentence]:

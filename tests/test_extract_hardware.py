@@ -38,8 +38,10 @@ def found(text: str, section: str = "experiments", threshold: float = 0.5) -> li
         ("We train on 16 NVIDIA A100-SXM4-40GB GPUs.", [("A100", 16, "chips")]),
         ("Training was done on a TPUv3-512 Pod for 3 days.", [("TPU v3", 512, "cores")]),
         ("The experiments were run on 32 machines, each with 4 Titan Xp GPUs.", [("TITAN Xp", 128, "chips")]),
-        # an unknown model: its number is not a count, the count before it is
-        ("All models were trained on 4 Quadro RTX 8000 GPUs.", [("GPU", 4, "chips")]),
+        # a workstation card: its number is not a count, the count before it is
+        ("All models were trained on 4 Quadro RTX 8000 GPUs.", [("RTX 8000", 4, "chips")]),
+        # a model the catalog does not know: a generic accelerator (its written name is in the evidence)
+        ("All models were trained on 4 Vexa Q7000 accelerators.", [("GPU", 4, "chips")]),
         ("We used V100 x 8 for training.", [("V100", 8, "chips")]),
         ("Our models were trained using 2048 TPUv3 cores.", [("TPU v3", 2048, "cores")]),
         ("Experiments were run on 2x RTX 3090.", [("RTX 3090", 2, "chips")]),
@@ -152,6 +154,104 @@ def test_card_models_and_the_pcie_form_factor(text, expected):
     ("We train on a full TPU v3 pod.", {"chip": "TPU v3", "count": 1024, "unit": "chips"}),
     ("Training used a v3-256 pod slice.", {"chip": "TPU v3", "count": 256, "unit": "cores"}),
     ("We train on 2 TPU v3 pods.", {"chip": "TPU v3", "count": 2048, "unit": "chips"}),
+    # newer pods (Cloud TPU docs): v5p 8,960 chips, v5e and v6e 256 chips
+    ("We train on a full TPU v5p pod.", {"chip": "TPU v5p", "count": 8960, "unit": "chips"}),
+    ("We trained on a TPU v5e pod for a day.", {"chip": "TPU v5e", "count": 256, "unit": "chips"}),
+    ("We trained on 2 TPU v6e pods.", {"chip": "TPU v6e", "count": 512, "unit": "chips"}),
 ])
 def test_whole_pods_count_their_chips(text, expected):
     assert [c.attrs for c in extract_hardware([Sentence(1, text, "experiments", 0)])] == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # count glued to the chip, memory sizes and form factors around the name
+    ("We pre-trained the model on 8xH100 for 10 days.", ("H100", 8, "chips")),
+    ("Fine-tuning ran on 8×A100 in under a day.", ("A100", 8, "chips")),
+    ("We trained on 8xMI300X for a week.", ("MI300X", 8, "chips")),
+    ("The base model was trained on 2,048 A100-80GB GPUs.", ("A100", 2048, "chips")),
+    ("All runs used 64 H100 SXM5 80GB GPUs.", ("H100", 64, "chips")),
+    ("We train on 4 NVIDIA A100 (40GB) GPUs.", ("A100", 4, "chips")),
+    ("Training ran on 8 x H100 GPUs.", ("H100", 8, "chips")),
+    # NVIDIA data-centre, workstation and consumer cards
+    ("Our largest model was trained with 256 H200 GPUs.", ("H200", 256, "chips")),
+    ("Pretraining took 3 weeks on 1,024 B200 GPUs.", ("B200", 1024, "chips")),
+    ("We trained on 72 GB200 GPUs in one rack.", ("GB200", 72, "chips")),
+    ("Experiments were run on 8 A800 GPUs.", ("A800", 8, "chips")),
+    ("We used 32 H800 GPUs for pretraining.", ("H800", 32, "chips")),
+    ("Training was done on 4 L4 GPUs.", ("L4", 4, "chips")),
+    ("The model was trained on 2 L40 GPUs.", ("L40", 2, "chips")),
+    ("We fine-tuned on 8 L40S GPUs.", ("L40S", 8, "chips")),
+    ("We used 4 NVIDIA A10G GPUs for training.", ("A10G", 4, "chips")),
+    ("All experiments ran on a single A10 GPU.", ("A10", 1, "chips")),
+    ("We trained with 4 RTX A6000 GPUs.", ("RTX A6000", 4, "chips")),
+    ("We trained with 2 A6000 GPUs.", ("RTX A6000", 2, "chips")),
+    ("Training used 8 RTX 4090 GPUs.", ("RTX 4090", 8, "chips")),
+    ("We trained on 4 Tesla P40 GPUs.", ("P40", 4, "chips")),
+    # AMD, Intel, Huawei, AWS, Cerebras
+    ("We trained on 16 AMD MI250X GPUs.", ("MI250X", 16, "chips")),
+    ("Training used 8 MI100 GPUs.", ("MI100", 8, "chips")),
+    ("We pre-train on 32 AMD Instinct MI210 accelerators.", ("MI210", 32, "chips")),
+    ("We trained the model on 64 Gaudi 2 accelerators.", ("Gaudi 2", 64, "chips")),
+    ("We trained the model on 8 Gaudi2 HPUs.", ("Gaudi 2", 8, "chips")),
+    ("We train on 16 Intel Gaudi 3 accelerators.", ("Gaudi 3", 16, "chips")),
+    ("The model was trained on 2,048 Ascend 910B NPUs.", ("Ascend 910B", 2048, "chips")),
+    ("We trained the model on 512 Ascend 910 NPUs.", ("Ascend 910", 512, "chips")),
+    ("We trained on 64 AWS Trainium chips.", ("Trainium", 64, "chips")),
+    ("We pretrain on 256 Trainium2 chips.", ("Trainium2", 256, "chips")),
+    ("We used 4 Cerebras CS-2 systems.", ("Cerebras CS-2", 4, "chips")),
+    # TPUs: slice names count TensorCores up to v5p, chips for v5e/v6e
+    ("Training used a v5p-512 slice for two weeks.", ("TPU v5p", 512, "cores")),
+    ("The model was trained on a TPU v4-128 slice.", ("TPU v4", 128, "cores")),
+    ("We trained on a TPU v5e-256 pod.", ("TPU v5e", 256, "chips")),
+    ("We trained on 2 v5litepod-16 slices.", ("TPU v5e", 32, "chips")),
+    ("We trained on a v6e-256 Trillium slice.", ("TPU v6e", 256, "chips")),
+    ("We train on 256 TPU v5p chips.", ("TPU v5p", 256, "chips")),
+    ("We trained on 64 Trillium TPUs.", ("TPU v6e", 64, "chips")),
+    ("We train on 16×TPUv4 chips.", ("TPU v4", 16, "chips")),
+    # a model the catalog does not know: a generic accelerator with the count read around its name
+    ("We trained on 8 MLU370 accelerators.", ("GPU", 8, "chips")),
+    # one-token card names before "GPUs": the catalog's reading wins over the unknown-model one
+    ("We trained on 4 RTX8000 GPUs.", ("RTX 8000", 4, "chips")),
+    ("We trained on 8 GTX1080 GPUs.", ("GTX 1080", 8, "chips")),
+])
+def test_2026_accelerators_are_recognised(text, expected):
+    assert found(text) == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "We compare against A100-class GPUs in Table 3.",
+    "Our A6000 model outperforms the baseline by 2 points.",
+    "Renting an H100 costs about $2 per hour.",
+    "Each H100 GPU offers 80GB of HBM3 memory.",
+    "The configuration files are at https://cloud.google.com/tpu/docs/v5e and in our repository.",
+    "Latency was measured on a single L4 GPU.",
+    "Inference runs on 4 Gaudi 2 accelerators.",
+    "Appendix A10 lists the hyper-parameters for 8 tasks.",
+    "We use the L2 loss with weight 4 on 8 tasks.",
+    "Training the 7B model took 8 H100 hours.",
+    "We store activations in FP16 accelerators memory.",
+    "The pyramid has levels P7 / 128 P6 / 64 P5 / 32 P4 / 16 P3 / 8 in the figure.",  # feature levels, not cards
+])
+def test_2026_traps_give_nothing_confident(text):
+    assert found(text) == []
+
+
+def test_every_chip_of_the_catalog_is_recognised_by_its_name():
+    """The catalog drives recognition: any chip it holds (chips.yaml or the Epoch part) is found by its
+    canonical name with no pattern of its own."""
+    from extractors import chips
+
+    missed = []
+    for spec in chips.all_chips():
+        if spec.name in chips.GENERIC:
+            continue
+        text = f"We trained our model on 8 {spec.name} {'chips' if spec.kind == 'tpu' else 'accelerators'}."
+        if found(text) != [(spec.name, 8, "chips")]:
+            missed.append((spec.name, found(text)))
+    assert missed == []
+
+
+def test_an_unknown_model_keeps_its_written_name_in_the_evidence():
+    [cand] = extract_hardware([Sentence(1, "We trained on 16 Vexa Q7000 accelerators.", "experiments", 0)])
+    assert cand.attrs == {"chip": "GPU", "count": 16, "unit": "chips"}
+    assert cand.evidence.match == "16 Vexa Q7000 accelerators"

@@ -21,13 +21,18 @@ def tokens(text):
         ("v3-8", ["v3", "-", "8"]),
         ("GPU·hours", ["GPU", "·", "hours"]),
         ("~140 hours", ["~", "140", "hours"]),
+        ("8xH100", ["8", "x", "H100"]),
+        ("8×MI300X", ["8", "×", "MI300X"]),
+        ("16×TPUv4", ["16", "×", "TPUv4"]),  # one token the TPU pattern reads
+        ("10G", ["10", "G"]),  # a chip's name is kept whole, the unit rule elsewhere is unchanged
     ],
 )
 def test_useful_splits(text, expected):
     assert tokens(text) == expected
 
 
-@pytest.mark.parametrize("text", ["1e23", "3.1e23", "3.64E+23", "V100s", "K40c", "ResNet-50"])
+@pytest.mark.parametrize("text", ["1e23", "3.1e23", "3.64E+23", "V100s", "K40c", "ResNet-50", "A10G", "A10Gs",
+                                  "MI250X", "L40S", "Gaudi2", "v5p-512"])
 def test_kept_intact(text):
     assert tokens(text) == [text]
 
