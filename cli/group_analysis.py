@@ -36,6 +36,8 @@ reference_app.add_typer(import_app, name="import")
 REPORT_SPECS = ("error", "study")  # drawn on the plots; every stored variant is listed in the fits table
 FIT_JSON_KEYS = ("task", "dataset", "metric", "source", "spec", "n", "slope", "intercept", "ci_low", "ci_high", "r2",
                  "degree", "degree_low", "degree_high", "halving_multiple")
+# A fit of the wrong sign or with a slope CI containing 0 has no meaningful degree (regression.fit_flag).
+MEANINGLESS_WHEN_FLAGGED = ("degree", "degree_low", "degree_high", "halving_multiple")
 _SOURCE = typer.Option(None, "--source", help="extracted | contributed | reference:thompson2022 "
                                               "(default: extracted + contributed)")
 
@@ -71,13 +73,17 @@ def fits_command(ctx: typer.Context, as_json: bool = typer.Option(False, "--json
                  source: Optional[str] = typer.Option(None, "--source", help="Only fits of this provenance"),
                  spec: Optional[list[str]] = typer.Option(None, "--spec", help="error | frontier | year | study (repeatable)")) -> None:
     """Every stored fit (each refit's run id and time), or the latest per group."""
+    from analysis.regression import FLAG_MEANING, row_fit_flag
     from db.scaling import fit_rows
 
     obj: AppContext = ctx.obj
     with session_scope(obj.url) as session:
         rows = fit_rows(session, latest_only=latest, source=source, specs=spec or None)
+    for row in rows:
+        row["flag"] = row_fit_flag(row)
     if as_json:
-        out = [{**{k: row[k] for k in FIT_JSON_KEYS}, "id": row["id"], "run": row["run_id"],
+        out = [{**{k: (None if row["flag"] and k in MEANINGLESS_WHEN_FLAGGED else row[k]) for k in FIT_JSON_KEYS},
+                "flag": row["flag"], "id": row["id"], "run": row["run_id"],
                 "time": row["created_at"], "run_started_at": row["run_started_at"], "extra": row["extra"]}
                for row in rows]
         typer.echo(json.dumps([_jsonable(r) for r in out], indent=1))
@@ -91,17 +97,21 @@ def fits_command(ctx: typer.Context, as_json: bool = typer.Option(False, "--json
         table.add_row(str(row["id"]), str(row["run_id"] or "-"), f"{row['created_at']:%Y-%m-%d %H:%M}", row["task"],
                       bench, row["source"], row["spec"], str(row["n"]),
                       f"{row['slope']:.4f} [{row['ci_low']:.4f}, {row['ci_high']:.4f}]", f"{row['r2']:.3f}",
-                      _fmt(row["degree"], ".1f"), _fmt(row["extra"].get("years_per_10x_compute"), ".2g"))
+                      f"none: {row['flag']}" if row["flag"] else _fmt(row["degree"], ".1f"),
+                      _fmt(row["extra"].get("years_per_10x_compute"), ".2g"))
     console.print(table)
+    for flag in sorted({row["flag"] for row in rows if row["flag"]}):
+        console.print(f"[dim]none: {flag}: {FLAG_MEANING[flag]}; no degree k or 2^k[/dim]")
 
 
 def _report_inputs(obj: AppContext, source: str | None, include_pending: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from analysis.regression import row_fit_flag
     from db.scaling import fit_rows, scaling_points
 
     with session_scope(obj.url) as session:
         points = scaling_points(session, source=source, include_pending=include_pending)
         stored = fit_rows(session, latest_only=True, source=source or "extracted")
-    fits = pd.DataFrame([{**row, "status": "ok", "with_year": bool(row["extra"].get("with_year")),
+    fits = pd.DataFrame([{**row, "status": "ok", "flag": row_fit_flag(row), "with_year": bool(row["extra"].get("with_year")),
                           "frontier": bool(row["extra"].get("frontier"))} for row in stored])
     return points, fits
 

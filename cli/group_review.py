@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from cli.context import AppContext, fail
+from cli.context import AppContext, database_failure, fail
 from db.engine import session_scope
 
 review_app = typer.Typer(help="Review low-confidence extractions: they stay out of the regressions until accepted.",
@@ -32,7 +32,7 @@ def _database(obj: AppContext) -> str:
     try:
         upgrade_to_head(url)
     except Exception as exc:  # an unreachable or foreign database: one line, not a traceback
-        fail(f"database {url}: {exc}")
+        database_failure(obj, exc)
     return url
 
 

@@ -42,9 +42,14 @@ def _run_flow(ctx: typer.Context, label: str, flow_fn, **params):
     from cli.running import run_with_progress
 
     obj: AppContext = ctx.obj
-    obj.config  # a bad config is one line before anything starts
+    obj.config  # a bad config is one line before anything starts; it may choose the demo's database
     return run_with_progress(obj, console, label, flow_fn, config_path=obj.config_path,
                              database_url=obj.database_url, **params)
+
+
+def _fetches_from_arxiv(ctx: typer.Context) -> None:
+    """New papers from arXiv go to the configured database, never to the demo's."""
+    ctx.obj.use_demo_database = False
 
 
 @app.command()
@@ -54,6 +59,7 @@ def run(ctx: typer.Context,
         end: Optional[str] = typer.Option(None, help="Submitted on or before (YYYY-MM-DD); default: today"),
         max_results: Optional[int] = typer.Option(None, help="Papers per task at most")) -> None:
     """The nightly flow against the configured arXiv endpoint: ingest, download, extract, refit."""
+    _fetches_from_arxiv(ctx)
     from cli.status import print_fits, print_status
     from flows.nightly import nightly_flow
 
@@ -69,6 +75,7 @@ def ingest(ctx: typer.Context,
            start: Optional[str] = typer.Option(None, help="YYYY-MM-DD"), end: Optional[str] = typer.Option(None, help="YYYY-MM-DD"),
            max_results: Optional[int] = typer.Option(None)) -> None:
     """Query arXiv for new papers per task (incremental from each task's watermark)."""
+    _fetches_from_arxiv(ctx)
     from flows.ingest import ingest_flow
 
     counts = _run_flow(ctx, "ingest", ingest_flow, tasks=_tasks(ctx.obj, task), start=_day(start, "--start"),
@@ -86,6 +93,7 @@ def backfill(ctx: typer.Context,
              window_months: int = typer.Option(1, min=1, help="Months per submittedDate window"),
              refit: bool = typer.Option(False, "--refit", help="Refit when done")) -> None:
     """Ingest a past date range month by month, then download and extract; resumable."""
+    _fetches_from_arxiv(ctx)
     from flows.backfill import backfill_flow
 
     console.print(_run_flow(ctx, "backfill", backfill_flow, start=_day(start, "--start"), end=_day(end, "--end"),

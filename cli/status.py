@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
 
+from analysis.regression import FLAG_MEANING, row_fit_flag
 from cli.context import AppContext
 from db.engine import session_scope
 from db.runs import last_runs
@@ -114,7 +115,8 @@ def print_fits(obj: AppContext, console: Console) -> None:
         fits = session.execute(select(Fit).join(latest, Fit.id == latest.c.id).where(Fit.spec == "error")
                                .order_by(Fit.task, Fit.dataset)).scalars().all()
         rows = [dict(task=f.task, dataset=f.dataset, metric=f.metric, source=f.source, spec=f.spec, n=f.n, slope=f.slope, ci_low=f.ci_low,
-                     ci_high=f.ci_high, r2=f.r2, degree=f.degree, halving_multiple=f.halving_multiple) for f in fits]
+                     ci_high=f.ci_high, r2=f.r2, degree=f.degree, halving_multiple=f.halving_multiple,
+                     extra=dict(f.extra or {})) for f in fits]
     print_fit_rows(rows, console)
     console.print("[dim]Frontier and publication-year variants: progress fits --spec frontier | year[/dim]")
 
@@ -125,11 +127,19 @@ def print_fit_rows(rows: list[dict], console: Console) -> None:
     varying = [c for c in ("source", "spec") if len({r.get(c) for r in rows}) > 1]
     for col in ("task", "benchmark", *varying, "n", "slope [95% CI]", "R²", "degree k", "compute to halve error"):
         table.add_column(col, justify="right" if col in ("n", "R²", "degree k") else "left")
+    flagged = set()
     for r in rows:
         bench = "all (primary)" if _missing(r.get("dataset")) else f"{r['dataset']} {r['metric']}"
+        flag = r["flag"] if "flag" in r else row_fit_flag(r)
+        # A fit of the wrong sign or with a CI containing 0 has no meaningful degree or 2^k (regression.fit_flag).
+        degree, halving = ("-", f"none: {flag}") if flag else (_num(r.get("degree"), ".1f"),
+                                                              _num(r.get("halving_multiple"), ".3g", "x"))
+        flagged.update([flag] if flag else [])
         table.add_row(r["task"], bench, *(str(r.get(c)) for c in varying), str(int(r["n"])),
-                      f"{r['slope']:.3f} [{r['ci_low']:.3f}, {r['ci_high']:.3f}]", f"{r['r2']:.2f}", _num(r.get("degree"), ".1f"), _num(r.get("halving_multiple"), ".3g", "x"))
+                      f"{r['slope']:.3f} [{r['ci_low']:.3f}, {r['ci_high']:.3f}]", f"{r['r2']:.2f}", degree, halving)
     console.print(table)
+    for flag in sorted(flagged):
+        console.print(f"[dim]none: {flag}: {FLAG_MEANING[flag]}; no degree k or 2^k[/dim]")
 
 
 def _missing(value) -> bool:
