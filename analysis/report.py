@@ -37,12 +37,8 @@ POINT_RADIUS_PX = 6
 MAX_LINKED_POINTS = 2000  # per task; beyond this the table and image map dominate the page's size
 
 
-def paper_url(row: pd.Series) -> str | None:
-    """https://arxiv.org/abs/<id> for arXiv papers, https://doi.org/<doi> for DOIs, else the row's http(s) `link`."""
-    return _url_from(row.get("arxiv_id"), row.get("doi"), row.get("link"))
-
-
 def _url_from(arxiv_key, doi, link) -> str | None:
+    """https://arxiv.org/abs/<id> for arXiv papers, https://doi.org/<doi> for DOIs, else an http(s) `link`."""
     arxiv_id = arxiv_id_from_text(arxiv_key)  # imported papers have keys like "doi:..." or "ref:..."
     if arxiv_id:
         return f"https://arxiv.org/abs/{arxiv_id}"

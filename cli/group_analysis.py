@@ -137,20 +137,32 @@ def export_command(ctx: typer.Context,
                    out: Optional[Path] = typer.Option(None, "--out", help="Folder (default: the config's report_dir)"),
                    source: Optional[str] = _SOURCE,
                    include_pending: bool = typer.Option(False, "--include-pending"),
-                   fmt: Optional[list[str]] = typer.Option(None, "--format", help="csv and/or parquet (default both)")) -> None:
+                   fmt: Optional[list[str]] = typer.Option(None, "--format", help="csv and/or parquet (default: both; parquet needs the 'parquet' extra)"),
+                   as_json: bool = typer.Option(False, "--json", help="The files written and the row count, as JSON")) -> None:
     """The analysis table (one row per paper x result with its compute) as CSV and Parquet."""
     from analysis.export import export_points
     from db.scaling import scaling_points
 
+    from settings.extras import has, missing_extra_message
+
     obj: AppContext = ctx.obj
+    if fmt and "parquet" in fmt and not has("pyarrow"):
+        fail(missing_extra_message("pyarrow"))
+    # By default both formats, Parquet only when its extra is installed (said on stderr otherwise).
+    formats = tuple(fmt or (("csv", "parquet") if has("pyarrow") else ("csv",)))
     with session_scope(obj.url) as session:
         points = scaling_points(session, source=source, include_pending=include_pending)
     try:
-        paths = export_points(points, out or obj.config.report_dir, formats=tuple(fmt or ("csv", "parquet")))
+        paths = export_points(points, out or obj.config.report_dir, formats=formats)
     except ValueError as exc:
         fail(str(exc))
+    if not fmt and not has("pyarrow"):
+        Console(stderr=True, soft_wrap=True, highlight=False).print(f"note: no Parquet file: {missing_extra_message('pyarrow')}")
+    if as_json:
+        typer.echo(json.dumps({"rows": len(points), "files": {kind: str(path) for kind, path in paths.items()}}, indent=1))
+        return
     for kind, path in paths.items():
-        console.print(f"{kind}: {path} ({len(points)} rows)")
+        console.print(f"{kind}: {path} ({len(points)} rows)", soft_wrap=True, highlight=False)
 
 
 # --- reference data -----------------------------------------------------------------------------------
@@ -357,7 +369,11 @@ def browse_command(ctx: typer.Context, host: str = typer.Option("127.0.0.1", hel
                    port: int = typer.Option(8001, help="Port (0: a free one)"),
                    print_only: bool = typer.Option(False, "--print-command", help="Print the command and metadata, do not start")) -> None:
     """Datasette on the database, read-only, with the analysts' views and canned queries."""
+    from settings.extras import has, missing_extra_message
+
     obj: AppContext = ctx.obj
+    if not print_only and not has("datasette"):
+        fail(missing_extra_message("datasette"))
     db_path = sqlite_path(obj.url)
     if port == 0:
         with socket.socket() as probe:

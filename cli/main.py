@@ -41,8 +41,12 @@ def _run_flow(ctx: typer.Context, label: str, flow_fn, **params):
     """Validate the config, then run a flow with the live progress bar; returns the flow's result."""
     from cli.running import run_with_progress
 
+    from settings.extras import has, missing_extra_message
+
     obj: AppContext = ctx.obj
     obj.config  # a bad config is one line before anything starts; it may choose the demo's database
+    if obj.config.extraction.task_runner == "dask" and not has("prefect_dask"):
+        fail(f"config: {missing_extra_message('prefect_dask')}")
     return run_with_progress(obj, console, label, flow_fn, config_path=obj.config_path,
                              database_url=obj.database_url, **params)
 
