@@ -129,8 +129,10 @@ def report_command(ctx: typer.Context,
         fail("no points to report: run `progress refit` after extraction or an import first", code=1)
     out_dir = out or obj.config.report_dir
     title = f"Computer Progress: error vs training compute ({source or 'extracted + contributed'})"
-    path = build_report(points, fits, out_dir, title=title, draw_specs=REPORT_SPECS)
-    console.print(f"report: {path} ({points['task'].nunique()} tasks, {len(points)} points, {len(fits)} fits)")
+    titles = {name: task.title for name, task in obj.config.tasks.items()}
+    path = build_report(points, fits, out_dir, title=title, draw_specs=REPORT_SPECS, task_titles=titles)
+    console.print(f"report: {path} ({points['task'].nunique()} tasks, {len(points)} points, {len(fits)} fits)",
+                  soft_wrap=True, highlight=False)
 
 
 def export_command(ctx: typer.Context,
