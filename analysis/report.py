@@ -222,6 +222,8 @@ def _plot_task(title: str, pts: pd.DataFrame, task_fits: pd.DataFrame) -> tuple[
     if len(pts) and bool(pts["error_in_percent"].all()):
         _percent_axis(ax, pts["error"].to_numpy(dtype=float))
         ax.set_ylabel("error (%)")
+        low, high = ax.get_ylim()
+        ax.set_ylim(low, min(high, 1.0))  # an error above 100% does not exist; the theory line may reach it
     else:  # e.g. perplexity: no percent scale
         ax.set_ylabel("error")
     ax.set_title(title)
