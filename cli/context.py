@@ -79,6 +79,13 @@ class AppContext:
             database_failure(self, exc)
 
 
+def check_task(obj: AppContext, name: str | None) -> str | None:
+    """A --task name must be a configured task, as `ingest` and `run` require (one line otherwise)."""
+    if name is not None and name not in obj.config.tasks:
+        fail(f"--task: unknown task {name}; configured: {', '.join(obj.config.tasks)}")
+    return name
+
+
 def database_failure(obj: AppContext, exc: BaseException) -> NoReturn:
     """One line: the database (password hidden) and the cause; a missing driver names its extra."""
     fail(f"database {_shown_url(obj)}: {extra_for_import_error(exc) or _first_line(exc)}")

@@ -88,18 +88,24 @@ def fits_command(ctx: typer.Context, as_json: bool = typer.Option(False, "--json
                for row in rows]
         typer.echo(json.dumps([_jsonable(r) for r in out], indent=1))
         return
-    table = Table(title=f"Stored fits ({len(rows)})")
-    for column in ("id", "run", "time", "task", "benchmark", "source", "spec", "n", "slope [95% CI]", "R²", "k",
-                   "years ≈ 10x"):
-        table.add_column(column)
-    for row in rows:
-        bench = "all (primary)" if row["dataset"] is None else f"{row['dataset']} {row['metric']}"
-        table.add_row(str(row["id"]), str(row["run_id"] or "-"), f"{row['created_at']:%Y-%m-%d %H:%M}", row["task"],
-                      bench, row["source"], row["spec"], str(row["n"]),
-                      f"{row['slope']:.4f} [{row['ci_low']:.4f}, {row['ci_high']:.4f}]", f"{row['r2']:.3f}",
-                      f"none: {row['flag']}" if row["flag"] else _fmt(row["degree"], ".1f"),
-                      _fmt(row["extra"].get("years_per_10x_compute"), ".2g"))
-    console.print(table)
+    from cli.status import print_by_task
+
+    # One table per task, with the columns a narrow terminal can hold: fit id and time only from 120
+    # columns on (--json always has them); source only when the fits mix sources.
+    wide = console.width >= 120
+    optional = {"id": wide, "time": wide, "source": len({r["source"] for r in rows}) > 1}
+    columns = [c for c in ("benchmark", "id", "run", "time", "source", "spec", "n", "slope [95% CI]", "R²", "k",
+                           "years ≈ 10x") if optional.get(c, True)]
+
+    def cells(row: dict) -> list[str]:
+        values = {"id": str(row["id"]), "run": str(row["run_id"] or "-"), "time": f"{row['created_at']:%Y-%m-%d %H:%M}",
+                  "source": row["source"], "spec": row["spec"], "n": str(row["n"]),
+                  "slope [95% CI]": f"{row['slope']:.4f} [{row['ci_low']:.4f}, {row['ci_high']:.4f}]",
+                  "R²": f"{row['r2']:.3f}", "k": f"none: {row['flag']}" if row["flag"] else _fmt(row["degree"], ".1f"),
+                  "years ≈ 10x": _fmt(row["extra"].get("years_per_10x_compute"), ".2g")}
+        return [values[c] for c in columns[1:]]
+
+    print_by_task(console, f"Stored fits ({len(rows)})", columns, rows, cells, right=("id", "run", "n", "R²", "k"))
     for flag in sorted({row["flag"] for row in rows if row["flag"]}):
         console.print(f"[dim]none: {flag}: {FLAG_MEANING[flag]}; no degree k or 2^k[/dim]")
 

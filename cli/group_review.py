@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from cli.context import AppContext, database_failure, fail
+from cli.context import AppContext, check_task, database_failure, fail
 from db.engine import session_scope
 
 review_app = typer.Typer(help="Review low-confidence extractions: they stay out of the regressions until accepted.",
@@ -66,7 +66,7 @@ def list_command(ctx: typer.Context, task: Optional[str] = _TASK, field: Optiona
 
     obj: AppContext = ctx.obj
     try:
-        filters = QueueFilter(status=status, task=task, field=field, paper=paper, below=below, above=above,
+        filters = QueueFilter(status=status, task=check_task(obj, task), field=field, paper=paper, below=below, above=above,
                               limit=limit)
         with session_scope(_database(obj)) as session:
             items = list_queue(session, min_confidence=obj.config.review.min_confidence, filters=filters)
@@ -155,7 +155,7 @@ def next_command(ctx: typer.Context, task: Optional[str] = _TASK, field: Optiona
 
     obj: AppContext = ctx.obj
     try:
-        walk_queue(_database(obj), obj.config, QueueFilter(task=task, field=field, paper=paper),
+        walk_queue(_database(obj), obj.config, QueueFilter(task=check_task(obj, task), field=field, paper=paper),
                    reviewer=_reviewer(reviewer), console=console, keys=terminal_input(sys.stdin),
                    render_image=image)
     except ReviewError as exc:

@@ -14,6 +14,7 @@ from cli.context import AppContext, fail
 from settings.config import ConfigError
 
 app = typer.Typer(help="Computer Progress: training compute vs. accuracy in deep-learning papers, kept current.",
+                  rich_markup_mode=None,  # plain help: no <bool> placeholders, no boxes cut at 80 columns
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 console = Console()
 
@@ -32,6 +33,7 @@ def demo(ctx: typer.Context,
          workdir: Path = typer.Option(Path("data/demo"), help="Where the demo keeps its corpus, PDFs and database"),
          delay: float = typer.Option(0.5, help="Seconds between API requests to the loopback stand-in")) -> None:
     """The whole pipeline offline: the bundled sample corpus behind a loopback arXiv stand-in."""
+    console.print("progress demo: loading the pipeline (Prefect, spaCy, PyMuPDF)", highlight=False)
     from cli.demo import run_demo
 
     run_demo(ctx.obj, workdir, delay, console)
@@ -133,17 +135,17 @@ def refit(ctx: typer.Context,
 
 
 @app.command()
-def status(ctx: typer.Context) -> None:
+def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON object for scripts")) -> None:
     """Papers per state, parked papers with their reasons, the last runs."""
     from cli.status import print_status
 
-    print_status(ctx.obj, console)
+    print_status(ctx.obj, console, as_json=as_json)
 
 
 @app.command("extract-files")
 def extract_files(ctx: typer.Context,
                   pdfs: list[Path] = typer.Argument(..., help="PDF files"),
-                  jsonl: Path = typer.Option(..., "--jsonl", help="Write one JSON line per PDF (the scorer's format)"),
+                  jsonl: Path = typer.Option(..., "--jsonl", help="Write one JSON line per PDF (the scorer's format); - for stdout"),
                   workers: int = typer.Option(2, help="Worker processes"),
                   timeout: float = typer.Option(120.0, help="Seconds per PDF before it is stopped")) -> None:
     """Extract from PDF files without touching the database (for scoring a folder of papers)."""
@@ -188,6 +190,10 @@ def _register_groups() -> None:
             _registered.add(info.name)
 
 
+# click's UsageError (typer >= 0.2x vendors click; BadParameter is public and derives from it).
+_USAGE_ERROR = typer.BadParameter.__mro__[1]
+
+
 def main() -> None:
     # Prefect's local API starts on demand; its first start on a new machine migrates its database,
     # which takes longer than Prefect's default 20 s allowance.
@@ -199,10 +205,19 @@ def main() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     _register_groups()
     try:
-        app()
+        code = app(standalone_mode=False)
     except ConfigError as exc:
         Console(stderr=True).print(f"[red]config error:[/red] {exc}")
         sys.exit(2)
+    except _USAGE_ERROR as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `progress` or a group alone: its help
+            typer.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+            sys.exit(0)
+        where = exc.ctx.command_path if exc.ctx else "progress"  # a wrong flag or value: one line
+        fail(f"{exc.format_message()} (see `{where} --help`)", code=exc.exit_code)
+    except typer.Abort:  # Ctrl-C at a prompt
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
