@@ -53,7 +53,7 @@ class AppContext:
                 if demo:
                     Console(stderr=True, soft_wrap=True, highlight=False).print(
                         f"note: {sqlite_file(config.database_url)} does not exist yet; using the demo's database "
-                        f"{DEMO_DATABASE} (--db chooses another)")
+                        f"{DEMO_DATABASE} (--db chooses another)", markup=False)
                     config.database_url = self.database_url = demo
             self._config = config
         return self._config

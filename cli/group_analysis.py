@@ -165,7 +165,7 @@ def export_command(ctx: typer.Context,
     except ValueError as exc:
         fail(str(exc))
     if not fmt and not has("pyarrow"):
-        Console(stderr=True, soft_wrap=True, highlight=False).print(f"note: no Parquet file: {missing_extra_message('pyarrow')}")
+        Console(stderr=True, soft_wrap=True, highlight=False).print(f"note: no Parquet file: {missing_extra_message('pyarrow')}", markup=False)
     if as_json:
         typer.echo(json.dumps({"rows": len(points), "files": {kind: str(path) for kind, path in paths.items()}}, indent=1))
         return

@@ -98,7 +98,7 @@ def format_counts(counts: dict | None) -> str:
             for key, value in per_task.items():
                 if isinstance(value, (int, float)):
                     totals[key] = totals.get(key, 0) + value
-        return f"{len(counts)} tasks: " + ", ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in totals.items() if v)
+        return f"{len(counts)} task{'s' if len(counts) != 1 else ''}: " + ", ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in totals.items() if v)
     return ", ".join(f"{k.replace('_', ' ')} {v:g}" if isinstance(v, (int, float)) else f"{k.replace('_', ' ')} {v}"
                      for k, v in counts.items())
 
@@ -184,7 +184,8 @@ def print_fit_rows(rows: list[dict], console: Console) -> None:
     flagged = set()
 
     def cells(r: dict) -> list[str]:
-        flag = r["flag"] if "flag" in r else row_fit_flag(r)
+        # the refit flow's rows carry their flag (None or NaN when none); stored rows get it computed
+        flag = (r["flag"] if isinstance(r["flag"], str) else None) if "flag" in r else row_fit_flag(r)
         # A fit of the wrong sign or with a CI containing 0 has no meaningful degree or 2^k (regression.fit_flag).
         degree, halving = ("-", f"none: {flag}") if flag else (_num(r.get("degree"), ".1f"),
                                                               _num(r.get("halving_multiple"), ".3g", "x"))
