@@ -272,6 +272,29 @@ def test_unknown_task_is_refused_by_review_too(tmp_path):
     assert done.exit_code == 2 and "unknown task cooking" in done.output
 
 
+def test_unknown_task_is_refused_by_the_review_page(tmp_path):
+    import threading
+
+    import httpx
+
+    from review.web import make_server
+    from settings.config import load_config
+
+    url = f"sqlite:///{tmp_path / 'w.sqlite'}"
+    upgrade_to_head(url)
+    server = make_server(url, load_config(CONFIG), reviewer="r", port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        page = httpx.get(f"{server.base_url}/api/queue", params={"task": "cooking"})
+        assert page.status_code == 404 and "unknown task cooking" in page.text
+        assert httpx.get(f"{server.base_url}/api/queue", params={"task": "image_classification"}).status_code == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
 def test_status_and_deploy_show_speak_json(tmp_path):
     runner = CliRunner()
     status = runner.invoke(app, ["--config", str(CONFIG), "--db", f"sqlite:///{tmp_path / 's.sqlite'}",
