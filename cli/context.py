@@ -4,8 +4,9 @@ Which database: --db, else $PROGRESS_DATABASE_URL, else the config's `database_u
 keep a newcomer out of an empty database made on the spot:
 - an explicit SQLite URL (--db or the variable) whose folder does not exist is an error: a typo must
   not create a new, empty database somewhere;
-- when the configured SQLite file does not exist yet but `progress demo`'s database does (in this
-  folder, at its default place), commands use the demo's and say so on stderr. Commands that fetch
+- when the configured database is the default one (data/progress.sqlite here), which does not exist
+  yet, but `progress demo`'s database does (at its default place beside it), commands use the demo's
+  and say so on stderr. Any other configured database is used as it is. Commands that fetch
   from arXiv (run, ingest, backfill) never do: real papers go to the configured database.
 """
 from __future__ import annotations
@@ -23,6 +24,7 @@ from settings.config import Config, ConfigError, load_config
 from settings.extras import extra_for_import_error
 
 DEMO_DATABASE = Path("data/demo/progress.sqlite")  # `progress demo`'s default --workdir, from the cwd
+DEFAULT_DATABASE = Path("data/progress.sqlite")    # the packaged config's database_url, from the cwd
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -127,11 +129,12 @@ def _check_folder_exists(url: str) -> None:
 
 
 def demo_database_instead(configured_url: str) -> str | None:
-    """The demo's database URL when the configured SQLite file does not exist and the demo's does."""
+    """The demo's database URL when the configured database is the default one, which does not exist
+    yet, and the demo's does."""
     path = sqlite_file(configured_url)
     if path is None or path.exists() or not DEMO_DATABASE.is_file():
         return None
-    if path.resolve() == DEMO_DATABASE.resolve():
+    if path.resolve() != DEFAULT_DATABASE.resolve():
         return None
     return f"sqlite:///{DEMO_DATABASE}"
 

@@ -112,6 +112,9 @@ def test_commands_find_the_demo_database_unless_they_fetch_from_arxiv(tmp_path, 
     assert fetching.config.database_url == "sqlite:///data/progress.sqlite"
     explicit = AppContext(config_path=str(config), database_url=f"sqlite:///{tmp_path / 'mine.sqlite'}")
     assert explicit.config.database_url.endswith("mine.sqlite")
+    other = tmp_path / "other.yaml"  # a database of one's own in the config: used as it is
+    other.write_text(CONFIG.read_text().replace("sqlite:///data/progress.sqlite", "sqlite:///data/mine.sqlite"))
+    assert AppContext(config_path=str(other)).config.database_url == "sqlite:///data/mine.sqlite"
     (tmp_path / "data" / "progress.sqlite").write_bytes(b"")  # once the real one exists, it is used
     assert AppContext(config_path=str(config)).config.database_url == "sqlite:///data/progress.sqlite"
 
