@@ -46,7 +46,9 @@ def run_demo(obj: AppContext, workdir: Path, delay: float, console: Console) -> 
         run_with_progress(demo, console, "nightly (demo)", nightly_flow, config_path=str(config_path))
     print_status(demo, console)
     print_fits(demo, console)
-    console.print(f"\nDatabase: {shown_url(demo.config.database_url)}\nConfig used: {config_path}")
+    # soft_wrap: a path is never broken inside a word at 80 columns
+    console.print(f"\nDatabase: {shown_url(demo.config.database_url)}\nConfig used: {config_path}", soft_wrap=True,
+                  highlight=False)
     console.print(next_steps(obj, demo.config.database_url), soft_wrap=True, highlight=False)
 
 

@@ -177,7 +177,7 @@ def export_command(ctx: typer.Context,
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
         count = write_jsonl(labels, fh)
-    Console(stderr=True).print(f"{count} papers with reviewed labels -> {out}", highlight=False)
+    Console(stderr=True, soft_wrap=True).print(f"{count} papers with reviewed labels -> {out}", highlight=False)
 
 
 @review_app.command("serve")
