@@ -322,6 +322,42 @@ def fit_all(points: pd.DataFrame, groups: Iterable[str] = ("task",), *, spec: st
     return pd.DataFrame(rows, columns=[*groups, *FIT_COLUMNS, "status"])
 
 
+WRONG_SIGN = "wrong sign"  # error rises with compute
+CI_HAS_ZERO = "CI includes 0"  # the slope's 95% CI: no clear relation
+FLAG_MEANING = {WRONG_SIGN: "the slope says error rises with compute",
+                CI_HAS_ZERO: "the slope's 95% CI contains 0: no clear relation between compute and error"}
+
+
+def fit_flag(slope: float, ci_low: float, ci_high: float, spec: str = "error") -> str | None:
+    """Why a fit has no meaningful degree, or None when it has one.
+
+    The degree k and the compute to halve the error (2^k) mean something only when error falls with
+    compute and the slope's 95% CI excludes 0. A slope of the wrong sign gives a negative k and a
+    "halving multiple" below 1; a CI containing 0 is compatible with no relation at all, and 2^k then
+    explodes (1/slope near 0). Such fits are kept and listed, flagged, without k or 2^k."""
+    falls = -spec_sign(spec) * slope  # > 0 when error falls as compute grows
+    if not math.isfinite(falls) or falls <= 0:
+        return WRONG_SIGN
+    if not (math.isfinite(ci_low) and math.isfinite(ci_high)):
+        return None
+    if ci_low <= 0 <= ci_high:
+        return CI_HAS_ZERO
+    return None
+
+
+def row_fit_flag(row) -> str | None:
+    """fit_flag for a fit_all row or a stored fit row (its regression spec is extra's fit_spec)."""
+    data = dict(row)
+    extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
+    spec = data.get("fit_spec") or extra.get("fit_spec") or data.get("spec")
+    spec = spec if spec in SPECS else "error"
+    values = [data.get(k) for k in ("slope", "ci_low", "ci_high")]
+    if values[0] is None or pd.isna(values[0]):
+        return None
+    low, high = (math.nan if v is None or pd.isna(v) else float(v) for v in values[1:])
+    return fit_flag(float(values[0]), low, high, spec)
+
+
 _STORED_ALIASES = {"degree_low": "degree_ci_low", "degree_high": "degree_ci_high"}
 
 

@@ -1,7 +1,11 @@
 """One self-contained HTML report: per task, error vs training compute with the fitted law.
 
 Each task gets a log-log plot (matplotlib, Agg) with the fit line, its 95% confidence band and the
-k = 4 theory line; the PNG is embedded as base64 (and also written next to the HTML). Every point is
+k = 4 theory line, titled with the task's human name. Each benchmark series has one colour, shared
+by its points, its fit line and its band; the task-level fit over all benchmarks is drawn in black,
+dashed, above them (it often coincides with the main benchmark's line). Errors in percent are shown
+as percent on the y axis. A fit without meaning (regression.fit_flag) is drawn but labelled so,
+without a degree; the PNG is embedded as base64 (and also written next to the HTML). Every point is
 clickable (an HTML image map over the PNG) and listed in a table beneath the plot with its arXiv link,
 the chips and the method behind its compute estimate. A table of all fits closes the page.
 
@@ -28,21 +32,33 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from analysis.ids import arxiv_id_from_text  # noqa: E402
-from analysis.regression import THEORY_FLOOR_DEGREE, error_fraction, fit_from_row, frontier_mask  # noqa: E402
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
-FIGURE_INCHES = (8.0, 5.2)
+from analysis.regression import (THEORY_FLOOR_DEGREE, error_fraction, fit_from_row, frontier_mask,  # noqa: E402
+                                 row_fit_flag)
+
+FIGURE_INCHES = (8.0, 5.2)  # the plot itself; the legend below it adds LEGEND_LINE_INCHES per entry
+LEGEND_LINE_INCHES = 0.17
 DPI = 100
 MAX_LABELLED_POINTS = 40  # numbering more points than this only clutters the plot
 POINT_RADIUS_PX = 6
 MAX_LINKED_POINTS = 2000  # per task; beyond this the table and image map dominate the page's size
+# One colour per benchmark series (points, fit line and band), in sorted series order; matplotlib's
+# "tab10" without its grey, which the theory line uses.
+SERIES_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf")
+ALL_BENCHMARKS_COLOUR = "#000000"  # the task-level fit: primary result of each paper, every benchmark
+THEORY_COLOUR = "#777777"
+POINT_ALPHA = 0.85
 
 
-def paper_url(row: pd.Series) -> str | None:
-    """https://arxiv.org/abs/<id> for arXiv papers, https://doi.org/<doi> for DOIs, else the row's http(s) `link`."""
-    return _url_from(row.get("arxiv_id"), row.get("doi"), row.get("link"))
+def series_colours(pts: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(dataset, metric) -> colour, in sorted order, so a plot's colours do not depend on its fits."""
+    keys = sorted({(str(d), str(m)) for d, m in zip(pts["dataset"], pts["metric"])}) if len(pts) else []
+    return {key: SERIES_COLOURS[i % len(SERIES_COLOURS)] for i, key in enumerate(keys)}
 
 
 def _url_from(arxiv_key, doi, link) -> str | None:
+    """https://arxiv.org/abs/<id> for arXiv papers, https://doi.org/<doi> for DOIs, else an http(s) `link`."""
     arxiv_id = arxiv_id_from_text(arxiv_key)  # imported papers have keys like "doi:..." or "ref:..."
     if arxiv_id:
         return f"https://arxiv.org/abs/{arxiv_id}"
@@ -104,15 +120,45 @@ def _slug(text: str) -> str:
 def _plottable(points: pd.DataFrame) -> pd.DataFrame:
     frame = points.copy()
     frame["error"] = error_fraction(frame["score"], frame["metric"], frame["higher_is_better"])
+    # error_fraction turns percent scores (accuracy, AP, BLEU, "... error") into fractions; other
+    # lower-is-better metrics (perplexity) stay as they are and get no percent axis.
+    higher = frame["higher_is_better"].astype(str).str.lower().isin(("true", "1", "1.0"))
+    frame["error_in_percent"] = higher | frame["metric"].astype(str).str.lower().str.contains("error", regex=False)
     frame["compute_flops"] = pd.to_numeric(frame["compute_flops"], errors="coerce")
     ok = (frame["compute_flops"] > 0) & (frame["error"] > 0) & np.isfinite(frame["error"])
     return frame[ok].sort_values("compute_flops", kind="stable").reset_index(drop=True)
 
 
-def _fit_label(fit, row: pd.Series) -> str:
-    scope = " ".join(str(row[c]) for c in ("dataset", "metric") if c in row and isinstance(row[c], str))
+def _series_key(row) -> tuple[str, str] | None:
+    """The (dataset, metric) a fit belongs to, or None for a task-level fit over all benchmarks."""
+    dataset, metric = row.get("dataset"), row.get("metric")
+    if isinstance(dataset, str) and isinstance(metric, str):
+        return dataset, metric
+    return None
+
+
+def _fit_label(fit, row: pd.Series, flag: str | None) -> str:
+    key = _series_key(row)
     variant = "frontier, " if fit.frontier else ""
-    return f"{variant}{scope + ': ' if scope else 'all benchmarks: '}k = {_fmt(fit.degree)} [{_fmt(fit.degree_ci_low)}, {_fmt(fit.degree_ci_high)}]"
+    scope = f"{key[0]} {key[1]}" if key else "all benchmarks (primary results)"
+    if flag:
+        return f"{variant}{scope}: no meaningful k ({flag})"
+    return f"{variant}{scope}: k = {_fmt(fit.degree)} [{_fmt(fit.degree_ci_low)}, {_fmt(fit.degree_ci_high)}]"
+
+
+def _percent(value: float, _position=None) -> str:
+    return f"{value * 100:.3g}%"
+
+
+def _percent_axis(ax, errors: np.ndarray) -> None:
+    """Log y axis labelled in percent: ticks at 1, 2, 5 per decade, or at 1, 1.5, 2, 3, 4, 5, 7 when
+    the points span less than a decade (a single "10%" tick would tell nothing)."""
+    errors = errors[np.isfinite(errors) & (errors > 0)]
+    narrow = len(errors) == 0 or errors.max() / errors.min() < 10
+    subs = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0) if narrow else (1.0, 2.0, 5.0)
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=subs))
+    ax.yaxis.set_major_formatter(FuncFormatter(_percent))
+    ax.yaxis.set_minor_formatter(NullFormatter())
 
 
 def _fmt(value: float, spec: str = ".1f") -> str:
@@ -123,29 +169,43 @@ def _fmt(value: float, spec: str = ".1f") -> str:
     return format(value, spec)
 
 
-def _plot_task(task: str, pts: pd.DataFrame, task_fits: pd.DataFrame) -> tuple[bytes, np.ndarray]:
-    """PNG bytes and the pixel position (x, y from the top-left) of every point, one row per point."""
-    fig, ax = plt.subplots(figsize=FIGURE_INCHES, dpi=DPI)
+def _plot_task(title: str, pts: pd.DataFrame, task_fits: pd.DataFrame) -> tuple[bytes, np.ndarray, tuple[int, int]]:
+    """PNG bytes, the pixel position (x, y from the top-left) of every point (one row per point), and
+    the image's (width, height) in pixels."""
+    # The legend goes below the axes, where it hides no point; the figure grows by its lines.
+    entries = pts.groupby(["dataset", "metric"]).ngroups * (1 if len(pts) else 0) + len(task_fits) + 1
+    fig, ax = plt.subplots(figsize=(FIGURE_INCHES[0], FIGURE_INCHES[1] + LEGEND_LINE_INCHES * entries), dpi=DPI)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    colours = series_colours(pts)
     series = pts.groupby(["dataset", "metric"], sort=True)
     for (dataset, metric), part in series:
-        ax.scatter(part["compute_flops"], part["error"], s=28, alpha=0.85, label=f"{dataset} {metric}", zorder=3)
+        ax.scatter(part["compute_flops"], part["error"], s=28, alpha=POINT_ALPHA, label=f"{dataset} {metric}",
+                   color=colours[(str(dataset), str(metric))], zorder=3)
     if len(pts) <= MAX_LABELLED_POINTS:
         for number, row in pts.iterrows():
             ax.annotate(str(number + 1), (row["compute_flops"], row["error"]), textcoords="offset points",
                         xytext=(4, 3), fontsize=7, color="#444444")
     anchor = None
+    spare = iter(SERIES_COLOURS[len(colours):])  # a benchmark fit whose points are not plotted here
     for _, row in task_fits.iterrows():
         fit = fit_from_row(row)
+        key = _series_key(row)
+        flag = row["flag"] if isinstance(row.get("flag"), str) else row_fit_flag(row)
         lo, hi = fit.log10_compute_min, fit.log10_compute_max
         if not (math.isfinite(lo) and math.isfinite(hi)):  # a stored fit without its range: the points'
             if not len(pts):
                 continue
             lo, hi = np.log10(pts["compute_flops"].min()), np.log10(pts["compute_flops"].max())
         grid = np.logspace(lo, hi, 60)
-        line = ax.plot(grid, fit.predict_error(grid), linewidth=1.8, label=_fit_label(fit, row), zorder=2)[0]
-        if math.isfinite(fit.slope_se) and math.isfinite(fit.intercept_se) and math.isfinite(fit.df_resid):
+        if key is None:  # above the benchmark lines, which it may coincide with: dashed, so both show
+            style = dict(color=ALL_BENCHMARKS_COLOUR, linestyle=(0, (6, 3)), linewidth=1.6, zorder=2.5)
+        else:
+            colour = colours.get(key) or colours.setdefault(key, next(spare, SERIES_COLOURS[0]))
+            style = dict(color=colour, linewidth=1.8, zorder=2)
+        line = ax.plot(grid, fit.predict_error(grid), label=_fit_label(fit, row, flag), **style)[0]
+        if key is not None and math.isfinite(fit.slope_se) and math.isfinite(fit.intercept_se) \
+                and math.isfinite(fit.df_resid):
             low, high = fit.error_band(grid)
             ax.fill_between(grid, low, high, color=line.get_color(), alpha=0.15, linewidth=0)
         if anchor is None:
@@ -156,14 +216,20 @@ def _plot_task(task: str, pts: pd.DataFrame, task_fits: pd.DataFrame) -> tuple[b
     if anchor is not None and len(pts):
         grid = np.logspace(np.log10(pts["compute_flops"].min()), np.log10(pts["compute_flops"].max()), 60)
         theory = anchor[1] * (grid / anchor[0]) ** (-1 / THEORY_FLOOR_DEGREE)
-        ax.plot(grid, theory, linestyle="--", color="#777777", linewidth=1.2,
+        ax.plot(grid, theory, linestyle=":", color=THEORY_COLOUR, linewidth=1.4,
                 label=f"theory floor k = {THEORY_FLOOR_DEGREE:g}", zorder=1)
     ax.set_xlabel("training compute (FLOPs)")
-    ax.set_ylabel("error (fraction)")
-    ax.set_title(task)
+    if len(pts) and bool(pts["error_in_percent"].all()):
+        _percent_axis(ax, pts["error"].to_numpy(dtype=float))
+        ax.set_ylabel("error (%)")
+        low, high = ax.get_ylim()
+        ax.set_ylim(low, min(high, 1.0))  # an error above 100% does not exist; the theory line may reach it
+    else:  # e.g. perplexity: no percent scale
+        ax.set_ylabel("error")
+    ax.set_title(title)
     ax.grid(True, which="both", alpha=0.25)
     if len(pts) or len(task_fits):
-        ax.legend(fontsize=7, loc="best")
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0.0, -0.11), frameon=False, ncol=1)
     fig.tight_layout()
     fig.canvas.draw()  # fixes the transforms so pixel positions match the saved PNG
     height = fig.get_size_inches()[1] * DPI
@@ -173,8 +239,9 @@ def _plot_task(task: str, pts: pd.DataFrame, task_fits: pd.DataFrame) -> tuple[b
         positions[:, 1] = height - positions[:, 1]
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI)
+    width, height = (int(round(v * DPI)) for v in fig.get_size_inches())
     plt.close(fig)
-    return buffer.getvalue(), positions
+    return buffer.getvalue(), positions, (width, height)
 
 
 def _points_table(pts: pd.DataFrame, rows: np.ndarray, slug: str) -> str:
@@ -282,6 +349,13 @@ def _fits_table(fits: pd.DataFrame) -> str:
             body.append(f"<tr>{keys}<td>{int(row['n'])}</td>{'<td></td>' * 7}<td>{html.escape(str(status))}</td></tr>")
             continue
         fit = fit_from_row(row)
+        flag = row["flag"] if isinstance(row.get("flag"), str) else row_fit_flag(row)
+        if flag:  # wrong sign or a CI containing 0: no degree, no 2^k (regression.fit_flag)
+            body.append(
+                f"<tr class=\"flagged\">{keys}<td>{fit.n}</td><td>{fit.slope:.4f} [{_fmt(fit.ci_low, '.4f')}, "
+                f"{_fmt(fit.ci_high, '.4f')}]</td><td>{_fmt(fit.r2, '.3f')}</td>{'<td>–</td>' * 4}"
+                f"<td>{_fmt(fit.years_per_10x_compute, '.2g')}</td><td>no meaningful k: {html.escape(flag)}</td></tr>")
+            continue
         body.append(
             f"<tr>{keys}<td>{fit.n}</td><td>{fit.slope:.4f} [{_fmt(fit.ci_low, '.4f')}, {_fmt(fit.ci_high, '.4f')}]</td>"
             f"<td>{_fmt(fit.r2, '.3f')}</td><td>{_fmt(fit.degree)} [{_fmt(fit.degree_ci_low)}, {_fmt(fit.degree_ci_high)}]</td>"
@@ -294,12 +368,13 @@ _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}
 table{border-collapse:collapse;margin:1em 0;font-size:0.85em}
 td,th{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
-th{background:#f3f3f3} section{margin-bottom:3em} small{color:#666}
+th{background:#f3f3f3} section{margin-bottom:3em} small{color:#666} tr.flagged td{color:#8a6d00}
 """
 
 
 def build_report(points: pd.DataFrame, fits: pd.DataFrame, out_dir: Path, *, title: str,
-                 draw_specs: tuple[str, ...] | None = None, max_linked_points: int = MAX_LINKED_POINTS) -> Path:
+                 draw_specs: tuple[str, ...] | None = None, max_linked_points: int = MAX_LINKED_POINTS,
+                 task_titles: dict[str, str] | None = None) -> Path:
     """Write `out_dir/report.html` (self-contained) and one `<task>.png` per task; return the HTML path.
 
     points: the regression's columns plus task, dataset, arxiv_id (optional doi, title, chips,
@@ -310,6 +385,8 @@ def build_report(points: pd.DataFrame, fits: pd.DataFrame, out_dir: Path, *, tit
     them are still listed in the fits table); None draws every drawable row.
     max_linked_points: per task, how many points get a table row and a clickable area (see linked_rows);
     every point is drawn either way.
+    task_titles: task name -> human name for headings and plot titles (config's `title`); the name
+    itself is kept in anchors and file names.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -325,7 +402,8 @@ def build_report(points: pd.DataFrame, fits: pd.DataFrame, out_dir: Path, *, tit
     for task in tasks:
         pts = plottable[plottable["task"] == task].reset_index(drop=True)
         task_fits = drawable[drawable["task"] == task] if len(drawable) else drawable
-        png, positions = _plot_task(str(task), pts, task_fits)
+        human = (task_titles or {}).get(task) or str(task).replace("_", " ").capitalize()
+        png, positions, (width, height) = _plot_task(human, pts, task_fits)
         slug = _slug(task)
         rows = linked_rows(pts, max_linked_points)
         (out_dir / f"{slug}.png").write_bytes(png)
@@ -334,9 +412,9 @@ def build_report(points: pd.DataFrame, fits: pd.DataFrame, out_dir: Path, *, tit
         methods = pts["compute_method"].value_counts().to_dict() if "compute_method" in pts.columns else {}
         method_text = ", ".join(f"{m}: {n}" for m, n in methods.items())
         sections.append(
-            f'<section id="{slug}"><h2>{html.escape(str(task))}</h2>'
-            f'<img src="data:image/png;base64,{encoded}" usemap="#map-{slug}" alt="error vs compute for {html.escape(str(task))}" '
-            f'width="{int(FIGURE_INCHES[0] * DPI)}" height="{int(FIGURE_INCHES[1] * DPI)}">'
+            f'<section id="{slug}"><h2>{html.escape(human)}</h2>'
+            f'<img src="data:image/png;base64,{encoded}" usemap="#map-{slug}" alt="error vs compute for {html.escape(human)}" '
+            f'width="{width}" height="{height}">'
             f"{_image_map('map-' + slug, pts, positions, rows)}"
             f"<p>{len(pts)} points plotted"
             f"{f'; {missing} without a usable compute or score not plotted' if missing else ''}"

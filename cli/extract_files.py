@@ -8,7 +8,9 @@ JSONL line with empty fields and an "error". Bad options and an unwritable outpu
 """
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -30,14 +32,19 @@ def extract_files_to_jsonl(pdfs: list[Path], out: Path, *, workers: int, timeout
                            max_pages: int = DEFAULT_MAX_PAGES, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
     """Writes one line per PDF (a failed file gets empty fields and an "error"); returns failures."""
     _check_options(workers=workers, timeout=timeout, max_pages=max_pages, max_bytes=max_bytes)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fh = out.open("w", encoding="utf-8")
-    except OSError as exc:
-        fail(f"--jsonl {out}: cannot write: {exc.strerror or exc}")
+    to_stdout = str(out) == "-"
+    if to_stdout:  # the lines go to stdout; the bar and the closing line to stderr, out of their way
+        fh = contextlib.nullcontext(sys.stdout)
+        console = Console(stderr=True, highlight=False, soft_wrap=True)
+    else:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            fh = out.open("w", encoding="utf-8")
+        except OSError as exc:
+            fail(f"--jsonl {out}: cannot write: {exc.strerror or exc}")
     bad = 0
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    with fh, ExtractionPool(workers=workers, timeout_seconds=timeout, max_pages=max_pages,
+    with fh as fh, ExtractionPool(workers=workers, timeout_seconds=timeout, max_pages=max_pages,
                             max_bytes=max_bytes) as pool, \
             ThreadPoolExecutor(max_workers=workers) as threads, Progress(console=console, transient=True) as progress:
         bar = progress.add_task("extracting", total=len(pdfs))
@@ -55,8 +62,11 @@ def extract_files_to_jsonl(pdfs: list[Path], out: Path, *, workers: int, timeout
                 # Each headline result with the compute of the run behind it (analysis.points).
                 line["points"] = [point.to_json() for point in build_points(outcome.candidates)]
             fh.write(json.dumps(line) + "\n")
+            if to_stdout:
+                fh.flush()  # a reader of the pipe sees each paper as it is done
             progress.advance(bar)
-    console.print(f"{len(pdfs) - bad} of {len(pdfs)} PDFs extracted -> {out}")
+    console.print(f"{len(pdfs) - bad} of {len(pdfs)} PDFs extracted -> {'stdout' if to_stdout else out}",
+                  highlight=False, soft_wrap=True)
     return bad
 
 

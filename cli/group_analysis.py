@@ -36,6 +36,8 @@ reference_app.add_typer(import_app, name="import")
 REPORT_SPECS = ("error", "study")  # drawn on the plots; every stored variant is listed in the fits table
 FIT_JSON_KEYS = ("task", "dataset", "metric", "source", "spec", "n", "slope", "intercept", "ci_low", "ci_high", "r2",
                  "degree", "degree_low", "degree_high", "halving_multiple")
+# A fit of the wrong sign or with a slope CI containing 0 has no meaningful degree (regression.fit_flag).
+MEANINGLESS_WHEN_FLAGGED = ("degree", "degree_low", "degree_high", "halving_multiple")
 _SOURCE = typer.Option(None, "--source", help="extracted | contributed | reference:thompson2022 "
                                               "(default: extracted + contributed)")
 
@@ -72,37 +74,51 @@ def fits_command(ctx: typer.Context, as_json: bool = typer.Option(False, "--json
                  spec: Optional[list[str]] = typer.Option(None, "--spec", help="error | frontier | year | study | "
                                                                             "hardware_burden | network_operations (repeatable)")) -> None:
     """Every stored fit (each refit's run id and time), or the latest per group."""
+    from analysis.regression import FLAG_MEANING, row_fit_flag
     from db.scaling import fit_rows
 
     obj: AppContext = ctx.obj
     with session_scope(obj.url) as session:
         rows = fit_rows(session, latest_only=latest, source=source, specs=spec or None)
+    for row in rows:
+        row["flag"] = row_fit_flag(row)
     if as_json:
-        out = [{**{k: row[k] for k in FIT_JSON_KEYS}, "id": row["id"], "run": row["run_id"],
+        out = [{**{k: (None if row["flag"] and k in MEANINGLESS_WHEN_FLAGGED else row[k]) for k in FIT_JSON_KEYS},
+                "flag": row["flag"], "id": row["id"], "run": row["run_id"],
                 "time": row["created_at"], "run_started_at": row["run_started_at"], "extra": row["extra"]}
                for row in rows]
         typer.echo(json.dumps([_jsonable(r) for r in out], indent=1))
         return
-    table = Table(title=f"Stored fits ({len(rows)})")
-    for column in ("id", "run", "time", "task", "benchmark", "source", "spec", "n", "slope [95% CI]", "R²", "k",
-                   "years ≈ 10x"):
-        table.add_column(column)
-    for row in rows:
-        bench = "all (primary)" if row["dataset"] is None else f"{row['dataset']} {row['metric']}"
-        table.add_row(str(row["id"]), str(row["run_id"] or "-"), f"{row['created_at']:%Y-%m-%d %H:%M}", row["task"],
-                      bench, row["source"], row["spec"], str(row["n"]),
-                      f"{row['slope']:.4f} [{row['ci_low']:.4f}, {row['ci_high']:.4f}]", f"{row['r2']:.3f}",
-                      _fmt(row["degree"], ".1f"), _fmt(row["extra"].get("years_per_10x_compute"), ".2g"))
-    console.print(table)
+    from cli.status import print_by_task
+
+    # One table per task, with the columns a narrow terminal can hold: fit id and time only from 120
+    # columns on (--json always has them); source only when the fits mix sources.
+    wide = console.width >= 120
+    optional = {"id": wide, "time": wide, "source": len({r["source"] for r in rows}) > 1}
+    columns = [c for c in ("benchmark", "id", "run", "time", "source", "spec", "n", "slope [95% CI]", "R²", "k",
+                           "years ≈ 10x") if optional.get(c, True)]
+
+    def cells(row: dict) -> list[str]:
+        values = {"id": str(row["id"]), "run": str(row["run_id"] or "-"), "time": f"{row['created_at']:%Y-%m-%d %H:%M}",
+                  "source": row["source"], "spec": row["spec"], "n": str(row["n"]),
+                  "slope [95% CI]": f"{row['slope']:.4f} [{row['ci_low']:.4f}, {row['ci_high']:.4f}]",
+                  "R²": f"{row['r2']:.3f}", "k": f"none: {row['flag']}" if row["flag"] else _fmt(row["degree"], ".1f"),
+                  "years ≈ 10x": _fmt(row["extra"].get("years_per_10x_compute"), ".2g")}
+        return [values[c] for c in columns[1:]]
+
+    print_by_task(console, f"Stored fits ({len(rows)})", columns, rows, cells, right=("id", "run", "n", "R²", "k"))
+    for flag in sorted({row["flag"] for row in rows if row["flag"]}):
+        console.print(f"[dim]none: {flag}: {FLAG_MEANING[flag]}; no degree k or 2^k[/dim]")
 
 
 def _report_inputs(obj: AppContext, source: str | None, include_pending: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from analysis.regression import row_fit_flag
     from db.scaling import fit_rows, scaling_points
 
     with session_scope(obj.url) as session:
         points = scaling_points(session, source=source, include_pending=include_pending)
         stored = fit_rows(session, latest_only=True, source=source or "extracted")
-    fits = pd.DataFrame([{**row, "status": "ok", "with_year": bool(row["extra"].get("with_year")),
+    fits = pd.DataFrame([{**row, "status": "ok", "flag": row_fit_flag(row), "with_year": bool(row["extra"].get("with_year")),
                           "frontier": bool(row["extra"].get("frontier"))} for row in stored])
     return points, fits
 
@@ -120,28 +136,42 @@ def report_command(ctx: typer.Context,
         fail("no points to report: run `progress refit` after extraction or an import first", code=1)
     out_dir = out or obj.config.report_dir
     title = f"Computer Progress: error vs training compute ({source or 'extracted + contributed'})"
-    path = build_report(points, fits, out_dir, title=title, draw_specs=REPORT_SPECS)
-    console.print(f"report: {path} ({points['task'].nunique()} tasks, {len(points)} points, {len(fits)} fits)")
+    titles = {name: task.title for name, task in obj.config.tasks.items()}
+    path = build_report(points, fits, out_dir, title=title, draw_specs=REPORT_SPECS, task_titles=titles)
+    console.print(f"report: {path} ({points['task'].nunique()} tasks, {len(points)} points, {len(fits)} fits)",
+                  soft_wrap=True, highlight=False)
 
 
 def export_command(ctx: typer.Context,
                    out: Optional[Path] = typer.Option(None, "--out", help="Folder (default: the config's report_dir)"),
                    source: Optional[str] = _SOURCE,
                    include_pending: bool = typer.Option(False, "--include-pending"),
-                   fmt: Optional[list[str]] = typer.Option(None, "--format", help="csv and/or parquet (default both)")) -> None:
+                   fmt: Optional[list[str]] = typer.Option(None, "--format", help="csv and/or parquet (default: both; parquet needs the 'parquet' extra)"),
+                   as_json: bool = typer.Option(False, "--json", help="The files written and the row count, as JSON")) -> None:
     """The analysis table (one row per paper x result with its compute) as CSV and Parquet."""
     from analysis.export import export_points
     from db.scaling import scaling_points
 
+    from settings.extras import has, missing_extra_message
+
     obj: AppContext = ctx.obj
+    if fmt and "parquet" in fmt and not has("pyarrow"):
+        fail(missing_extra_message("pyarrow"))
+    # By default both formats, Parquet only when its extra is installed (said on stderr otherwise).
+    formats = tuple(fmt or (("csv", "parquet") if has("pyarrow") else ("csv",)))
     with session_scope(obj.url) as session:
         points = scaling_points(session, source=source, include_pending=include_pending)
     try:
-        paths = export_points(points, out or obj.config.report_dir, formats=tuple(fmt or ("csv", "parquet")))
+        paths = export_points(points, out or obj.config.report_dir, formats=formats)
     except ValueError as exc:
         fail(str(exc))
+    if not fmt and not has("pyarrow"):
+        Console(stderr=True, soft_wrap=True, highlight=False).print(f"note: no Parquet file: {missing_extra_message('pyarrow')}", markup=False)
+    if as_json:
+        typer.echo(json.dumps({"rows": len(points), "files": {kind: str(path) for kind, path in paths.items()}}, indent=1))
+        return
     for kind, path in paths.items():
-        console.print(f"{kind}: {path} ({len(points)} rows)")
+        console.print(f"{kind}: {path} ({len(points)} rows)", soft_wrap=True, highlight=False)
 
 
 # --- reference data -----------------------------------------------------------------------------------
@@ -348,7 +378,11 @@ def browse_command(ctx: typer.Context, host: str = typer.Option("127.0.0.1", hel
                    port: int = typer.Option(8001, help="Port (0: a free one)"),
                    print_only: bool = typer.Option(False, "--print-command", help="Print the command and metadata, do not start")) -> None:
     """Datasette on the database, read-only, with the analysts' views and canned queries."""
+    from settings.extras import has, missing_extra_message
+
     obj: AppContext = ctx.obj
+    if not print_only and not has("datasette"):
+        fail(missing_extra_message("datasette"))
     db_path = sqlite_path(obj.url)
     if port == 0:
         with socket.socket() as probe:

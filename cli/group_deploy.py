@@ -6,6 +6,8 @@
 """
 from __future__ import annotations
 
+import json
+
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -26,16 +28,24 @@ def _config_path(obj: AppContext) -> str:
 
 
 @deploy_app.command("show")
-def show(ctx: typer.Context) -> None:
+def show(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON array for scripts")) -> None:
     """The deployments `serve` and `register` would create."""
     from flows.deployments import build_deployments
 
+    deployments = [{"deployment": f"{d.flow_name}/{d.name}",
+                    "schedules": [{"cron": s.schedule.cron, "timezone": s.schedule.timezone} for s in d.schedules],
+                    "parameters": d.parameters} for d in build_deployments(_config_path(ctx.obj))]
+    if as_json:
+        typer.echo(json.dumps(deployments, indent=1, default=str))
+        return
     table = Table(title="Deployments")
     for col in ("deployment", "schedule", "default parameters"):
         table.add_column(col)
-    for d in build_deployments(_config_path(ctx.obj)):
-        schedule = ", ".join(f"{s.schedule.cron} ({s.schedule.timezone})" for s in d.schedules) or "on demand"
-        table.add_row(f"{d.flow_name}/{d.name}", schedule, str(d.parameters))
+    for d in deployments:
+        schedule = ", ".join(f"{s['cron']} ({s['timezone']})" for s in d["schedules"]) or "on demand"
+        # name=value words, not a Python dict: they wrap between parameters at 80 columns
+        parameters = ", ".join(f"{k}={json.dumps(v, default=str)}" for k, v in d["parameters"].items()) or "none"
+        table.add_row(d["deployment"], schedule, parameters)
     console.print(table)
 
 

@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from cli.context import AppContext, fail
+from cli.context import AppContext, check_task, database_failure, fail
 from db.engine import session_scope
 
 review_app = typer.Typer(help="Review low-confidence extractions: they stay out of the regressions until accepted.",
@@ -32,7 +32,7 @@ def _database(obj: AppContext) -> str:
     try:
         upgrade_to_head(url)
     except Exception as exc:  # an unreachable or foreign database: one line, not a traceback
-        fail(f"database {url}: {exc}")
+        database_failure(obj, exc)
     return url
 
 
@@ -67,7 +67,7 @@ def list_command(ctx: typer.Context, task: Optional[str] = _TASK, field: Optiona
 
     obj: AppContext = ctx.obj
     try:
-        filters = QueueFilter(status=status, task=task, field=field, paper=paper, below=below, above=above,
+        filters = QueueFilter(status=status, task=check_task(obj, task), field=field, paper=paper, below=below, above=above,
                               limit=limit)
         with session_scope(_database(obj)) as session:
             items = list_queue(session, min_confidence=obj.config.review.min_confidence, filters=filters)
@@ -156,7 +156,7 @@ def next_command(ctx: typer.Context, task: Optional[str] = _TASK, field: Optiona
 
     obj: AppContext = ctx.obj
     try:
-        walk_queue(_database(obj), obj.config, QueueFilter(task=task, field=field, paper=paper),
+        walk_queue(_database(obj), obj.config, QueueFilter(task=check_task(obj, task), field=field, paper=paper),
                    reviewer=_reviewer(reviewer), console=console, keys=terminal_input(sys.stdin),
                    render_image=image)
     except ReviewError as exc:
@@ -178,7 +178,7 @@ def export_command(ctx: typer.Context,
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
         count = write_jsonl(labels, fh)
-    Console(stderr=True).print(f"{count} papers with reviewed labels -> {out}", highlight=False)
+    Console(stderr=True, soft_wrap=True).print(f"{count} papers with reviewed labels -> {out}", highlight=False)
 
 
 @review_app.command("serve")

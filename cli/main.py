@@ -14,6 +14,7 @@ from cli.context import AppContext, fail
 from settings.config import ConfigError
 
 app = typer.Typer(help="Computer Progress: training compute vs. accuracy in deep-learning papers, kept current.",
+                  rich_markup_mode=None,  # plain help: no <bool> placeholders, no boxes cut at 80 columns
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 console = Console()
 
@@ -32,6 +33,7 @@ def demo(ctx: typer.Context,
          workdir: Path = typer.Option(Path("data/demo"), help="Where the demo keeps its corpus, PDFs and database"),
          delay: float = typer.Option(0.5, help="Seconds between API requests to the loopback stand-in")) -> None:
     """The whole pipeline offline: the bundled sample corpus behind a loopback arXiv stand-in."""
+    console.print("progress demo: loading the pipeline (Prefect, spaCy, PyMuPDF)", highlight=False)
     from cli.demo import run_demo
 
     run_demo(ctx.obj, workdir, delay, console)
@@ -41,10 +43,19 @@ def _run_flow(ctx: typer.Context, label: str, flow_fn, **params):
     """Validate the config, then run a flow with the live progress bar; returns the flow's result."""
     from cli.running import run_with_progress
 
+    from settings.extras import has, missing_extra_message
+
     obj: AppContext = ctx.obj
-    obj.config  # a bad config is one line before anything starts
+    obj.config  # a bad config is one line before anything starts; it may choose the demo's database
+    if obj.config.extraction.task_runner == "dask" and not has("prefect_dask"):
+        fail(f"config: {missing_extra_message('prefect_dask')}")
     return run_with_progress(obj, console, label, flow_fn, config_path=obj.config_path,
                              database_url=obj.database_url, **params)
+
+
+def _fetches_from_arxiv(ctx: typer.Context) -> None:
+    """New papers from arXiv go to the configured database, never to the demo's."""
+    ctx.obj.use_demo_database = False
 
 
 @app.command()
@@ -54,6 +65,7 @@ def run(ctx: typer.Context,
         end: Optional[str] = typer.Option(None, help="Submitted on or before (YYYY-MM-DD); default: today"),
         max_results: Optional[int] = typer.Option(None, help="Papers per task at most")) -> None:
     """The nightly flow against the configured arXiv endpoint: ingest, download, extract, refit."""
+    _fetches_from_arxiv(ctx)
     from cli.status import print_fits, print_status
     from flows.nightly import nightly_flow
 
@@ -69,6 +81,7 @@ def ingest(ctx: typer.Context,
            start: Optional[str] = typer.Option(None, help="YYYY-MM-DD"), end: Optional[str] = typer.Option(None, help="YYYY-MM-DD"),
            max_results: Optional[int] = typer.Option(None)) -> None:
     """Query arXiv for new papers per task (incremental from each task's watermark)."""
+    _fetches_from_arxiv(ctx)
     from flows.ingest import ingest_flow
 
     counts = _run_flow(ctx, "ingest", ingest_flow, tasks=_tasks(ctx.obj, task), start=_day(start, "--start"),
@@ -86,6 +99,7 @@ def backfill(ctx: typer.Context,
              window_months: int = typer.Option(1, min=1, help="Months per submittedDate window"),
              refit: bool = typer.Option(False, "--refit", help="Refit when done")) -> None:
     """Ingest a past date range month by month, then download and extract; resumable."""
+    _fetches_from_arxiv(ctx)
     from flows.backfill import backfill_flow
 
     console.print(_run_flow(ctx, "backfill", backfill_flow, start=_day(start, "--start"), end=_day(end, "--end"),
@@ -127,17 +141,17 @@ def refit(ctx: typer.Context,
 
 
 @app.command()
-def status(ctx: typer.Context) -> None:
+def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON object for scripts")) -> None:
     """Papers per state, parked papers with their reasons, the last runs."""
     from cli.status import print_status
 
-    print_status(ctx.obj, console)
+    print_status(ctx.obj, console, as_json=as_json)
 
 
 @app.command("extract-files")
 def extract_files(ctx: typer.Context,
                   pdfs: list[Path] = typer.Argument(..., help="PDF files"),
-                  jsonl: Path = typer.Option(..., "--jsonl", help="Write one JSON line per PDF (the scorer's format)"),
+                  jsonl: Path = typer.Option(..., "--jsonl", help="Write one JSON line per PDF (the scorer's format); - for stdout"),
                   workers: int = typer.Option(2, help="Worker processes"),
                   timeout: float = typer.Option(120.0, help="Seconds per PDF before it is stopped")) -> None:
     """Extract from PDF files without touching the database (for scoring a folder of papers)."""
@@ -182,6 +196,10 @@ def _register_groups() -> None:
             _registered.add(info.name)
 
 
+# click's UsageError (typer >= 0.2x vendors click; BadParameter is public and derives from it).
+_USAGE_ERROR = typer.BadParameter.__mro__[1]
+
+
 def main() -> None:
     # Prefect's local API starts on demand; its first start on a new machine migrates its database,
     # which takes longer than Prefect's default 20 s allowance.
@@ -193,10 +211,19 @@ def main() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     _register_groups()
     try:
-        app()
+        code = app(standalone_mode=False)
     except ConfigError as exc:
         Console(stderr=True).print(f"[red]config error:[/red] {exc}")
         sys.exit(2)
+    except _USAGE_ERROR as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `progress` or a group alone: its help
+            typer.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+            sys.exit(0)
+        where = exc.ctx.command_path if exc.ctx else "progress"  # a wrong flag or value: one line
+        fail(f"{exc.format_message()} (see `{where} --help`)", code=exc.exit_code)
+    except typer.Abort:  # Ctrl-C at a prompt
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
 
-from cli.context import AppContext
+from analysis.regression import FLAG_MEANING, row_fit_flag
+from cli.context import AppContext, shown_url
 from db.engine import session_scope
 from db.runs import last_runs
 from db.store import papers_to_download, papers_to_extract
@@ -69,10 +70,50 @@ def run_duration(run: Run, now: datetime | None = None) -> str:
     return text if run.finished_at else f"unfinished, {text} since start"
 
 
-def print_status(obj: AppContext, console: Console) -> None:
+def status_json(url: str, summary: StatusSummary) -> dict:
+    """`progress status --json`: the same summary for scripts (timestamps in ISO 8601, UTC)."""
+    def stamp(value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+
+    def papers(rows):
+        return [{"arxiv_id": a, "attempts": n, "reason": reason} for a, n, reason in rows]
+
+    return {"database": shown_url(url), "states": summary.states, "queues": summary.queues, "totals": summary.totals,
+            "parked": papers(summary.parked), "failed": papers(summary.failed),
+            "watermarks": dict(summary.watermarks),
+            "runs": [{"id": r.id, "flow": r.flow, "status": r.status, "started_at": stamp(r.started_at),
+                      "finished_at": stamp(r.finished_at), "counts": r.counts, "error": r.error} for r in summary.runs]}
+
+
+def format_counts(counts: dict | None) -> str:
+    """A run's counts as words, not a Python dict: "extracted 40", or for per-task counts (ingest)
+    their sums and the number of tasks: "5 tasks: found 40, new 40"."""
+    if not counts:
+        return ""
+    if all(isinstance(v, dict) for v in counts.values()):
+        totals: dict[str, float] = {}
+        for per_task in counts.values():
+            for key, value in per_task.items():
+                if isinstance(value, (int, float)):
+                    totals[key] = totals.get(key, 0) + value
+        return f"{len(counts)} task{'s' if len(counts) != 1 else ''}: " + ", ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in totals.items() if v)
+    return ", ".join(f"{k.replace('_', ' ')} {v:g}" if isinstance(v, (int, float)) else f"{k.replace('_', ' ')} {v}"
+                     for k, v in counts.items())
+
+
+def print_status(obj: AppContext, console: Console, as_json: bool = False) -> None:
     url = obj.url
     summary = status_summary(url, obj.config)
-    table = Table(title=f"Papers ({url})")
+    if as_json:
+        import json
+
+        print(json.dumps(status_json(url, summary), indent=1))
+        return
+    # The database on a line of its own: a table title would break the path mid-word at 80 columns.
+    console.print(f"Database: {shown_url(url)}", soft_wrap=True, highlight=False)
+    table = Table(title="Papers")
     table.add_column("state")
     table.add_column("papers", justify="right")
     for state in PaperStatus:
@@ -103,7 +144,7 @@ def print_status(obj: AppContext, console: Console) -> None:
         runs.add_column(col)
     for run in summary.runs:
         runs.add_row(str(run.id), run.flow, run.status, f"{run.started_at:%Y-%m-%d %H:%M:%S}", run_duration(run),
-                     str(run.counts or run.error or ""))
+                     format_counts(run.counts) or str(run.error or ""))
     console.print(runs)
 
 
@@ -114,22 +155,48 @@ def print_fits(obj: AppContext, console: Console) -> None:
         fits = session.execute(select(Fit).join(latest, Fit.id == latest.c.id).where(Fit.spec == "error")
                                .order_by(Fit.task, Fit.dataset)).scalars().all()
         rows = [dict(task=f.task, dataset=f.dataset, metric=f.metric, source=f.source, spec=f.spec, n=f.n, slope=f.slope, ci_low=f.ci_low,
-                     ci_high=f.ci_high, r2=f.r2, degree=f.degree, halving_multiple=f.halving_multiple) for f in fits]
+                     ci_high=f.ci_high, r2=f.r2, degree=f.degree, halving_multiple=f.halving_multiple,
+                     extra=dict(f.extra or {})) for f in fits]
     print_fit_rows(rows, console)
     console.print("[dim]Frontier and publication-year variants: progress fits --spec frontier | year[/dim]")
 
 
+def print_by_task(console: Console, title: str, columns: list[str], rows: list[dict], cells,
+                  right: tuple[str, ...] = ()) -> None:
+    """One table per task, titled with the task's name: at 80 columns a task name is never cut (a title
+    wraps between words and a name is one word), and the other columns wrap between words."""
+    console.print(f"[bold]{title}[/bold]", highlight=False)
+    for task in dict.fromkeys(str(r["task"]) for r in rows):
+        table = Table(title=task, title_justify="left", min_width=min(console.width, 60))
+        for column in columns:
+            table.add_column(column, justify="right" if column in right else "left")
+        for r in rows:
+            if str(r["task"]) == task:
+                bench = "all (primary)" if _missing(r.get("dataset")) else f"{r['dataset']} {r['metric']}"
+                table.add_row(bench, *cells(r))
+        console.print(table)
+
+
 def print_fit_rows(rows: list[dict], console: Console) -> None:
-    table = Table(title="Scaling fits: log10(error) on log10(training compute)")
     # Source and spec columns only when the rows mix them, so the usual table fits a terminal.
     varying = [c for c in ("source", "spec") if len({r.get(c) for r in rows}) > 1]
-    for col in ("task", "benchmark", *varying, "n", "slope [95% CI]", "R²", "degree k", "compute to halve error"):
-        table.add_column(col, justify="right" if col in ("n", "R²", "degree k") else "left")
-    for r in rows:
-        bench = "all (primary)" if _missing(r.get("dataset")) else f"{r['dataset']} {r['metric']}"
-        table.add_row(r["task"], bench, *(str(r.get(c)) for c in varying), str(int(r["n"])),
-                      f"{r['slope']:.3f} [{r['ci_low']:.3f}, {r['ci_high']:.3f}]", f"{r['r2']:.2f}", _num(r.get("degree"), ".1f"), _num(r.get("halving_multiple"), ".3g", "x"))
-    console.print(table)
+    columns = ["benchmark", *varying, "n", "slope [95% CI]", "R²", "k", "compute to halve error"]
+    flagged = set()
+
+    def cells(r: dict) -> list[str]:
+        # the refit flow's rows carry their flag (None or NaN when none); stored rows get it computed
+        flag = (r["flag"] if isinstance(r["flag"], str) else None) if "flag" in r else row_fit_flag(r)
+        # A fit of the wrong sign or with a CI containing 0 has no meaningful degree or 2^k (regression.fit_flag).
+        degree, halving = ("-", f"none: {flag}") if flag else (_num(r.get("degree"), ".1f"),
+                                                              _num(r.get("halving_multiple"), ".3g", "x"))
+        flagged.update([flag] if flag else [])
+        return [*(str(r.get(c)) for c in varying), str(int(r["n"])),
+                f"{r['slope']:.3f} [{r['ci_low']:.3f}, {r['ci_high']:.3f}]", f"{r['r2']:.2f}", degree, halving]
+
+    print_by_task(console, "Scaling fits: log10(error) on log10(training compute)", columns,
+                  sorted(rows, key=lambda r: str(r["task"])), cells, right=("n", "R²", "k"))
+    for flag in sorted(flagged):
+        console.print(f"[dim]none: {flag}: {FLAG_MEANING[flag]}; no degree k or 2^k[/dim]")
 
 
 def _missing(value) -> bool:

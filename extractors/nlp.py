@@ -71,11 +71,6 @@ def prefilter(sentences: list[Sentence], pattern: re.Pattern[str], keywords: tup
     return [s for s in sentences if pattern.search(s.text)]
 
 
-def contains_any(text: str, keywords: tuple[str, ...]) -> bool:
-    lowered = text.lower()
-    return any(k in lowered for k in keywords)
-
-
 class SentenceIndex:
     """A paper's sentences joined into one string, so that a keyword or a regex scans the paper once,
     in C, instead of once per sentence with a Python call each (thousands per paper, for every field).

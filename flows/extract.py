@@ -136,8 +136,10 @@ def task_runner_for(settings: ExtractionSettings):
     if settings.task_runner != "dask":
         # Threads only wait on the worker processes, which do the parsing on every core.
         return ThreadPoolTaskRunner(max_workers=max(1, settings.workers))
+    from settings.extras import require
+
+    DaskTaskRunner = require("prefect_dask").DaskTaskRunner  # the 'dask' extra; MissingExtra names it
     import dask
-    from prefect_dask import DaskTaskRunner
 
     if settings.dask_address:
         return DaskTaskRunner(address=settings.dask_address)

@@ -24,7 +24,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from analysis.regression import fit_all
+from analysis.regression import FLAG_MEANING, fit_all, row_fit_flag
 from db.engine import session_scope
 from db.points import rebuild_points
 from db.runs import finish_run, start_run
@@ -34,7 +34,7 @@ from settings.config import Config
 from sources.reference_thompson import STUDY_SOURCE, study_spec
 
 FIT_TABLE_COLUMNS = ["task", "dataset", "metric", "source", "spec", "n", "slope", "ci_low", "ci_high", "r2",
-                     "degree", "halving_multiple", "years_per_10x_compute"]
+                     "degree", "halving_multiple", "years_per_10x_compute", "flag"]
 NIGHTLY_VARIANTS = {"error": {}, "frontier": {"frontier": True}, "year": {"with_year": True}}
 MEASURES = tuple(MEASURE_METHODS)  # hardware_burden, network_operations
 BENCHMARK = ("task", "dataset", "metric")
@@ -121,7 +121,10 @@ def fit_task(config: Config, url: str, run_id: int, source: str | None, include_
             variants.update({m: measure_fits(p, config) for m, p in by_measure.items() if not p.empty})
         written = sum(store_fits(session, table, run_id=run_id, source=label, spec=spec)
                       for spec, table in variants.items())
-    tables = [table.assign(spec=spec, source=label) for spec, table in variants.items() if len(table)]
+    # The flag reads the regression's own spec (the sign of study_logit's slope is reversed) before the
+    # variant's name replaces it.
+    tables = [table.assign(flag=[row_fit_flag(r) for r in table.to_dict("records")]).assign(spec=spec, source=label)
+              for spec, table in variants.items() if len(table)]
     table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=[*FIT_TABLE_COLUMNS, "status"])
     return table[table["status"] == "ok"].reindex(columns=FIT_TABLE_COLUMNS).reset_index(drop=True), written
 
@@ -134,11 +137,18 @@ def fits_markdown(table: pd.DataFrame) -> str:
     lines = ["| task | benchmark | spec | n | slope [95% CI] | R² | degree k | compute to halve error "
              "| years of progress ≈ 10x compute |",
              "|---|---|---|---|---|---|---|---|---|"]
+    flagged = set()
     for row in table.to_dict("records"):
         bench = "all (primary)" if pd.isna(row.get("dataset")) else f"{row['dataset']} {row['metric']}"
+        flag = row.get("flag") if isinstance(row.get("flag"), str) else None
+        # No degree or 2^k for a fit of the wrong sign or with a CI containing 0 (regression.fit_flag).
+        degree, halving = ("–", f"none: {flag}") if flag else (_cell(row['degree'], '.1f'),
+                                                             _cell(row['halving_multiple'], '.3g', 'x'))
+        flagged.update([flag] if flag else [])
         lines.append(f"| {row['task']} | {bench} | {row.get('spec', 'error')} | {int(row['n'])} | {row['slope']:.4f} "
-                     f"[{row['ci_low']:.4f}, {row['ci_high']:.4f}] | {row['r2']:.3f} | {_cell(row['degree'], '.1f')} "
-                     f"| {_cell(row['halving_multiple'], '.3g', 'x')} | {_cell(row.get('years_per_10x_compute'), '.2g')} |")
+                     f"[{row['ci_low']:.4f}, {row['ci_high']:.4f}] | {row['r2']:.3f} | {degree} "
+                     f"| {halving} | {_cell(row.get('years_per_10x_compute'), '.2g')} |")
+    lines += [f"\n*none: {flag}*: {FLAG_MEANING[flag]}, so the fit gives no degree k and no 2^k." for flag in sorted(flagged)]
     return "\n".join(lines)
 
 

@@ -112,6 +112,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- data --------------------------------------------------------------------------------------
     def _queue(self, query: dict[str, str]) -> list[ReviewItem]:
+        task = query.get("task") or None
+        if task is not None and task not in self.server.config.tasks:  # as `review list --task` refuses it
+            raise ReviewError(f"unknown task {task}; configured: {', '.join(self.server.config.tasks)}")
         filters = QueueFilter(status=query.get("status") or "pending", task=query.get("task") or None,
                               field=query.get("field") or None, paper=query.get("paper") or None,
                               below=_float(query.get("below")), above=_float(query.get("above")), limit=500)

@@ -100,6 +100,7 @@ def test_fits_table_lists_each_group(report):
 
 
 def test_export_csv_and_parquet_round_trip(tmp_path):
+    pytest.importorskip("pyarrow", reason="the 'parquet' extra is not installed (pip install -e \".[parquet]\")")
     points = make_points().assign(inputs=[{"chip": "V100", "count": 8}] * 21)
     paths = export_points(points, tmp_path)
     back_csv = pd.read_csv(paths["csv"])

@@ -14,6 +14,9 @@ from standin.server import StandIn
 from test_ingest_support import pipeline_config, table_contents
 
 
+pytest.importorskip("prefect_dask", reason="the 'dask' extra is not installed (pip install -e \".[dask]\")")
+
+
 def test_runner_choice_follows_the_config():
     from prefect.task_runners import ThreadPoolTaskRunner
     from prefect_dask import DaskTaskRunner

@@ -56,7 +56,7 @@ def test_status_shows_queues_parked_papers_watermarks_and_runs(tmp_path):
     print_status(obj, console)
     text = console.export_text()
     for expected in ("queue: to download", "Parked papers", "parked after 2 attempts", "PDF is encrypted",
-                     "Failed papers", "2020-01-05", "'found': 5", "unfinished", "completed"):
+                     "Failed papers", "2020-01-05", "1 task: found 5, new 5", "unfinished", "completed"):
         assert expected in text, expected
 
 

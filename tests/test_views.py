@@ -99,6 +99,7 @@ def test_downgrade_drops_the_views(url):
 
 
 def test_datasette_serves_a_view_read_only_over_loopback(url, tmp_path):
+    pytest.importorskip("datasette", reason="the 'browse' extra is not installed (pip install -e \".[browse]\")")
     from cli.group_analysis import _checkpoint, datasette_command, datasette_metadata, sqlite_path
 
     db_path = sqlite_path(url)
