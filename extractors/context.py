@@ -203,3 +203,37 @@ def cited_subject(clause: str) -> bool:
 # Thanks for donated or granted hardware: acknowledgements, wherever the heading went.
 DONATION = re.compile(r"\b(?:donat\w+|grant(?:ed|s)?|gift|gratefully|acknowledge\w*|thank\w*|sponsor\w*)\b",
                       re.IGNORECASE)
+
+
+def sentence_signals(text: str, section: str, clause: str, own_names: frozenset[str] = frozenset()) -> dict:
+    """The cues every field reads around a value, by name: the sentence's (`text`) and the clause's
+    before the value (`clause`, from `clause_before`). Booleans and the section; the learned scorer
+    (extractors/scoring) weighs them, the rule confidences add their hand-set numbers."""
+    own = bool(OWN_WORK.search(text))
+    return {
+        "section": section,
+        "in_table": section == "table",
+        "own_work": own,
+        "training_cue": bool(TRAINING_CUE.search(text)),
+        "training_strong": bool(TRAINING_STRONG.search(text)),
+        "inference_cue": bool(INFERENCE_CUE.search(text)),
+        "et_al": "et al." in text,
+        "citation": bool(CITATION.search(text)),
+        "third_person": bool(THIRD_PERSON.search(text)),
+        "third_person_before": bool(THIRD_PERSON.search(clause)),
+        "hypothetical": bool(HYPOTHETICAL.search(text)),
+        "comparison_before": bool(COMPARISON_BEFORE.search(clause)),
+        "capacity": bool(CAPACITY.search(text)),
+        "negation_before": bool(NEGATION.search(clause)),
+        "cited_subject": cited_subject(clause),
+        "data_preparation": bool(DATA_PREPARATION.search(text)),
+        "data_preparation_before": bool(DATA_PREPARATION.search(clause)),
+        "donation": bool(DONATION.search(text)),
+        "generic_practice_before": bool(GENERIC_PRACTICE.search(clause)),
+        "contrast_opening": bool(CONTRAST_OPENING.match(text)),
+        "other_model_subject": other_model_subject(text, own_names),
+        "baseline_word": bool(BASELINE.search(text)),
+    }
+
+
+BASELINE = re.compile(r"\bbaselines?\b", re.IGNORECASE)

@@ -7,6 +7,7 @@ Confidence combines the pattern's strength with the sentence's context (see extr
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,7 +39,7 @@ _UNIT_WORDS = {
 _MACHINE_WORDS = frozenset("machine machines server servers node nodes host hosts worker workers "
                            "computer computers instance instances".split())
 # Tokens allowed between a count and its chip: vendor names, memory sizes, "x", adjectives.
-_FILLERS = frozenset("nvidia tesla geforce google cloud amd intel x × - high-end modern commodity "
+_FILLERS = frozenset("nvidia tesla geforce quadro google cloud amd intel x × - high-end modern commodity "
                      "identical separate distinct total of gb gib mb memory ( additional more".split())
 # Local context after a mention that says what those chips were for, when it is not training.
 _NON_TRAINING_USE = re.compile(
@@ -51,6 +52,9 @@ _MODEL_NOUNS = frozenset("net nets network networks model models version version
 _SUBJECT_VERBS = frozenset("is was are were has had have runs run holds stores processes computes handles "
                            "communicates performs can cannot will only reaches delivers provides offers achieves "
                            "peaks".split())
+# Letters and digits together, starting upper-case: "MI250X", "A10G", "Gaudi2", "L40S" (not "8x", "fp16").
+_UNKNOWN_NAME = r"^(?=[A-Z][A-Za-z0-9]*\d)[A-Z][A-Za-z]{0,6}\d{1,4}[A-Za-z]{0,3}$"
+_UNKNOWN_KIND = {"gpu": "GPU", "gpus": "GPU", "accelerator": "GPU", "accelerators": "GPU"}
 _RANGE_BEFORE = re.compile(r"(?:from|between)\s+(\d{1,3}(?:,\d{3})+|\d+)\s+(?:to|and)\s+$|(\d{1,3}(?:,\d{3})+|\d+)\s*(?:to|-|–)\s*$")
 
 
@@ -68,6 +72,8 @@ class Mention:
     slice_cores: int | None = None  # "v3-8" names a slice of 8 cores
     range_low: float | None = None  # "ranged from 64 to 512": the low end (count is the high end)
     variant: str | None = None  # "PCIe" when the paper names the card form factor (chips.variant_of)
+    known: bool = True  # False: a chip name the catalog does not know ("MI250X", "A10G", "TPU v5e")
+    pattern: str = ""  # the Matcher pattern that found it (MODEL, TITAN, GEFORCE, TPU, SLICE, GENERIC, UNKNOWN)
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +105,8 @@ def _matcher() -> Matcher:
         [{"LOWER": {"REGEX": r"^tpuv\d[a-z]?$"}}, {"ORTH": "-"}, slice_size],  # "TPUv3-512"
     ])
     matcher.add("GENERIC", [[{"LOWER": {"IN": ["gpu", "gpus", "cpu", "cpus"]}}]])
+    # A model name the catalog may not know, followed by what it is: "MI250X GPUs", "Gaudi2 accelerators".
+    matcher.add("UNKNOWN", [[{"TEXT": {"REGEX": _UNKNOWN_NAME}}, {"LOWER": {"IN": list(_UNKNOWN_KIND)}}]])
     return matcher
 
 
@@ -149,16 +157,34 @@ def _mention(doc: Doc, span: Span) -> Mention | None:
     text = span.text
     if label == "SLICE":
         generation = re.search(r"v(\d)", span.text.lower()).group(1)
-        return Mention(f"TPU v{generation}", span.start, span.end, slice_cores=int(span[-1].text), unit="cores")
+        name = f"TPU v{generation}"
+        return Mention(name, span.start, span.end, slice_cores=int(span[-1].text), unit="cores",
+                       known=chips.lookup(name) is not None, pattern=label)
     if label == "TITAN" and span.end + 2 < len(doc) and doc[span.end].text == "(" and doc[span.end + 1].lower_ == "pascal":
         text += " (Pascal)"
+    known = True
     if label == "GENERIC":
         name = "CPU" if span[0].lower_.startswith("cpu") else "GPU"
+    elif label == "UNKNOWN":
+        name = chips.canonical_name(span[0].text)
+        known = name is not None
+        name = name or span[0].text
     else:
         name = chips.canonical_name(text)
+        if name in (None, "TPU") and label in ("MODEL", "GEFORCE", "TPU"):
+            # Chips the catalog does not know still come out as candidates, named as written
+            # ("A800", "RTX 8000", "TPU v5e"); the scorer sees `known_chip` = False.
+            generation = re.search(r"v(\d[a-z]?)\b", text.lower()) if label == "TPU" else None
+            if generation:
+                name, known = f"TPU v{generation.group(1)}", f"TPU v{generation.group(1)}" == name
+            elif name is None:
+                name, known = " ".join(t.text.upper() if t.is_alpha and len(t) <= 4 else t.text for t in span), False
+                if span.end < len(doc) and not doc[span.end - 1].whitespace_ and doc[span.end].is_alpha \
+                        and len(doc[span.end]) == 1:
+                    name, span = name + doc[span.end].text.upper(), doc[span.start:span.end + 1]  # "A10G"
     if name is None:
         return None
-    mention = Mention(name, span.start, span.end)
+    mention = Mention(name, span.start, span.end, known=known, pattern=label)
     # "Tesla V100-PCIE-16GB", "V100 PCIe GPUs": the form factor written in or right after the model.
     mention.variant = chips.variant_of(doc[span.start:min(len(doc), span.end + 2)].text) if label == "MODEL" else None
     if label == "TPU" and span[0].lower_ == "cloud":
@@ -400,11 +426,9 @@ def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int,
         low = parse_number(range_match.group(1) or range_match.group(2))
         if low and low < count:
             values = [low, count]  # "from 64 to 512 TPUs": both ends are set-ups the paper used
-    confidence = _confidence(sentence, doc, mention, following, is_range=len(values) > 1)
-    penalty = context.other_model_subject(sentence.text, own_names)
-    if context.CONTRAST_OPENING.match(sentence.text):
-        penalty += 0.3
-    confidence = context.clamp(confidence - penalty * context.section_weight(sentence.section))
+    features = signals(sentence, doc, mention, following, own_names, is_range=len(values) > 1,
+                       multiplied=bool(multiplier))
+    confidence = rule_confidence(features)
     start_token = min(mention.count_start if mention.count_start is not None else mention.start, mention.start)
     if multiplier:
         start_token = min(start_token, multiplier[1])
@@ -418,89 +442,126 @@ def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int,
             field="hardware", attrs=attrs, value=float(value), unit=mention.unit,
             raw_text=sentence.text[char_start:char_end], confidence=confidence,
             evidence=Evidence(sentence.page, sentence.text, char_start, char_end, sentence.section),
-            extractor=VERSION,
+            extractor=VERSION, features=dict(features, count_log2=round(math.log2(max(value, 1)), 3)),
         ))
     return out
 
 
-def _confidence(sentence: Sentence, doc: Doc, mention: Mention, following: int, *, is_range: bool) -> float:
+def signals(sentence: Sentence, doc: Doc, mention: Mention, following: int,
+            own_names: frozenset[str] = frozenset(), *, is_range: bool = False, multiplied: bool = False) -> dict:
+    """The named signals around one chip mention: the learned scorer's input (extractors/scoring) and
+    the rule confidence's (`rule_confidence`). Each cue is defined once, in extractors/context.py."""
     text = sentence.text
-    base = {"digits": 0.62, "word": 0.62, "single": 0.58, "article": 0.42, "range_after": 0.6, "pod": 0.58, "": 0.55}[
-        mention.count_kind]
-    if mention.slice_cores is not None:
+    start_char = doc[mention.count_start if mention.count_start is not None else mention.start].idx
+    clause = context.clause_before(text, start_char)
+    after = doc[mention.end:following].text if mention.end < len(doc) else ""
+    features = context.sentence_signals(text, sentence.section, clause, own_names)
+    features.update({
+        "pattern": mention.pattern or "MODEL",
+        "count_kind": mention.count_kind or "none",
+        "slice": mention.slice_cores is not None,
+        "unit": mention.unit,
+        "generic_chip": mention.chip in ("GPU", "TPU", "CPU"),
+        "known_chip": mention.known,
+        "non_training_use_after": bool(_NON_TRAINING_USE.match(after)),
+        "training_use_after": bool(_TRAINING_USE.match(after)),
+        # "the one-GPU net", "a two-GPU model": a variant's name, not the set-up used
+        "variant_name": bool(mention.count_start is not None and mention.count_start + 2 == mention.start
+                             and doc[mention.count_start + 1].text == "-" and mention.end < len(doc)
+                             and doc[mention.end].lower_ in _MODEL_NOUNS),
+        # "One GPU runs the top layers", "A single GTX 580 has only 3GB": the chip is the subject
+        "chip_is_subject": mention.end < len(doc) and doc[mention.end].lower_ in _SUBJECT_VERBS,
+        "is_range": is_range,
+        "machine_multiplier": multiplied,
+    })
+    return features
+
+
+def rule_confidence(f: dict) -> float:
+    """The hand-set confidence the rules gave before the learned scorer (kept as the fallback when no
+    model file exists for the field)."""
+    base = {"digits": 0.62, "word": 0.62, "single": 0.58, "article": 0.42, "range_after": 0.6, "pod": 0.58,
+            "none": 0.55}[f["count_kind"]]
+    if f["slice"]:
         base = max(base, 0.6)
-    generic = mention.chip in ("GPU", "TPU", "CPU")
+    generic = f["generic_chip"]
     score = base + (0.0 if generic else 0.12)
-    if generic and mention.count_kind == "article":
+    if generic and f["count_kind"] == "article":
         score -= 0.2  # "a GPU implementation" is usually generic prose
-    own = bool(context.OWN_WORK.search(text))
-    inference = bool(context.INFERENCE_CUE.search(text))
+    own, inference = f["own_work"], f["inference_cue"]
     # "runs", "took", "experiments" only count as training cues when nothing says inference
-    training = bool(context.TRAINING_STRONG.search(text)) or (
-        bool(context.TRAINING_CUE.search(text)) and not inference)
+    training = f["training_strong"] or (f["training_cue"] and not inference)
     score += 0.12 if own else 0.0
     score += 0.1 if training else -0.05
-    after = doc[mention.end:following].text if mention.end < len(doc) else ""
-    if _NON_TRAINING_USE.match(after):
+    if f["non_training_use_after"]:
         score -= 0.45
-    elif _TRAINING_USE.match(after):
+    elif f["training_use_after"]:
         score += 0.05
-    if context.INFERENCE_CUE.search(text):
-        score -= 0.15 if context.TRAINING_STRONG.search(text) else 0.4
-    if "et al." in text and not own:
+    if inference:
+        score -= 0.15 if f["training_strong"] else 0.4
+    if f["et_al"] and not own:
         score -= 0.4
-    elif context.CITATION.search(text) and not own:
+    elif f["citation"] and not own:
         score -= 0.2
-    if context.THIRD_PERSON.search(text) and not own:
+    if f["third_person"] and not own:
         score -= 0.2
-    if context.HYPOTHETICAL.search(text):
+    if f["hypothetical"]:
         score -= 0.35
-    start_char = doc[mention.count_start if mention.count_start is not None else mention.start].idx
-    if context.COMPARISON_BEFORE.search(context.clause_before(text, start_char)):
+    if f["comparison_before"]:
         score -= 0.35
-    if context.CAPACITY.search(text):
+    if f["capacity"]:
         score -= 0.3
-    if context.NEGATION.search(context.clause_before(text, start_char)):
+    if f["negation_before"]:
         score -= 0.4
-    if (mention.count_start is not None and mention.count_start + 2 == mention.start
-            and doc[mention.count_start + 1].text == "-" and mention.end < len(doc)
-            and doc[mention.end].lower_ in _MODEL_NOUNS):
-        score -= 0.3  # "the one-GPU net", "a two-GPU model": a variant's name, not the set-up used
-    clause = context.clause_before(text, start_char)
-    if context.cited_subject(clause):
+    if f["variant_name"]:
+        score -= 0.3
+    if f["cited_subject"]:
         score -= 0.45  # "an evolutionary search [9] ran on 450 K40 GPUs"
-    if context.DATA_PREPARATION.search(text):
+    if f["data_preparation"]:
         score -= 0.4
-    if context.DONATION.search(text):
+    if f["donation"]:
         score -= 0.6  # thanks for donated hardware are never a statement of the set-up
-    if context.GENERIC_PRACTICE.search(clause):
+    if f["generic_practice_before"]:
         score -= 0.3
-    if mention.end < len(doc) and doc[mention.end].lower_ in _SUBJECT_VERBS:
-        score -= 0.3  # "One GPU runs the top layers", "A single GTX 580 has only 3GB": the chip is the subject
-    if is_range:
+    if f["chip_is_subject"]:
+        score -= 0.3
+    if f["is_range"]:
         score -= 0.05
-    return context.clamp(score * context.section_weight(sentence.section))
+    weight = context.section_weight(f["section"])
+    score = context.clamp(score * weight)
+    penalty = f["other_model_subject"] + (0.3 if f["contrast_opening"] else 0.0)
+    return context.clamp(score - penalty * weight)
+
+
+def name_generic_chips(candidates: list[Candidate], named_chips: dict[str, set[str]]) -> None:
+    """A generic "16 TPUs" is named after the only chip model the paper uses for training, if exactly one."""
+    for cand in candidates:
+        chip = cand.attrs["chip"]
+        if chip in ("GPU", "TPU") and len(named_chips.get(chip.lower(), ())) == 1:
+            cand.attrs["chip"] = next(iter(named_chips[chip.lower()]))
+            cand.features["generic_named_from_context"] = True
+
+
+def setup_key(cand: Candidate) -> tuple[str, float]:
+    """(chip, total chips): "4 Cloud TPUs" and "16 TPU chips" are one set-up."""
+    chip = cand.attrs["chip"]
+    spec = chips.lookup(chip)
+    return chip, spec.chips_for(cand.attrs["count"], cand.attrs["unit"]) if spec else cand.attrs["count"]
 
 
 def select_best(candidates: list[Candidate], named_chips: dict[str, set[str]] | None = None,
-                threshold: float = 0.5) -> list[Candidate]:
+                threshold: float = 0.5, *, boost: bool = True) -> list[Candidate]:
     """Mark one candidate per distinct set-up as best; agreeing mentions raise its confidence.
 
     Set-ups are keyed by chip and total chips (so "4 Cloud TPUs" and "16 TPU chips" agree). A generic
     "8 GPUs" with the same total as a named "8 P100 GPUs" is the same set-up; a generic count is
     named after the only chip model the paper uses for training, when there is exactly one.
     """
-    named_chips = named_chips or {}
+    name_generic_chips(candidates, named_chips or {})
     groups: dict[tuple[str, float], list[Candidate]] = {}
     for cand in candidates:
         cand.is_best = False
-        chip = cand.attrs["chip"]
-        spec = chips.lookup(chip)
-        if chip in ("GPU", "TPU") and len(named_chips.get(chip.lower(), ())) == 1:
-            cand.attrs["chip"] = chip = next(iter(named_chips[chip.lower()]))
-            spec = chips.lookup(chip)
-        total = spec.chips_for(cand.attrs["count"], cand.attrs["unit"]) if spec else cand.attrs["count"]
-        groups.setdefault((chip, total), []).append(cand)
+        groups.setdefault(setup_key(cand), []).append(cand)
     # A generic set-up whose total matches a named one is the same set-up.
     named_totals = {(chips.lookup(c).kind if chips.lookup(c) else "", t) for c, t in groups if c not in ("GPU", "TPU", "CPU")}
     top_by_group = {key: max(c.confidence for c in members) for key, members in groups.items()}
@@ -510,8 +571,9 @@ def select_best(candidates: list[Candidate], named_chips: dict[str, set[str]] | 
             continue
         members.sort(key=lambda c: -c.confidence)
         top = members[0]
-        agreeing = sum(1 for c in members[1:] if c.confidence >= threshold)
-        top.confidence = context.clamp(top.confidence + 0.05 * min(agreeing, 2))
+        if boost:  # the learned scorer has agreement as a feature (n_mentions) instead
+            agreeing = sum(1 for c in members[1:] if c.confidence >= threshold)
+            top.confidence = context.clamp(top.confidence + 0.05 * min(agreeing, 2))
         if chip in ("GPU", "TPU") and (chip.lower(), total) in named_totals:
             continue
         if top.confidence >= threshold:

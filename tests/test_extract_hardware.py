@@ -39,7 +39,7 @@ def found(text: str, section: str = "experiments", threshold: float = 0.5) -> li
         ("Training was done on a TPUv3-512 Pod for 3 days.", [("TPU v3", 512, "cores")]),
         ("The experiments were run on 32 machines, each with 4 Titan Xp GPUs.", [("TITAN Xp", 128, "chips")]),
         # an unknown model: its number is not a count, the count before it is
-        ("All models were trained on 4 Quadro RTX 8000 GPUs.", [("GPU", 4, "chips")]),
+        ("All models were trained on 4 Quadro RTX 8000 GPUs.", [("RTX 8000", 4, "chips")]),  # not in the catalog
         ("We used V100 x 8 for training.", [("V100", 8, "chips")]),
         ("Our models were trained using 2048 TPUv3 cores.", [("TPU v3", 2048, "cores")]),
         ("Experiments were run on 2x RTX 3090.", [("RTX 3090", 2, "chips")]),
