@@ -17,10 +17,11 @@ DEFAULT_DIR = Path(__file__).resolve().parents[2] / "data" / "scorer-cache"
 
 @lru_cache(maxsize=1)
 def extractor_digest() -> str:
-    """Digest of every extractor source file except the scorer's own (and the chip catalog)."""
+    """Digest of the extractor sources and the chip catalog (the scorer's model code excluded)."""
     root = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
-    for path in sorted([*root.glob("*.py"), *root.glob("*.yaml")]):
+    # features.py adds the paper-level features at generation time, so it is part of the key too.
+    for path in sorted([*root.glob("*.py"), *root.glob("*.yaml"), root / "scoring" / "features.py"]):
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]

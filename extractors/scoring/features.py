@@ -54,6 +54,7 @@ def add_paper_features(candidates: list[Candidate], page_count: int) -> None:
             f["largest_value"] = cand.value >= largest
             f.setdefault("section", cand.evidence.section)
             f["rule_confidence"] = round(float(cand.confidence), 4)
+            f["rule_best"] = bool(cand.is_best)  # the extractor's own choice (results mark headlines)
 
 
 def expand(features: dict[str, Any]) -> dict[str, float]:
