@@ -6,9 +6,18 @@ work, a cited paper's set-up, a latency benchmark or a hypothetical.
 """
 from __future__ import annotations
 
+import os
 import re
 
 from extractors.chips import canonical_name
+
+# Measuring only: rules named in $PROGRESS_ABLATE (comma-separated) are switched off, so grouped CV
+# can show what each special case is worth (`progress scorer train` with it set; see the report).
+ABLATE = frozenset(filter(None, os.environ.get("PROGRESS_ABLATE", "").replace(" ", "").split(",")))
+
+
+def ablated(rule: str) -> bool:
+    return rule in ABLATE
 
 # Multiplier per section: related work / references / acknowledgements describe other people's work
 # or donations; tables and captions hold terse, context-free fragments.

@@ -135,7 +135,9 @@ def find_mentions(doc: Doc) -> list[Mention]:
     for mention in mentions:
         _read_unit(doc, mention)
         _read_count(doc, mention, floor=previous_end)
-        if mention.count is None and mention.start >= 2 and doc[mention.start - 2:mention.start].text.lower() == "number of":
+        if mention.count is None and not context.ablated("range_after") and (
+                context.ablated("range_after_number_of_only")
+                or mention.start >= 2 and doc[mention.start - 2:mention.start].text.lower() == "number of"):
             _read_count_range_after(doc, mention)
         if mention.count is None:
             _read_count_after(doc, mention)
@@ -240,6 +242,8 @@ def _read_pod(doc: Doc, mention: Mention) -> None:
     spec = chips.lookup(mention.chip)
     whole = mention.count is None and mention.start > 0 and doc[mention.start - 1].lower_ in ("full", "entire", "whole")
     if spec is None or not spec.chips_per_pod or doc[i:min(len(doc), i + 2)].text.lower() == "pod slice":
+        return
+    if context.ablated("pod_count"):
         return
     if mention.count_kind in ("article", "single") or whole:
         mention.count, mention.count_kind, mention.unit = float(spec.chips_per_pod), "pod", "chips"
@@ -415,7 +419,7 @@ def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int,
         count = mention.slice_cores * (count or 1)
     if count is None:
         return []
-    multiplier = _machine_multiplier(doc, mention)
+    multiplier = None if context.ablated("machine_multiplier") else _machine_multiplier(doc, mention)
     if multiplier:
         count *= multiplier[0]
     values = [count]
@@ -535,6 +539,8 @@ def rule_confidence(f: dict) -> float:
 
 def name_generic_chips(candidates: list[Candidate], named_chips: dict[str, set[str]]) -> None:
     """A generic "16 TPUs" is named after the only chip model the paper uses for training, if exactly one."""
+    if context.ablated("rename_generic"):
+        return
     for cand in candidates:
         chip = cand.attrs["chip"]
         if chip in ("GPU", "TPU") and len(named_chips.get(chip.lower(), ())) == 1:
@@ -567,14 +573,15 @@ def select_best(candidates: list[Candidate], named_chips: dict[str, set[str]] | 
     top_by_group = {key: max(c.confidence for c in members) for key, members in groups.items()}
     best: list[Candidate] = []
     for (chip, total), members in groups.items():
-        if _only_beside_a_stronger_setup((chip, total), members, groups, top_by_group):
+        if not context.ablated("beside_stronger") and _only_beside_a_stronger_setup((chip, total), members, groups,
+                                                                                    top_by_group):
             continue
         members.sort(key=lambda c: -c.confidence)
         top = members[0]
         if boost:  # the learned scorer has agreement as a feature (n_mentions) instead
             agreeing = sum(1 for c in members[1:] if c.confidence >= threshold)
             top.confidence = context.clamp(top.confidence + 0.05 * min(agreeing, 2))
-        if chip in ("GPU", "TPU") and (chip.lower(), total) in named_totals:
+        if chip in ("GPU", "TPU") and (chip.lower(), total) in named_totals and not context.ablated("generic_same_total"):
             continue
         if top.confidence >= threshold:
             top.is_best = True

@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from extractors import compute, context, hardware, scoring, training_time
-import extractors.scoring.features  # noqa: F401  (scoring.features)
+from extractors.scoring.paper_features import add_paper_features
 from extractors.document import DocumentText
 from extractors.records import Candidate, ExtractionError, PaperExtraction
 from extractors.tables import result_table_pages
@@ -53,7 +53,8 @@ def generate_candidates(doc: DocumentText, pdf=None) -> list[Candidate]:
     times = training_time.extract_training_time(sentences, own_names=own_names, title_vocabulary=title_vocabulary)
 
     flops = compute.extract_stated_compute(sentences, own_names=own_names)
-    flops += compute.extract_table_compute(sentences, own_names=own_names, title_vocabulary=title_vocabulary)
+    if not context.ablated("table_compute"):
+        flops += compute.extract_table_compute(sentences, own_names=own_names, title_vocabulary=title_vocabulary)
 
     rates = compute.extract_throughput(sentences)
 
@@ -64,7 +65,7 @@ def generate_candidates(doc: DocumentText, pdf=None) -> list[Candidate]:
         except Exception:  # a bug in one field's extractor must not lose the other fields
             log.exception("results extractor failed on %s", doc.arxiv_id or doc.title[:60])
     candidates = [*hw, *times, *flops, *rates, *results]
-    scoring.features.add_paper_features(candidates, doc.page_count)
+    add_paper_features(candidates, doc.page_count)
     return candidates
 
 

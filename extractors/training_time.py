@@ -127,7 +127,8 @@ def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[st
     text = sentence.text
     unit_text = match.group("unit")
     if unit_text == "h" and not match.group("minutes") and (_value(match.group("n1")) or 0) >= 100 and \
-            re.match(r"\d", match.group("n1")) and sentence.text[match.start("unit") - 1].isdigit():
+            re.match(r"\d", match.group("n1")) and sentence.text[match.start("unit") - 1].isdigit() and \
+            not context.ablated("speech_hours"):
         return None  # "2000h", "300h": amounts of speech data named by their length
     if unit_text.lower() == "m" or (unit_text.lower() in ("h", "d") and match.group("n1").strip().lower() in WORD_NUMBERS):
         return None
@@ -142,7 +143,9 @@ def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[st
         high = None
     after = text[match.end():match.end() + 60]
     before = text[max(0, match.start() - 40):match.start()]
-    if _NOT_A_RUN_AFTER.match(after) or _NOT_A_RUN_BEFORE.search(before) or _DATA_AFTER.match(after):
+    if _NOT_A_RUN_AFTER.match(after) or _NOT_A_RUN_BEFORE.search(before):
+        return None
+    if _DATA_AFTER.match(after) and not context.ablated("data_after"):
         return None
     if re.match(r"^\s*(?:[-–]|to)\s*\d", after):
         return None  # a fragment of a larger range we did not parse
@@ -158,7 +161,8 @@ def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[st
     elif per_unit == _HOURS_PER["year"]:
         return None  # "collected over 3 years": only chip time ("3 GPU-years") is counted in years
     end = match.end()
-    extra = _AND_SMALLER.match(after) if per_unit >= _HOURS_PER["day"] and not high else None
+    extra = _AND_SMALLER.match(after) if per_unit >= _HOURS_PER["day"] and not high and not context.ablated(
+        "and_smaller") else None
     if extra:
         # "1 day and 12 hours": one duration
         hours += float(extra.group(1)) * (1.0 if extra.group(2).lower().startswith("h") else 1 / 60)

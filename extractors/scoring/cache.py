@@ -20,10 +20,13 @@ def extractor_digest() -> str:
     """Digest of the extractor sources and the chip catalog (the scorer's model code excluded)."""
     root = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
-    # features.py adds the paper-level features at generation time, so it is part of the key too.
-    for path in sorted([*root.glob("*.py"), *root.glob("*.yaml"), root / "scoring" / "features.py"]):
+    # paper_features.py adds features at generation time, so it is part of the key too.
+    for path in sorted([*root.glob("*.py"), *root.glob("*.yaml"), root / "scoring" / "paper_features.py"]):
         h.update(path.name.encode())
         h.update(path.read_bytes())
+    from extractors.context import ABLATE
+
+    h.update(",".join(sorted(ABLATE)).encode())
     return h.hexdigest()[:16]
 
 

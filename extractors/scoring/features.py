@@ -1,8 +1,7 @@
 """Candidate -> numeric vector for the learned scorer, generic over feature names.
 
-Extractors fill `Candidate.features` with named signals (bool, number or short string); this module
-adds the paper-level ones (position in the paper, agreeing mentions of the same value, how many
-distinct values the field has, the rule's own confidence) and turns the dict into a vector:
+Extractors fill `Candidate.features` with named signals (bool, number or short string);
+paper_features.py adds the paper-level ones; this module turns the dict into a vector:
 booleans 0/1, numbers as they are, strings one-hot as "name=value". The list of columns is stored
 in each model file, so a model keeps working when extractors add features later (unknown names are
 ignored, missing ones are 0).
@@ -10,56 +9,39 @@ ignored, missing ones are 0).
 from __future__ import annotations
 
 import math
-from collections import Counter
 from typing import Any
 
 import numpy as np
 
-from extractors.records import Candidate
 
 
-def value_key(cand: Candidate) -> tuple:
-    """Mentions with the same key state the same value (select_best's notion of agreement)."""
-    a = cand.attrs
-    if cand.field == "hardware":
-        from extractors.hardware import setup_key
+# Cues that argue against (or for) a value being the paper's own training set-up, whichever field
+# they come from. A single cue is often seen in only a few papers, too few to learn its weight alone;
+# their counts are seen everywhere, so the model learns how much one more cue matters.
+NEGATIVE_CUES = frozenset("""inference_cue et_al citation third_person_before hypothetical comparison_before
+    capacity negation_before cited_subject data_preparation_before donation generic_practice_before
+    contrast_opening non_training_use_after variant_name chip_is_subject unit_of_work_before bound_qualifier
+    average_or_per_model excluding_paren limit_or_budget total_over_runs per_example_near baseline_near
+    conditional_word difference_before""".split())
+POSITIVE_CUES = frozenset("own_work training_strong training_use_after train_cue_local compute_cue".split())
+_NEGATIVE_VALUES = {"named_model_before": "other", "table_row": "other"}
+_POSITIVE_VALUES = {"named_model_before": "own", "table_row": "own"}
 
-        return setup_key(cand)
-    if cand.field == "training_time":
-        return a.get("kind", "wall"), round(math.log10(max(cand.value, 1e-9)) / 0.004)
-    if cand.field == "results":
-        return a.get("dataset"), a.get("metric"), round(float(a.get("value", cand.value)), 2)
-    return (round(math.log10(max(cand.value, 1e-30)) / 0.004),)
 
-
-def add_paper_features(candidates: list[Candidate], page_count: int) -> None:
-    """Features that need the whole paper: set in place on every candidate (before scoring)."""
-    by_field: dict[str, list[Candidate]] = {}
-    for cand in candidates:
-        by_field.setdefault(cand.field, []).append(cand)
-    for members in by_field.values():
-        keys = [value_key(c) for c in members]
-        mentions = Counter(keys)
-        pages_of_key: dict[tuple, set[int]] = {}
-        for key, cand in zip(keys, members):
-            pages_of_key.setdefault(key, set()).add(cand.evidence.page)
-        largest = max((c.value for c in members), default=0.0)
-        for key, cand in zip(keys, members):
-            f = cand.features
-            f["page_frac"] = round(cand.evidence.page / max(page_count, 1), 3)
-            f["n_mentions"] = mentions[key]
-            f["repeated"] = mentions[key] > 1
-            f["n_pages_same_value"] = len(pages_of_key[key])
-            f["n_values_in_field"] = len(mentions)
-            f["largest_value"] = cand.value >= largest
-            f.setdefault("section", cand.evidence.section)
-            f["rule_confidence"] = round(float(cand.confidence), 4)
-            f["rule_best"] = bool(cand.is_best)  # the extractor's own choice (results mark headlines)
+def cue_counts(features: dict[str, Any]) -> dict[str, float]:
+    negative = sum(1 for name in NEGATIVE_CUES if features.get(name) is True)
+    negative += sum(1 for name, value in _NEGATIVE_VALUES.items() if features.get(name) == value)
+    negative += 1 if (features.get("other_model_subject") or 0) > 0 else 0
+    positive = sum(1 for name in POSITIVE_CUES if features.get(name) is True)
+    positive += sum(1 for name, value in _POSITIVE_VALUES.items() if features.get(name) == value)
+    return {"n_negative_cues": float(negative), "n_positive_cues": float(positive),
+            "any_negative_cue": float(negative > 0)}
 
 
 def expand(features: dict[str, Any]) -> dict[str, float]:
-    """One candidate's features as named numbers: bool -> 0/1, number -> float, str -> "name=value"."""
-    out: dict[str, float] = {}
+    """One candidate's features as named numbers: bool -> 0/1, number -> float, str -> "name=value",
+    plus the cue counts (`cue_counts`)."""
+    out: dict[str, float] = cue_counts(features)
     for name, value in features.items():
         if isinstance(value, bool):
             out[name] = 1.0 if value else 0.0

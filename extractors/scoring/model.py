@@ -87,6 +87,8 @@ def load_models(directory: Path | None = None) -> dict[str, FieldModel]:
     directory = directory or MODEL_DIR
     models = {}
     for path in sorted(directory.glob("*.json")):
+        if path.name == "training_report.json":
+            continue
         model = FieldModel.from_json(json.loads(path.read_text(encoding="utf-8")))
         models[model.field] = model
     return models
