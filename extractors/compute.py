@@ -121,9 +121,6 @@ def extract_stated_compute(sentences: list[Sentence], *, own_names: frozenset[st
     return [c for c in out if c is not None]
 
 
-_OTHER_WORDS = frozenset("Table Figure Fig Section Appendix Eq Training The This We Our In For Each".split())
-
-
 def _compute_candidate(sentence: Sentence, match: re.Match[str], flops: float, *, pf_days: bool,
                        own_names: frozenset[str]) -> Candidate | None:
     if flops < 1e15 or flops > 1e30:
@@ -144,7 +141,7 @@ def compute_signals(sentence: Sentence, match: re.Match[str], flops: float, *, p
     text = sentence.text
     clause = context.clause_before(text, match.start())
     window = text[max(0, match.start() - 60):match.end() + 40]
-    named = [w for w in re.findall(r"\b[A-Z][A-Za-z0-9\-]+", clause) if w not in _OTHER_WORDS]
+    name = context.nearest_model_name(clause)  # the same model-name reading as training_time
     features = context.sentence_signals(text, sentence.section, clause, own_names)
     features.update({
         "pattern": "pf_days" if pf_days else "exponent" if (match.groupdict().get("e1") or match.groupdict().get("e2"))
@@ -156,8 +153,8 @@ def compute_signals(sentence: Sentence, match: re.Match[str], flops: float, *, p
         "conditional_word": bool(re.search(r"\b(?:could|would|might|if)\b", text)),
         "difference_before": bool(re.search(r"\b(?:sav(?:ed|es|ing|ings)|reduc\w+|difference|fewer|less)\b", clause,
                                             re.IGNORECASE)),
-        "named_model_before": "none" if not (own_names and named) else (
-            "own" if any(context.is_own_name(w, own_names) for w in named) else "other"),
+        "named_model_before": "none" if not (own_names and name) else (
+            "own" if context.is_own_name(name, own_names) else "other"),
         "table_row": "none",
     })
     return features

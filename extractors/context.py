@@ -242,7 +242,11 @@ def sentence_signals(text: str, section: str, clause: str, own_names: frozenset[
         "contrast_opening": bool(CONTRAST_OPENING.match(text)),
         "other_model_subject": other_model_subject(text, own_names),
         "baseline_word": bool(BASELINE.search(text)),
+        "evaluation_cue": bool(EVALUATION.search(text)),
+        "citation_before": bool(CITATION.search(clause)),
     }
 
 
 BASELINE = re.compile(r"\bbaselines?\b", re.IGNORECASE)
+# Evaluating or benchmarking a model is not training it: "we run our evaluation on two GPUs".
+EVALUATION = re.compile(r"\bevaluat(?:e|es|ed|ing|ion|ions)\b", re.IGNORECASE)

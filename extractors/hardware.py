@@ -55,6 +55,8 @@ _SUBJECT_VERBS = frozenset("is was are were has had have runs run holds stores p
 # Letters and digits together, starting upper-case: "MI250X", "A10G", "Gaudi2", "L40S" (not "8x", "fp16").
 _UNKNOWN_NAME = r"^(?=[A-Z][A-Za-z0-9]*\d)[A-Z][A-Za-z]{0,6}\d{1,4}[A-Za-z]{0,3}$"
 _UNKNOWN_KIND = {"gpu": "GPU", "gpus": "GPU", "accelerator": "GPU", "accelerators": "GPU"}
+_BOUND_BEFORE = re.compile(r"\b(?:up to|at most|as (?:many|few) as|more than|fewer than|less than)\s+$",
+                           re.IGNORECASE)
 _RANGE_BEFORE = re.compile(r"(?:from|between)\s+(\d{1,3}(?:,\d{3})+|\d+)\s+(?:to|and)\s+$|(\d{1,3}(?:,\d{3})+|\d+)\s*(?:to|-|–)\s*$")
 
 
@@ -477,6 +479,8 @@ def signals(sentence: Sentence, doc: Doc, mention: Mention, following: int,
         "chip_is_subject": mention.end < len(doc) and doc[mention.end].lower_ in _SUBJECT_VERBS,
         "is_range": is_range,
         "machine_multiplier": multiplied,
+        # "up to 256 GPUs", "more than 1000 GPUs": a bound, not the set-up of one run
+        "bound_qualifier": bool(_BOUND_BEFORE.search(text[:start_char])),
     })
     return features
 

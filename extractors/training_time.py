@@ -199,6 +199,8 @@ def signals(sentence: Sentence, match: re.Match[str], kind: str, hours: float,
         "kind": kind,
         "hours_log10": round(math.log10(max(hours, 0.01)), 3),
         "unit_word": (match.group("unit") or "").lower().rstrip("s")[:3],
+        # "a 64h-dim layer", "the 12-hour-ahead forecast": the duration is part of a compound word
+        "compound_after": bool(re.match(r"-[A-Za-z]", text[match.end():match.end() + 3])),
         "qualifier": qualifier or "none",
         "bound_qualifier": qualifier in _BOUND_QUALIFIERS,
         "train_cue_local": bool(_TRAIN_CUE.search(local)),
