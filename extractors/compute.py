@@ -141,7 +141,7 @@ def compute_signals(sentence: Sentence, match: re.Match[str], flops: float, *, p
     text = sentence.text
     clause = context.clause_before(text, match.start())
     window = text[max(0, match.start() - 60):match.end() + 40]
-    name = context.nearest_model_name(clause)  # the same model-name reading as training_time
+    named = context.capitalised_names(clause)
     features = context.sentence_signals(text, sentence.section, clause, own_names)
     features.update({
         "pattern": "pf_days" if pf_days else "exponent" if (match.groupdict().get("e1") or match.groupdict().get("e2"))
@@ -153,8 +153,8 @@ def compute_signals(sentence: Sentence, match: re.Match[str], flops: float, *, p
         "conditional_word": bool(re.search(r"\b(?:could|would|might|if)\b", text)),
         "difference_before": bool(re.search(r"\b(?:sav(?:ed|es|ing|ings)|reduc\w+|difference|fewer|less)\b", clause,
                                             re.IGNORECASE)),
-        "named_model_before": "none" if not (own_names and name) else (
-            "own" if context.is_own_name(name, own_names) else "other"),
+        "named_model_before": "none" if not (own_names and named) else (
+            "own" if any(context.is_own_name(w, own_names) for w in named) else "other"),
         "table_row": "none",
     })
     return features

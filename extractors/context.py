@@ -145,6 +145,16 @@ def nearest_model_name(clause: str) -> str | None:
     return names[-1] if names else None
 
 
+# Capitalised words that are never a model's name (sentence openers, pointers into the paper).
+_NOT_NAMES = frozenset("Table Figure Fig Section Appendix Eq Training The This We Our In For Each".split())
+
+
+def capitalised_names(clause: str) -> list[str]:
+    """Every capitalised word of a clause that could name a model ("Transformer", "GPT-3"): a looser
+    reading than `nearest_model_name`, for clauses as short as "Training Transformer cost"."""
+    return [w for w in re.findall(r"\b[A-Z][A-Za-z0-9\-]+", clause) if w not in _NOT_NAMES]
+
+
 def is_own_name(name: str, own_names: frozenset[str]) -> bool:
     head = name.split("-")[0].lower()
     return any(head == own.lower() or head.startswith(own.lower()) for own in own_names)
