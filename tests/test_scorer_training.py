@@ -156,3 +156,19 @@ def test_train_writes_models_and_report_and_counts_review_labels(tmp_path):
     assert r["shipped"] and r["data"]["review_labels"] == 2 and r["data"]["review_positives"] == 1
     assert r["cv"]["recall"] == 1.0 and r["in_sample"]["precision"] == 1.0
     assert json.loads((tmp_path / "training_report.json").read_text())["review_labels"] == 2
+
+
+def test_the_shipped_models_load_and_carry_their_report():
+    from extractors.scoring.model import MODEL_DIR
+
+    load_models.cache_clear()
+    models = load_models(MODEL_DIR)
+    assert models, "no model file shipped in extractors/scoring/models (run `progress scorer train`)"
+    for field, model in models.items():
+        assert field in ("hardware", "training_time", "stated_compute", "throughput", "results")
+        assert len(model.columns) == len(model.weights) > 0
+        for key in ("trained_at", "data", "cv", "in_sample"):
+            assert key in model.report, (field, key)
+        assert model.report["cv"]["folds"] >= 2 and model.report["cv"]["brier"] is not None
+        p = model.probabilities([{}, {"own_work": True, "training_strong": True}])
+        assert ((0 <= p) & (p <= 1)).all()

@@ -42,6 +42,11 @@ def expand(features: dict[str, Any]) -> dict[str, float]:
     """One candidate's features as named numbers: bool -> 0/1, number -> float, str -> "name=value",
     plus the cue counts (`cue_counts`)."""
     out: dict[str, float] = cue_counts(features)
+    rule = features.get("rule_confidence")
+    if isinstance(rule, (int, float)) and not isinstance(rule, bool):
+        # the rules' confidence on the logit scale: the prior the model calibrates (train.UNPENALISED)
+        p = min(max(float(rule), 0.02), 0.98)
+        out["rule_logit"] = math.log(p / (1 - p))
     for name, value in features.items():
         if isinstance(value, bool):
             out[name] = 1.0 if value else 0.0
