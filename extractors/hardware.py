@@ -137,9 +137,9 @@ def find_mentions(doc: Doc) -> list[Mention]:
     for mention in mentions:
         _read_unit(doc, mention)
         _read_count(doc, mention, floor=previous_end)
-        if mention.count is None and not context.ablated("range_after") and (
-                context.ablated("range_after_number_of_only")
-                or mention.start >= 2 and doc[mention.start - 2:mention.start].text.lower() == "number of"):
+        # "The TPUs used ranged from 64 to 512": read after any chip mention (it was read only after
+        # "number of", a one-paper gate; grouped CV is the same without the gate).
+        if mention.count is None and not context.ablated("range_after"):
             _read_count_range_after(doc, mention)
         if mention.count is None:
             _read_count_after(doc, mention)
