@@ -574,12 +574,8 @@ def select_best(candidates: list[Candidate], named_chips: dict[str, set[str]] | 
         groups.setdefault(setup_key(cand), []).append(cand)
     # A generic set-up whose total matches a named one is the same set-up.
     named_totals = {(chips.lookup(c).kind if chips.lookup(c) else "", t) for c, t in groups if c not in ("GPU", "TPU", "CPU")}
-    top_by_group = {key: max(c.confidence for c in members) for key, members in groups.items()}
     best: list[Candidate] = []
     for (chip, total), members in groups.items():
-        if not context.ablated("beside_stronger") and _only_beside_a_stronger_setup((chip, total), members, groups,
-                                                                                    top_by_group):
-            continue
         members.sort(key=lambda c: -c.confidence)
         top = members[0]
         if boost:  # the learned scorer has agreement as a feature (n_mentions) instead
@@ -591,16 +587,3 @@ def select_best(candidates: list[Candidate], named_chips: dict[str, set[str]] | 
             top.is_best = True
             best.append(top)
     return best
-
-
-def _only_beside_a_stronger_setup(key, members, groups, top_by_group) -> bool:
-    """True when every sentence naming this set-up also names a different, more confident chip:
-    "DQN was trained on a single K40 GPU while our methods were trained using 16 CPU cores"."""
-    sentences = {(c.evidence.page, c.evidence.sentence) for c in members if c.confidence >= 0.4}
-    for other_key, other_members in groups.items():
-        if other_key[0] == key[0] or top_by_group[other_key] <= top_by_group[key]:
-            continue
-        other_sentences = {(c.evidence.page, c.evidence.sentence) for c in other_members}
-        if sentences <= other_sentences:
-            return True
-    return False

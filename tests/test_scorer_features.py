@@ -76,6 +76,7 @@ def test_tricky_hardware_negatives_are_not_setups(text):
     ("Our model converges in less than 10 hours.", "bound_qualifier"),
     ("Our run is short compared with the 9 days the older system needs.", "comparison_before"),
     ("Previous methods needed 9 days to train.", "third_person_before"),
+    ("The acoustic model learns from 960 hours of LibriSpeech.", "data_amount_after"),
 ])
 def test_training_time_cues(text, cue):
     cands = extract_training_time(sentences(text))
