@@ -46,8 +46,6 @@ _NON_TRAINING_USE = re.compile(
     r"^[^.;]{0,40}?\b(?:for|during|at)\s+(?:self-?play|acting|actors?|inference|evaluation|testing|serving|"
     r"data generation|generating|decoding|latency|rollouts?)", re.IGNORECASE)
 _TRAINING_USE = re.compile(r"^[^.;]{0,30}?\bfor\s+(?:the\s+)?(?:training|pre-?training|learning)\b", re.IGNORECASE)
-_MODEL_NOUNS = frozenset("net nets network networks model models version versions variant variants baseline "
-                         "baselines architecture".split())
 # Verbs right after a chip mention make the chip the subject of a description, not a resource used.
 _SUBJECT_VERBS = frozenset("is was are were has had have runs run holds stores processes computes handles "
                            "communicates performs can cannot will only reaches delivers provides offers achieves "
@@ -55,8 +53,6 @@ _SUBJECT_VERBS = frozenset("is was are were has had have runs run holds stores p
 # Letters and digits together, starting upper-case: "MI250X", "A10G", "Gaudi2", "L40S" (not "8x", "fp16").
 _UNKNOWN_NAME = r"^(?=[A-Z][A-Za-z0-9]*\d)[A-Z][A-Za-z]{0,6}\d{1,4}[A-Za-z]{0,3}$"
 _UNKNOWN_KIND = {"gpu": "GPU", "gpus": "GPU", "accelerator": "GPU", "accelerators": "GPU"}
-_BOUND_BEFORE = re.compile(r"\b(?:up to|at most|as (?:many|few) as|more than|fewer than|less than)\s+$",
-                           re.IGNORECASE)
 _RANGE_BEFORE = re.compile(r"(?:from|between)\s+(\d{1,3}(?:,\d{3})+|\d+)\s+(?:to|and)\s+$|(\d{1,3}(?:,\d{3})+|\d+)\s*(?:to|-|–)\s*$")
 
 
@@ -471,16 +467,10 @@ def signals(sentence: Sentence, doc: Doc, mention: Mention, following: int,
         "known_chip": mention.known,
         "non_training_use_after": bool(_NON_TRAINING_USE.match(after)),
         "training_use_after": bool(_TRAINING_USE.match(after)),
-        # "the one-GPU net", "a two-GPU model": a variant's name, not the set-up used
-        "variant_name": bool(mention.count_start is not None and mention.count_start + 2 == mention.start
-                             and doc[mention.count_start + 1].text == "-" and mention.end < len(doc)
-                             and doc[mention.end].lower_ in _MODEL_NOUNS),
         # "One GPU runs the top layers", "A single GTX 580 has only 3GB": the chip is the subject
         "chip_is_subject": mention.end < len(doc) and doc[mention.end].lower_ in _SUBJECT_VERBS,
         "is_range": is_range,
         "machine_multiplier": multiplied,
-        # "up to 256 GPUs", "more than 1000 GPUs": a bound, not the set-up of one run
-        "bound_qualifier": bool(_BOUND_BEFORE.search(text[:start_char])),
     })
     return features
 
@@ -521,8 +511,6 @@ def rule_confidence(f: dict) -> float:
         score -= 0.3
     if f["negation_before"]:
         score -= 0.4
-    if f["variant_name"]:
-        score -= 0.3
     if f["cited_subject"]:
         score -= 0.45  # "an evolutionary search [9] ran on 450 K40 GPUs"
     if f["data_preparation"]:

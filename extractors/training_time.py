@@ -193,7 +193,6 @@ def signals(sentence: Sentence, match: re.Match[str], kind: str, hours: float,
     features = context.sentence_signals(text, sentence.section, clause, own_names)
     features["comparison_before"] = bool(context.COMPARISON_BEFORE.search(context.clause_before(text, match.start())))
     name = context.nearest_model_name(clause)
-    window = text[max(0, match.start() - 40):match.end() + 40]
     lead = text[max(0, match.start() - 60):match.start()]
     features.update({
         "pattern": "range" if match.group("n2") else "word_number" if not match.group("n1")[0].isdigit() else "number",
@@ -211,17 +210,8 @@ def signals(sentence: Sentence, match: re.Match[str], kind: str, hours: float,
         "hardware_word": bool(re.search(r"GPU|TPU|CPU|accelerator|hardware|\bhosts?\b|\bnodes?\b|cluster", text)),
         "named_model_before": "none" if not (name and own_names) else (
             "own" if context.is_own_name(name, own_names) else "other"),
-        "over_the_course_of": bool(re.search(r"over the course of\s*$", text[:match.start()])),
-        "average_or_per_model": bool(re.search(
-            r"\baverage\s+(?:train(?:ing)?\s+)?time|\bon average\b|\bper (?:model|individual|candidate|trial)\b",
-            window, re.IGNORECASE)),
-        "excluding_paren": bool(re.search(r"\((?:excluding|not including|plus|except)[^)]*$", text[:match.start()],
-                                          re.IGNORECASE)),
         "limit_or_budget": bool(re.search(r"\b(?:limit|deadline|timeout|maximum|minimum)\b", lead, re.IGNORECASE) or (
             re.search(r"\bbudget\b", lead, re.IGNORECASE) and re.search(r"\b(?:each|per|fixed)\b", lead, re.IGNORECASE))),
-        "total_over_runs": bool(re.search(r"\b(?:total|sum|combined)\b", text, re.IGNORECASE) and re.search(
-            r"\b(?:\d+|two|three|four|five|several|multiple) (?:trainings|training runs|runs|models|experiments|trials)\b",
-            text, re.IGNORECASE)),
     })
     return features
 
@@ -255,8 +245,6 @@ def rule_confidence(f: dict) -> float:
     if f["contrast_opening"]:
         score -= 0.3
     score -= f["other_model_subject"]
-    if f["over_the_course_of"]:
-        score += 0.15
     if f["bound_qualifier"]:
         score -= 0.4
     if f["inference_cue"]:
@@ -275,14 +263,8 @@ def rule_confidence(f: dict) -> float:
         score -= 0.15
     if f["named_model_before"] != "none":
         score += 0.1 if f["named_model_before"] == "own" else -0.3
-    if f["average_or_per_model"]:
-        score -= 0.45  # the average cost of one search candidate, not a training run
-    if f["excluding_paren"]:
-        score -= 0.4  # "(excluding pre-caching features, which takes about 1 hour)"
     if f["limit_or_budget"]:
         score -= 0.45  # a cap given to every candidate ("a fixed budget of 24 hours per model"), not a run
-    if f["total_over_runs"]:
-        score -= 0.3  # a total over several runs is not one run's time
     if f["baseline_word"]:
         score -= 0.1
     if f.get("data_amount_after"):

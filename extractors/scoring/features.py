@@ -20,8 +20,8 @@ import numpy as np
 # their counts are seen everywhere, so the model learns how much one more cue matters.
 NEGATIVE_CUES = frozenset("""inference_cue et_al citation third_person_before hypothetical comparison_before
     capacity negation_before cited_subject data_preparation_before donation generic_practice_before
-    contrast_opening non_training_use_after variant_name chip_is_subject unit_of_work_before bound_qualifier
-    average_or_per_model excluding_paren limit_or_budget total_over_runs per_example_near baseline_near
+    contrast_opening non_training_use_after chip_is_subject unit_of_work_before bound_qualifier
+    limit_or_budget per_example_near baseline_near
     conditional_word difference_before evaluation_cue citation_before compound_after data_amount_after""".split())
 POSITIVE_CUES = frozenset("own_work training_strong training_use_after train_cue_local compute_cue".split())
 _NEGATIVE_VALUES = {"named_model_before": "other", "table_row": "other"}
