@@ -525,9 +525,8 @@ def rule_confidence(f: dict) -> float:
         score -= 0.05
     weight = context.section_weight(f["section"])
     score = context.clamp(score * weight)
-    # (a contrasting opening, "In contrast, ...", is kept as a feature but no longer penalised here:
-    # in hardware it touched one corpus paper and grouped CV rose without it, F1 0.761 -> 0.771)
-    return context.clamp(score - f["other_model_subject"] * weight)
+    penalty = f["other_model_subject"] + (0.3 if f["contrast_opening"] else 0.0)
+    return context.clamp(score - penalty * weight)
 
 
 def name_generic_chips(candidates: list[Candidate], named_chips: dict[str, set[str]]) -> None:
