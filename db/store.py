@@ -122,7 +122,8 @@ def store_extraction(session: Session, paper_id: int, extraction: PaperExtractio
             confidence=float(cand.confidence), is_best=cand.is_best, page=cand.evidence.page,
             sentence=cand.evidence.sentence, section=cand.evidence.section,
             char_start=cand.evidence.char_start, char_end=cand.evidence.char_end,
-            extractor=cand.extractor, extractor_version=extraction.extractor_version, source="extracted"))
+            extractor=cand.extractor, extractor_version=extraction.extractor_version, source="extracted",
+            features=cand.features or None))
     if rows:
         session.execute(Extraction.__table__.insert(), rows)
     session.flush()

@@ -6,6 +6,7 @@ training/compute words; "FLOPS"/"FLOP/s"/"teraflops" with a rate prefix are thro
 """
 from __future__ import annotations
 
+import math
 import re
 
 from extractors import chips, context
@@ -77,11 +78,13 @@ def extract_table_compute(sentences: list[Sentence], *, own_names: frozenset[str
             value = _mantissa_value(match)
             if not row_is_own or value is None or not 1e15 <= value <= 1e30:
                 continue
+            features = compute_signals(sentence, match, value, pf_days=False, own_names=own_names)
+            features.update(pattern="table_cell", table_row="own")
             out.append(Candidate(
                 field="stated_compute", attrs={"flops": float(f"{value:.4g}")}, value=value, unit="FLOP",
-                raw_text=match.group(0), confidence=context.clamp(0.62 * context.section_weight("experiments")),
+                raw_text=match.group(0), confidence=compute_rule_confidence(features),
                 evidence=Evidence(sentence.page, sentence.text, match.start(), match.end(), sentence.section),
-                extractor=COMPUTE_VERSION,
+                extractor=COMPUTE_VERSION, features=features,
             ))
     return out
 
@@ -118,43 +121,69 @@ def extract_stated_compute(sentences: list[Sentence], *, own_names: frozenset[st
     return [c for c in out if c is not None]
 
 
-_OTHER_WORDS = frozenset("Table Figure Fig Section Appendix Eq Training The This We Our In For Each".split())
-
-
 def _compute_candidate(sentence: Sentence, match: re.Match[str], flops: float, *, pf_days: bool,
                        own_names: frozenset[str]) -> Candidate | None:
     if flops < 1e15 or flops > 1e30:
         return None  # per-example model cost ("3.6 billion FLOPs"), not a training total
     text = sentence.text
-    score = 0.55 if (pf_days or match.groupdict().get("e1") or match.groupdict().get("e2")) else 0.45
-    if _COMPUTE_CUE.search(text):
-        score += 0.2
-    if context.OWN_WORK.search(text):
-        score += 0.1
-    window = text[max(0, match.start() - 60):match.end() + 40]
-    if _PER_EXAMPLE.search(window):
-        score -= 0.4
-    if context.COMPARISON_BEFORE.search(context.clause_before(text, match.start())):
-        score -= 0.3
-    if context.THIRD_PERSON.search(context.clause_before(text, match.start())) or re.search(r"\bbaselines?\b", window):
-        score -= 0.35
-    if re.search(r"\b(?:could|would|might|if)\b", text):
-        score -= 0.45  # "would need": hypothetical ("we estimate ..." is how totals are often stated)
-    clause = context.clause_before(text, match.start())
-    if context.cited_subject(clause):
-        score -= 0.45  # "few-shot language models [10] consumed 3.1e23 FLOPs"
-    if re.search(r"\b(?:sav(?:ed|es|ing|ings)|reduc\w+|difference|fewer|less)\b", clause, re.IGNORECASE):
-        score -= 0.4  # "the compute saved by X is 1.98e22": a difference, not a training total
-    named = [w for w in re.findall(r"\b[A-Z][A-Za-z0-9\-]+", clause) if w not in _OTHER_WORDS]
-    if own_names and named:
-        score += 0.1 if any(context.is_own_name(w, own_names) for w in named) else -0.3
-    confidence = context.clamp(score * context.section_weight(sentence.section))
+    features = compute_signals(sentence, match, flops, pf_days=pf_days, own_names=own_names)
     return Candidate(
         field="stated_compute", attrs={"flops": float(f"{flops:.4g}")}, value=flops, unit="FLOP",
-        raw_text=match.group(0), confidence=confidence,
+        raw_text=match.group(0), confidence=compute_rule_confidence(features),
         evidence=Evidence(sentence.page, text, match.start(), match.end(), sentence.section),
-        extractor=COMPUTE_VERSION,
+        extractor=COMPUTE_VERSION, features=features,
     )
+
+
+def compute_signals(sentence: Sentence, match: re.Match[str], flops: float, *, pf_days: bool,
+                    own_names: frozenset[str]) -> dict:
+    """The named signals around one stated FLOPs total (learned scorer and rule confidence)."""
+    text = sentence.text
+    clause = context.clause_before(text, match.start())
+    window = text[max(0, match.start() - 60):match.end() + 40]
+    named = context.capitalised_names(clause)
+    features = context.sentence_signals(text, sentence.section, clause, own_names)
+    features.update({
+        "pattern": "pf_days" if pf_days else "exponent" if (match.groupdict().get("e1") or match.groupdict().get("e2"))
+        else "scale_word" if match.groupdict().get("scale") else "plain",
+        "flops_log10": round(math.log10(flops), 3),
+        "compute_cue": bool(_COMPUTE_CUE.search(text)),
+        "per_example_near": bool(_PER_EXAMPLE.search(window)),
+        "baseline_near": bool(re.search(r"\bbaselines?\b", window)),
+        "conditional_word": bool(re.search(r"\b(?:could|would|might|if)\b", text)),
+        "difference_before": bool(re.search(r"\b(?:sav(?:ed|es|ing|ings)|reduc\w+|difference|fewer|less)\b", clause,
+                                            re.IGNORECASE)),
+        "named_model_before": "none" if not (own_names and named) else (
+            "own" if any(context.is_own_name(w, own_names) for w in named) else "other"),
+        "table_row": "none",
+    })
+    return features
+
+
+def compute_rule_confidence(f: dict) -> float:
+    """The hand-set confidence of the rules (the fallback when no model file exists for the field)."""
+    if f["table_row"] == "own":
+        return context.clamp(0.62 * context.section_weight("experiments"))
+    score = 0.55 if f["pattern"] in ("pf_days", "exponent") else 0.45
+    if f["compute_cue"]:
+        score += 0.2
+    if f["own_work"]:
+        score += 0.1
+    if f["per_example_near"]:
+        score -= 0.4
+    if f["comparison_before"]:
+        score -= 0.3
+    if f["third_person_before"] or f["baseline_near"]:
+        score -= 0.35
+    if f["conditional_word"]:
+        score -= 0.45  # "would need": hypothetical ("we estimate ..." is how totals are often stated)
+    if f["cited_subject"]:
+        score -= 0.45  # "few-shot language models [10] consumed 3.1e23 FLOPs"
+    if f["difference_before"]:
+        score -= 0.4  # "the compute saved by X is 1.98e22": a difference, not a training total
+    if f["named_model_before"] != "none":
+        score += 0.1 if f["named_model_before"] == "own" else -0.3
+    return context.clamp(score * context.section_weight(f["section"]))
 
 
 def extract_throughput(sentences: list[Sentence]) -> list[Candidate]:
@@ -177,11 +206,15 @@ def extract_throughput(sentences: list[Sentence]) -> list[Candidate]:
             if precision:
                 attrs["precision"] = precision
             score = 0.5 + (0.2 if chip else 0.0) + (0.1 if context.OWN_WORK.search(sentence.text) else 0.0)
+            features = context.sentence_signals(sentence.text, sentence.section,
+                                                context.clause_before(sentence.text, match.start()))
+            features.update(pattern="rate", chip_named=bool(chip), precision=precision or "none",
+                            rate_log10=round(math.log10(max(flops_per_s, 1.0)), 3))
             out.append(Candidate(
                 field="throughput", attrs=attrs, value=flops_per_s, unit="FLOP/s", raw_text=match.group(0),
                 confidence=context.clamp(score * context.section_weight(sentence.section)),
                 evidence=Evidence(sentence.page, sentence.text, match.start(), match.end(), sentence.section),
-                extractor=THROUGHPUT_VERSION,
+                extractor=THROUGHPUT_VERSION, features=features,
             ))
     return out
 
@@ -197,13 +230,14 @@ def _nearest_chip(window: str) -> str | None:
     return min(named)[1] if named else None
 
 
-def select_best(candidates: list[Candidate], threshold: float = 0.5) -> list[Candidate]:
+def select_best(candidates: list[Candidate], threshold: float = 0.5, *, boost: bool = True) -> list[Candidate]:
     """One best candidate per distinct value (within 1%), agreeing mentions raise confidence."""
     groups = context.agreeing_groups(candidates, lambda head, c: context.within_one_percent(head.value, c.value))
     best = []
     for group in groups:
         head = group[0]
-        head.confidence = context.clamp(head.confidence + 0.05 * min(len(group) - 1, 2))
+        if boost:  # the learned scorer has agreement as a feature (n_mentions) instead
+            head.confidence = context.clamp(head.confidence + 0.05 * min(len(group) - 1, 2))
         if head.confidence >= threshold:
             head.is_best = True
             best.append(head)

@@ -6,9 +6,18 @@ work, a cited paper's set-up, a latency benchmark or a hypothetical.
 """
 from __future__ import annotations
 
+import os
 import re
 
 from extractors.chips import canonical_name
+
+# Measuring only: rules named in $PROGRESS_ABLATE (comma-separated) are switched off, so grouped CV
+# can show what each special case is worth (`progress scorer train` with it set; see the report).
+ABLATE = frozenset(filter(None, os.environ.get("PROGRESS_ABLATE", "").replace(" ", "").split(",")))
+
+
+def ablated(rule: str) -> bool:
+    return rule in ABLATE
 
 # Multiplier per section: related work / references / acknowledgements describe other people's work
 # or donations; tables and captions hold terse, context-free fragments.
@@ -136,6 +145,16 @@ def nearest_model_name(clause: str) -> str | None:
     return names[-1] if names else None
 
 
+# Capitalised words that are never a model's name (sentence openers, pointers into the paper).
+_NOT_NAMES = frozenset("Table Figure Fig Section Appendix Eq Training The This We Our In For Each".split())
+
+
+def capitalised_names(clause: str) -> list[str]:
+    """Every capitalised word of a clause that could name a model ("Transformer", "GPT-3"): a looser
+    reading than `nearest_model_name`, for clauses as short as "Training Transformer cost"."""
+    return [w for w in re.findall(r"\b[A-Z][A-Za-z0-9\-]+", clause) if w not in _NOT_NAMES]
+
+
 def is_own_name(name: str, own_names: frozenset[str]) -> bool:
     head = name.split("-")[0].lower()
     return any(head == own.lower() or head.startswith(own.lower()) for own in own_names)
@@ -203,3 +222,41 @@ def cited_subject(clause: str) -> bool:
 # Thanks for donated or granted hardware: acknowledgements, wherever the heading went.
 DONATION = re.compile(r"\b(?:donat\w+|grant(?:ed|s)?|gift|gratefully|acknowledge\w*|thank\w*|sponsor\w*)\b",
                       re.IGNORECASE)
+
+
+def sentence_signals(text: str, section: str, clause: str, own_names: frozenset[str] = frozenset()) -> dict:
+    """The cues every field reads around a value, by name: the sentence's (`text`) and the clause's
+    before the value (`clause`, from `clause_before`). Booleans and the section; the learned scorer
+    (extractors/scoring) weighs them, the rule confidences add their hand-set numbers."""
+    own = bool(OWN_WORK.search(text))
+    return {
+        "section": section,
+        "in_table": section == "table",
+        "own_work": own,
+        "training_cue": bool(TRAINING_CUE.search(text)),
+        "training_strong": bool(TRAINING_STRONG.search(text)),
+        "inference_cue": bool(INFERENCE_CUE.search(text)),
+        "et_al": "et al." in text,
+        "citation": bool(CITATION.search(text)),
+        "third_person": bool(THIRD_PERSON.search(text)),
+        "third_person_before": bool(THIRD_PERSON.search(clause)),
+        "hypothetical": bool(HYPOTHETICAL.search(text)),
+        "comparison_before": bool(COMPARISON_BEFORE.search(clause)),
+        "capacity": bool(CAPACITY.search(text)),
+        "negation_before": bool(NEGATION.search(clause)),
+        "cited_subject": cited_subject(clause),
+        "data_preparation": bool(DATA_PREPARATION.search(text)),
+        "data_preparation_before": bool(DATA_PREPARATION.search(clause)),
+        "donation": bool(DONATION.search(text)),
+        "generic_practice_before": bool(GENERIC_PRACTICE.search(clause)),
+        "contrast_opening": bool(CONTRAST_OPENING.match(text)),
+        "other_model_subject": other_model_subject(text, own_names),
+        "baseline_word": bool(BASELINE.search(text)),
+        "evaluation_cue": bool(EVALUATION.search(text)),
+        "citation_before": bool(CITATION.search(clause)),
+    }
+
+
+BASELINE = re.compile(r"\bbaselines?\b", re.IGNORECASE)
+# Evaluating or benchmarking a model is not training it: "we run our evaluation on two GPUs".
+EVALUATION = re.compile(r"\bevaluat(?:e|es|ed|ing|ion|ions)\b", re.IGNORECASE)

@@ -7,6 +7,7 @@ Confidence combines the pattern's strength with the sentence's context (see extr
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -63,8 +64,6 @@ _NON_TRAINING_USE = re.compile(
     r"^[^.;]{0,40}?\b(?:for|during|at)\s+(?:self-?play|acting|actors?|inference|evaluation|testing|serving|"
     r"data generation|generating|decoding|latency|rollouts?)", re.IGNORECASE)
 _TRAINING_USE = re.compile(r"^[^.;]{0,30}?\bfor\s+(?:the\s+)?(?:training|pre-?training|learning)\b", re.IGNORECASE)
-_MODEL_NOUNS = frozenset("net nets network networks model models version versions variant variants baseline "
-                         "baselines architecture".split())
 # Verbs right after a chip mention make the chip the subject of a description, not a resource used.
 _SUBJECT_VERBS = frozenset("is was are were has had have runs run holds stores processes computes handles "
                            "communicates performs can cannot will only reaches delivers provides offers achieves "
@@ -87,6 +86,12 @@ class Mention:
     range_low: float | None = None  # "ranged from 64 to 512": the low end (count is the high end)
     variant: str | None = None  # "PCIe" when the paper names the card form factor (chips.variant_of)
     unknown: bool = False  # a model the catalog does not know, kept under its written name
+    pattern: str = ""  # the Matcher pattern that found it (MODEL, CATALOG, TITAN, GEFORCE, TPU, SLICE, GENERIC, UNKNOWN)
+
+    @property
+    def known(self) -> bool:
+        """False for a chip name the catalog does not know: a feature for the scorer (`known_chip`)."""
+        return not self.unknown and chips.lookup(self.chip) is not None
 
 
 @lru_cache(maxsize=1)
@@ -173,7 +178,9 @@ def find_mentions(doc: Doc) -> list[Mention]:
     for mention in mentions:
         _read_unit(doc, mention)
         _read_count(doc, mention, floor=previous_end)
-        if mention.count is None and mention.start >= 2 and doc[mention.start - 2:mention.start].text.lower() == "number of":
+        # "The TPUs used ranged from 64 to 512": read after any chip mention (it was read only after
+        # "number of", a one-paper gate; grouped CV is the same without the gate).
+        if mention.count is None and not context.ablated("range_after"):
             _read_count_range_after(doc, mention)
         if mention.count is None:
             _read_count_after(doc, mention)
@@ -207,7 +214,7 @@ def _mention(doc: Doc, span: Span) -> Mention | None:
         name = chips.canonical_name(text)
     if name is None:
         return None
-    mention = Mention(name, span.start, span.end)
+    mention = Mention(name, span.start, span.end, pattern=label)
     # "Tesla V100-PCIE-16GB", "V100 PCIe GPUs": the form factor written in or right after the model.
     if label in ("MODEL", "CATALOG"):
         mention.variant = chips.variant_of(doc[span.start:min(len(doc), span.end + 2)].text)
@@ -222,7 +229,8 @@ def _slice_mention(span: Span) -> Mention:
     name = chips.canonical_name(span.text) or "TPU"
     spec = chips.lookup(name)
     size = int(re.search(r"(\d+)\s*$", span.text).group(1))
-    return Mention(name, span.start, span.end, slice_cores=size, unit=spec.slice_unit if spec else "cores")
+    return Mention(name, span.start, span.end, slice_cores=size, unit=spec.slice_unit if spec else "cores",
+                   pattern="SLICE")
 
 
 def _unknown_mention(doc: Doc, span: Span) -> Mention | None:
@@ -235,7 +243,7 @@ def _unknown_mention(doc: Doc, span: Span) -> Mention | None:
     if _NOT_A_MODEL.match(model.text) or _used_as_yardstick_or_name(doc, span[:1]):
         return None
     name = chips.canonical_name(model.text)
-    mention = Mention(name or "GPU", span.start, span.start + 1, unknown=name is None)
+    mention = Mention(name or "GPU", span.start, span.start + 1, unknown=name is None, pattern="UNKNOWN")
     mention.variant = chips.variant_of(model.text)
     return mention
 
@@ -295,6 +303,8 @@ def _read_pod(doc: Doc, mention: Mention) -> None:
     spec = chips.lookup(mention.chip)
     whole = mention.count is None and mention.start > 0 and doc[mention.start - 1].lower_ in ("full", "entire", "whole")
     if spec is None or not spec.chips_per_pod or doc[i:min(len(doc), i + 2)].text.lower() == "pod slice":
+        return
+    if context.ablated("pod_count"):
         return
     if mention.count_kind in ("article", "single") or whole:
         mention.count, mention.count_kind, mention.unit = float(spec.chips_per_pod), "pod", "chips"
@@ -470,7 +480,7 @@ def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int,
         count = mention.slice_cores * (count or 1)
     if count is None:
         return []
-    multiplier = _machine_multiplier(doc, mention)
+    multiplier = None if context.ablated("machine_multiplier") else _machine_multiplier(doc, mention)
     if multiplier:
         count *= multiplier[0]
     values = [count]
@@ -481,11 +491,9 @@ def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int,
         low = parse_number(range_match.group(1) or range_match.group(2))
         if low and low < count:
             values = [low, count]  # "from 64 to 512 TPUs": both ends are set-ups the paper used
-    confidence = _confidence(sentence, doc, mention, following, is_range=len(values) > 1)
-    penalty = context.other_model_subject(sentence.text, own_names)
-    if context.CONTRAST_OPENING.match(sentence.text):
-        penalty += 0.3
-    confidence = context.clamp(confidence - penalty * context.section_weight(sentence.section))
+    features = signals(sentence, doc, mention, following, own_names, is_range=len(values) > 1,
+                       multiplied=bool(multiplier))
+    confidence = rule_confidence(features)
     start_token = min(mention.count_start if mention.count_start is not None else mention.start, mention.start)
     if multiplier:
         start_token = min(start_token, multiplier[1])
@@ -499,116 +507,134 @@ def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int,
             field="hardware", attrs=attrs, value=float(value), unit=mention.unit,
             raw_text=sentence.text[char_start:char_end], confidence=confidence,
             evidence=Evidence(sentence.page, sentence.text, char_start, char_end, sentence.section),
-            extractor=VERSION,
+            extractor=VERSION, features=dict(features, count_log2=round(math.log2(max(value, 1)), 3)),
         ))
     return out
 
 
-def _confidence(sentence: Sentence, doc: Doc, mention: Mention, following: int, *, is_range: bool) -> float:
+def signals(sentence: Sentence, doc: Doc, mention: Mention, following: int,
+            own_names: frozenset[str] = frozenset(), *, is_range: bool = False, multiplied: bool = False) -> dict:
+    """The named signals around one chip mention: the learned scorer's input (extractors/scoring) and
+    the rule confidence's (`rule_confidence`). Each cue is defined once, in extractors/context.py."""
     text = sentence.text
-    base = {"digits": 0.62, "word": 0.62, "single": 0.58, "article": 0.42, "range_after": 0.6, "pod": 0.58, "": 0.55}[
-        mention.count_kind]
-    if mention.slice_cores is not None:
+    start_char = doc[mention.count_start if mention.count_start is not None else mention.start].idx
+    clause = context.clause_before(text, start_char)
+    after = doc[mention.end:following].text if mention.end < len(doc) else ""
+    features = context.sentence_signals(text, sentence.section, clause, own_names)
+    features.update({
+        "pattern": mention.pattern or "MODEL",
+        "count_kind": mention.count_kind or "none",
+        "slice": mention.slice_cores is not None,
+        "unit": mention.unit,
+        "generic_chip": mention.chip in ("GPU", "TPU", "CPU"),
+        "known_chip": mention.known,
+        "non_training_use_after": bool(_NON_TRAINING_USE.match(after)),
+        "training_use_after": bool(_TRAINING_USE.match(after)),
+        # "One GPU runs the top layers", "A single GTX 580 has only 3GB": the chip is the subject
+        "chip_is_subject": mention.end < len(doc) and doc[mention.end].lower_ in _SUBJECT_VERBS,
+        "is_range": is_range,
+        "machine_multiplier": multiplied,
+    })
+    return features
+
+
+def rule_confidence(f: dict) -> float:
+    """The hand-set confidence the rules gave before the learned scorer (kept as the fallback when no
+    model file exists for the field)."""
+    base = {"digits": 0.62, "word": 0.62, "single": 0.58, "article": 0.42, "range_after": 0.6, "pod": 0.58,
+            "none": 0.55}[f["count_kind"]]
+    if f["slice"]:
         base = max(base, 0.6)
-    generic = mention.chip in ("GPU", "TPU", "CPU")
+    generic = f["generic_chip"]
     score = base + (0.0 if generic else 0.12)
-    if generic and mention.count_kind == "article":
+    if generic and f["count_kind"] == "article":
         score -= 0.2  # "a GPU implementation" is usually generic prose
-    own = bool(context.OWN_WORK.search(text))
-    inference = bool(context.INFERENCE_CUE.search(text))
+    own, inference = f["own_work"], f["inference_cue"]
     # "runs", "took", "experiments" only count as training cues when nothing says inference
-    training = bool(context.TRAINING_STRONG.search(text)) or (
-        bool(context.TRAINING_CUE.search(text)) and not inference)
+    training = f["training_strong"] or (f["training_cue"] and not inference)
     score += 0.12 if own else 0.0
     score += 0.1 if training else -0.05
-    after = doc[mention.end:following].text if mention.end < len(doc) else ""
-    if _NON_TRAINING_USE.match(after):
+    if f["non_training_use_after"]:
         score -= 0.45
-    elif _TRAINING_USE.match(after):
+    elif f["training_use_after"]:
         score += 0.05
-    if context.INFERENCE_CUE.search(text):
-        score -= 0.15 if context.TRAINING_STRONG.search(text) else 0.4
-    if "et al." in text and not own:
+    if inference:
+        score -= 0.15 if f["training_strong"] else 0.4
+    if f["et_al"] and not own:
         score -= 0.4
-    elif context.CITATION.search(text) and not own:
+    elif f["citation"] and not own:
         score -= 0.2
-    if context.THIRD_PERSON.search(text) and not own:
+    if f["third_person"] and not own:
         score -= 0.2
-    if context.HYPOTHETICAL.search(text):
+    if f["hypothetical"]:
         score -= 0.35
-    start_char = doc[mention.count_start if mention.count_start is not None else mention.start].idx
-    if context.COMPARISON_BEFORE.search(context.clause_before(text, start_char)):
+    if f["comparison_before"]:
         score -= 0.35
-    if context.CAPACITY.search(text):
+    if f["capacity"]:
         score -= 0.3
-    if context.NEGATION.search(context.clause_before(text, start_char)):
+    if f["negation_before"]:
         score -= 0.4
-    if (mention.count_start is not None and mention.count_start + 2 == mention.start
-            and doc[mention.count_start + 1].text == "-" and mention.end < len(doc)
-            and doc[mention.end].lower_ in _MODEL_NOUNS):
-        score -= 0.3  # "the one-GPU net", "a two-GPU model": a variant's name, not the set-up used
-    clause = context.clause_before(text, start_char)
-    if context.cited_subject(clause):
+    if f["cited_subject"]:
         score -= 0.45  # "an evolutionary search [9] ran on 450 K40 GPUs"
-    if context.DATA_PREPARATION.search(text):
+    if f["data_preparation"]:
         score -= 0.4
-    if context.DONATION.search(text):
+    if f["donation"]:
         score -= 0.6  # thanks for donated hardware are never a statement of the set-up
-    if context.GENERIC_PRACTICE.search(clause):
+    if f["generic_practice_before"]:
         score -= 0.3
-    if mention.end < len(doc) and doc[mention.end].lower_ in _SUBJECT_VERBS:
-        score -= 0.3  # "One GPU runs the top layers", "A single GTX 580 has only 3GB": the chip is the subject
-    if is_range:
+    if f["chip_is_subject"]:
+        score -= 0.3
+    if f["is_range"]:
         score -= 0.05
-    return context.clamp(score * context.section_weight(sentence.section))
+    weight = context.section_weight(f["section"])
+    score = context.clamp(score * weight)
+    penalty = f["other_model_subject"] + (0.3 if f["contrast_opening"] else 0.0)
+    return context.clamp(score - penalty * weight)
+
+
+def name_generic_chips(candidates: list[Candidate], named_chips: dict[str, set[str]]) -> None:
+    """A generic "16 TPUs" is named after the only chip model the paper uses for training, if exactly one."""
+    if context.ablated("rename_generic"):
+        return
+    for cand in candidates:
+        chip = cand.attrs["chip"]
+        if chip in ("GPU", "TPU") and len(named_chips.get(chip.lower(), ())) == 1:
+            cand.attrs["chip"] = next(iter(named_chips[chip.lower()]))
+            cand.features["generic_named_from_context"] = True
+
+
+def setup_key(cand: Candidate) -> tuple[str, float]:
+    """(chip, total chips): "4 Cloud TPUs" and "16 TPU chips" are one set-up."""
+    chip = cand.attrs["chip"]
+    spec = chips.lookup(chip)
+    return chip, spec.chips_for(cand.attrs["count"], cand.attrs["unit"]) if spec else cand.attrs["count"]
 
 
 def select_best(candidates: list[Candidate], named_chips: dict[str, set[str]] | None = None,
-                threshold: float = 0.5) -> list[Candidate]:
+                threshold: float = 0.5, *, boost: bool = True) -> list[Candidate]:
     """Mark one candidate per distinct set-up as best; agreeing mentions raise its confidence.
 
     Set-ups are keyed by chip and total chips (so "4 Cloud TPUs" and "16 TPU chips" agree). A generic
     "8 GPUs" with the same total as a named "8 P100 GPUs" is the same set-up; a generic count is
     named after the only chip model the paper uses for training, when there is exactly one.
     """
-    named_chips = named_chips or {}
+    name_generic_chips(candidates, named_chips or {})
     groups: dict[tuple[str, float], list[Candidate]] = {}
     for cand in candidates:
         cand.is_best = False
-        chip = cand.attrs["chip"]
-        spec = chips.lookup(chip)
-        if chip in ("GPU", "TPU") and len(named_chips.get(chip.lower(), ())) == 1:
-            cand.attrs["chip"] = chip = next(iter(named_chips[chip.lower()]))
-            spec = chips.lookup(chip)
-        total = spec.chips_for(cand.attrs["count"], cand.attrs["unit"]) if spec else cand.attrs["count"]
-        groups.setdefault((chip, total), []).append(cand)
+        groups.setdefault(setup_key(cand), []).append(cand)
     # A generic set-up whose total matches a named one is the same set-up.
     named_totals = {(chips.lookup(c).kind if chips.lookup(c) else "", t) for c, t in groups if c not in ("GPU", "TPU", "CPU")}
-    top_by_group = {key: max(c.confidence for c in members) for key, members in groups.items()}
     best: list[Candidate] = []
     for (chip, total), members in groups.items():
-        if _only_beside_a_stronger_setup((chip, total), members, groups, top_by_group):
-            continue
         members.sort(key=lambda c: -c.confidence)
         top = members[0]
-        agreeing = sum(1 for c in members[1:] if c.confidence >= threshold)
-        top.confidence = context.clamp(top.confidence + 0.05 * min(agreeing, 2))
-        if chip in ("GPU", "TPU") and (chip.lower(), total) in named_totals:
+        if boost:  # the learned scorer has agreement as a feature (n_mentions) instead
+            agreeing = sum(1 for c in members[1:] if c.confidence >= threshold)
+            top.confidence = context.clamp(top.confidence + 0.05 * min(agreeing, 2))
+        if chip in ("GPU", "TPU") and (chip.lower(), total) in named_totals and not context.ablated("generic_same_total"):
             continue
         if top.confidence >= threshold:
             top.is_best = True
             best.append(top)
     return best
-
-
-def _only_beside_a_stronger_setup(key, members, groups, top_by_group) -> bool:
-    """True when every sentence naming this set-up also names a different, more confident chip:
-    "DQN was trained on a single K40 GPU while our methods were trained using 16 CPU cores"."""
-    sentences = {(c.evidence.page, c.evidence.sentence) for c in members if c.confidence >= 0.4}
-    for other_key, other_members in groups.items():
-        if other_key[0] == key[0] or top_by_group[other_key] <= top_by_group[key]:
-            continue
-        other_sentences = {(c.evidence.page, c.evidence.sentence) for c in other_members}
-        if sentences <= other_sentences:
-            return True
-    return False

@@ -7,8 +7,9 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from extractors import compute, context, hardware, operations, training_time
+from extractors import compute, context, hardware, operations, scoring, training_time
 from extractors.arxiv_ids import filename_ref
+from extractors.scoring.paper_features import add_paper_features
 from extractors.document import DocumentText
 from extractors.records import Candidate, ExtractionError, PaperExtraction
 from extractors.runs import annotate as annotate_runs
@@ -29,24 +30,23 @@ def arxiv_id_from_filename(path: str | Path) -> str | None:
     return ref.arxiv_id if ref else None
 
 
-def extract_document(doc: DocumentText, pdf=None) -> list[Candidate]:
-    """Every candidate for every field, best ones marked (is_best)."""
+def generate_candidates(doc: DocumentText, pdf=None) -> list[Candidate]:
+    """Every candidate for every field with its named features and rule confidence, not yet scored:
+    the rules are candidate generators; `scoring.score_and_select` decides."""
     sentences = doc.sentences
     own_names = context.own_model_names(doc.title, sentences)
 
     hw, named_chips = hardware.analyse(sentences, own_names=own_names)
-    hardware.select_best(hw, named_chips)
+    hardware.name_generic_chips(hw, named_chips)
 
     title_vocabulary = context.title_words(doc.title)
     times = training_time.extract_training_time(sentences, own_names=own_names, title_vocabulary=title_vocabulary)
-    training_time.select_best(times)
 
     flops = compute.extract_stated_compute(sentences, own_names=own_names)
-    flops += compute.extract_table_compute(sentences, own_names=own_names, title_vocabulary=title_vocabulary)
-    compute.select_best(flops)
+    if not context.ablated("table_compute"):
+        flops += compute.extract_table_compute(sentences, own_names=own_names, title_vocabulary=title_vocabulary)
 
     rates = compute.extract_throughput(sentences)
-    compute.select_best(rates)
 
     ops: list[Candidate] = []
     try:
@@ -67,13 +67,21 @@ def extract_document(doc: DocumentText, pdf=None) -> list[Candidate]:
     # Which model, size, stage and dataset each value belongs to: features for the learned scorer
     # (analysis.points links results to runs with the same reading).
     annotate_runs(candidates)
+    add_paper_features(candidates, doc.page_count)
     return candidates
 
 
-def extract_pdf(path: str | Path, *, max_pages: int | None = None) -> PaperExtraction:
-    """Read one PDF and extract every field; raises ExtractionError when the PDF cannot be read.
+def extract_document(doc: DocumentText, pdf=None) -> list[Candidate]:
+    """Every candidate for every field: generated, scored (learned model per field, else the rule
+    confidence), best ones marked (is_best)."""
+    candidates = generate_candidates(doc, pdf)
+    scoring.score_and_select(candidates)
+    return candidates
 
-    The PDF is opened once: the text reader and the results extractor (table geometry) share it."""
+
+def generate_pdf(path: str | Path, *, max_pages: int | None = None) -> PaperExtraction:
+    """Read one PDF and generate every field's candidates (unscored); raises ExtractionError when the
+    PDF cannot be read. The PDF is opened once: the text reader and the results extractor share it."""
     started = time.perf_counter()
     path = Path(path)
     pdf = open_pdf(path, max_pages=max_pages)
@@ -81,13 +89,21 @@ def extract_pdf(path: str | Path, *, max_pages: int | None = None) -> PaperExtra
         doc = read_document(pdf, word_pages=result_table_pages)
         if doc.arxiv_id is None:
             doc.arxiv_id = arxiv_id_from_filename(path)
-        candidates = extract_document(doc, pdf)
+        candidates = generate_candidates(doc, pdf)
     finally:
         pdf.close()
     return PaperExtraction(
         arxiv_id=doc.arxiv_id, source_path=str(path), pages=doc.page_count, candidates=candidates,
         extractor_version=EXTRACTOR_VERSION, seconds=time.perf_counter() - started,
     )
+
+
+def extract_pdf(path: str | Path, *, max_pages: int | None = None) -> PaperExtraction:
+    """Read one PDF and extract every field (scored, best marked); raises ExtractionError when the
+    PDF cannot be read."""
+    extraction = generate_pdf(path, max_pages=max_pages)
+    scoring.score_and_select(extraction.candidates)
+    return extraction
 
 
 def _extract_one(args: tuple[str, int | None]) -> tuple[str, PaperExtraction | ExtractionError]:

@@ -6,6 +6,7 @@ verbs, per-iteration and data-amount phrases, comparisons, sections) sets the co
 """
 from __future__ import annotations
 
+import math
 import re
 
 from extractors import context
@@ -109,7 +110,8 @@ def extract_training_time(sentences: list[Sentence], *, own_names: frozenset[str
                 label = re.sub(r"[\d.,%×x±/()\[\]–\-]+[A-Za-z]?\b", " ", sentence.text[previous_end:match.start()])
                 if re.search(r"[A-Za-z]{2,}", label):
                     row_is_own = context.row_label_is_own(_last_label(label), own_names, title_vocabulary)
-                candidate.confidence = context.clamp(candidate.confidence + (0.3 if row_is_own else -0.3))
+                candidate.features["table_row"] = "own" if row_is_own else "other"
+                candidate.confidence = rule_confidence(candidate.features)
             previous_end = candidate.evidence.char_end
             out.append(candidate)
     return out
@@ -125,7 +127,8 @@ def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[st
     text = sentence.text
     unit_text = match.group("unit")
     if unit_text == "h" and not match.group("minutes") and (_value(match.group("n1")) or 0) >= 100 and \
-            re.match(r"\d", match.group("n1")) and sentence.text[match.start("unit") - 1].isdigit():
+            re.match(r"\d", match.group("n1")) and sentence.text[match.start("unit") - 1].isdigit() and \
+            not context.ablated("speech_hours"):
         return None  # "2000h", "300h": amounts of speech data named by their length
     if unit_text.lower() == "m" or (unit_text.lower() in ("h", "d") and match.group("n1").strip().lower() in WORD_NUMBERS):
         return None
@@ -140,7 +143,7 @@ def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[st
         high = None
     after = text[match.end():match.end() + 60]
     before = text[max(0, match.start() - 40):match.start()]
-    if _NOT_A_RUN_AFTER.match(after) or _NOT_A_RUN_BEFORE.search(before) or _DATA_AFTER.match(after):
+    if _NOT_A_RUN_AFTER.match(after) or _NOT_A_RUN_BEFORE.search(before):
         return None
     if re.match(r"^\s*(?:[-–]|to)\s*\d", after):
         return None  # a fragment of a larger range we did not parse
@@ -156,14 +159,19 @@ def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[st
     elif per_unit == _HOURS_PER["year"]:
         return None  # "collected over 3 years": only chip time ("3 GPU-years") is counted in years
     end = match.end()
-    extra = _AND_SMALLER.match(after) if per_unit >= _HOURS_PER["day"] and not high else None
+    extra = _AND_SMALLER.match(after) if per_unit >= _HOURS_PER["day"] and not high and not context.ablated(
+        "and_smaller") else None
     if extra:
         # "1 day and 12 hours": one duration
         hours += float(extra.group(1)) * (1.0 if extra.group(2).lower().startswith("h") else 1 / 60)
         end += extra.end()
     if hours < 0.05 or hours > 5e6 or (kind == "wall" and hours > 24 * 365):
         return None
-    confidence = _confidence(sentence, match, kind, hours, own_names)
+    features = signals(sentence, match, kind, hours, own_names)
+    # "960 hours of LibriSpeech": an amount of a named corpus. Once a hard exclusion; it changed no
+    # paper's grouped-CV outcome, so it is a cue now, weighed like the others.
+    features["data_amount_after"] = bool(_DATA_AFTER.match(after))
+    confidence = rule_confidence(features)
     attrs: dict = {"hours": round(hours, 4), "kind": kind}
     if hours_range:
         attrs["hours_range"] = [round(v, 4) for v in hours_range]
@@ -171,92 +179,112 @@ def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[st
         field="training_time", attrs=attrs, value=attrs["hours"], unit="hours", raw_text=text[match.start():end].strip(),
         confidence=confidence,
         evidence=Evidence(sentence.page, text, match.start(), end, sentence.section),
-        extractor=VERSION,
+        extractor=VERSION, features=features,
     )
 
 
-def _confidence(sentence: Sentence, match: re.Match[str], kind: str, hours: float,
-                own_names: frozenset[str]) -> float:
+def signals(sentence: Sentence, match: re.Match[str], kind: str, hours: float,
+            own_names: frozenset[str]) -> dict:
+    """The named signals around one duration: the learned scorer's input and `rule_confidence`'s."""
     text = sentence.text
     qualifier = (match.group("qual") or "").strip().lower()
-    score = 0.5
     clause = context.clause_before(text, match.start(), limit=120)
     local = clause + text[match.end():match.end() + 60]
-    if _TRAIN_CUE.search(local):
+    features = context.sentence_signals(text, sentence.section, clause, own_names)
+    features["comparison_before"] = bool(context.COMPARISON_BEFORE.search(context.clause_before(text, match.start())))
+    name = context.nearest_model_name(clause)
+    lead = text[max(0, match.start() - 60):match.start()]
+    features.update({
+        "pattern": "range" if match.group("n2") else "word_number" if not match.group("n1")[0].isdigit() else "number",
+        "kind": kind,
+        "hours_log10": round(math.log10(max(hours, 0.01)), 3),
+        "unit_word": (match.group("unit") or "").lower().rstrip("s")[:3],
+        # "a 64h-dim layer", "the 12-hour-ahead forecast": the duration is part of a compound word
+        "compound_after": bool(re.match(r"-[A-Za-z]", text[match.end():match.end() + 3])),
+        "qualifier": qualifier or "none",
+        "bound_qualifier": qualifier in _BOUND_QUALIFIERS,
+        "train_cue_local": bool(_TRAIN_CUE.search(local)),
+        "train_cue_sentence": bool(_TRAIN_CUE.search(text)),
+        "time_verb_local": bool(_TIME_VERB.search(local)),
+        "unit_of_work_before": bool(_UNIT_OF_WORK.search(clause)),
+        "hardware_word": bool(re.search(r"GPU|TPU|CPU|accelerator|hardware|\bhosts?\b|\bnodes?\b|cluster", text)),
+        "named_model_before": "none" if not (name and own_names) else (
+            "own" if context.is_own_name(name, own_names) else "other"),
+        "limit_or_budget": bool(re.search(r"\b(?:limit|deadline|timeout|maximum|minimum)\b", lead, re.IGNORECASE) or (
+            re.search(r"\bbudget\b", lead, re.IGNORECASE) and re.search(r"\b(?:each|per|fixed)\b", lead, re.IGNORECASE))),
+    })
+    return features
+
+
+def rule_confidence(f: dict) -> float:
+    """The hand-set confidence of the rules (the fallback when no model file exists for the field)."""
+    score = 0.5
+    if f["train_cue_local"]:
         score += 0.22
-    elif _TRAIN_CUE.search(text):
+    elif f["train_cue_sentence"]:
         score += 0.12
-    elif _TIME_VERB.search(local):
+    elif f["time_verb_local"]:
         score -= 0.05
     else:
         score -= 0.15
-    has_train_cue = bool(_TRAIN_CUE.search(text))
-    if _UNIT_OF_WORK.search(clause):
+    own = f["own_work"]
+    if f["unit_of_work_before"]:
         score -= 0.5
-    if context.cited_subject(clause):
+    if f["cited_subject"]:
         score -= 0.45
-    if context.DATA_PREPARATION.search(clause):
+    if f["data_preparation_before"]:
         score -= 0.4
-    if context.GENERIC_PRACTICE.search(clause):
+    if f["generic_practice_before"]:
         score -= 0.4
-    if context.CITATION.search(text) and not context.OWN_WORK.search(text):
+    if f["citation"] and not own:
         score -= 0.25
-    if context.OWN_WORK.search(text):
+    if own:
         score += 0.1
-    if has_train_cue and re.search(r"GPU|TPU|CPU|accelerator|hardware|\bhosts?\b|\bnodes?\b|cluster", text):
+    if f["train_cue_sentence"] and f["hardware_word"]:
         score += 0.08
-    if context.CONTRAST_OPENING.match(text):
+    if f["contrast_opening"]:
         score -= 0.3
-    score -= context.other_model_subject(text, own_names)
-    if re.search(r"over the course of\s*$", text[:match.start()]):
-        score += 0.15
-    if qualifier in _BOUND_QUALIFIERS:
+    score -= f["other_model_subject"]
+    if f["bound_qualifier"]:
         score -= 0.4
-    if context.INFERENCE_CUE.search(text):
+    if f["inference_cue"]:
         score -= 0.3
-    if context.COMPARISON_BEFORE.search(context.clause_before(text, match.start())):
+    if f["comparison_before"]:
         score -= 0.35
-    if context.HYPOTHETICAL.search(text):
+    if f["hypothetical"]:
         score -= 0.45
-    if context.NEGATION.search(clause):
+    if f["negation_before"]:
         score -= 0.4
-    if "et al." in text and not context.OWN_WORK.search(text):
+    if f["et_al"] and not own:
         score -= 0.35
-    if context.THIRD_PERSON.search(clause):
+    if f["third_person_before"]:
         score -= 0.45
-    elif context.THIRD_PERSON.search(text) and not context.OWN_WORK.search(text):
+    elif f["third_person"] and not own:
         score -= 0.15
-    name = context.nearest_model_name(clause)
-    if name and own_names:
-        score += 0.1 if context.is_own_name(name, own_names) else -0.3
-    window = text[max(0, match.start() - 40):match.end() + 40]
-    if re.search(r"\baverage\s+(?:train(?:ing)?\s+)?time|\bon average\b|\bper (?:model|individual|candidate|trial)\b",
-                 window, re.IGNORECASE):
-        score -= 0.45  # the average cost of one search candidate, not a training run
-    if re.search(r"\((?:excluding|not including|plus|except)[^)]*$", text[:match.start()], re.IGNORECASE):
-        score -= 0.4  # "(excluding pre-caching features, which takes about 1 hour)"
-    lead = text[max(0, match.start() - 60):match.start()]
-    if re.search(r"\b(?:limit|deadline|timeout|maximum|minimum)\b", lead, re.IGNORECASE) or (
-            re.search(r"\bbudget\b", lead, re.IGNORECASE) and re.search(r"\b(?:each|per|fixed)\b", lead, re.IGNORECASE)):
+    if f["named_model_before"] != "none":
+        score += 0.1 if f["named_model_before"] == "own" else -0.3
+    if f["limit_or_budget"]:
         score -= 0.45  # a cap given to every candidate ("a fixed budget of 24 hours per model"), not a run
-    if re.search(r"\b(?:total|sum|combined)\b", text, re.IGNORECASE) and re.search(
-            r"\b(?:\d+|two|three|four|five|several|multiple) (?:trainings|training runs|runs|models|experiments|trials)\b",
-            text, re.IGNORECASE):
-        score -= 0.3  # a total over several runs is not one run's time
-    if re.search(r"\bbaselines?\b", text, re.IGNORECASE):
+    if f["baseline_word"]:
         score -= 0.1
-    return context.clamp(score * context.section_weight(sentence.section))
+    if f.get("data_amount_after"):
+        score -= 0.5
+    score = context.clamp(score * context.section_weight(f["section"]))
+    if f.get("table_row") in ("own", "other"):
+        score = context.clamp(score + (0.3 if f["table_row"] == "own" else -0.3))
+    return score
 
 
-def select_best(candidates: list[Candidate], threshold: float = 0.5) -> list[Candidate]:
+def select_best(candidates: list[Candidate], threshold: float = 0.5, *, boost: bool = True) -> list[Candidate]:
     """One best candidate per distinct duration (per kind); agreeing mentions raise confidence."""
     groups = context.agreeing_groups(candidates, lambda head, c: head.attrs["kind"] == c.attrs["kind"]
                                      and context.within_one_percent(head.value, c.value))
     best = []
     for group in groups:
         head = group[0]
-        agreeing = sum(1 for c in group[1:] if c.confidence >= threshold - 0.1)
-        head.confidence = context.clamp(head.confidence + 0.05 * min(agreeing, 2))
+        if boost:  # the learned scorer has agreement as a feature (n_mentions) instead
+            agreeing = sum(1 for c in group[1:] if c.confidence >= threshold - 0.1)
+            head.confidence = context.clamp(head.confidence + 0.05 * min(agreeing, 2))
         if head.confidence >= threshold:
             head.is_best = True
             best.append(head)

@@ -35,6 +35,9 @@ class Extraction(Base):
     extractor: Mapped[str] = mapped_column(String(64))
     extractor_version: Mapped[str] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(64), default="extracted")  # extracted | reference:... | contributed
+    # The named signals the scorer saw (Candidate.features): with a reviewer's decision they become a
+    # training label (`progress scorer train --with-reviews`).
+    features: Mapped[dict | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -1,7 +1,7 @@
 """points: a headline result with the compute of the run that produced it
 
 Revision ID: 0004
-Revises: 0002 (the integrator re-chains it after 0003)
+Revises: 0003 (the integrator re-chains it after 0003)
 Create Date: 2026-12-01 22:45:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0004'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
