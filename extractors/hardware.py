@@ -46,6 +46,9 @@ _UNKNOWN_MODEL = r"^[A-Z][A-Za-z]{0,5}-?\d{2,5}[A-Za-z]{0,3}$"
 # Tokens shaped like a model number that name something else: number formats, memory, links, versions.
 _NOT_A_MODEL = re.compile(r"^(?:fp|bf|tf|int|ddr|gddr|hbm|sxm|pcie|gen|cuda|rocm|nccl|x86|arm)\d", re.I)
 # "A100-class GPUs", "V100-like hardware", "H100-level throughput": a chip used as a yardstick, not a resource.
+# Nouns after a chip name that make it a model's name ("our A6000 model"), not hardware.
+_MODEL_NOUNS = frozenset("net nets network networks model models version versions variant variants baseline "
+                         "baselines architecture".split())
 _YARDSTICK_SUFFIXES = frozenset("class like level based equivalent sized grade type style generation era".split())
 _TIME_WORDS = frozenset("h hr hrs hour hours day days week weeks month months minute minutes min mins year years".split())
 _UNIT_WORDS = {

@@ -14,7 +14,7 @@ PAPER = (
     "<p><b>Abstract</b></p><p>We present a small network for image classification.</p>"
     "<p><b>1 Related Work</b></p><p>Earlier systems were trained on 500 GPUs for 4 days [3].</p>"
     "<p><b>4 Experiments</b></p>"
-    "<p>All our networks were fit on a single server holding 8 NVIDIA P100 GPUs. Training took 3.5 days. "
+    "<p>We trained all our networks on a single server holding 8 NVIDIA P100 GPUs. Training took 3.5 days. "
     "Training required 3.1e20 FLOPs in total. Inference latency is 5 ms on a single Titan V GPU.</p>"
 )
 

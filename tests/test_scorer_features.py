@@ -51,15 +51,23 @@ def test_negative_cues_are_named_features(text, cue):
     assert all(cue_counts(c.features)["n_negative_cues"] >= 1 for c in cands if c.features[cue])
 
 
+@pytest.mark.parametrize("text, count", [
+    ("The policy was trained on 1024 Zephyr Z900 accelerators.", 1024),
+    ("We fine-tune on four Q7000 GPUs.", 4),
+])
+def test_chips_the_catalog_does_not_know_are_still_candidates(text, count):
+    # an unknown model is a generic set-up (its written name stays in the evidence), flagged for the scorer
+    cand = only(extract_hardware(sentences(text)), chip="GPU", count=count)
+    assert cand.features["known_chip"] is False
+
+
 @pytest.mark.parametrize("text, chip, count", [
     ("The policy was trained on 1024 MI300X GPUs.", "MI300X", 1024),
-    ("We fine-tune on four Gaudi2 accelerators.", "Gaudi2", 4),
     ("Our run used 16 A800 GPUs.", "A800", 16),
-    ("Pre-training used 256 TPU v5e chips.", "TPU v5e", 256),
 ])
-def test_chips_the_catalog_does_not_know_are_still_candidates(text, chip, count):
+def test_catalog_chips_are_known(text, chip, count):
     cand = only(extract_hardware(sentences(text)), chip=chip, count=count)
-    assert cand.features["known_chip"] is False
+    assert cand.features["known_chip"] is True
 
 
 @pytest.mark.parametrize("text", [
