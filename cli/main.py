@@ -98,7 +98,10 @@ def download(ctx: typer.Context, limit: Optional[int] = typer.Option(None, help=
     """Download found papers' PDFs into the cache (never twice)."""
     from flows.download import download_flow
 
-    console.print(_run_flow(ctx, "download", download_flow, limit=limit))
+    counts = _run_flow(ctx, "download", download_flow, limit=limit)
+    console.print(counts)
+    if counts and counts.get("failed") and not counts.get("downloaded") and not counts.get("cached"):
+        fail(f"every download failed ({counts['failed']}); `progress status` shows the reasons", code=1)
 
 
 @app.command()
