@@ -142,7 +142,8 @@ def extract_files(ctx: typer.Context,
 
     config = ctx.obj.config
     bad = extract_files_to_jsonl(pdfs, jsonl, workers=workers, timeout=timeout, console=console,
-                                 max_pages=config.extraction.max_pages, max_bytes=config.download.max_bytes)
+                                 max_pages=config.extraction.max_pages, max_bytes=config.download.max_bytes,
+                                 max_memory_mb=config.extraction.max_memory_mb)
     raise typer.Exit(code=1 if bad == len(pdfs) and pdfs else 0)
 
 

@@ -11,13 +11,9 @@ from pathlib import Path
 from extractors import compute, context, hardware, training_time
 from extractors.document import DocumentText
 from extractors.records import Candidate, ExtractionError, PaperExtraction
+from extractors.results import extract_results
 from extractors.tables import result_table_pages
 from extractors.text import open_pdf, read_document
-
-try:  # written by another helper; the pipeline runs without it until it exists
-    from extractors.results import extract_results
-except ImportError:  # pragma: no cover - depends on the working tree
-    extract_results = None
 
 EXTRACTOR_VERSION = "0.5.0"
 log = logging.getLogger(__name__)
@@ -59,11 +55,10 @@ def extract_document(doc: DocumentText, pdf=None) -> list[Candidate]:
     compute.select_best(rates)
 
     results: list[Candidate] = []
-    if extract_results is not None:
-        try:
-            results = list(extract_results(doc, pdf))
-        except Exception:  # a bug in one field's extractor must not lose the other fields
-            log.exception("results extractor failed on %s", doc.arxiv_id or doc.title[:60])
+    try:
+        results = list(extract_results(doc, pdf))
+    except Exception:  # a bug in one field's extractor must not lose the other fields
+        log.exception("results extractor failed on %s", doc.arxiv_id or doc.title[:60])
     return [*hw, *times, *flops, *rates, *results]
 
 

@@ -80,6 +80,9 @@ class ExtractionSettings(_Strict):
     max_pages: int = Field(200, ge=1)
     timeout_seconds: float = Field(120, gt=0)
     workers: int = Field(2, ge=1, le=64)
+    # Per worker process (RLIMIT_AS): a warm worker takes ~330 MB of address space; a PDF that needs
+    # more than this fails with "exceeded the memory limit" instead of pushing the machine into OOM.
+    max_memory_mb: int = Field(2048, ge=256, le=1_048_576)
     task_runner: Literal["default", "dask"] = "default"
     dask_address: str | None = None
 

@@ -36,6 +36,13 @@ def run_progress(*args: str, cwd: Path, timeout: float = 120, **env: str) -> sub
                           env=child_env(**env))
 
 
+def run_progress_with_faults(spec: str, *args: str, cwd: Path, timeout: float = 120,
+                             **env: str) -> subprocess.CompletedProcess:
+    """`progress ARGS` whose extraction workers hang or crash on marked files (faulty_worker.py)."""
+    return subprocess.run([PYTHON, str(Path(__file__).with_name("faulty_worker.py")), spec, "--", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout, env=child_env(**env))
+
+
 def paper_rows(url: str) -> list[tuple]:
     """Everything a run decides about its papers, in a comparable form (ids and timestamps left out)."""
     with session_scope(url) as s:
