@@ -50,6 +50,11 @@ class AppContext:
         except ConfigError as exc:
             fail(f"config: {exc}")
         except (SQLAlchemyError, OSError, ImportError) as exc:  # ImportError: its driver is not installed
+            from db.engine import damaged_database_line
+
+            damaged = damaged_database_line(exc, self.config.database_url)
+            if damaged:  # exit 1 like every other command that finds the file damaged
+                fail(damaged, code=1)
             fail(f"database {_shown_url(self)}: {_first_line(exc)}")
 
 

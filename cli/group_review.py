@@ -31,7 +31,12 @@ def _database(obj: AppContext) -> str:
     url = obj.config.database_url
     try:
         upgrade_to_head(url)
-    except Exception as exc:  # an unreachable or foreign database: one line, not a traceback
+    except Exception as exc:  # an unreachable, foreign or damaged database: one line, not a traceback
+        from db.engine import damaged_database_line
+
+        damaged = damaged_database_line(exc, url)
+        if damaged:
+            fail(damaged, code=1)
         fail(f"database {url}: {exc}")
     return url
 

@@ -195,6 +195,13 @@ def main() -> None:
     except ConfigError as exc:
         Console(stderr=True).print(f"[red]config error:[/red] {exc}")
         sys.exit(2)
+    except Exception as exc:  # a damaged SQLite file is one line naming it, in every command
+        from db.engine import damaged_database_line
+
+        line = damaged_database_line(exc)
+        if line is None:
+            raise
+        fail(line, code=1)
 
 
 if __name__ == "__main__":
