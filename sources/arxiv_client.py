@@ -236,7 +236,7 @@ _clients: dict[tuple, arxiv.Client] = {}
 _clients_lock = threading.Lock()
 
 # The seam into the `arxiv` package: Client sends every request through `Client._session`
-# (a requests.Session) in the versions pyproject allows (arxiv>=2.1,<5, tested on 4.0).
+# (a requests.Session) in the versions pyproject allows (arxiv>=4.0,<5, the tested range).
 # tests/faults/test_fault_arxiv_api.py::test_every_request_of_the_client_goes_through_our_session
 # fails if an upgrade stops using it.
 SESSION_ATTRIBUTE = "_session"

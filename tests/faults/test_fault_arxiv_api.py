@@ -149,7 +149,7 @@ def test_never_ending_503_costs_one_plus_num_retries_requests(prefect_harness, s
 
 
 def test_every_request_of_the_client_goes_through_our_session(stand_in, tmp_path):
-    # The seam into the `arxiv` package (Client._session, pinned arxiv>=2.1,<5): an upgrade that stops
+    # The seam into the `arxiv` package (Client._session, pinned arxiv>=4.0,<5): an upgrade that stops
     # using it would send the package's own User-Agent, without our timeout, spacing and retries.
     settings = load_config(write_config(tmp_path, stand_in.api_url, arxiv={"page_size": 2})).arxiv
     task = load_config(tmp_path / "config.yaml").tasks[TASK]
