@@ -3,7 +3,7 @@
 - a rejected candidate is gone (and stays gone: decisions are keyed by candidate_key, which a
   re-extraction reproduces for the same value in the same sentence);
 - a correction replaces the extracted value and counts as reviewed;
-- a correction that breaks the field's rules (extractors/field_attrs; stored before they were
+- a correction whose known attributes break their rules (extractors/field_attrs; stored before they were
   checked at entry, e.g. "-5 h") is left out with a warning: the reviewer said the extracted value
   is wrong, and the correction cannot be used;
 - an accepted candidate counts even when its confidence is low, even if it was not the best one;

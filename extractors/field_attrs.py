@@ -125,9 +125,11 @@ def check_attrs(field: str, attrs: dict[str, Any]) -> dict[str, Any]:
 
 
 def attrs_problem(field: str, attrs: dict[str, Any]) -> str | None:
-    """Why `attrs` would not pass `check_attrs`, or None (for values stored before it existed)."""
+    """Why a stored correction's known attributes break their rules (e.g. hours -5, saved before
+    corrections were checked), or None. Keys the analysis does not read are left alone here."""
+    rules = FIELD_ATTRS.get(field, {})
     try:
-        check_attrs(field, {k: v for k, v in attrs.items() if v is not None})
+        check_attrs(field, {k: v for k, v in attrs.items() if v is not None and k in rules}) if rules else None
     except AttrError as exc:
         return str(exc)
     return None

@@ -106,3 +106,28 @@ def test_download_exits_non_zero_when_every_download_failed(prefect_harness, tmp
         result = progress(config, "download")
     assert result.exit_code == 1, result.output
     assert "every download failed (3)" in result.output
+
+
+def test_download_max_bytes_reaches_the_extraction_pool(prefect_harness, tmp_path):
+    # issue 15.5: the pool always used its own 60 MB default, whatever download.max_bytes said.
+    from sqlalchemy import select
+
+    from db.engine import session_scope
+    from flows.download import download_flow
+    from flows.extract import extract_flow
+    from flows.ingest import ingest_flow
+    from models import Paper, PaperStatus
+
+    papers = task_papers(TASK)[:2]
+    with StandIn(papers=papers) as stand_in:
+        config = write_config(tmp_path, stand_in.api_url, extraction={"timeout_seconds": 61})
+        ingest_flow(config_path=str(config), tasks=[TASK], start=date(2012, 1, 1), end=date(2025, 12, 31))
+        download_flow(config_path=str(config))
+    data = yaml.safe_load(config.read_text())
+    data["download"]["max_bytes"] = 1000  # smaller than any cached PDF: a PDF put in the cache by hand
+    config.write_text(yaml.safe_dump(data))
+    extract_flow(config_path=str(config))
+    with session_scope(load_config(config).database_url) as s:
+        rows = s.execute(select(Paper)).scalars().all()
+        assert {p.status for p in rows} == {PaperStatus.parked}
+        assert all("over the 1,000-byte limit" in p.status_reason for p in rows)
