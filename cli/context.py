@@ -89,7 +89,13 @@ def check_task(obj: AppContext, name: str | None) -> str | None:
 
 
 def database_failure(obj: AppContext, exc: BaseException) -> NoReturn:
-    """One line: the database (password hidden) and the cause; a missing driver names its extra."""
+    """One line: the database (password hidden) and the cause; a missing driver names its extra, a
+    damaged SQLite file says how to check it (exit 1, like every command that finds it damaged)."""
+    from db.engine import damaged_database_line
+
+    damaged = damaged_database_line(exc, obj.database_url or obj.config.database_url)
+    if damaged:
+        fail(damaged, code=1)
     fail(f"database {_shown_url(obj)}: {extra_for_import_error(exc) or _first_line(exc)}")
 
 

@@ -26,10 +26,12 @@ from settings.config import DownloadSettings, ExtractionSettings
 
 DEFAULT_MAX_PAGES = ExtractionSettings().max_pages
 DEFAULT_MAX_BYTES = DownloadSettings().max_bytes
+DEFAULT_MAX_MEMORY_MB = ExtractionSettings().max_memory_mb
 
 
 def extract_files_to_jsonl(pdfs: list[Path], out: Path, *, workers: int, timeout: float, console: Console,
-                           max_pages: int = DEFAULT_MAX_PAGES, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
+                           max_pages: int = DEFAULT_MAX_PAGES, max_bytes: int = DEFAULT_MAX_BYTES,
+                           max_memory_mb: int = DEFAULT_MAX_MEMORY_MB) -> int:
     """Writes one line per PDF (a failed file gets empty fields and an "error"); returns failures."""
     _check_options(workers=workers, timeout=timeout, max_pages=max_pages, max_bytes=max_bytes)
     to_stdout = str(out) == "-"
@@ -45,7 +47,7 @@ def extract_files_to_jsonl(pdfs: list[Path], out: Path, *, workers: int, timeout
     bad = 0
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     with fh as fh, ExtractionPool(workers=workers, timeout_seconds=timeout, max_pages=max_pages,
-                            max_bytes=max_bytes) as pool, \
+                                  max_bytes=max_bytes, max_memory_mb=max_memory_mb) as pool, \
             ThreadPoolExecutor(max_workers=workers) as threads, Progress(console=console, transient=True) as progress:
         bar = progress.add_task("extracting", total=len(pdfs))
         futures = [threads.submit(_one, pool, path) for path in pdfs]
@@ -61,13 +63,26 @@ def extract_files_to_jsonl(pdfs: list[Path], out: Path, *, workers: int, timeout
                 line = outcome.to_score_json(outcome.arxiv_id or _id_from_name(path))
                 # Each headline result with the compute of the run behind it (analysis.points).
                 line["points"] = [point.to_json() for point in build_points(outcome.candidates)]
-            fh.write(json.dumps(line) + "\n")
+            fh.write(json.dumps(valid_unicode(line)) + "\n")
             if to_stdout:
                 fh.flush()  # a reader of the pipe sees each paper as it is done
             progress.advance(bar)
     console.print(f"{len(pdfs) - bad} of {len(pdfs)} PDFs extracted -> {'stdout' if to_stdout else out}",
                   highlight=False, soft_wrap=True)
     return bad
+
+
+def valid_unicode(value):
+    """`value` with every string made valid UTF-8 text. A file name that is not UTF-8 reaches Python
+    with lone surrogates (surrogateescape), which json.dumps writes as "\\udcff" escapes that strict
+    parsers reject; its bytes are shown as \\xff text instead."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if isinstance(value, dict):
+        return {valid_unicode(k): valid_unicode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [valid_unicode(v) for v in value]
+    return value
 
 
 def _check_options(**values: float) -> None:

@@ -112,7 +112,10 @@ def download(ctx: typer.Context, limit: Optional[int] = typer.Option(None, help=
     """Download found papers' PDFs into the cache (never twice)."""
     from flows.download import download_flow
 
-    console.print(_run_flow(ctx, "download", download_flow, limit=limit))
+    counts = _run_flow(ctx, "download", download_flow, limit=limit)
+    console.print(counts)
+    if counts and counts.get("failed") and not counts.get("downloaded") and not counts.get("cached"):
+        fail(f"every download failed ({counts['failed']}); `progress status` shows the reasons", code=1)
 
 
 @app.command()
@@ -159,7 +162,8 @@ def extract_files(ctx: typer.Context,
 
     config = ctx.obj.config
     bad = extract_files_to_jsonl(pdfs, jsonl, workers=workers, timeout=timeout, console=console,
-                                 max_pages=config.extraction.max_pages, max_bytes=config.download.max_bytes)
+                                 max_pages=config.extraction.max_pages, max_bytes=config.download.max_bytes,
+                                 max_memory_mb=config.extraction.max_memory_mb)
     raise typer.Exit(code=1 if bad == len(pdfs) and pdfs else 0)
 
 
@@ -223,6 +227,13 @@ def main() -> None:
         fail(f"{exc.format_message()} (see `{where} --help`)", code=exc.exit_code)
     except typer.Abort:  # Ctrl-C at a prompt
         sys.exit(130)
+    except Exception as exc:  # a damaged SQLite file is one line naming it, in every command
+        from db.engine import damaged_database_line
+
+        line = damaged_database_line(exc)
+        if line is None:
+            raise
+        fail(line, code=1)
     sys.exit(code if isinstance(code, int) else 0)
 
 

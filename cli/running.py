@@ -184,5 +184,10 @@ def _run_with_bar(url: str, console: Console, label: str, flow_fn: Callable[...,
         exc = outcome["error"]
         if isinstance(exc, RunLocked):  # the flow took the lock itself (flows/nightly.py) and lost
             raise exc
+        from db.engine import damaged_database_line
+
+        damaged = damaged_database_line(exc, url)
+        if damaged:
+            fail(damaged, code=1)
         fail(f"{label} failed: {exc.__class__.__name__}: {exc}", code=1)
     return outcome.get("result")

@@ -3,18 +3,25 @@
 - a rejected candidate is gone (and stays gone: decisions are keyed by candidate_key, which a
   re-extraction reproduces for the same value in the same sentence);
 - a correction replaces the extracted value and counts as reviewed;
+- a correction whose known attributes break their rules (extractors/field_attrs; stored before they were
+  checked at entry, e.g. "-5 h") is left out with a warning: the reviewer said the extracted value
+  is wrong, and the correction cannot be used;
 - an accepted candidate counts even when its confidence is low, even if it was not the best one;
 - anything else below the confidence threshold is "pending": kept out unless asked for.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Iterable
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from extractors.field_attrs import attrs_problem
 from models import DecisionAction, Extraction, ReviewDecision
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -48,6 +55,10 @@ def effective_values(session: Session, *, min_confidence: float, paper_ids: Iter
         elif decision.action == DecisionAction.reject:
             continue
         elif decision.action == DecisionAction.correct:
+            problem = attrs_problem(ext.field, decision.corrected_attrs or {})
+            if problem:
+                log.warning("correction of %s (paper %s) left out: %s", ext.candidate_key[:12], ext.paper_id, problem)
+                continue
             attrs.update(decision.corrected_attrs or {})
             state, confidence = "corrected", 1.0
         else:

@@ -137,8 +137,10 @@ def store_extraction(session: Session, paper_id: int, extraction: PaperExtractio
 def refresh_results(session: Session, paper_id: int, config: Config) -> None:
     """Rebuild the paper's extracted result rows from its effective values (reviews applied): one row
     per configured benchmark, the most trusted candidate for that dataset+metric."""
+    # Synchronised with the session: a reviewer's session has loaded these rows, and new rows reuse
+    # their ids (SQLite), which would leave stale objects in the identity map (SAWarning).
     session.execute(delete(Result).where(Result.paper_id == paper_id, Result.source == "extracted"),
-                    execution_options={"synchronize_session": False})
+                    execution_options={"synchronize_session": "fetch"})
     values = effective_values(session, min_confidence=config.review.min_confidence,
                               paper_ids=[paper_id], fields=["results"])
     trust = {"corrected": 3, "accepted": 2, "auto": 1, "pending": 0}

@@ -1,7 +1,7 @@
 """Measure results extraction on real papers: `python -m extractors.evaluate_results PDF_DIR GOLD.jsonl`.
 
-Reads every PDF named in the gold file (extractors.text.read_document when it imports, else a plain
-PyMuPDF reader here), runs `extract_results`, writes the scorer's JSONL and runs the scorer
+Reads every PDF named in the gold file as the pipeline does (extractors.text.read_document; with
+--simple-reader, a plain PyMuPDF reader here instead, never silently), runs `extract_results`, writes the scorer's JSONL and runs the scorer
 (../shared/eval/score.py next to the repo, or --scorer) at --min-confidence, printing the results row
 and the wall time of the results step alone.
 """
@@ -21,6 +21,7 @@ import pymupdf
 from extractors.document import DocumentText, Sentence
 from extractors.results import extract_results
 from extractors.tables import result_table_pages
+from extractors.text import read_document
 
 _DEFAULT_SCORER = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "score.py"
 
@@ -51,10 +52,6 @@ def _simple_read(path: Path) -> DocumentText:
 
 def read(path: Path, *, simple: bool = False) -> DocumentText:
     if simple:
-        return _simple_read(path)
-    try:
-        from extractors.text import read_document
-    except Exception:  # the shared reader is not there yet (or broken mid-edit): use the fallback
         return _simple_read(path)
     # As the pipeline reads: the text reader keeps the word boxes of the result-table pages.
     return read_document(path, word_pages=result_table_pages)

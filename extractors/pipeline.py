@@ -12,14 +12,10 @@ from extractors.arxiv_ids import filename_ref
 from extractors.scoring.paper_features import add_paper_features
 from extractors.document import DocumentText
 from extractors.records import Candidate, ExtractionError, PaperExtraction
+from extractors.results import extract_results
 from extractors.runs import annotate as annotate_runs
 from extractors.tables import find_result_tables, result_table_pages
 from extractors.text import open_pdf, read_document
-
-try:  # written by another helper; the pipeline runs without it until it exists
-    from extractors.results import extract_results
-except ImportError:  # pragma: no cover - depends on the working tree
-    extract_results = None
 
 EXTRACTOR_VERSION = "0.6.0"
 log = logging.getLogger(__name__)
@@ -58,11 +54,10 @@ def generate_candidates(doc: DocumentText, pdf=None) -> list[Candidate]:
         log.exception("operations extractor failed on %s", doc.arxiv_id or doc.title[:60])
 
     results: list[Candidate] = []
-    if extract_results is not None:
-        try:
-            results = list(extract_results(doc, pdf))
-        except Exception:  # a bug in one field's extractor must not lose the other fields
-            log.exception("results extractor failed on %s", doc.arxiv_id or doc.title[:60])
+    try:
+        results = list(extract_results(doc, pdf))
+    except Exception:  # a bug in one field's extractor must not lose the other fields
+        log.exception("results extractor failed on %s", doc.arxiv_id or doc.title[:60])
     candidates = [*hw, *times, *flops, *rates, *ops, *results]
     # Which model, size, stage and dataset each value belongs to: features for the learned scorer
     # (analysis.points links results to runs with the same reading).

@@ -5,21 +5,30 @@ paper each. A new pool is warmed up (spaCy and the extractors imported) before i
 the per-paper time limit measures the paper, not the start-up. A paper that runs past its limit gets
 its worker killed and the pool rebuilt. A worker that dies (segfault in C code) breaks the pool for
 every paper in flight, so each of those runs again alone in a fresh process, where a second death is
-reported as that paper's crash. A file over `max_bytes` is refused before any worker reads it. Every outcome is a
-PaperExtraction or an ExtractionError with a human-readable reason — never an exception out of
-`extract`.
+reported as that paper's crash. A file over `max_bytes` is refused before any worker reads it. Each
+worker's address space is capped at `max_memory_mb` (RLIMIT_AS, set before it imports anything): a
+PDF whose content stream draws billions of glyphs fails its allocation in that worker instead of
+taking the machine's memory, and is reported as "exceeded the memory limit" (kind "memory", a
+permanent reason). Every outcome is a PaperExtraction or an ExtractionError with a human-readable
+reason — never an exception out of `extract`.
 
-Test hook: $PROGRESS_TEST_WORKER_FAULT (read when a pool starts, e.g. "hang=SLOW,crash=BOOM") makes a
-worker hang forever, or kill itself with SIGSEGV, on a file whose name contains that marker. It is
-how the tests get a real hung and a real crashed process; unset, it costs one dict lookup per paper.
+Each paper runs `extract_in_worker`, looked up when the paper is submitted; the fault tests replace it
+(monkeypatch, or a wrapper process) with one that hangs or segfaults on chosen files. Production code
+has no fault hook.
+
+Why not pebble (ProcessPool.schedule(timeout=)): it would replace `_rebuild` and `_extract_alone` (it
+knows which task a dead worker held), and it supports a forkserver context and an initializer. It is
+not adopted here because it is a new dependency for ~40 lines whose crash, timeout and warm-up
+semantics the fault tests pin down today; switching is a contained follow-up behind the same
+`ExtractionPool.extract` interface.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
+import re
+import resource
 import threading
-import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -27,50 +36,55 @@ from pathlib import Path
 
 from extractors.records import ExtractionError, PaperExtraction
 
-FAULT_HOOK_ENV = "PROGRESS_TEST_WORKER_FAULT"
 STARTUP_SECONDS = 180.0  # a cold worker imports spaCy and the extractors; slow machines need a while
 DEFAULT_MAX_BYTES = 60_000_000  # settings.config.DownloadSettings.max_bytes
+DEFAULT_MAX_MEMORY_MB = 2048  # settings.config.ExtractionSettings.max_memory_mb
 
-_worker_faults: dict[str, str] = {}  # in a worker: fault kind -> file-name marker (test hook)
-
-
-def parse_fault_hook(text: str | None) -> dict[str, str]:
-    """'hang=SLOW,crash=BOOM' -> {'hang': 'SLOW', 'crash': 'BOOM'}; unknown kinds are ignored."""
-    out: dict[str, str] = {}
-    for part in (text or "").split(","):
-        kind, _, marker = part.partition("=")
-        if kind.strip() in ("hang", "crash") and marker.strip():
-            out[kind.strip()] = marker.strip()
-    return out
+# How a failed allocation shows up: Python's MemoryError, or MuPDF's "malloc (N bytes) failed".
+_ALLOCATION_FAILED = re.compile(r"\b(?:malloc|realloc|calloc)\b.*\bfailed\b|out of memory|cannot allocate memory",
+                                re.IGNORECASE)
+_memory_limit_mb: int | None = None  # in a worker: the cap it runs under
 
 
-def _injected_fault(path: str) -> None:
-    name = Path(path).name
-    if _worker_faults.get("crash") and _worker_faults["crash"] in name:
-        os.kill(os.getpid(), signal.SIGSEGV)  # what a segfault in MuPDF looks like to the pool
-    if _worker_faults.get("hang") and _worker_faults["hang"] in name:
-        Path(path + ".worker-pid").write_text(str(os.getpid()))  # so a test can check it was killed
-        while True:  # an endless parse: only a kill from outside ends it
-            time.sleep(60)
+def _memory_error(exc: BaseException) -> ExtractionError | None:
+    """The paper's reason when `exc` is a failed allocation under this worker's cap, else None."""
+    if _memory_limit_mb is None:
+        return None
+    if isinstance(exc, MemoryError) or _ALLOCATION_FAILED.search(str(exc)):
+        return ExtractionError(f"exceeded the memory limit of {_memory_limit_mb:,} MB", kind="memory")
+    return None
 
 
-def _extract_in_worker(path: str, max_pages: int, arxiv_id: str | None) -> PaperExtraction | ExtractionError:
+def extract_in_worker(path: str, max_pages: int, arxiv_id: str | None) -> PaperExtraction | ExtractionError:
+    """What a worker runs per paper (module-level so it pickles by name)."""
     from extractors.pipeline import extract_pdf
 
-    _injected_fault(path)
     try:
         result = extract_pdf(path, max_pages=max_pages)
-    except ExtractionError as exc:
-        return exc
-    except Exception as exc:  # noqa: BLE001 - any parser failure becomes the paper's reason
+    except Exception as exc:  # noqa: BLE001 - any failure (MemoryError included) becomes the reason
+        memory = _memory_error(exc)
+        if memory is not None:
+            return memory
+        if isinstance(exc, ExtractionError):
+            return exc
         return ExtractionError(f"extraction failed: {exc.__class__.__name__}: {exc}", kind="unreadable")
     if arxiv_id:
         result.arxiv_id = arxiv_id
     return result
 
 
-def _warm_up(fault_hook: str | None) -> None:
-    """Import the heavy modules once per worker, not once per paper."""
+def _limit_memory(max_memory_mb: int | None) -> None:
+    global _memory_limit_mb
+    if max_memory_mb is None:
+        return
+    limit = int(max_memory_mb) << 20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _memory_limit_mb = int(max_memory_mb)
+
+
+def _warm_up(max_memory_mb: int | None = None) -> None:
+    """Cap the worker's memory, then import the heavy modules once per worker, not once per paper."""
+    _limit_memory(max_memory_mb)
     import extractors.pipeline  # noqa: F401
     from extractors.nlp import get_nlp
 
@@ -79,7 +93,6 @@ def _warm_up(fault_hook: str | None) -> None:
     # MuPDF prints its complaints about damaged files on stderr; the reason we return says it once.
     pymupdf.TOOLS.mupdf_display_errors(False)
     pymupdf.TOOLS.mupdf_display_warnings(False)
-    _worker_faults.update(parse_fault_hook(fault_hook))
     get_nlp()
 
 
@@ -89,11 +102,14 @@ def _ready() -> int:
 
 class ExtractionPool:
     def __init__(self, workers: int = 2, timeout_seconds: float = 120.0, max_pages: int = 200,
-                 max_bytes: int | None = DEFAULT_MAX_BYTES):
+                 max_bytes: int | None = DEFAULT_MAX_BYTES, max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB):
         if workers < 1:
             raise ValueError(f"workers must be at least 1, got {workers}")
         if timeout_seconds <= 0:
             raise ValueError(f"timeout must be positive, got {timeout_seconds:g}")
+        if max_memory_mb is not None and max_memory_mb < 256:
+            raise ValueError(f"max_memory_mb must be at least 256 (a warm worker needs about 330), got {max_memory_mb}")
+        self.max_memory_mb = max_memory_mb
         self.workers = workers
         self.timeout_seconds = timeout_seconds
         self.max_pages = max_pages
@@ -106,7 +122,7 @@ class ExtractionPool:
             if self._executor is None:
                 executor = ProcessPoolExecutor(
                     max_workers=self.workers, mp_context=multiprocessing.get_context("forkserver"),
-                    initializer=_warm_up, initargs=(os.environ.get(FAULT_HOOK_ENV),))
+                    initializer=_warm_up, initargs=(self.max_memory_mb,))
                 # Start and warm every worker now: a paper's time limit must not pay for start-up.
                 # A pool that cannot start raises BrokenProcessPool to the caller.
                 for ready in [executor.submit(_ready) for _ in range(self.workers)]:
@@ -143,7 +159,7 @@ class ExtractionPool:
             return ExtractionError(f"extraction workers failed to start: {exc.__class__.__name__}: {exc}",
                                    kind="crashed")
         try:
-            future = pool.submit(_extract_in_worker, str(path), self.max_pages, arxiv_id)
+            future = pool.submit(extract_in_worker, str(path), self.max_pages, arxiv_id)
             return future.result(timeout=self.timeout_seconds)
         except FutureTimeout:
             self._rebuild(pool)
@@ -158,10 +174,10 @@ class ExtractionPool:
 
     def _extract_alone(self, path: str | Path, arxiv_id: str | None) -> PaperExtraction | ExtractionError:
         solo = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"),
-                                   initializer=_warm_up, initargs=(os.environ.get(FAULT_HOOK_ENV),))
+                                   initializer=_warm_up, initargs=(self.max_memory_mb,))
         try:
             solo.submit(_ready).result(timeout=STARTUP_SECONDS)
-            future = solo.submit(_extract_in_worker, str(path), self.max_pages, arxiv_id)
+            future = solo.submit(extract_in_worker, str(path), self.max_pages, arxiv_id)
             return future.result(timeout=self.timeout_seconds)
         except FutureTimeout:
             return ExtractionError(f"extraction took longer than {self.timeout_seconds:g} s; stopped",

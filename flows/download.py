@@ -1,4 +1,8 @@
-"""Download: fetch every found paper's PDF into the cache (once), a few at a time."""
+"""Download: fetch every found paper's PDF into the cache (once), a few at a time.
+
+PDFs from arXiv's hosts (and from the configured API's host, e.g. the loopback stand-in) follow arXiv's
+terms like the API does: one request every `arxiv.delay_seconds`, one connection at a time, sharing the
+API's spacer (sources/rate_limit). Other hosts are fetched `download.max_concurrent` at a time."""
 from __future__ import annotations
 
 from prefect import flow, get_run_logger, task
@@ -11,6 +15,14 @@ from db.store import mark_downloaded, mark_failed, papers_to_download
 from flows.context import load_context
 from settings.config import Config
 from sources.pdf_cache import DownloadError, cache_path, download_pdf
+from sources.rate_limit import host_group, polite_turn, spacer_for
+
+
+def polite_turn_for(config: Config, url: str):
+    """The turn a request to `url` waits for: arXiv's spacing for its hosts, none elsewhere."""
+    key = host_group(url, config.arxiv.api_url)
+    spacer = spacer_for(key, config.arxiv.delay_seconds) if key else None
+    return lambda: polite_turn(spacer)
 
 
 @task(name="download-pdf", retries=2, retry_delay_seconds=[5, 30], cache_policy=NO_CACHE,
@@ -23,7 +35,8 @@ def fetch_task(config: Config, arxiv_id: str, version: int, pdf_url: str | None)
     except ValueError as exc:  # an id that cannot name a file in the cache: no retry will fix it
         raise DownloadError(str(exc), transient=False) from None
     return download_pdf(pdf_url, dest, timeout=config.download.timeout_seconds,
-                        max_bytes=config.download.max_bytes, user_agent=config.arxiv.user_agent)
+                        max_bytes=config.download.max_bytes, user_agent=config.arxiv.user_agent,
+                        turn=polite_turn_for(config, pdf_url))
 
 
 def _is_transient(state) -> bool:

@@ -32,7 +32,7 @@ from db.runs import finish_run, start_run
 from db.store import mark_failed, papers_to_extract, store_extraction
 from extractors.pipeline import EXTRACTOR_VERSION
 from extractors.records import ExtractionError, PaperExtraction
-from extractors.sandbox import ExtractionPool
+from extractors.sandbox import DEFAULT_MAX_BYTES, ExtractionPool
 from flows.context import load_context
 from settings.config import Config, ExtractionSettings
 
@@ -57,12 +57,14 @@ class ExtractionFailed:
         return self.kind in TRANSIENT_KINDS
 
 
-def _pool_for(settings: ExtractionSettings, workers: int) -> ExtractionPool:
+def _pool_for(settings: ExtractionSettings, workers: int, max_bytes: int | None) -> ExtractionPool:
     """One pool of warm worker processes per process and settings, reused across flow runs."""
-    key = (workers, settings.timeout_seconds, settings.max_pages)
+    key = (workers, settings.timeout_seconds, settings.max_pages, max_bytes, settings.max_memory_mb)
     with _pools_lock:
         if key not in _pools:
-            _pools[key] = ExtractionPool(*key)
+            _pools[key] = ExtractionPool(workers=workers, timeout_seconds=settings.timeout_seconds,
+                                         max_pages=settings.max_pages, max_bytes=max_bytes,
+                                         max_memory_mb=settings.max_memory_mb)
             atexit.register(_pools[key].close)
         return _pools[key]
 
@@ -99,7 +101,8 @@ def _in_dask_worker() -> bool:
     return True
 
 
-def extract_isolated(settings: ExtractionSettings, pdf_path: str, arxiv_id: str) -> PaperExtraction | ExtractionFailed:
+def extract_isolated(settings: ExtractionSettings, pdf_path: str, arxiv_id: str,
+                     max_bytes: int | None = DEFAULT_MAX_BYTES) -> PaperExtraction | ExtractionFailed:
     """Extract one PDF in a worker process of this process's pool (one per Dask worker: Dask already
     runs one paper per worker thread), or inline where this process may not have children."""
     if multiprocessing.current_process().daemon:
@@ -107,7 +110,7 @@ def extract_isolated(settings: ExtractionSettings, pdf_path: str, arxiv_id: str)
         outcome = _extract_inline(pdf_path, settings.max_pages)
     else:
         workers = 1 if _in_dask_worker() else settings.workers
-        outcome = _pool_for(settings, workers).extract(pdf_path, arxiv_id=arxiv_id)
+        outcome = _pool_for(settings, workers, max_bytes).extract(pdf_path, arxiv_id=arxiv_id)
     if isinstance(outcome, ExtractionError):
         return ExtractionFailed(outcome.reason, outcome.kind)
     outcome.arxiv_id = arxiv_id
@@ -126,8 +129,9 @@ def _extract_inline(pdf_path: str, max_pages: int) -> PaperExtraction | Extracti
 
 
 @task(name="extract-paper", cache_policy=NO_CACHE, task_run_name="extract {arxiv_id}")
-def extract_task(settings: ExtractionSettings, arxiv_id: str, pdf_path: str) -> PaperExtraction | ExtractionFailed:
-    return extract_isolated(settings, pdf_path, arxiv_id)
+def extract_task(settings: ExtractionSettings, arxiv_id: str, pdf_path: str,
+                 max_bytes: int | None = DEFAULT_MAX_BYTES) -> PaperExtraction | ExtractionFailed:
+    return extract_isolated(settings, pdf_path, arxiv_id, max_bytes)
 
 
 def task_runner_for(settings: ExtractionSettings):
@@ -193,7 +197,8 @@ def extract_flow(config_path: str | None = None, database_url: str | None = None
                 runner.client.register_plugin(_close_pools_plugin())
             # Batches bound the results held in memory; each paper is stored as soon as its turn comes.
             for batch in batches(todo, max(32, 4 * settings.workers)):
-                futures = [runner.submit(extract_task, {"settings": settings, "arxiv_id": aid, "pdf_path": path})
+                futures = [runner.submit(extract_task, {"settings": settings, "arxiv_id": aid, "pdf_path": path,
+                                                            "max_bytes": config.download.max_bytes})
                            for _, aid, path in batch]
                 for (paper_id, arxiv_id, _), future in zip(batch, futures):
                     outcome = _result_or_error(future)

@@ -61,7 +61,9 @@ class Query:
     date_field: str = SUBMITTED
 
 
-@task(name="query-arxiv", retries=2, retry_delay_seconds=[10, 60], cache_policy=NO_CACHE,
+# No Prefect retries: the API session owns them (sources/arxiv_client.PoliteSession), so a failing
+# endpoint costs 1 + arxiv.num_retries requests, not that times the task's tries.
+@task(name="query-arxiv", retries=0, cache_policy=NO_CACHE,
       task_run_name="{query.task_name} {query.date_field} {query.lo}..{query.hi}")
 def query_task(config: Config, query: Query) -> list[PaperMeta]:
     client = get_client(config.arxiv)
@@ -74,6 +76,23 @@ def run_queries(config: Config, queries: list[Query]) -> list[list[PaperMeta]]:
     deterministic order). Each HTTP request still waits its turn at the shared rate limit."""
     futures = [query_task.submit(config, q) for q in queries]
     return [f.result() for f in futures]
+
+
+class IngestFailed(RuntimeError):
+    """Some queries failed after their retries; the message names each query and its cause."""
+
+
+def run_queries_settled(config: Config, queries: list[Query]) -> list[list[PaperMeta] | Exception]:
+    """Like `run_queries`, but a failed query gives its exception in its place instead of raising, so
+    the queries that succeeded are still recorded."""
+    futures = [query_task.submit(config, q) for q in queries]
+    outcomes: list[list[PaperMeta] | Exception] = []
+    for future in futures:
+        try:
+            outcomes.append(future.result())
+        except Exception as exc:  # noqa: BLE001 - reported by the flow, one line per query
+            outcomes.append(exc)
+    return outcomes
 
 
 @task(name="record-found", cache_policy=NO_CACHE)
@@ -135,12 +154,18 @@ def ingest_flow(config_path: str | None = None, database_url: str | None = None,
     incremental = start is None
     run_id = start_run(url, "ingest", {"tasks": names, "start": start, "end": end, "max_results": cap})
     totals: dict[str, dict] = {}
+    failed: list[str] = []
     try:
         if incremental:
             queries = incremental_queries(config, url, names, end, cap)
         else:
             queries = [Query(name, *ingest_window(config, name, start, end, None), cap) for name in names]
-        for query, metas in zip(queries, run_queries(config, queries)):
+        for query, metas in zip(queries, run_queries_settled(config, queries)):
+            if isinstance(metas, Exception):
+                # A failed query records nothing and never moves a watermark: the next run asks again.
+                failed.append(f"{query.task_name} ({query.date_field} {query.lo}..{query.hi}): {metas}")
+                logger.error("%s: query failed: %s", query.task_name, metas)
+                continue
             counts = record_task(url, metas, query.task_name)
             if incremental:
                 kind = "new" if query.date_field == SUBMITTED else "updated"
@@ -152,6 +177,8 @@ def ingest_flow(config_path: str | None = None, database_url: str | None = None,
             add_counts(totals.setdefault(query.task_name, {}), {"found": len(metas), **counts})
             logger.info("%s: %d papers by %s in %s..%s (%s)", query.task_name, len(metas), query.date_field,
                         query.lo, query.hi, counts)
+        if failed:
+            raise IngestFailed(f"{len(failed)} of {len(queries)} arXiv queries failed: " + "; ".join(failed))
     except Exception as exc:
         finish_run(url, run_id, counts=totals, error=f"{exc.__class__.__name__}: {exc}")
         raise

@@ -7,7 +7,6 @@ the decision; compute estimates follow at the next refit, which rebuilds them fr
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,13 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.store import refresh_results
+from extractors.field_attrs import AttrError, check_attrs
 from models import DecisionAction, ReviewDecision
 from models.base import utcnow
 from review.queue import HEADLINE_ATTR, ReviewError, ReviewItem, find_item
 from settings.config import Config
 
-# Attributes whose values are counts: a correction of "8.0" chips is stored as 8.
-_INTEGER_ATTRS = {"count"}
 # A corrected headline number makes a stored range stale (it described the old value).
 _STALE_WITH_HEADLINE = {"training_time": ("hours_range",)}
 
@@ -73,56 +71,38 @@ def decide(session: Session, config: Config, ref: str | int, action: str, *, rev
     return Outcome(find_item(session, item.id, min_confidence=min_confidence), replaced)
 
 
-def parse_attr_assignments(assignments: list[str] | None) -> dict[str, Any]:
-    """`["chip=A100", "count=16"]` -> {"chip": "A100", "count": 16.0}: numbers become numbers."""
-    out: dict[str, Any] = {}
+def parse_attr_assignments(assignments: list[str] | None) -> dict[str, str]:
+    """`["chip=A100", "count=16"]` -> {"chip": "A100", "count": "16"}; the field's rules
+    (extractors/field_attrs) parse and check each value when the correction is made."""
+    out: dict[str, str] = {}
     for text in assignments or []:
         key, sep, raw = text.partition("=")
         if not sep or not key.strip():
             raise ReviewError(f"expected key=value, got {text!r}")
-        out[key.strip()] = _scalar(raw.strip())
+        out[key.strip()] = raw.strip()
     return out
 
 
 def _corrected_attrs(item: ReviewItem, value: str | float | None, attrs: dict[str, Any] | None) -> dict[str, Any]:
+    """The correction, checked as strictly as an extractor's output: known keys for the field, each
+    value parsed by its rule (no zero or negative hours, counts or FLOPs reach the analysis)."""
     corrected = dict(attrs or {})
     headline = HEADLINE_ATTR.get(item.field)
     if value is not None:
         if headline is None:
             raise ReviewError(f"field {item.field!r} has no headline number: use key=value attributes")
-        corrected[headline] = _number(value, headline)
+        corrected[headline] = value
     if not corrected:
         raise ReviewError("correct needs the right value (--value) or attributes (--set key=value)")
-    for key, new in list(corrected.items()):
-        if isinstance(new, float) and key in _INTEGER_ATTRS:
-            corrected[key] = _number(new, key)
+    try:
+        corrected = check_attrs(item.field, corrected)
+    except AttrError as exc:
+        raise ReviewError(str(exc)) from None
     if headline in corrected:
         for stale in _STALE_WITH_HEADLINE.get(item.field, ()):
             if stale in item.attrs and stale not in corrected:
                 corrected[stale] = None  # falsy: the analysis and the export ignore it
     return corrected
-
-
-def _number(value: str | float, name: str) -> float | int:
-    try:
-        number = float(str(value).replace(",", "").strip())
-    except ValueError:
-        raise ReviewError(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(number) or number < 0:
-        raise ReviewError(f"{name} must be a finite number >= 0, got {value!r}")
-    if name in _INTEGER_ATTRS:
-        if number != int(number) or number < 1:
-            raise ReviewError(f"{name} must be a whole number >= 1, got {value!r}")
-        return int(number)
-    return number
-
-
-def _scalar(raw: str) -> Any:
-    try:
-        number = float(raw.replace(",", ""))
-    except ValueError:
-        return raw
-    return number if math.isfinite(number) else raw
 
 
 def _headline(field_name: str, attrs: dict[str, Any]) -> float | None:

@@ -10,11 +10,13 @@ import os
 from datetime import date
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 PACKAGED_DEFAULT = Path(__file__).with_name("default_config.yaml")
+ARXIV_MIN_DELAY_SECONDS = 3.0  # https://info.arxiv.org/help/api/tou.html
 
 
 class ConfigError(Exception):
@@ -51,6 +53,17 @@ class ArxivSettings(_Strict):
     max_results_per_task: int = Field(200, ge=1)
     user_agent: str = "computer-progress/0.1"
 
+    @field_validator("delay_seconds")
+    @classmethod
+    def _arxiv_terms(cls, delay: float, info: ValidationInfo) -> float:
+        """arXiv's terms: no more than one request every 3 s. A shorter delay is for other endpoints
+        (the loopback stand-in, a mirror), never for arXiv's own hosts."""
+        host = (urlsplit(str(info.data.get("api_url", ""))).hostname or "").lower()
+        if (host == "arxiv.org" or host.endswith(".arxiv.org")) and delay < ARXIV_MIN_DELAY_SECONDS:
+            raise ValueError(f"{delay:g} s is below arXiv's {ARXIV_MIN_DELAY_SECONDS:g} s between requests "
+                             f"(allowed only for other endpoints, e.g. the loopback stand-in)")
+        return delay
+
 
 class Window(_Strict):
     start: date = date(2012, 1, 1)
@@ -67,6 +80,9 @@ class ExtractionSettings(_Strict):
     max_pages: int = Field(200, ge=1)
     timeout_seconds: float = Field(120, gt=0)
     workers: int = Field(2, ge=1, le=64)
+    # Per worker process (RLIMIT_AS): a warm worker takes ~330 MB of address space; a PDF that needs
+    # more than this fails with "exceeded the memory limit" instead of pushing the machine into OOM.
+    max_memory_mb: int = Field(2048, ge=256, le=1_048_576)
     task_runner: Literal["default", "dask"] = "default"
     dask_address: str | None = None
 

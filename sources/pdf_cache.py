@@ -4,21 +4,26 @@ A download streams into `<name>.part` and resumes from there with an HTTP Range 
 dropped connection; only a complete file with a PDF header is renamed into place, and its sha256 is
 written beside it. A file that is already cached (and matches its checksum) is never fetched again.
 A `<name>.lock` beside it makes concurrent fetches of one paper (two runs at once) take turns.
+HTTP goes through `requests` (the one HTTP client of the project; the `arxiv` package needs it anyway).
+The caller may pass `turn`, a context manager held around each request (flows/download passes arXiv's
+spacing for PDFs from arXiv's hosts).
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import re
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
-import httpx
+import requests
+import urllib3
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
 _MAX_NAME = 120  # file systems refuse names over 255 bytes; real arXiv ids are far shorter
+_CHUNK = 1 << 16
 
 
 class DownloadError(Exception):
@@ -110,7 +115,8 @@ def _exclusive(dest: Path) -> Iterator[None]:
 
 
 def download_pdf(url: str, dest: Path, *, timeout: float, max_bytes: int, user_agent: str,
-                 client: httpx.Client | None = None) -> CachedPdf:
+                 session: requests.Session | None = None,
+                 turn: Callable[[], AbstractContextManager] | None = None) -> CachedPdf:
     """Fetch `url` into `dest` unless it is cached already. Raises DownloadError with a reason."""
     hit = cached(dest)
     if hit:
@@ -118,19 +124,20 @@ def download_pdf(url: str, dest: Path, *, timeout: float, max_bytes: int, user_a
     dest.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(dest):
         return cached(dest) or _fetch(url, dest, timeout=timeout, max_bytes=max_bytes, user_agent=user_agent,
-                                      client=client)
+                                      session=session, turn=turn or nullcontext)
 
 
 def _fetch(url: str, dest: Path, *, timeout: float, max_bytes: int, user_agent: str,
-           client: httpx.Client | None) -> CachedPdf:
+           session: requests.Session | None, turn: Callable[[], AbstractContextManager]) -> CachedPdf:
     part = dest.with_name(dest.name + ".part")
-    own_client = client is None
-    client = client or httpx.Client(timeout=timeout, follow_redirects=True, headers={"User-Agent": user_agent})
+    own_session = session is None
+    session = session or requests.Session()
     try:
-        _stream_into(client, url, part, max_bytes)
+        with turn():
+            _stream_into(session, url, part, max_bytes, timeout=timeout, user_agent=user_agent)
     finally:
-        if own_client:
-            client.close()
+        if own_session:
+            session.close()
     with part.open("rb") as fh:
         head = fh.read(1024)
     if b"%PDF-" not in head:
@@ -144,12 +151,23 @@ def _fetch(url: str, dest: Path, *, timeout: float, max_bytes: int, user_agent: 
     return CachedPdf(dest, digest, size, downloaded=True)
 
 
-def _stream_into(client: httpx.Client, url: str, part: Path, max_bytes: int) -> None:
+def body_chunks(response: requests.Response) -> Iterator[bytes]:
+    """The body as it arrives (read1, not read(n)): a dropped connection loses no byte received so
+    far, so the next attempt resumes exactly there."""
+    while True:
+        chunk = response.raw.read1(_CHUNK, decode_content=True)
+        if not chunk:
+            return
+        yield chunk
+
+
+def _stream_into(session: requests.Session, url: str, part: Path, max_bytes: int, *, timeout: float,
+                 user_agent: str) -> None:
     """Append the body to `part`, resuming after whatever an earlier attempt left there."""
     have = part.stat().st_size if part.exists() else 0
-    headers = {"Range": f"bytes={have}-"} if have else {}
+    headers = {"User-Agent": user_agent, **({"Range": f"bytes={have}-"} if have else {})}
     try:
-        with client.stream("GET", url, headers=headers) as response:
+        with session.get(url, headers=headers, stream=True, timeout=timeout, allow_redirects=True) as response:
             status = response.status_code
             if status == 416:  # our partial file is already complete (or the server disagrees): restart
                 part.unlink(missing_ok=True)
@@ -167,8 +185,7 @@ def _stream_into(client: httpx.Client, url: str, part: Path, max_bytes: int) -> 
             mode = "ab" if have else "wb"
             written = have
             with part.open(mode) as fh:
-                # No chunk_size: httpx would buffer up to it and lose those bytes on a dropped connection.
-                for chunk in response.iter_bytes():
+                for chunk in body_chunks(response):
                     written += len(chunk)
                     if written > max_bytes:
                         raise DownloadError(f"PDF exceeds the {max_bytes:,}-byte limit", transient=False)
@@ -183,6 +200,6 @@ def _stream_into(client: httpx.Client, url: str, part: Path, max_bytes: int) -> 
         if not exc.transient:
             part.unlink(missing_ok=True)
         raise
-    except httpx.HTTPError as exc:
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
         # Keep the partial file: the next attempt resumes with a Range request.
         raise DownloadError(f"download of {url} interrupted: {exc.__class__.__name__}: {exc}", transient=True) from exc

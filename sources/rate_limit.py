@@ -1,9 +1,12 @@
-"""One arXiv API request per configured delay, across every task, thread and process.
+"""One request to arXiv per configured delay, across every task, thread and process.
 
-Two gates are passed before each request (see sources/arxiv_client.PoliteSession):
+arXiv's terms (one request every 3 s, one connection at a time) hold for every request to its hosts:
+API queries, their retries and PDF downloads share one spacer (`host_group`: arxiv.org and its
+subdomains, plus the configured API's host, which plays arXiv when it is the loopback stand-in).
+Two gates are passed before each request (see sources/arxiv_client.PoliteSession, flows/download):
 - `RequestSpacer`, in the process: concurrent Prefect tasks are threads of one flow-run process, and
   the `arxiv` package's own spacing is per Client object and not thread-safe, so the process keeps
-  one spacer per API URL. Always on, exact, free.
+  one spacer per host group; its turn is held for the whole request (one connection at a time).
 - an optional cross-process gate: a Prefect global concurrency limit used as a rate limit (limit 1,
   one slot decaying per `delay` seconds), so flow runs in different processes (a serve process and a
   worker, or two deployments) keep the spacing too. Prefect's `rate_limit` silently does nothing when
@@ -16,10 +19,13 @@ import threading
 import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
+from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
 ARXIV_RATE_LIMIT = "arxiv-api"
+ARXIV_DOMAIN = "arxiv.org"
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 Gate = Callable[[], None]
 
@@ -50,12 +56,34 @@ _spacers: dict[str, RequestSpacer] = {}
 _spacers_lock = threading.Lock()
 
 
-def spacer_for(api_url: str, delay: float) -> RequestSpacer:
-    """The process's spacer for an API endpoint, with the delay of the latest configuration."""
+def is_arxiv_host(url: str) -> bool:
+    """arxiv.org or one of its subdomains (export.arxiv.org, the API; arxiv.org/pdf, the PDFs)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host == ARXIV_DOMAIN or host.endswith("." + ARXIV_DOMAIN)
+
+
+def is_loopback(url: str) -> bool:
+    return (urlsplit(url).hostname or "").lower() in LOOPBACK_HOSTS
+
+
+def host_group(url: str, api_url: str) -> str | None:
+    """The spacer key for a request to `url`: "arxiv" for arXiv's hosts, host:port of the configured
+    API when `url` is on it (the stand-in plays arXiv, so it is spaced like arXiv), else None (a
+    host arXiv's terms do not cover: no spacing)."""
+    if is_arxiv_host(url):
+        return "arxiv"
+    parts, api = urlsplit(url), urlsplit(api_url)
+    if parts.hostname and (parts.hostname, parts.port) == (api.hostname, api.port):
+        return "arxiv" if is_arxiv_host(api_url) else f"{parts.hostname}:{parts.port}"
+    return None
+
+
+def spacer_for(key: str, delay: float) -> RequestSpacer:
+    """The process's spacer for a host group (see `host_group`), with the latest configured delay."""
     with _spacers_lock:
-        spacer = _spacers.get(api_url)
+        spacer = _spacers.get(key)
         if spacer is None:
-            spacer = _spacers[api_url] = RequestSpacer(delay)
+            spacer = _spacers[key] = RequestSpacer(delay)
         spacer.delay = delay
         return spacer
 
@@ -69,13 +97,22 @@ def set_cross_process_gate(gate: Gate | None) -> None:
     _cross_process_gate = gate
 
 
+def pass_cross_process_gate() -> None:
+    """Take a slot of the cross-process limit, if one is installed (a retry inside a turn does too)."""
+    gate = _cross_process_gate
+    if gate is not None:
+        gate()
+
+
 @contextmanager
-def polite_turn(spacer: RequestSpacer) -> Iterator[None]:
-    """Around one API request: wait for this process's turn, then for a slot of the shared limit."""
+def polite_turn(spacer: RequestSpacer | None) -> Iterator[None]:
+    """Around one request: wait for this process's turn, then for a slot of the shared limit.
+    None (a host outside arXiv's terms) passes at once."""
+    if spacer is None:
+        yield
+        return
     with spacer.turn():
-        gate = _cross_process_gate
-        if gate is not None:
-            gate()
+        pass_cross_process_gate()
         yield
 
 

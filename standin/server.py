@@ -170,7 +170,8 @@ class StandIn:
         """Arm a fault for the next `times` matching requests.
 
         kinds: http_429 / http_503 (options: retry_after seconds, default 1), empty_page (a page
-        after the first comes back without entries; option min_start, default 1), malformed_xml
+        comes back without entries but with the true total; option min_start, default 0, so the
+        first page too: arXiv does that), malformed_xml
         (truncated feed), reset_pdf (headers and half the body, then a TCP reset), slow (option
         delay seconds, default 1.0, before answering). `on`: "api", "pdf" or "any".
         """
@@ -191,7 +192,7 @@ class StandIn:
             for fault in self._faults:
                 if fault.remaining <= 0 or fault.on not in ("any", kind_of_request):
                     continue
-                if fault.kind == "empty_page" and start < int(fault.options.get("min_start", 1)):
+                if fault.kind == "empty_page" and start < int(fault.options.get("min_start", 0)):
                     continue
                 fault.remaining -= 1
                 return fault

@@ -251,7 +251,7 @@ def test_corrections_of_attributes_and_bad_input(paper_db):
         for kwargs, message in [
             (dict(action="correct"), "needs the right value"),
             (dict(action="correct", value="three"), "must be a number"),
-            (dict(action="correct", value="-2"), ">= 0"),
+            (dict(action="correct", value="-2"), "must be above 0"),
             (dict(action="accept", value="5"), "only be given with correct"),
             (dict(action="approve"), "accept, reject or correct"),
         ]:

@@ -84,3 +84,17 @@ def cases(max_pages: int, max_bytes: int) -> list[Case]:
         Case("CRASH-parser.pdf", good_pdf(), "crashed", "crashed"),
         Case("good-4.pdf", good_pdf(), None, ""),
     ]
+
+
+def glyph_bomb_pdf(glyphs: int, per_show: int = 10_000) -> bytes:
+    """A one-page PDF whose content stream shows `glyphs` characters (runs of one letter, so it deflates
+    to a few KB): cheap to store, costly to extract, like the 4.7 MB file that drew 1.3 billion."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 72), "x", fontname="helv", fontsize=1)  # a font resource named /helv
+    run = b"(" + b"A" * per_show + b") Tj\n"
+    doc.update_stream(page.get_contents()[0], b"BT /helv 1 Tf 72 720 Td\n" + run * (glyphs // per_show) + b"ET\n",
+                      compress=True)
+    data = doc.tobytes(deflate=True)
+    doc.close()
+    return data

@@ -20,8 +20,11 @@ DRIVER = str(Path(__file__).with_name("flow_driver.py"))
 
 
 def child_env(**extra: str) -> dict[str, str]:
-    """The test process's environment (PREFECT_HOME from conftest, no telemetry) plus `extra`."""
+    """The test process's environment (PREFECT_HOME from conftest, no telemetry, this checkout first on
+    the path) plus `extra`."""
     env = dict(os.environ)
+    # The checkout under test, not whatever the venv's editable install points at.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     env.update({"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_TO_API_ENABLED": "false",
                 "PYTHONUNBUFFERED": "1"})
     env.update(extra)
@@ -31,6 +34,13 @@ def child_env(**extra: str) -> dict[str, str]:
 def run_progress(*args: str, cwd: Path, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run([PROGRESS, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
                           env=child_env(**env))
+
+
+def run_progress_with_faults(spec: str, *args: str, cwd: Path, timeout: float = 120,
+                             **env: str) -> subprocess.CompletedProcess:
+    """`progress ARGS` whose extraction workers hang or crash on marked files (faulty_worker.py)."""
+    return subprocess.run([PYTHON, str(Path(__file__).with_name("faulty_worker.py")), spec, "--", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout, env=child_env(**env))
 
 
 def paper_rows(url: str) -> list[tuple]:

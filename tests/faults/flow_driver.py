@@ -7,7 +7,7 @@ STAGE: ingest | download | extract. --pause-insert stops just before the N-th IN
 sent, inside its open transaction (rows already sent in that transaction are uncommitted);
 --pause-download stops after the first bytes of the N-th PDF body. Either way FILE is created when
 the pause begins and the process then waits to be killed. Test-only: it patches nothing in the
-project, only listens on the engine and wraps httpx in this process.
+project, only listens on the engine and wraps urllib3's read1 in this process.
 """
 from __future__ import annotations
 
@@ -45,27 +45,28 @@ def pause_before_insert(url: str, table: str, nth: int, ready: Path) -> None:
 
 
 def pause_inside_download(nth: int, ready: Path) -> None:
-    import httpx
+    from urllib3.response import HTTPResponse
 
-    original = httpx.Response.iter_bytes
+    original = HTTPResponse.read1  # sources/pdf_cache reads PDF bodies with read1 as they arrive
     seen = 0
+    started: set[int] = set()
+    paused: set[int] = set()
     lock = threading.Lock()
 
-    def iter_bytes(self, *args, **kwargs):
+    def read1(self, *args, **kwargs):
         nonlocal seen
-        chunks = original(self, *args, **kwargs)
-        if not self.request.url.path.startswith("/pdf/"):  # Prefect's own API client uses httpx too
-            yield from chunks
-            return
-        with lock:
-            seen += 1
-            hit = seen == nth
-        if hit:
-            yield next(chunks)
+        if id(self) in paused:  # the first bytes were handed over (and written): stop here
             _park(ready)
-        yield from chunks
+        data = original(self, *args, **kwargs)
+        if "/pdf/" in (self.url or "") and id(self) not in started:
+            with lock:
+                started.add(id(self))
+                seen += 1
+                if seen == nth:
+                    paused.add(id(self))
+        return data
 
-    httpx.Response.iter_bytes = iter_bytes
+    HTTPResponse.read1 = read1
 
 
 def main() -> None:

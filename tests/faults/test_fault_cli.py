@@ -7,8 +7,7 @@ import json
 import pytest
 
 from bad_pdfs import cases
-from fault_helpers import REPO_CONFIG, run_progress
-from extractors.sandbox import FAULT_HOOK_ENV
+from fault_helpers import REPO_CONFIG, run_progress, run_progress_with_faults
 from settings.extras import has
 
 
@@ -81,8 +80,9 @@ def test_extract_files_on_a_mixed_batch(tmp_path):
         (folder / case.name).write_bytes(case.data)
     paths = [str(folder / c.name) for c in batch] + [str(folder / "missing.pdf"), str(folder)]
     out = tmp_path / "out.jsonl"
-    done = run_progress("--config", str(REPO_CONFIG), "extract-files", "--jsonl", str(out), "--timeout", "20",
-                        *paths, cwd=tmp_path, timeout=600, **{FAULT_HOOK_ENV: "hang=HANG,crash=CRASH"})
+    # `progress` with a test-only worker entry that hangs on *HANG* and segfaults on *CRASH*
+    done = run_progress_with_faults("hang=HANG,crash=CRASH", "--config", str(REPO_CONFIG), "extract-files",
+                                    "--jsonl", str(out), "--timeout", "20", *paths, cwd=tmp_path, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr + done.stdout
     bad = [(str(folder / c.name), c.reason) for c in batch if c.kind]

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from bad_pdfs import encrypted_pdf, many_pages_pdf, truncated_pdf
 from db.engine import session_scope
-from extractors.sandbox import FAULT_HOOK_ENV
+from extractors import sandbox
+from faulty_worker import with_faults
 from fault_helpers import task_papers, write_config
 from models import Paper, PaperStatus
 from settings.config import load_config
@@ -31,10 +32,10 @@ def outcome(prefect_harness, tmp_path_factory):
     key = lambda p: f"{p.arxiv_id}v{p.version}"  # noqa: E731 - also the cache file's name stem
     pdfs = {key(truncated): truncated_pdf(), key(encrypted): encrypted_pdf(), key(long): many_pages_pdf(3000)}
     workdir = tmp_path_factory.mktemp("extract-faults")
-    # An unusual time limit gives this test its own worker pool (flows/extract keeps one per settings),
-    # so the workers start with the fault hook below.
-    import os
-    os.environ[FAULT_HOOK_ENV] = f"hang={key(hangs)}.pdf,crash={key(crashes)}.pdf"
+    # A test-only worker entry hangs on one paper and segfaults on another (the pool looks the entry
+    # up per paper, so it holds in flows/extract's pools too).
+    real_entry = sandbox.extract_in_worker
+    sandbox.extract_in_worker = with_faults(f"hang={key(hangs)}.pdf,crash={key(crashes)}.pdf")
     try:
         with StandIn(papers=papers, pdfs=pdfs) as stand_in:
             config = write_config(workdir, stand_in.api_url, pipeline={"max_attempts": 2},
@@ -47,7 +48,7 @@ def outcome(prefect_harness, tmp_path_factory):
                 after_first = {p.arxiv_id: (p.status, p.status_reason) for p in s.execute(select(Paper)).scalars()}
             second = extract_flow(config_path=str(config))  # the transient failures get their second attempt
     finally:
-        os.environ.pop(FAULT_HOOK_ENV, None)
+        sandbox.extract_in_worker = real_entry
     with session_scope(url) as s:
         final = {p.arxiv_id: (p.status, p.status_reason, p.attempts) for p in s.execute(select(Paper)).scalars()}
     return dict(first=first, second=second, after_first=after_first, final=final,

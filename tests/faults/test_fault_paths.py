@@ -48,3 +48,33 @@ def test_download_task_turns_a_bad_id_into_a_permanent_reason(tmp_path):
     with pytest.raises(DownloadError, match="no PDF link") as info:
         fetch_task.fn(config, "2101.00001", 1, None)
     assert not info.value.transient
+
+
+def test_a_file_name_that_is_not_utf8_reaches_the_jsonl_as_valid_text(tmp_path):
+    # issue 15.6: the name's undecodable byte arrived as a lone surrogate ("\udcff" in the JSON), which
+    # strict JSON parsers (and UTF-8 encoders) reject.
+    import json
+    import os
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from bad_pdfs import good_pdf
+    from cli.extract_files import extract_files_to_jsonl
+
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    raw_name = os.fsencode(folder) + b"/paper-\xff\xfe.pdf"
+    with open(raw_name, "wb") as fh:
+        fh.write(good_pdf())
+    pdf = Path(os.fsdecode(raw_name))
+    out = tmp_path / "out.jsonl"
+    bad = extract_files_to_jsonl([pdf, folder / "missing-\udcff.pdf"], out, workers=1, timeout=60,
+                                 console=Console(file=open(os.devnull, "w")))
+    assert bad == 1
+    text = out.read_bytes().decode("utf-8")  # strict
+    assert "\\ud" not in text  # no surrogate escapes in the JSON
+    rows = [json.loads(line) for line in text.splitlines()]
+    for row in rows:
+        json.dumps(row, ensure_ascii=False).encode("utf-8")  # raises on a lone surrogate
+    assert [row["arxiv_id"] for row in rows] == ["paper-\\xff\\xfe", "missing-\\xff"]

@@ -8,9 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bad_pdfs import cases
+from bad_pdfs import cases, glyph_bomb_pdf, good_pdf
 from extractors.records import ExtractionError, PaperExtraction
-from extractors.sandbox import FAULT_HOOK_ENV, ExtractionPool, parse_fault_hook
+from extractors import sandbox
+from extractors.sandbox import ExtractionPool
+from faulty_worker import with_faults
 
 MAX_PAGES, MAX_BYTES, TIMEOUT = 200, 2_000_000, 8.0
 CASES = cases(MAX_PAGES, MAX_BYTES)
@@ -21,7 +23,8 @@ def batch(tmp_path_factory):
     folder = tmp_path_factory.mktemp("bad-pdfs")
     for case in CASES:
         (folder / case.name).write_bytes(case.data)
-    os.environ[FAULT_HOOK_ENV] = "hang=HANG,crash=CRASH"  # read when the pool starts its workers
+    real_entry = sandbox.extract_in_worker
+    sandbox.extract_in_worker = with_faults("hang=HANG,crash=CRASH")  # test-only worker entry
     try:
         with ExtractionPool(workers=2, timeout_seconds=TIMEOUT, max_pages=MAX_PAGES, max_bytes=MAX_BYTES) as pool:
             pool.extract(folder / "good-1.pdf")  # start-up (spaCy in every worker) is not under test
@@ -30,7 +33,7 @@ def batch(tmp_path_factory):
                 outcomes = list(threads.map(lambda c: pool.extract(folder / c.name), CASES))
             seconds = time.monotonic() - started
     finally:
-        os.environ.pop(FAULT_HOOK_ENV, None)
+        sandbox.extract_in_worker = real_entry
     return dict(folder=folder, outcomes=dict(zip((c.name for c in CASES), outcomes)), seconds=seconds)
 
 
@@ -63,9 +66,35 @@ def test_batch_time_is_bounded_by_the_time_limit(batch):
     assert batch["seconds"] < TIMEOUT + 120
 
 
-def test_fault_hook_parsing():
-    assert parse_fault_hook("hang=SLOW, crash=BOOM") == {"hang": "SLOW", "crash": "BOOM"}
-    assert parse_fault_hook("") == {} and parse_fault_hook("explode=X,hang=") == {}
+def test_fault_entry_refuses_unknown_kinds():
+    with pytest.raises(ValueError, match="explode"):
+        with_faults("explode=X")
+
+
+BOMB_CAP_MB = 480  # a warm worker takes ~330 MB of address space; the bomb needs far more
+
+
+def test_memory_bomb_is_stopped_by_the_workers_memory_cap(tmp_path):
+    # issue 15.2: before, a worker had no cap and this file was simply extracted, using all it needed
+    # (the real 4.7 MB bomb took one worker to 9.4 GB).
+    from flows.extract import ExtractionFailed
+
+    bomb, good = tmp_path / "bomb.pdf", tmp_path / "good.pdf"
+    bomb.write_bytes(glyph_bomb_pdf(8_000_000))
+    good.write_bytes(good_pdf())
+    assert bomb.stat().st_size < 100_000
+    with ExtractionPool(workers=1, timeout_seconds=240, max_pages=MAX_PAGES, max_memory_mb=BOMB_CAP_MB) as pool:
+        outcome = pool.extract(bomb)
+        after = pool.extract(good)  # the same worker goes on with the next paper
+    assert isinstance(outcome, ExtractionError), "the bomb was extracted under the cap"
+    assert (outcome.kind, outcome.reason) == ("memory", f"exceeded the memory limit of {BOMB_CAP_MB} MB")
+    assert not ExtractionFailed(outcome.reason, outcome.kind).transient  # parked at once, never retried
+    assert isinstance(after, PaperExtraction) and after.best("hardware")
+
+
+def test_memory_cap_below_a_warm_worker_is_refused():
+    with pytest.raises(ValueError, match="max_memory_mb"):
+        ExtractionPool(max_memory_mb=100)
 
 
 def test_bad_pool_options_are_refused():
