@@ -245,3 +245,46 @@ def test_an_unknown_model_keeps_its_written_name_in_the_evidence():
     [cand] = extract_hardware([Sentence(1, "We trained on 16 Vexa Q7000 accelerators.", "experiments", 0)])
     assert cand.attrs == {"chip": "GPU", "count": 16, "unit": "chips"}
     assert cand.evidence.match == "16 Vexa Q7000 accelerators"
+
+
+# issue 11: whole-sentence cues (context.whole_sentence_signals) and the per-machine count after "each"
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("For pre-training we reserved 12 hosts of the cluster, and each host contains 4 H100 GPUs.",
+         [("H100", 48, "chips")]),
+        ("Our runs used 6 servers; every server holds 8 A100 GPUs.", [("A100", 48, "chips")]),
+        ("We trained on 3 nodes in the shared cluster, where each node features 8x V100 cards.",
+         [("V100", 24, "chips")]),
+    ],
+)
+def test_count_per_machine_after_each_is_multiplied(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a modal verb: a cost someone would pay, not the set-up used
+        "Fitting every variant on one V100 GPU would cost several months.",
+        "Without model parallelism the network could not be trained on fewer than 64 A100 GPUs.",
+        # a benchmark verb and no training verb: hardware used to measure, not to train
+        "We benchmark the kernel on 16 H100 GPUs at sequence lengths up to 64K.",
+        "Finally we evaluate the serving stack on 4 A10 GPUs.",
+        # a speed-up statement compares set-ups
+        "Moving from one card to 4 RTX 3090 GPUs makes an epoch 3.1x faster.",
+    ],
+)
+def test_whole_sentence_cues_keep_non_setups_below_threshold(text):
+    assert found(text) == [], text
+
+
+def test_whole_sentence_cues_are_named_features():
+    cands = extract_hardware([Sentence(2, "We measure memory use on 8 A100 GPUs and it scales linearly with length.",
+                                       "experiments", 0)])
+    f = cands[0].features
+    assert f["benchmark_before"] and f["speedup_cue"] and not f["counterfactual"]
+    per = extract_hardware([Sentence(2, "We train with 4 A100 GPUs per replica group.", "experiments", 0)])
+    assert per[0].features["per_unit"]
+    total = extract_hardware([Sentence(2, "We train with 32 A100 GPUs in total.", "experiments", 0)])
+    assert not total[0].features["per_unit"] and not total[0].features["benchmark_before"]

@@ -100,3 +100,47 @@ def test_selection_dedupes_agreeing_mentions():
                  Sentence(8, "Optimisation lasted 4.5 days on 8 P100 GPUs.", "experiments", 1)]
     best = select_best(extract_training_time(sentences))
     assert [c.attrs["hours"] for c in best] == [108.0]
+
+
+# issue 11: comparisons opened earlier in the sentence, modal verbs, and a table row labelled by the quantity
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our agent learns the task in 20 hours, whereas the older agent needed 300 hours.",
+        "Our recipe reaches the target in 2 hours where a plain schedule would otherwise have needed 11 hours.",
+        "With only CPUs, fitting the full model would take about six weeks.",
+        "A rough guess is that the detector could be trained within 3 days on a few modern cards.",
+    ],
+)
+def test_comparisons_and_modal_costs_are_not_runs(text):
+    # only the paper's own figure (the first one in the first two sentences) may remain
+    values = [h for h, _, _ in found(text)]
+    assert 300.0 not in values and 11.0 not in values and 1008.0 not in values and 72.0 not in values, values
+
+
+def test_comparison_and_modal_features_are_named():
+    cand = extract_training_time([Sentence(3, "Our model trains in 5 hours, compared to 40 hours for the old one.",
+                                           "experiments", 0)])
+    later = [c for c in cand if c.attrs["hours"] == 40.0][0]
+    first = [c for c in cand if c.attrs["hours"] == 5.0][0]
+    assert later.features["comparison_earlier"] and not first.features["comparison_earlier"]
+    modal = extract_training_time([Sentence(3, "Fitting it on a laptop would take 9 days.", "experiments", 0)])
+    assert modal[0].features["counterfactual"]
+
+
+def test_table_row_labelled_by_the_quantity_keeps_its_values():
+    # the row label names what the values are, not a model: no "other model" penalty
+    row = "Setting Small Base Large Updates 100k 250k 500k Training time 6h 15h 41h Batch 256 512 1024"
+    result = found(row, section="table", own_names=frozenset({"Fennel"}))
+    assert [h for h, _, _ in result] == [6.0, 15.0, 41.0]
+    cands = extract_training_time([Sentence(4, row, "table", 0)])
+    assert all(c.features["time_row_label"] for c in cands)
+
+
+def test_a_comparison_earlier_in_the_sentence_lowers_the_later_value():
+    alone = extract_training_time([Sentence(3, "The grid search needs 300 GPU hours.", "experiments", 0)])
+    after = extract_training_time([Sentence(3, "Our search ends in 20 GPU hours, while the traditional grid "
+                                               "search needs 300 GPU hours.", "experiments", 0)])
+    later = [c for c in after if c.attrs["hours"] == 300.0][0]
+    assert later.features["comparison_earlier"] and not alone[0].features["comparison_earlier"]
+    assert later.confidence < alone[0].confidence

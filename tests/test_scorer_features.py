@@ -124,3 +124,19 @@ def test_expand_and_vectorize_are_generic_over_names():
     assert "skip" not in row and "n_negative_cues" in row
     matrix = vectorize([row, {"never_seen": 5.0}], ["own_work", "section=table", "absent"])
     assert matrix.tolist() == [[1.0, 1.0, 0.0], [0.0, 0.0, 0.0]]
+
+
+@pytest.mark.parametrize("extract, text", [
+    (extract_hardware, "A full sweep would have required 96 A100 GPUs, compared to the 8 A100 GPUs we could borrow."),
+    (extract_training_time, "One sweep would last 4 days, in contrast to the 9 hours of our final run."),
+])
+def test_whole_sentence_cues_reach_the_scorer_as_numbers(extract, text):
+    cands = extract(sentences(text))
+    assert cands
+    for cand in cands:
+        row = expand(cand.features)
+        for name in ("comparison_earlier", "counterfactual", "speedup_cue", "benchmark_before"):
+            assert row[name] in (0.0, 1.0)
+        assert row["counterfactual"] == 1.0
+    later = max(cands, key=lambda c: c.evidence.char_start)
+    assert expand(later.features)["comparison_earlier"] == 1.0
