@@ -39,17 +39,17 @@ def table():
 
 
 # Floors: the learned scorer's grouped cross-validation by paper (`progress scorer report`, held-out
-# papers: hardware P 0.762 R 0.787, training time P 0.696 R 0.852) minus a small margin. This test
+# papers: hardware P 0.739 R 0.836, training time P 0.785 R 0.907) minus about 0.03. This test
 # scores in-sample (the shipped model saw these papers), so it sits above them; a drop below means a
 # rule or the scorer broke, not noise.
 def test_hardware_meets_floors(table):
-    assert table["hardware"]["precision"] >= 0.70
-    assert table["hardware"]["recall"] >= 0.74
+    assert table["hardware"]["precision"] >= 0.71
+    assert table["hardware"]["recall"] >= 0.80
 
 
 def test_training_time_meets_floors(table):
-    assert table["training_time"]["precision"] >= 0.66
-    assert table["training_time"]["recall"] >= 0.81
+    assert table["training_time"]["precision"] >= 0.75
+    assert table["training_time"]["recall"] >= 0.87
 
 
 def test_stated_compute_precision(table):
