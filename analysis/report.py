@@ -270,7 +270,7 @@ def _points_table(pts: pd.DataFrame, rows: np.ndarray, slug: str) -> str:
 
 
 def _why(why) -> str:
-    """How a point's compute was linked to its result (db.points): stages, links, evidence kinds."""
+    """How a point's compute was linked to its result (usecases.points): stages, links, evidence kinds."""
     return f"<br><small>{html.escape(str(why))}</small>" if isinstance(why, str) and why else ""
 
 

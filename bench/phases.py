@@ -167,7 +167,7 @@ class _Database:
     def store(self, batch: list[tuple[int, object]]) -> None:
         """Store a batch of (paper id, PaperExtraction | ExtractionError) in one transaction."""
         from db.engine import session_scope
-        from db.store import mark_failed, store_extraction
+        from usecases.paper_stages import mark_failed, store_extraction
         from extractors.records import ExtractionError
 
         start = time.perf_counter()

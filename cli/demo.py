@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from rich.console import Console
 
-from cli.context import AppContext, demo_database_instead, shown_url, sqlite_file
+from cli.app_state import AppContext, demo_database_instead, shown_url, sqlite_file
 
 NEXT_COMMANDS = ("status", "fits", "review list", "report")
 

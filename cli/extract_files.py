@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.progress import Progress
 
 from analysis.points import build_points
-from cli.context import fail
+from cli.app_state import fail
 from extractors.records import ExtractionError
 from extractors.sandbox import ExtractionPool
 from settings.config import DownloadSettings, ExtractionSettings

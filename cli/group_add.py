@@ -42,6 +42,9 @@ def add_command(ctx: typer.Context,
                   highlight=False)
     if summary["metadata_note"]:
         console.print(f"metadata: {summary['metadata_note']}", highlight=False)
-    console.print(f"papers per task: {tasks}; extract: {summary['extract']}; fits: {summary['fits']}", highlight=False)
+    from cli.status import format_counts
+
+    extract = format_counts(summary["extract"]) if isinstance(summary["extract"], dict) else summary["extract"]
+    console.print(f"papers per task: {tasks}; extract: {extract}; fits: {summary['fits']}", highlight=False)
     if summary["pdfs"] == 0 and summary["problems"]:
         raise typer.Exit(code=1)

@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import make_url
 
-from cli.context import AppContext, fail
+from cli.app_state import AppContext, fail
 from db.engine import is_sqlite, session_scope
 
 console = Console()
@@ -75,7 +75,7 @@ def fits_command(ctx: typer.Context, as_json: bool = typer.Option(False, "--json
                                                                             "hardware_burden | network_operations (repeatable)")) -> None:
     """Every stored fit (each refit's run id and time), or the latest per group."""
     from analysis.regression import FLAG_MEANING, row_fit_flag
-    from db.scaling import fit_rows
+    from usecases.scaling import fit_rows
 
     obj: AppContext = ctx.obj
     with session_scope(obj.url) as session:
@@ -113,7 +113,7 @@ def fits_command(ctx: typer.Context, as_json: bool = typer.Option(False, "--json
 
 def _report_inputs(obj: AppContext, source: str | None, include_pending: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     from analysis.regression import row_fit_flag
-    from db.scaling import fit_rows, scaling_points
+    from usecases.scaling import fit_rows, scaling_points
 
     with session_scope(obj.url) as session:
         points = scaling_points(session, source=source, include_pending=include_pending)
@@ -150,7 +150,7 @@ def export_command(ctx: typer.Context,
                    as_json: bool = typer.Option(False, "--json", help="The files written and the row count, as JSON")) -> None:
     """The analysis table (one row per paper x result with its compute) as CSV and Parquet."""
     from analysis.export import export_points
-    from db.scaling import scaling_points
+    from usecases.scaling import scaling_points
 
     from settings.extras import has, missing_extra_message
 
@@ -211,7 +211,7 @@ def import_thompson_command(ctx: typer.Context,
                             files: list[Path] = typer.Argument(..., help="The study's CSVs (or their folder)")) -> None:
     """The study's CSVs as papers, hardware, times, results and compute (source reference:thompson2022).
     Then `progress refit --source reference:thompson2022` fits them the study's way."""
-    from db.imports import import_thompson
+    from usecases.imports import import_thompson
 
     obj: AppContext = ctx.obj
     paths = _files(files)
@@ -227,7 +227,7 @@ def import_thompson_command(ctx: typer.Context,
 @import_app.command("epoch")
 def import_epoch_command(ctx: typer.Context, file: Path = typer.Argument(..., help="Epoch's all_ml_systems.csv")) -> None:
     """Epoch AI's All ML Systems: the systems linking an arXiv paper, with their training compute."""
-    from db.imports import import_epoch
+    from usecases.imports import import_epoch
 
     obj: AppContext = ctx.obj
     path = _files([file])[0]
@@ -288,7 +288,7 @@ def compare_epoch_command(ctx: typer.Context,
     """For papers we extracted that Epoch also lists: our compute beside theirs, the ratio, a summary.
     Epoch counts operations performed, so a hardware burden enters at its utilization-adjusted figure
     (analysis.utilization) unless --peak."""
-    from db.imports import epoch_frame, our_compute
+    from usecases.imports import epoch_frame, our_compute
     from sources.reference_epoch import compare_with_epoch
 
     obj: AppContext = ctx.obj
@@ -320,7 +320,7 @@ def contribute_command(ctx: typer.Context, file: Path = typer.Argument(..., help
                        ) -> None:
     """Import a researcher's CSV of results and compute (provenance "contributed"). Every row is
     validated on its own: good rows are stored, each bad one is named with its row number (exit 1)."""
-    from db.imports import import_contributions
+    from usecases.imports import import_contributions
 
     obj: AppContext = ctx.obj
     if not file.is_file():

@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from cli.context import fail
+from cli.app_state import fail
 
 console = Console(soft_wrap=True)
 

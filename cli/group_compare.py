@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from cli.context import AppContext, fail
+from cli.app_state import AppContext, fail
 from db.engine import session_scope
 
 console = Console()
@@ -50,7 +50,7 @@ def compare_thompson_command(ctx: typer.Context,
     the study counts) and the share within 2x; headline results per benchmark and the share within
     0.15; every disagreement with our page and sentence and the study's row."""
     from analysis.compare_study import compare_with_study
-    from db.comparisons import our_papers, study_rows
+    from usecases.comparisons import our_papers, study_rows
 
     obj: AppContext = ctx.obj
     with session_scope(obj.url) as session:

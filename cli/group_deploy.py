@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli.context import AppContext, fail
+from cli.app_state import AppContext, fail
 
 deploy_app = typer.Typer(help="Prefect deployments: nightly on the configured schedule, backfill and refit on demand.",
                          no_args_is_help=True)

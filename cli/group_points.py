@@ -1,6 +1,6 @@
 """`progress points`: each paper's headline results with the compute of the run behind them, and why.
 
-The points are rebuilt by every `progress refit` (db/points.py); this command only reads them.
+The points are rebuilt by every `progress refit` (usecases/points.py); this command only reads them.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 from sqlalchemy import select
 
-from cli.context import AppContext
+from cli.app_state import AppContext
 from db.engine import session_scope
 
 def register(app: typer.Typer) -> None:

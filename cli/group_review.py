@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from cli.context import AppContext, check_task, database_failure, fail
+from cli.app_state import AppContext, check_task, database_failure, fail
 from db.engine import session_scope
 
 review_app = typer.Typer(help="Review low-confidence extractions: they stay out of the regressions until accepted.",

@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from cli.context import AppContext, fail
+from cli.app_state import AppContext, fail
 
 scorer_app = typer.Typer(help="The learned scorer: rules propose candidates, a fitted model sets their confidence.",
                          no_args_is_help=True)
@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
 def _review_examples(obj: AppContext):
     from db.engine import session_scope
     from db.migrate import upgrade_to_head
-    from db.review_labels import review_labels
+    from usecases.review_labels import review_labels
 
     url = obj.config.database_url
     try:

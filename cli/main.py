@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from cli.context import AppContext, fail
+from cli.app_state import AppContext, fail
 from settings.config import ConfigError
 
 app = typer.Typer(help="Computer Progress: training compute vs. accuracy in deep-learning papers, kept current.",

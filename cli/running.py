@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from sqlalchemy import func, select
 
-from cli.context import AppContext, fail
+from cli.app_state import AppContext, fail
 from db.engine import session_scope
 from db.lock import RunLocked, run_lock
 from models import Paper, PaperStatus, Run

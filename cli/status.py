@@ -11,10 +11,10 @@ from rich.table import Table
 from sqlalchemy import func, select
 
 from analysis.regression import FLAG_MEANING, row_fit_flag
-from cli.context import AppContext, shown_url
+from cli.app_state import AppContext, shown_url
 from db.engine import session_scope
 from db.runs import last_runs
-from db.store import papers_to_download, papers_to_extract
+from usecases.paper_stages import papers_to_download, papers_to_extract
 from models import ComputeEstimate, Extraction, Fit, IngestWatermark, Paper, PaperStatus, Result, Run
 from settings.config import Config
 

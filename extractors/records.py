@@ -1,7 +1,7 @@
 """Plain records that extractors return.
 
 Extractors are pure functions from a PDF (or its text) to these records: no database, no Prefect.
-The database layer (db/store.py) turns them into rows; `extract-files` turns them into the scorer's
+The database layer (usecases/paper_stages.py) turns them into rows; `extract-files` turns them into the scorer's
 JSON format (`PaperExtraction.to_score_json`).
 """
 from __future__ import annotations

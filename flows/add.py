@@ -9,9 +9,9 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from db.engine import session_scope
-from db.local_papers import added_summary, assign_result_tasks, known_checksums, newest_per_paper, record_local_papers
+from usecases.local_papers import added_summary, assign_result_tasks, known_checksums, newest_per_paper, record_local_papers
 from db.runs import finish_run, start_run
-from flows.context import load_context
+from flows.startup import load_context
 from flows.extract import extract_flow
 from flows.refit import refit_flow
 from settings.config import Config

@@ -15,7 +15,7 @@ from prefect import flow, get_run_logger
 
 from db.lock import run_lock
 from db.runs import finish_run, get_watermark, set_watermark, start_run
-from flows.context import load_context
+from flows.startup import load_context
 from flows.ingest import Query, add_counts, check_tasks, fully_seen_until, record_task, run_queries, today, \
     watermark_key
 from settings.config import Config

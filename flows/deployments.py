@@ -6,7 +6,7 @@
 
 Every deployment carries the config file's absolute path as its default `config_path` parameter, so
 a run started by a worker or serve process (any working directory) reads the same configuration, and
-the runs take Prefect's global arXiv rate limit (flows/context.py), since several of them may run in
+the runs take Prefect's global arXiv rate limit (flows/startup.py), since several of them may run in
 different processes at once. A deployment runs one flow run at a time; the database's run lock
 (db/lock.py) additionally stops a nightly and a backfill from overlapping.
 
@@ -23,7 +23,7 @@ from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import Cron
 
 from flows.backfill import backfill_flow
-from flows.context import RATE_LIMIT_ENV
+from flows.startup import RATE_LIMIT_ENV
 from flows.nightly import nightly_flow
 from flows.refit import refit_flow
 from settings.config import Config, load_config

@@ -11,8 +11,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from db.engine import session_scope
 from db.runs import finish_run, start_run
-from db.store import mark_downloaded, mark_failed, papers_to_download
-from flows.context import load_context
+from usecases.paper_stages import mark_downloaded, mark_failed, papers_to_download
+from flows.startup import load_context
 from settings.config import Config
 from sources.pdf_cache import DownloadError, cache_path, download_pdf
 from sources.rate_limit import host_group, polite_turn, spacer_for

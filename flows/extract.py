@@ -29,11 +29,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from db.engine import session_scope
 from db.runs import finish_run, start_run
-from db.store import mark_failed, papers_to_extract, store_extraction
+from usecases.paper_stages import mark_failed, papers_to_extract, store_extraction
 from extractors.pipeline import EXTRACTOR_VERSION
 from extractors.records import ExtractionError, PaperExtraction
 from extractors.sandbox import DEFAULT_MAX_BYTES, ExtractionPool
-from flows.context import load_context
+from flows.startup import load_context
 from settings.config import Config, ExtractionSettings
 
 log = logging.getLogger(__name__)

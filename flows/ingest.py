@@ -17,8 +17,8 @@ from prefect.cache_policies import NO_CACHE
 
 from db.engine import session_scope
 from db.runs import finish_run, get_watermark, set_watermark, start_run
-from db.store import record_found
-from flows.context import load_context
+from usecases.paper_stages import record_found
+from flows.startup import load_context
 from settings.config import Config
 from sources.arxiv_client import PaperMeta, get_client, search_task
 

@@ -9,7 +9,7 @@ from datetime import date
 from prefect import flow
 
 from db.lock import run_lock
-from flows.context import load_context
+from flows.startup import load_context
 from flows.download import download_flow
 from flows.extract import extract_flow
 from flows.ingest import ingest_flow

@@ -1,6 +1,6 @@
 """Refit: compute estimates per paper, the paper's points, then the scaling regressions per task and per benchmark.
 
-A point (db.points) pairs an extracted headline result with the compute of the run that produced it
+A point (usecases.points) pairs an extracted headline result with the compute of the run that produced it
 (its model's stages summed); the regressions use it in place of the paper-level estimate.
 
 Stored variants (Fit.spec):
@@ -15,7 +15,7 @@ Stored variants (Fit.spec):
             "study", for the study's data): x is the hardware estimate or the operation count
             (analysis.compute's "hardware" and "arithmetic" methods), not the preferred one
 Everything is deterministic given the database (sorted points, OLS, no random state), and a group
-whose fit did not change adds no row (db.scaling.store_fits).
+whose fit did not change adds no row (usecases.scaling.store_fits).
 """
 from __future__ import annotations
 
@@ -26,10 +26,10 @@ from prefect.cache_policies import NO_CACHE
 
 from analysis.regression import FLAG_MEANING, fit_all, row_fit_flag
 from db.engine import session_scope
-from db.points import rebuild_points
+from usecases.points import rebuild_points
 from db.runs import finish_run, start_run
-from db.scaling import MEASURE_METHODS, rebuild_estimates, scaling_points, store_fits
-from flows.context import load_context
+from usecases.scaling import MEASURE_METHODS, rebuild_estimates, scaling_points, store_fits
+from flows.startup import load_context
 from settings.config import Config
 from sources.reference_thompson import STUDY_SOURCE, study_spec
 
@@ -93,7 +93,7 @@ def estimate_task(config: Config, url: str, run_id: int, include_pending: bool) 
 
 @task(name="link-points", cache_policy=NO_CACHE)
 def points_task(config: Config, url: str, run_id: int, include_pending: bool) -> int:
-    """Each extracted headline result with the compute of the run that produced it (db.points)."""
+    """Each extracted headline result with the compute of the run that produced it (usecases.points)."""
     with session_scope(url) as session:
         return rebuild_points(session, config, run_id, include_pending=include_pending)
 

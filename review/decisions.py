@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.store import refresh_results
+from usecases.paper_stages import refresh_results
 from extractors.field_attrs import AttrError, check_attrs
 from models import DecisionAction, ReviewDecision
 from models.base import utcnow

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from review.context import SentenceContext, sentences_around
+from review.nearby import SentenceContext, sentences_around
 from review.evidence import EvidenceImage, evidence_path, render_evidence
 from review.queue import ReviewItem, find_item, other_candidates
 from settings.config import Config

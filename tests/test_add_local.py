@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from cli.context import AppContext
+from cli.app_state import AppContext
 from cli.demo import demo_config
 from cli.main import _register_groups, app
 from db.engine import session_scope

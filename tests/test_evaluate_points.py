@@ -1,4 +1,4 @@
-"""analysis.evaluate_points judges a point's run against labels with the corpus scorer's rules."""
+"""bench.evaluate_points judges a point's run against labels with the corpus scorer's rules."""
 from __future__ import annotations
 
 import json
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.evaluate_points import DEFAULT_SCORER, main
+from bench.evaluate_points import DEFAULT_SCORER, main
 
 pytestmark = pytest.mark.skipif(not DEFAULT_SCORER.is_file(), reason="../shared/eval/score.py absent")
 

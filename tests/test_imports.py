@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db import session_scope, upgrade_to_head
-from db.imports import epoch_frame, import_contributions, import_epoch, import_thompson, our_compute
-from db.scaling import scaling_points
+from usecases.imports import epoch_frame, import_contributions, import_epoch, import_thompson, our_compute
+from usecases.scaling import scaling_points
 from models import ComputeEstimate, Extraction, Paper, Result
 from settings.config import load_config
 from sources.reference_epoch import COLUMNS, compare_with_epoch

@@ -60,7 +60,7 @@ def test_pages_are_followed_until_the_window_is_exhausted(tmp_path, prefect_harn
 def test_deployment_processes_share_prefects_global_rate_limit(tmp_path, prefect_harness, monkeypatch):
     from prefect.client.orchestration import get_client
 
-    from flows.context import RATE_LIMIT_ENV
+    from flows.startup import RATE_LIMIT_ENV
     from flows.ingest import ingest_flow
     from sources.rate_limit import ARXIV_RATE_LIMIT
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from db.effective import effective_values
+from usecases.effective import effective_values
 from db.engine import session_scope
 from models import DecisionAction, Extraction, Paper, PaperStatus, ReviewDecision
 from standin.corpus import sample_paper_versions, sample_papers

@@ -13,7 +13,7 @@ from settings.config import load_config
 from sources.local_pdfs import (LocalPdf, Problem, fetch_metadata, find_pdfs, inspect_pdf, place_in_cache,
                                 tasks_named)
 from sources.pdf_cache import cached
-from db.local_papers import newest_per_paper
+from usecases.local_papers import newest_per_paper
 from standin.corpus import sample_papers
 from standin.server import StandIn
 

@@ -18,13 +18,13 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from analysis.regression import CI_HAS_ZERO, WRONG_SIGN, fit_all
-from cli.context import DEMO_DATABASE, AppContext
+from cli.app_state import DEMO_DATABASE, AppContext
 from cli.main import _register_groups, app
 from cli.status import format_counts, print_fit_rows
 from db.engine import session_scope
 from db.migrate import upgrade_to_head
 from db.runs import finish_run, start_run
-from db.scaling import store_fits
+from usecases.scaling import store_fits
 from flows.refit import fits_markdown
 from models import Paper, PaperStatus
 

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from analysis.compute import arithmetic_estimate, arithmetic_inputs, estimate_compute
 from analysis.report import measures_table
 from db import session_scope, upgrade_to_head
-from db.scaling import rebuild_estimates, scaling_points
-from db.store import store_extraction
+from usecases.scaling import rebuild_estimates, scaling_points
+from usecases.paper_stages import store_extraction
 from extractors.records import Candidate, Evidence, PaperExtraction
 from models import ComputeEstimate, Fit, Paper
 from settings.config import load_config
@@ -145,7 +145,8 @@ def test_refit_fits_each_measure_and_the_report_shows_them_side_by_side(measured
 
 @needs_study
 def test_the_study_forward_pass_fit_and_operation_counts_are_reproduced():
-    from sources.reference_thompson import load_study, recompute_network_operations, reproduce_forward_pass_fit, study_points
+    from sources.reference_thompson import load_study, recompute_network_operations, study_points
+    from usecases.study_fits import reproduce_forward_pass_fit
 
     study = load_study(STUDY)
     (row,) = reproduce_forward_pass_fit(study_points(study)).to_dict("records")
@@ -160,7 +161,7 @@ def test_the_study_forward_pass_fit_and_operation_counts_are_reproduced():
 @needs_study
 def test_refit_of_the_study_gives_its_network_operations_fits_beside_the_hardware_ones(db_url, prefect_harness):
     from analysis.regression import fit_scaling
-    from db.imports import import_thompson
+    from usecases.imports import import_thompson
     from flows.refit import refit_flow
     from sources.reference_thompson import PUBLISHED_FITS, STUDY_FILES, load_study, study_points
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from cli.context import AppContext
+from cli.app_state import AppContext
 from cli.demo import demo_config
 from db.engine import session_scope
 from models import ComputeEstimate, Extraction, Fit, Paper, PaperStatus, PaperTask, Result, Run
@@ -97,7 +97,7 @@ def test_api_requests_are_spaced_by_the_configured_delay(nightly_run):
 def test_multi_run_papers_get_points_with_their_own_models_stages(nightly_run):
     """The refit stores a point per headline result; a multi-run paper's point sums the stages of the
     model that produced the result (standin.multirun's truth), and the fit input uses that compute."""
-    from db.scaling import scaling_points
+    from usecases.scaling import scaling_points
     from models import Point
 
     multi = {p.arxiv_id: p for p in sample_papers() if p.role == "multi_run"}

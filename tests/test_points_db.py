@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from db import session_scope, upgrade_to_head
-from db.points import rebuild_points
-from db.scaling import rebuild_estimates, scaling_points
-from db.store import record_found, store_extraction
+from usecases.points import rebuild_points
+from usecases.scaling import rebuild_estimates, scaling_points
+from usecases.paper_stages import record_found, store_extraction
 from extractors.records import Candidate, Evidence, PaperExtraction
 from models import Extraction, Paper, Point
 from review.decisions import decide
@@ -86,7 +86,7 @@ def test_point_sums_the_large_models_stages_and_the_fit_reads_it(url):
 
 
 def test_rebuilding_points_is_idempotent(url):
-    from db.points import point_burdens
+    from usecases.points import point_burdens
 
     refit(url)
     refit(url)

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from sources.reference_thompson import (
-    PUBLISHED_FITS, burden_summary, compare_burden, load_study, read_study_csv, reproduce_study_fits, study_points,
-    study_records,
+    PUBLISHED_FITS, burden_summary, compare_burden, load_study, read_study_csv, study_points, study_records,
 )
+from usecases.study_fits import reproduce_study_fits
 
 STUDY = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference" / "thompson2022"
 needs_study = pytest.mark.skipif(not STUDY.is_dir(), reason="../shared/reference/thompson2022 is absent")

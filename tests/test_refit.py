@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db import session_scope, upgrade_to_head
-from db.imports import import_contributions, import_thompson
+from usecases.imports import import_contributions, import_thompson
 from models import Fit, Run
 from settings.config import load_config
 from sources.reference_thompson import PUBLISHED_FITS, STUDY_FILES

@@ -18,9 +18,9 @@ import yaml
 from sqlalchemy import func, select
 
 from db import session_scope, upgrade_to_head
-from db.effective import effective_values
-from db.scaling import rebuild_estimates, scaling_points
-from db.store import record_found, store_extraction
+from usecases.effective import effective_values
+from usecases.scaling import rebuild_estimates, scaling_points
+from usecases.paper_stages import record_found, store_extraction
 from extractors.records import Candidate, Evidence, PaperExtraction
 from extractors.text import read_document
 from models import Paper, Result, ReviewDecision

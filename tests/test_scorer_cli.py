@@ -76,8 +76,8 @@ def test_missing_corpus_is_one_line(tmp_path):
 def test_reviewer_decisions_become_labels(corpus, tmp_path, db_url):
     from db.engine import session_scope
     from db.migrate import upgrade_to_head
-    from db.review_labels import review_labels
-    from db.store import store_extraction
+    from usecases.review_labels import review_labels
+    from usecases.paper_stages import store_extraction
     from extractors.pipeline import extract_pdf
     from models import Extraction, Paper
     from review.decisions import decide

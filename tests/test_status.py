@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta, timezone
 from rich.console import Console
 from sqlalchemy import select
 
-from cli.context import AppContext
+from cli.app_state import AppContext
 from cli.status import print_status, run_duration, status_summary
 from db.engine import session_scope
 from db.runs import finish_run, set_watermark, start_run
-from db.store import mark_downloaded, mark_failed, record_found
+from usecases.paper_stages import mark_downloaded, mark_failed, record_found
 from models import Paper, Run
 from sources.arxiv_client import PaperMeta
 from sources.pdf_cache import CachedPdf

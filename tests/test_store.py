@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, inspect, select, text
 
 from db import get_engine, session_scope, upgrade_to_head
-from db.effective import effective_values
-from db.store import mark_failed, papers_to_download, record_found, store_extraction
+from usecases.effective import effective_values
+from usecases.paper_stages import mark_failed, papers_to_download, record_found, store_extraction
 from extractors.records import Candidate, Evidence, PaperExtraction
 from models import DecisionAction, Extraction, Paper, PaperStatus, PaperTask, Result, ReviewDecision
 from settings.config import load_config
@@ -136,7 +136,7 @@ def test_low_confidence_is_pending_and_reviews_survive_reextraction(url):
                              action=DecisionAction.reject, reviewer="ann"))
     # A newer extractor finds the same candidates again: the decisions still stand.
     stored(url, extraction(version="t2", top1_conf=0.3))
-    from db.store import refresh_results
+    from usecases.paper_stages import refresh_results
     with session_scope(url) as s:
         refresh_results(s, pid, CONFIG)
         values = effective_values(s, min_confidence=0.6, paper_ids=[pid])

@@ -83,7 +83,7 @@ def main() -> None:
 
     url = load_config(args.config).database_url
     if args.pause_insert:
-        from flows.context import load_context
+        from flows.startup import load_context
 
         load_context(args.config, None)  # migrate first: the pause is for the stage's own writes
         table, nth = args.pause_insert.split(":")

@@ -70,7 +70,7 @@ def test_two_cli_runs_at_once_one_runs_one_is_refused(api_env, stand_in, tmp_pat
 
 def test_flows_that_bypass_the_lock_still_leave_no_duplicates(api_env, stand_in, tmp_path):
     config = write_config(tmp_path, stand_in.api_url)
-    from flows.context import load_context
+    from flows.startup import load_context
 
     load_context(str(config), None)  # migrations are not what this test races (see test_fault_migrate)
     for stage in ("ingest", "download"):

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import cli.main
 from db import session_scope
-from db.effective import effective_values
+from usecases.effective import effective_values
 from extractors.field_attrs import FIELD_ATTRS, AttrError, check_attrs
 from models import DecisionAction, Result, ReviewDecision
 from review.decisions import decide, parse_attr_assignments

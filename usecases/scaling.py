@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from analysis.compute import Estimate, arithmetic_inputs, estimate_compute
-from db.effective import by_paper_and_field, effective_values
+from usecases.effective import by_paper_and_field, effective_values
 from models import ComputeEstimate, Extraction, Fit, Paper, Point, Result, Run
 from settings.config import Config
 
@@ -53,7 +53,7 @@ def rebuild_estimates(session: Session, config: Config, run_id: int | None, *,
                       include_pending: bool = False) -> int:
     """Recompute every extracted paper's compute estimates from its effective values (reviews
     applied). Only extractor candidates count: imported evidence (reference:..., contributed) has its
-    own estimates, written by db.imports and left alone here. Returns rows written."""
+    own estimates, written by usecases.imports and left alone here. Returns rows written."""
     session.execute(delete(ComputeEstimate).where(ComputeEstimate.source == "extracted"))
     extracted_ids = set(session.execute(select(Extraction.id).where(Extraction.source == "extracted",
                                                                     Extraction.field.in_(ESTIMATE_FIELDS))).scalars())
@@ -87,7 +87,7 @@ def scaling_points(session: Session, *, source: str | None = None, include_pendi
                    tasks: Iterable[str] | None = None, measure: str | None = None) -> pd.DataFrame:
     """One row per paper x result with its compute: the regressions' input.
 
-    An extracted result with a stored point (db.points, rebuilt by refit) takes the compute of the run
+    An extracted result with a stored point (usecases.points, rebuilt by refit) takes the compute of the run
     that produced it (stages summed; `compute_parts`, `point_why`); when the point found no run, the
     result has no compute and is left out. A result without a point keeps the paper's preferred
     estimate. `measure` ("hardware_burden" | "network_operations", MEASURE_METHODS) instead takes that

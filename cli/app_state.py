@@ -63,7 +63,7 @@ class AppContext:
     @property
     def url(self) -> str:
         """The database URL, migrated to the current schema."""
-        from flows.context import load_context
+        from flows.startup import load_context
 
         from sqlalchemy.exc import SQLAlchemyError
 

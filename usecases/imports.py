@@ -26,7 +26,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from analysis.compute import estimate_compute
-from db.scaling import estimate_rows
+from usecases.scaling import estimate_rows
 from db.upsert import upsert
 from models import ComputeEstimate, Extraction, Paper, PaperStatus, Result
 from settings.config import Config

@@ -1,6 +1,6 @@
 """How often a paper's point pairs its headline result with the labelled run, and its burden vs the study.
 
-    python -m analysis.evaluate_points GOLD.jsonl PRED.jsonl [--sources SOURCES.tsv] [--study DIR] [--json]
+    python -m bench.evaluate_points GOLD.jsonl PRED.jsonl [--sources SOURCES.tsv] [--study DIR] [--json]
 
 PRED is `progress extract-files` output (with its "points" key). For each paper whose labels give a
 result and hardware or a training time, the points whose result matches a label are checked: is the

@@ -11,7 +11,7 @@ from typing import Iterable
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from db.effective import effective_values
+from usecases.effective import effective_values
 from db.upsert import upsert
 from extractors.records import Candidate, PaperExtraction
 from models import Extraction, Paper, PaperStatus, PaperTask, Result
