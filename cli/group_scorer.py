@@ -46,10 +46,19 @@ def train_command(
     workers: int = typer.Option(2, "--workers", min=1, help="Extraction processes for PDFs not in the cache"),
     cache: Optional[Path] = typer.Option(None, "--cache", help="Candidate cache folder (default: data/scorer-cache)"),
     models: Optional[Path] = typer.Option(None, "--models", help="Where the model files go (default: the shipped extractors/scoring/models)"),
+    ablate: str = typer.Option("", "--ablate", help="Measuring only: rules to switch off (comma-separated), to see their CV worth; "
+                               "the shipped models are left alone (files go to --models, else a temporary folder)"),
 ) -> None:
     """Rebuild the model files and the training report from the labelled corpus (and reviews)."""
+    import tempfile
+
+    from extractors import cues
     from extractors.scoring import train as training
     from extractors.scoring.cache import CandidateCache
+
+    if ablate:
+        cues.ablate(ablate.split(","))
+        models = models or Path(tempfile.mkdtemp(prefix="progress-ablation-"))
 
     gold_path, pdf_dir = corpus / "gold-dev.jsonl", corpus / "pdfs"
     if not gold_path.is_file() or not pdf_dir.is_dir():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 
-from extractors import chips, context
+from extractors import chips, cues
 from extractors.document import Sentence
 from extractors.nlp import index_for, prefilter
 from extractors.numbers import parse_number
@@ -73,7 +73,7 @@ def extract_table_compute(sentences: list[Sentence], *, own_names: frozenset[str
             label = sentence.text[previous_end:match.start()]
             words = re.findall(r"[A-Za-z][A-Za-z\-]+", label)
             if words:
-                row_is_own = context.row_label_is_own(" ".join(words), own_names, title_vocabulary)
+                row_is_own = cues.row_label_is_own(" ".join(words), own_names, title_vocabulary)
             previous_end = match.end()
             value = _mantissa_value(match)
             if not row_is_own or value is None or not 1e15 <= value <= 1e30:
@@ -100,7 +100,7 @@ def _mantissa_value(match: re.Match[str]) -> float | None:
 
 
 def extract_stated_compute(sentences: list[Sentence], *, own_names: frozenset[str] = frozenset()) -> list[Candidate]:
-    """Total training compute the text states, is_best unset; `own_names` from context.own_model_names."""
+    """Total training compute the text states, is_best unset; `own_names` from cues.own_model_names."""
     out: list[Candidate] = []
     for sentence in prefilter(sentences, PREFILTER, _KEYWORDS):
         for match in TOTAL_FLOPS.finditer(sentence.text):
@@ -139,10 +139,10 @@ def compute_signals(sentence: Sentence, match: re.Match[str], flops: float, *, p
                     own_names: frozenset[str]) -> dict:
     """The named signals around one stated FLOPs total (learned scorer and rule confidence)."""
     text = sentence.text
-    clause = context.clause_before(text, match.start())
+    clause = cues.clause_before(text, match.start())
     window = text[max(0, match.start() - 60):match.end() + 40]
-    named = context.capitalised_names(clause)
-    features = context.sentence_signals(text, sentence.section, clause, own_names)
+    named = cues.capitalised_names(clause)
+    features = cues.sentence_signals(text, sentence.section, clause, own_names)
     features.update({
         "pattern": "pf_days" if pf_days else "exponent" if (match.groupdict().get("e1") or match.groupdict().get("e2"))
         else "scale_word" if match.groupdict().get("scale") else "plain",
@@ -154,7 +154,7 @@ def compute_signals(sentence: Sentence, match: re.Match[str], flops: float, *, p
         "difference_before": bool(re.search(r"\b(?:sav(?:ed|es|ing|ings)|reduc\w+|difference|fewer|less)\b", clause,
                                             re.IGNORECASE)),
         "named_model_before": "none" if not (own_names and named) else (
-            "own" if any(context.is_own_name(w, own_names) for w in named) else "other"),
+            "own" if any(cues.is_own_name(w, own_names) for w in named) else "other"),
         "table_row": "none",
     })
     return features
@@ -163,7 +163,7 @@ def compute_signals(sentence: Sentence, match: re.Match[str], flops: float, *, p
 def compute_rule_confidence(f: dict) -> float:
     """The hand-set confidence of the rules (the fallback when no model file exists for the field)."""
     if f["table_row"] == "own":
-        return context.clamp(0.62 * context.section_weight("experiments"))
+        return cues.clamp(0.62 * cues.section_weight("experiments"))
     score = 0.55 if f["pattern"] in ("pf_days", "exponent") else 0.45
     if f["compute_cue"]:
         score += 0.2
@@ -183,7 +183,7 @@ def compute_rule_confidence(f: dict) -> float:
         score -= 0.4  # "the compute saved by X is 1.98e22": a difference, not a training total
     if f["named_model_before"] != "none":
         score += 0.1 if f["named_model_before"] == "own" else -0.3
-    return context.clamp(score * context.section_weight(f["section"]))
+    return cues.clamp(score * cues.section_weight(f["section"]))
 
 
 def extract_throughput(sentences: list[Sentence]) -> list[Candidate]:
@@ -205,14 +205,14 @@ def extract_throughput(sentences: list[Sentence]) -> list[Candidate]:
                 attrs["chip"] = chip
             if precision:
                 attrs["precision"] = precision
-            score = 0.5 + (0.2 if chip else 0.0) + (0.1 if context.OWN_WORK.search(sentence.text) else 0.0)
-            features = context.sentence_signals(sentence.text, sentence.section,
-                                                context.clause_before(sentence.text, match.start()))
+            score = 0.5 + (0.2 if chip else 0.0) + (0.1 if cues.OWN_WORK.search(sentence.text) else 0.0)
+            features = cues.sentence_signals(sentence.text, sentence.section,
+                                                cues.clause_before(sentence.text, match.start()))
             features.update(pattern="rate", chip_named=bool(chip), precision=precision or "none",
                             rate_log10=round(math.log10(max(flops_per_s, 1.0)), 3))
             out.append(Candidate(
                 field="throughput", attrs=attrs, value=flops_per_s, unit="FLOP/s", raw_text=match.group(0),
-                confidence=context.clamp(score * context.section_weight(sentence.section)),
+                confidence=cues.clamp(score * cues.section_weight(sentence.section)),
                 evidence=Evidence(sentence.page, sentence.text, match.start(), match.end(), sentence.section),
                 extractor=THROUGHPUT_VERSION, features=features,
             ))
@@ -232,12 +232,12 @@ def _nearest_chip(window: str) -> str | None:
 
 def select_best(candidates: list[Candidate], threshold: float = 0.5, *, boost: bool = True) -> list[Candidate]:
     """One best candidate per distinct value (within 1%), agreeing mentions raise confidence."""
-    groups = context.agreeing_groups(candidates, lambda head, c: context.within_one_percent(head.value, c.value))
+    groups = cues.agreeing_groups(candidates, lambda head, c: cues.within_one_percent(head.value, c.value))
     best = []
     for group in groups:
         head = group[0]
         if boost:  # the learned scorer has agreement as a feature (n_mentions) instead
-            head.confidence = context.clamp(head.confidence + 0.05 * min(len(group) - 1, 2))
+            head.confidence = cues.clamp(head.confidence + 0.05 * min(len(group) - 1, 2))
         if head.confidence >= threshold:
             head.is_best = True
             best.append(head)

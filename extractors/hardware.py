@@ -3,7 +3,7 @@
 A spaCy Matcher finds chip mentions (model names, TPU generations and slices, generic GPU/TPU/CPU);
 the count is read from the few tokens before the mention (digits, number words, "a single"), the unit
 from the token after it, and machine multipliers ("8 machines with 8 GPUs each") from the clause.
-Confidence combines the pattern's strength with the sentence's context (see extractors/context.py).
+Confidence combines the pattern's strength with the sentence's context (see extractors/cues.py).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from functools import lru_cache
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from extractors import chips, context
+from extractors import chips, cues
 from extractors.document import Sentence
 from extractors.nlp import get_nlp, parse, prefilter
 from extractors.numbers import STRICT_NUMBER_WORDS, parse_number
@@ -75,8 +75,8 @@ _PER_UNIT_AFTER = re.compile(r"^\s*(?:[A-Za-z0-9\-]+\s+){0,3}?(?:GPUs?|TPUs?|chi
                              r"devices?)?\s*(?:per|each|on each|in each|for each)\b", re.IGNORECASE)
 _EACH_UNIT_BEFORE = re.compile(r"\b(?:each|every|per) (?:node|machine|server|host|worker|instance|pod|"
                                r"group|replica)\b[^.;]{0,40}$", re.IGNORECASE)
-# Rule penalties for context.whole_sentence_signals' cues. Grouped CV (3 fold seeds, hardware F1) when
-# each is switched off ($PROGRESS_ABLATE): counterfactual 0.800 -> 0.791, benchmark_before -> 0.791,
+# Rule penalties for cues.whole_sentence_signals' cues. Grouped CV (3 fold seeds, hardware F1) when
+# each is switched off (`scorer train --ablate`): counterfactual 0.800 -> 0.791, benchmark_before -> 0.791,
 # speedup_cue -> 0.794. A penalty for `per_unit` lowered it (0.800 -> 0.795): that stays a feature only.
 _WHOLE_SENTENCE_PENALTIES = ("counterfactual", "benchmark_before", "speedup_cue")
 _RANGE_BEFORE = re.compile(r"(?:from|between)\s+(\d{1,3}(?:,\d{3})+|\d+)\s+(?:to|and)\s+$|(\d{1,3}(?:,\d{3})+|\d+)\s*(?:to|-|–)\s*$")
@@ -191,7 +191,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
         _read_count(doc, mention, floor=previous_end)
         # "The TPUs used ranged from 64 to 512": read after any chip mention (it was read only after
         # "number of", a one-paper gate; grouped CV is the same without the gate).
-        if mention.count is None and not context.ablated("range_after"):
+        if mention.count is None and not cues.ablated("range_after"):
             _read_count_range_after(doc, mention)
         if mention.count is None:
             _read_count_after(doc, mention)
@@ -315,7 +315,7 @@ def _read_pod(doc: Doc, mention: Mention) -> None:
     whole = mention.count is None and mention.start > 0 and doc[mention.start - 1].lower_ in ("full", "entire", "whole")
     if spec is None or not spec.chips_per_pod or doc[i:min(len(doc), i + 2)].text.lower() == "pod slice":
         return
-    if context.ablated("pod_count"):
+    if cues.ablated("pod_count"):
         return
     if mention.count_kind in ("article", "single") or whole:
         mention.count, mention.count_kind, mention.unit = float(spec.chips_per_pod), "pod", "chips"
@@ -431,7 +431,7 @@ def _machine_multiplier(doc: Doc, mention: Mention) -> tuple[float, int] | None:
     # and "<N> nodes ..., where each node consists of <count> <chips>" (the per-machine count after "each").
     following = doc[mention.end:mention.end + 2].text.lower()
     each_machine = linked and i >= 1 and doc[i].lower_ in _MACHINE_WORDS and doc[i - 1].lower_ in ("each", "every") \
-        and not context.ablated("each_machine_multiplier")
+        and not cues.ablated("each_machine_multiplier")
     if each_machine or re.match(r"^(?:per|each|on each|in each)\b", following):
         for j, token in enumerate(doc):
             if token.lower_ in _MACHINE_WORDS and j > 0 and not mention.start <= j < mention.end + 3:
@@ -456,7 +456,7 @@ def analyse(sentences: list[Sentence], *, own_names: frozenset[str] = frozenset(
             ) -> tuple[list[Candidate], dict[str, set[str]]]:
     """Candidates and context chips from one tokenisation of the candidate sentences.
 
-    `own_names` (context.own_model_names) lets a sentence about another named model count less."""
+    `own_names` (cues.own_model_names) lets a sentence about another named model count less."""
     candidates: list[Candidate] = []
     named: dict[str, set[str]] = {"gpu": set(), "tpu": set()}
     for sentence, doc in parse(prefilter(sentences, PREFILTER, PREFILTER_KEYWORDS)):
@@ -474,11 +474,11 @@ def analyse(sentences: list[Sentence], *, own_names: frozenset[str] = frozenset(
 
 def _is_own_training_context(sentence: Sentence) -> bool:
     text = sentence.text
-    if context.section_weight(sentence.section) < 0.9:
+    if cues.section_weight(sentence.section) < 0.9:
         return False
-    if context.INFERENCE_CUE.search(text) or not context.TRAINING_CUE.search(text):
+    if cues.INFERENCE_CUE.search(text) or not cues.TRAINING_CUE.search(text):
         return False
-    return not ("et al." in text and not context.OWN_WORK.search(text))
+    return not ("et al." in text and not cues.OWN_WORK.search(text))
 
 
 def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int,
@@ -495,7 +495,7 @@ def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int,
         count = mention.slice_cores * (count or 1)
     if count is None:
         return []
-    multiplier = None if context.ablated("machine_multiplier") else _machine_multiplier(doc, mention)
+    multiplier = None if cues.ablated("machine_multiplier") else _machine_multiplier(doc, mention)
     if multiplier:
         count *= multiplier[0]
     values = [count]
@@ -512,7 +512,7 @@ def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int,
     char_start, char_end = doc[start_token].idx, doc[mention.end - 1].idx + len(doc[mention.end - 1])
     features = signals(sentence, doc, mention, following, own_names, is_range=len(values) > 1,
                        multiplied=bool(multiplier))
-    features.update(context.whole_sentence_signals(sentence.text, char_start, char_end))
+    features.update(cues.whole_sentence_signals(sentence.text, char_start, char_end))
     # "8 GPUs per model-parallel group", "each node holds 8 GPUs": a count per unit, not the set-up's
     # total (when no machine count was found to multiply it by)
     features["per_unit"] = not multiplier and bool(
@@ -535,12 +535,12 @@ def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int,
 def signals(sentence: Sentence, doc: Doc, mention: Mention, following: int,
             own_names: frozenset[str] = frozenset(), *, is_range: bool = False, multiplied: bool = False) -> dict:
     """The named signals around one chip mention: the learned scorer's input (extractors/scoring) and
-    the rule confidence's (`rule_confidence`). Each cue is defined once, in extractors/context.py."""
+    the rule confidence's (`rule_confidence`). Each cue is defined once, in extractors/cues.py."""
     text = sentence.text
     start_char = doc[mention.count_start if mention.count_start is not None else mention.start].idx
-    clause = context.clause_before(text, start_char)
+    clause = cues.clause_before(text, start_char)
     after = doc[mention.end:following].text if mention.end < len(doc) else ""
-    features = context.sentence_signals(text, sentence.section, clause, own_names)
+    features = cues.sentence_signals(text, sentence.section, clause, own_names)
     features.update({
         "pattern": mention.pattern or "MODEL",
         "count_kind": mention.count_kind or "none",
@@ -606,17 +606,17 @@ def rule_confidence(f: dict) -> float:
         score -= 0.3
     if f["is_range"]:
         score -= 0.05
-    weight = context.section_weight(f["section"])
-    score = context.clamp(score * weight)
+    weight = cues.section_weight(f["section"])
+    score = cues.clamp(score * weight)
     penalty = f["other_model_subject"] + (0.3 if f["contrast_opening"] else 0.0)
     # issue 11: a modal verb, a benchmark verb without training, a speed-up statement (measured above)
-    penalty += 0.3 * sum(bool(f.get(name)) for name in _WHOLE_SENTENCE_PENALTIES if not context.ablated(name))
-    return context.clamp(score - penalty * weight)
+    penalty += 0.3 * sum(bool(f.get(name)) for name in _WHOLE_SENTENCE_PENALTIES if not cues.ablated(name))
+    return cues.clamp(score - penalty * weight)
 
 
 def name_generic_chips(candidates: list[Candidate], named_chips: dict[str, set[str]]) -> None:
     """A generic "16 TPUs" is named after the only chip model the paper uses for training, if exactly one."""
-    if context.ablated("rename_generic"):
+    if cues.ablated("rename_generic"):
         return
     for cand in candidates:
         chip = cand.attrs["chip"]
@@ -653,8 +653,8 @@ def select_best(candidates: list[Candidate], named_chips: dict[str, set[str]] | 
         top = members[0]
         if boost:  # the learned scorer has agreement as a feature (n_mentions) instead
             agreeing = sum(1 for c in members[1:] if c.confidence >= threshold)
-            top.confidence = context.clamp(top.confidence + 0.05 * min(agreeing, 2))
-        if chip in ("GPU", "TPU") and (chip.lower(), total) in named_totals and not context.ablated("generic_same_total"):
+            top.confidence = cues.clamp(top.confidence + 0.05 * min(agreeing, 2))
+        if chip in ("GPU", "TPU") and (chip.lower(), total) in named_totals and not cues.ablated("generic_same_total"):
             continue
         if top.confidence >= threshold:
             top.is_best = True

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from extractors import context, datasets
+from extractors import cues, datasets
 from extractors.document import Sentence, TableRegion
 from extractors.nlp import index_for
 from extractors.numbers import WORD_NUMBERS, STRICT_NUMBER_WORDS
@@ -133,25 +133,25 @@ def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -
     """The signals shared by every prose candidate: section, own-work words, citations, comparisons,
     the model named before the value (its `model_label`) and whether that model is the paper's."""
     text = sentence.text
-    clause = context.clause_before(text, start)
-    window = context.window(text, start, end, 60, 80)
-    model = context.nearest_model_name(clause)
+    clause = cues.clause_before(text, start)
+    window = cues.window(text, start, end, 60, 80)
+    model = cues.nearest_model_name(clause)
     if model and model.split("-")[0].upper() in _NOT_MODELS:
         model = None  # an optimiser or a data set named before the value is not the model it belongs to
     # The paper's own name anywhere in the clause ("a DLRM and DCN both with 540M parameters") makes
     # the value its own even when another model is named last.
-    own_in_clause = any(context.is_own_name(w, own_names) for w in re.findall(r"[A-Za-z][\w-]+", clause)) if own_names else False
-    own_model = bool((model and own_names and context.is_own_name(model, own_names)) or own_in_clause)
+    own_in_clause = any(cues.is_own_name(w, own_names) for w in re.findall(r"[A-Za-z][\w-]+", clause)) if own_names else False
+    own_model = bool((model and own_names and cues.is_own_name(model, own_names)) or own_in_clause)
     other_model = bool(model and own_names and not own_model)
     features = {
         "pattern": "prose", "section": sentence.section, "in_table": False,
-        "own": bool(context.OWN_WORK.search(text)), "own_model": own_model, "other_model": other_model,
-        "cited": bool(context.cited_subject(clause) or context.CITATION.search(window)),
+        "own": bool(cues.OWN_WORK.search(text)), "own_model": own_model, "other_model": other_model,
+        "cited": bool(cues.cited_subject(clause) or cues.CITATION.search(window)),
         # "only 18% of VGG-19 (19.6 billion FLOPs)": a share of another model is a comparison.
-        "comparison": bool(context.COMPARISON_BEFORE.search(clause) or re.search(r"\d%\s+of\b", clause)),
-        "third_person": bool(context.THIRD_PERSON.search(clause)),
+        "comparison": bool(cues.COMPARISON_BEFORE.search(clause) or re.search(r"\d%\s+of\b", clause)),
+        "third_person": bool(cues.THIRD_PERSON.search(clause)),
         "difference": bool(_DIFFERENCE.search(text[max(0, start - 50):start]) or _DIFFERENCE.search(text[end:end + 20])),
-        "cue_training": bool(context.TRAINING_STRONG.search(text)),
+        "cue_training": bool(cues.TRAINING_STRONG.search(text)),
         # Only near the value: "..., so that they could be used on phones" elsewhere is no hypothetical.
         "hypothetical": bool(re.search(r"\b(?:could|would|might|if)\b", text[max(0, start - 60):end + 25])),
         # "0 50 100 150 200 Epochs": a figure axis read as text, not a statement.
@@ -178,7 +178,7 @@ def _confidence(base: float, f: dict) -> float:
     score -= 0.5 if f.get("schedule") else 0.0
     score -= 0.5 if f.get("axis_label") else 0.0
     score -= 0.4 if f.get("per_unit") else 0.0
-    return context.clamp(score * context.section_weight(f.get("section", "body")))
+    return cues.clamp(score * cues.section_weight(f.get("section", "body")))
 
 
 def _candidate(field: str, attrs: dict, value: float, unit: str, sentence: Sentence, match: re.Match[str] | tuple[int, int],
@@ -235,7 +235,7 @@ def _forward(sentence: Sentence, own_names: frozenset[str], madds_paper: bool) -
             continue  # a chip's rate ("125 TFLOPS") or a training total (stated_compute reads those)
         is_madds = not re.search(r"flop", unit, re.IGNORECASE) or madds_paper
         features = _cues(sentence, match.start(), match.end(), own_names)
-        window = context.window(sentence.text, match.start(), match.end(), 60, 60)
+        window = cues.window(sentence.text, match.start(), match.end(), 60, 60)
         features.update(kind="multiadds" if is_madds else "flops", per_example=bool(_PER_EXAMPLE.search(window)),
                         rate_words=bool(_RATE_WORDS.search(window)), madds_paper=madds_paper)
         if features["rate_words"]:
@@ -443,8 +443,8 @@ def _header_rows(rows: list[list[str]]) -> int:
 
 
 def _row_is_own(label: str, own_names: frozenset[str], title_vocabulary: frozenset[str]) -> bool:
-    """context.row_label_is_own, plus the family of a hyphenated own name ("TSP-RCNN" for "TSP-FCOS")."""
-    if context.row_label_is_own(label, own_names, title_vocabulary):
+    """cues.row_label_is_own, plus the family of a hyphenated own name ("TSP-RCNN" for "TSP-FCOS")."""
+    if cues.row_label_is_own(label, own_names, title_vocabulary):
         return True
     heads = {n.split("-")[0].lower() for n in own_names if "-" in n and len(n.split("-")[0]) >= 3}
     words = re.findall(r"[A-Za-z][A-Za-z0-9]+", label)
@@ -502,7 +502,7 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
             sentence_text = f"{table.caption[:200]} | {header[:120]}: {text}"
             start = len(sentence_text) - len(text) + match.start()
             features = {"pattern": "table_merged", "section": "table", "in_table": True, "own_row": True,
-                        "cited": bool(context.CITATION.search(label)), "model_label": label, "columns_from": source,
+                        "cited": bool(cues.CITATION.search(label)), "model_label": label, "columns_from": source,
                         "kind": kind, "in_header_order": in_order}
             attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else {"flops": float(f"{value:.4g}"), "kind": kind}
             out.append(Candidate(field=field, attrs=attrs, value=value,
@@ -539,7 +539,7 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
             if not label:
                 continue
             own = _row_is_own(label, own_names, title_vocabulary)
-            cited = bool(context.CITATION.search(label))
+            cited = bool(cues.CITATION.search(label))
             for j, ((field, multiplier, kind), header) in columns.items():
                 if j >= len(row):
                     continue
@@ -568,7 +568,7 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                 score = (0.8 if own else 0.2) - (0.4 if cited else 0.0)
                 out.append(Candidate(field=field, attrs=attrs, value=value,
                                      unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
-                                     raw_text=row[j], confidence=context.clamp(score),
+                                     raw_text=row[j], confidence=cues.clamp(score),
                                      evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
                                      extractor=OPERATIONS_VERSION, features=features))
     return out
@@ -581,7 +581,7 @@ def _same_value(head: Candidate, other: Candidate) -> bool:
         return head.attrs["dataset"] == other.attrs["dataset"] and head.attrs["phase"] == other.attrs["phase"]
     if head.field in ("epochs", "steps"):
         return head.value == other.value and head.attrs.get("phase") == other.attrs.get("phase")
-    return context.within_one_percent(head.value, other.value)
+    return cues.within_one_percent(head.value, other.value)
 
 
 def select_best(candidates: list[Candidate], threshold: float = 0.5) -> list[Candidate]:
@@ -592,13 +592,13 @@ def select_best(candidates: list[Candidate], threshold: float = 0.5) -> list[Can
     best = []
     for field in FIELDS:
         same_field = [c for c in candidates if c.field == field]
-        for group in context.agreeing_groups(same_field, _same_value):
+        for group in cues.agreeing_groups(same_field, _same_value):
             head = group[0]
             head.features["mentions"] = len(group)
             # Only mentions that could stand on their own confirm a value: a cited caption repeating a
             # baseline's cost must not lift that cost over the threshold.
             support = sum(1 for c in group[1:] if c.confidence >= 0.4)
-            head.confidence = context.clamp(head.confidence + 0.05 * min(support, 3))
+            head.confidence = cues.clamp(head.confidence + 0.05 * min(support, 3))
             if head.confidence >= threshold:
                 head.is_best = True
                 best.append(head)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from extractors import compute, context, hardware, operations, scoring, training_time
+from extractors import compute, cues, hardware, operations, scoring, training_time
 from extractors.arxiv_ids import filename_ref
 from extractors.scoring.paper_features import add_paper_features
 from extractors.document import DocumentText
@@ -30,16 +30,16 @@ def generate_candidates(doc: DocumentText, pdf=None) -> list[Candidate]:
     """Every candidate for every field with its named features and rule confidence, not yet scored:
     the rules are candidate generators; `scoring.score_and_select` decides."""
     sentences = doc.sentences
-    own_names = context.own_model_names(doc.title, sentences)
+    own_names = cues.own_model_names(doc.title, sentences)
 
     hw, named_chips = hardware.analyse(sentences, own_names=own_names)
     hardware.name_generic_chips(hw, named_chips)
 
-    title_vocabulary = context.title_words(doc.title)
+    title_vocabulary = cues.title_words(doc.title)
     times = training_time.extract_training_time(sentences, own_names=own_names, title_vocabulary=title_vocabulary)
 
     flops = compute.extract_stated_compute(sentences, own_names=own_names)
-    if not context.ablated("table_compute"):
+    if not cues.ablated("table_compute"):
         flops += compute.extract_table_compute(sentences, own_names=own_names, title_vocabulary=title_vocabulary)
 
     rates = compute.extract_throughput(sentences)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractors import benchmarks as bm
-from extractors import context
+from extractors import cues
 from extractors.document import DocumentText
 from extractors.records import Candidate, Evidence
 from extractors.tables import caption_openings
@@ -29,7 +29,7 @@ _GENERIC_NAMES = {
 _NAMING = re.compile(
     # Model names start with a capital ("our MnasNet", "called GoogLeNet"); requiring one keeps the
     # scan fast on "our model", "our method".
-    # ("we propose/present/introduce Name" is context.own_model_names' own rule.)
+    # ("we propose/present/introduce Name" is cues.own_model_names' own rule.)
     r"(?<![A-Za-z])(?:([Oo]ur)|called|dubbed|named|codenamed|"
     r"[Ww]e\s+call(?:\s+(?:it|this|the\s+\w+))?)\s+[\"“]?([A-Z][\w-]+)"
 )
@@ -81,7 +81,7 @@ def paper_context(doc: DocumentText) -> PaperContext:
     ctx.has_wmt14 = bm.mentions_wmt14(text)
     for m in bm.find_datasets(text, paper_has_wmt14=ctx.has_wmt14):
         ctx.dataset_counts[m.name] = ctx.dataset_counts.get(m.name, 0) + 1
-    ctx.own_names = set(context.own_model_names(doc.title, doc.sentences)) | names_in_results_prose(doc)
+    ctx.own_names = set(cues.own_model_names(doc.title, doc.sentences)) | names_in_results_prose(doc)
     # A benchmark the paper reports as a main result shows up in its abstract or a table caption, or
     # is named often; one named in passing (an auxiliary translation model used for data
     # augmentation) is not the paper's headline.
@@ -102,7 +102,7 @@ def paper_context(doc: DocumentText) -> PaperContext:
 
 
 def names_in_results_prose(doc: DocumentText) -> set[str]:
-    """What results prose adds to context.own_model_names (the title's "Name:" prefix, "we propose
+    """What results prose adds to cues.own_model_names (the title's "Name:" prefix, "we propose
     Name"): a name that recurs after "our" ("our ResNet", "our SPP-net") or that "called"/"dubbed"
     introduces, which result rows are labelled with."""
     names: set[str] = set()

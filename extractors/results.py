@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from extractors import benchmarks as bm
-from extractors.context import CITATION, OWN_WORK
+from extractors.cues import CITATION, OWN_WORK
 from extractors.text import _reads_as_prose as reads_as_prose  # the text reader's own test: one definition
 from extractors.document import DocumentText, Sentence
 from extractors.records import Candidate

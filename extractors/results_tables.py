@@ -16,11 +16,11 @@ import re
 from dataclasses import dataclass
 
 from extractors import benchmarks as bm
-from extractors.context import CITATION
+from extractors.cues import CITATION
 from extractors.document import DocumentText, TableRegion
 from extractors.result_context import Found, PaperContext, make_candidate
 
-# Row labels cite with an author-year that context.CITATION (one author) does not cover:
+# Row labels cite with an author-year that cues.CITATION (one author) does not cover:
 # "Match-LSTM (Wang and Jiang, 2016)", "R.M. Reader (Hu et al 2018)".
 _ROW_YEAR = re.compile(r"[(,]\s*(?:[A-Z][\w-]+(?:\s+(?:and|&|et\s+al\.?)\s*[\w-]*)?,?\s+)?(?:19|20)\d\d[a-z]?\s*\)")
 _OURS_LABEL = re.compile(r"\bours\b|\bour\b|\bproposed\b|\bthis\s+(?:work|paper)\b", re.I)

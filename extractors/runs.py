@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from extractors.chips import canonical_name
-from extractors.context import cited_subject
+from extractors.cues import cited_subject
 from extractors.records import Candidate
 
 RUN_FIELDS = ("hardware", "training_time", "stated_compute", "throughput")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 
-from extractors import context
+from extractors import cues
 from extractors.document import Sentence
 from extractors.nlp import index_for, prefilter
 from extractors.numbers import WORD_NUMBERS, parse_number
@@ -56,8 +56,8 @@ _TOTAL_BEFORE = re.compile(r"\b(?:total|cumulative|aggregate)\s+(?:accelerator|G
 _BOUND_QUALIFIERS = ("less than", "under", "up to", "at most")
 _AND_SMALLER = re.compile(r"^\s*(?:and\s+)?(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|minutes?|mins?)\b", re.IGNORECASE)
 # Words that make a duration a training run's, and weaker verbs that only say something took time.
-# Rule penalties for context.whole_sentence_signals' cues. Grouped CV (3 fold seeds, training-time F1
-# 0.801) when each is switched off ($PROGRESS_ABLATE): comparison_earlier 0.798, counterfactual 0.795.
+# Rule penalties for cues.whole_sentence_signals' cues. Grouped CV (3 fold seeds, training-time F1
+# 0.801) when each is switched off (`scorer train --ablate`): comparison_earlier 0.798, counterfactual 0.795.
 _WHOLE_SENTENCE_PENALTIES = ("comparison_earlier", "counterfactual")
 # A table row whose label names the quantity ("Training time", "Train hours", "Wall-clock") followed by
 # its values: the values are durations of the table's columns.
@@ -98,7 +98,7 @@ def extract_training_time(sentences: list[Sentence], *, own_names: frozenset[str
                           title_vocabulary: frozenset[str] = frozenset()) -> list[Candidate]:
     """All training-time candidates (wall and chip-hours), is_best unset.
 
-    `own_names` / `title_vocabulary` (context.own_model_names / context.title_words) tell the paper's
+    `own_names` / `title_vocabulary` (cues.own_model_names / cues.title_words) tell the paper's
     own model from baselines in model-name clauses and table rows."""
     out: list[Candidate] = []
     candidates = index_for(sentences).select(keywords=_KEYWORDS, patterns=(_COMPACT_HOURS,))
@@ -116,10 +116,10 @@ def extract_training_time(sentences: list[Sentence], *, own_names: frozenset[str
                 # the nearest row label before it; only the paper's own rows are its training times.
                 label = re.sub(r"[\d.,%×x±/()\[\]–\-]+[A-Za-z]?\b", " ", sentence.text[previous_end:match.start()])
                 if re.search(r"[A-Za-z]{2,}", label):
-                    row_is_own = context.row_label_is_own(_last_label(label), own_names, title_vocabulary)
+                    row_is_own = cues.row_label_is_own(_last_label(label), own_names, title_vocabulary)
                 candidate.features["table_row"] = "own" if row_is_own else "other"
                 if not row_is_own and _TIME_ROW_LABEL.search(sentence.text[:match.start()]) and \
-                        not context.ablated("time_row_label"):
+                        not cues.ablated("time_row_label"):
                     # "Training time 9h 12h 34h": the row label names the quantity, not a model; the
                     # columns are the paper's own set-ups or others', which the label cannot tell
                     candidate.features["table_row"] = "quantity"
@@ -141,7 +141,7 @@ def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[st
     unit_text = match.group("unit")
     if unit_text == "h" and not match.group("minutes") and (_value(match.group("n1")) or 0) >= 100 and \
             re.match(r"\d", match.group("n1")) and sentence.text[match.start("unit") - 1].isdigit() and \
-            not context.ablated("speech_hours"):
+            not cues.ablated("speech_hours"):
         return None  # "2000h", "300h": amounts of speech data named by their length
     if unit_text.lower() == "m" or (unit_text.lower() in ("h", "d") and match.group("n1").strip().lower() in WORD_NUMBERS):
         return None
@@ -172,7 +172,7 @@ def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[st
     elif per_unit == _HOURS_PER["year"]:
         return None  # "collected over 3 years": only chip time ("3 GPU-years") is counted in years
     end = match.end()
-    extra = _AND_SMALLER.match(after) if per_unit >= _HOURS_PER["day"] and not high and not context.ablated(
+    extra = _AND_SMALLER.match(after) if per_unit >= _HOURS_PER["day"] and not high and not cues.ablated(
         "and_smaller") else None
     if extra:
         # "1 day and 12 hours": one duration
@@ -184,7 +184,7 @@ def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[st
     # "960 hours of LibriSpeech": an amount of a named corpus. Once a hard exclusion; it changed no
     # paper's grouped-CV outcome, so it is a cue now, weighed like the others.
     features["data_amount_after"] = bool(_DATA_AFTER.match(after))
-    features.update(context.whole_sentence_signals(text, match.start(), end))
+    features.update(cues.whole_sentence_signals(text, match.start(), end))
     confidence = rule_confidence(features)
     attrs: dict = {"hours": round(hours, 4), "kind": kind}
     if hours_range:
@@ -202,11 +202,11 @@ def signals(sentence: Sentence, match: re.Match[str], kind: str, hours: float,
     """The named signals around one duration: the learned scorer's input and `rule_confidence`'s."""
     text = sentence.text
     qualifier = (match.group("qual") or "").strip().lower()
-    clause = context.clause_before(text, match.start(), limit=120)
+    clause = cues.clause_before(text, match.start(), limit=120)
     local = clause + text[match.end():match.end() + 60]
-    features = context.sentence_signals(text, sentence.section, clause, own_names)
-    features["comparison_before"] = bool(context.COMPARISON_BEFORE.search(context.clause_before(text, match.start())))
-    name = context.nearest_model_name(clause)
+    features = cues.sentence_signals(text, sentence.section, clause, own_names)
+    features["comparison_before"] = bool(cues.COMPARISON_BEFORE.search(cues.clause_before(text, match.start())))
+    name = cues.nearest_model_name(clause)
     lead = text[max(0, match.start() - 60):match.start()]
     features.update({
         "pattern": "range" if match.group("n2") else "word_number" if not match.group("n1")[0].isdigit() else "number",
@@ -223,7 +223,7 @@ def signals(sentence: Sentence, match: re.Match[str], kind: str, hours: float,
         "unit_of_work_before": bool(_UNIT_OF_WORK.search(clause)),
         "hardware_word": bool(re.search(r"GPU|TPU|CPU|accelerator|hardware|\bhosts?\b|\bnodes?\b|cluster", text)),
         "named_model_before": "none" if not (name and own_names) else (
-            "own" if context.is_own_name(name, own_names) else "other"),
+            "own" if cues.is_own_name(name, own_names) else "other"),
         "limit_or_budget": bool(re.search(r"\b(?:limit|deadline|timeout|maximum|minimum)\b", lead, re.IGNORECASE) or (
             re.search(r"\bbudget\b", lead, re.IGNORECASE) and re.search(r"\b(?:each|per|fixed)\b", lead, re.IGNORECASE))),
     })
@@ -283,24 +283,24 @@ def rule_confidence(f: dict) -> float:
         score -= 0.1
     if f.get("data_amount_after"):
         score -= 0.5
-    score = context.clamp(score * context.section_weight(f["section"]))
+    score = cues.clamp(score * cues.section_weight(f["section"]))
     if f.get("table_row") in ("own", "other"):
-        score = context.clamp(score + (0.3 if f["table_row"] == "own" else -0.3))
+        score = cues.clamp(score + (0.3 if f["table_row"] == "own" else -0.3))
     # issue 11: a comparison opened earlier in the sentence, a modal verb (measured above)
-    penalty = 0.3 * sum(bool(f.get(name)) for name in _WHOLE_SENTENCE_PENALTIES if not context.ablated(name))
-    return context.clamp(score - penalty)
+    penalty = 0.3 * sum(bool(f.get(name)) for name in _WHOLE_SENTENCE_PENALTIES if not cues.ablated(name))
+    return cues.clamp(score - penalty)
 
 
 def select_best(candidates: list[Candidate], threshold: float = 0.5, *, boost: bool = True) -> list[Candidate]:
     """One best candidate per distinct duration (per kind); agreeing mentions raise confidence."""
-    groups = context.agreeing_groups(candidates, lambda head, c: head.attrs["kind"] == c.attrs["kind"]
-                                     and context.within_one_percent(head.value, c.value))
+    groups = cues.agreeing_groups(candidates, lambda head, c: head.attrs["kind"] == c.attrs["kind"]
+                                     and cues.within_one_percent(head.value, c.value))
     best = []
     for group in groups:
         head = group[0]
         if boost:  # the learned scorer has agreement as a feature (n_mentions) instead
             agreeing = sum(1 for c in group[1:] if c.confidence >= threshold - 0.1)
-            head.confidence = context.clamp(head.confidence + 0.05 * min(agreeing, 2))
+            head.confidence = cues.clamp(head.confidence + 0.05 * min(agreeing, 2))
         if head.confidence >= threshold:
             head.is_best = True
             best.append(head)

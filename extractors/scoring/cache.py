@@ -24,7 +24,7 @@ def extractor_digest() -> str:
     for path in sorted([*root.glob("*.py"), *root.glob("*.yaml"), root / "scoring" / "paper_features.py"]):
         h.update(path.name.encode())
         h.update(path.read_bytes())
-    from extractors.context import ABLATE
+    from extractors.cues import ABLATE
 
     h.update(",".join(sorted(ABLATE)).encode())
     return h.hexdigest()[:16]

@@ -5,13 +5,12 @@ One JSON file per field in extractors/scoring/models/<field>.json, written by `p
 standardisation, weights, intercept, cross-validated and in-sample scores, Brier score and the
 reliability table. The confidence is the model's probability (logistic regression, checked for
 calibration on held-out papers). A field without a model file keeps the rule confidence.
-Set PROGRESS_SCORER=rules to ignore the model files (rule confidences only, e.g. to compare).
+The training report's "rules alone" column gives the rule confidences' own score for comparison.
 """
 from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import dataclass, field as dc_field
 from functools import lru_cache
 from pathlib import Path
@@ -81,9 +80,7 @@ def save_model(model: FieldModel, directory: Path = MODEL_DIR) -> Path:
 
 @lru_cache(maxsize=4)
 def load_models(directory: Path | None = None) -> dict[str, FieldModel]:
-    """Every field's model in `directory` (default: the shipped ones); {} with PROGRESS_SCORER=rules."""
-    if os.environ.get("PROGRESS_SCORER", "").lower() == "rules":
-        return {}
+    """Every field's model in `directory` (default: the shipped ones)."""
     directory = directory or MODEL_DIR
     models = {}
     for path in sorted(directory.glob("*.json")):

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from extractors import cues
 from extractors.records import Candidate, ExtractionError, PaperExtraction
 from extractors.scoring import select_all
 from extractors.scoring.cache import CandidateCache, extractor_digest
@@ -131,7 +132,7 @@ def corpus_papers(pdfs: Iterable[Path], cache: CandidateCache | None = None, wor
             from extractors.hardware import warm_up
 
             warm_up()
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with ProcessPoolExecutor(max_workers=workers, initializer=cues.ablate, initargs=(sorted(cues.ABLATE),)) as pool:
                 outcomes = list(pool.map(_generate, [str(p) for p in missing], chunksize=1))
         else:
             outcomes = [_generate(str(p)) for p in missing]

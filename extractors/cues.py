@@ -6,14 +6,19 @@ work, a cited paper's set-up, a latency benchmark or a hypothetical.
 """
 from __future__ import annotations
 
-import os
 import re
 
 from extractors.chips import canonical_name
 
-# Measuring only: rules named in $PROGRESS_ABLATE (comma-separated) are switched off, so grouped CV
-# can show what each special case is worth (`progress scorer train` with it set; see the report).
-ABLATE = frozenset(filter(None, os.environ.get("PROGRESS_ABLATE", "").replace(" ", "").split(",")))
+# Measuring only: rules switched off by `progress scorer train --ablate NAME,...`, so grouped CV can
+# show what each special case is worth. Always empty when the pipeline extracts.
+ABLATE: frozenset[str] = frozenset()
+
+
+def ablate(rules) -> None:
+    """Switch the named rules off in this process (and, via a pool initializer, in its workers)."""
+    global ABLATE
+    ABLATE = frozenset(r.strip() for r in rules if r.strip())
 
 
 def ablated(rule: str) -> bool:
