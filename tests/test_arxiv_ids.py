@@ -13,7 +13,7 @@ from extractors.text import read_document
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("arXiv:1706.03762v5  [cs.CL]  6 Dec 2017", ArxivRef("1706.03762", 5)),
+    ("arXiv:1707.05219v5  [cs.LG]  9 Nov 2017", ArxivRef("1707.05219", 5)),
     ("arXiv:2401.00012 [stat.ML] 1 Jan 2024", ArxivRef("2401.00012", None)),
     ("arXiv:hep-th/9901001v2 [hep-th] 4 Jan 1999", ArxivRef("hep-th/9901001", 2)),
     ("arXiv:math.GT/0309136v1 [math.GT] 8 Sep 2003", ArxivRef("math.GT/0309136", 1)),
@@ -107,8 +107,8 @@ def test_identify_pdf_refuses_what_is_not_a_readable_pdf(tmp_path):
 
 def test_the_bibliography_does_not_count_but_an_appendix_after_it_does():
     text = ("1 Introduction\nWe report SQuAD results.\n" + "Body text.\n" * 40 + "References\n"
-            "[1] SQuAD: many questions for machine comprehension of text.\n"
-            "[2] ImageNet large scale visual recognition challenge. ImageNet.\n"
+            "[1] SQuAD: a reading comprehension dataset built from Wikipedia.\n"
+            "[2] ImageNet: a large database of labelled images. ImageNet.\n"
             "Appendix A: More results\nOn SQuAD v1.1 dev the model reaches 80 EM.\n")
     assert "ImageNet" not in body_text(text) and "Appendix A" in body_text(text)
     assert dataset_mentions(text) == {"SQuAD 1.1": 2}

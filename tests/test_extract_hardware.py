@@ -213,7 +213,7 @@ def test_2026_accelerators_are_recognised(text, expected):
     "Our A6000 model outperforms the baseline by 2 points.",
     "Renting an H100 costs about $2 per hour.",
     "Each H100 GPU offers 80GB of HBM3 memory.",
-    "The configuration files are at https://cloud.google.com/tpu/docs/v5e and in our repository.",
+    "The configuration files are at https://example.org/configs/tpu/v5e and in our repository.",
     "Latency was measured on a single L4 GPU.",
     "Inference runs on 4 Gaudi 2 accelerators.",
     "Appendix A10 lists the hyper-parameters for 8 tasks.",

@@ -94,7 +94,7 @@ def test_parameter_negatives(text):
 # --- epochs and steps -------------------------------------------------------------------------------
 
 def test_epochs_with_schedule_points_ignored():
-    text = ("We train FooNet for 120 epochs on ImageNet, dividing the learning rate by 10 every 30 epochs, "
+    text = ("We train FooNet for 120 epochs on ImageNet, cutting the learning rate tenfold every 30 epochs, "
             "with a linear warm-up over the first 5 epochs.")
     best = _best([text], "epochs")
     assert [c.attrs["epochs"] for c in best] == [120.0]
@@ -106,7 +106,7 @@ def test_epoch_axis_of_a_figure_is_not_a_schedule():
 
 
 def test_steps_with_batch_size():
-    text = "Our model is trained for 300k steps with a batch size of 4096 images."
+    text = "Our model is trained for 300k steps; each batch holds 4096 images."
     best = _best([text], "steps")
     assert [(c.attrs["steps"], c.attrs["batch_size"], c.attrs["batch_unit"]) for c in best] == [(3e5, 4096.0, "examples")]
 

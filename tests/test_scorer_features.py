@@ -71,7 +71,7 @@ def test_catalog_chips_are_known(text, chip, count):
 
 
 @pytest.mark.parametrize("text", [
-    "We use a batch size of 32 per GPU.",
+    "The batch size is 32 per GPU.",
     "The whole search costs about 20 GPU hours.",
 ])
 def test_tricky_hardware_negatives_are_not_setups(text):

@@ -120,8 +120,8 @@ def test_slash_cells_are_two_readings_of_one_metric():
 def _spanning_pdf() -> pymupdf.Document:
     pdf = pymupdf.open()
     page = _title_page(pdf, "Torrent: Attention Everywhere for Translation",
-                       "We introduce Torrent, a sequence model, and evaluate it on the WMT 2014 "
-                       "English-to-German and English-to-French translation tasks.")
+                       "We introduce Torrent, a sequence model, and test it for WMT 2014 "
+                       "translation from English into German and into French.")
     y = _prose(page, 60, 170, 105, 4)
     page.insert_text((60, y + 14), "Table 2: BLEU scores of Torrent and earlier systems on newstest2014.",
                      fontsize=8)
@@ -213,9 +213,9 @@ def test_size_rows_named_by_the_model_each_a_candidate_the_largest_the_headline(
 def _coco_pdf() -> pymupdf.Document:
     pdf = pymupdf.open()
     page = _title_page(pdf, "Torrent: Region Features for Detection",
-                       "We introduce Torrent for object detection and instance segmentation on COCO.")
+                       "We introduce Torrent for COCO detection and instance segmentation.")
     y = _prose(page, 60, 170, 105, 3)
-    page.insert_text((60, y + 14), "Table 4: Object detection and instance segmentation on COCO test-dev.",
+    page.insert_text((60, y + 14), "Table 4: COCO test-dev detection and instance segmentation.",
                      fontsize=8)
     y += 40
     xs = [200, 235, 270, 305, 340, 375, 420, 455, 490, 525]
@@ -277,7 +277,7 @@ def _negative_pdf(caption: str, rows, header, title="Quillnet: Residual Stacks f
 
 
 def test_baselines_only_table_gives_no_headline():
-    pdf = _negative_pdf("Table 1: Reported top-1 and top-5 error (%) of earlier networks on ImageNet.",
+    pdf = _negative_pdf("Table 1: Earlier networks on ImageNet, error (%) at top-1 and top-5.",
                         [("AlexNet [20]", ["37.5", "17.0"]), ("VGG-19 [31]", ["24.4", "7.1"]),
                          ("GoogLeNet [33]", ["-", "7.9"])],
                         [(330, "top-1 err."), (420, "top-5 err.")])
@@ -286,7 +286,7 @@ def test_baselines_only_table_gives_no_headline():
 
 
 def test_table_of_another_dataset_gives_nothing():
-    pdf = _negative_pdf("Table 1: Error (%) on CIFAR-10 and CIFAR-100.",
+    pdf = _negative_pdf("Table 1: Error (%), CIFAR-10 / CIFAR-100.",
                         [("WRN-28 [41]", ["4.0", "19.3"]), ("Quillnet-110", ["3.6", "17.9"])],
                         [(330, "C10 err."), (420, "C100 err.")])
     _doc, cands = _read(pdf)
