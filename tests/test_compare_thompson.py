@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from analysis.compare_study import match_papers
 from cli.main import _register_groups, app
 from db import session_scope, upgrade_to_head
-from models import ComputeEstimate, Extraction, Paper, PaperStatus, Result
+from models import ComputeEstimate, Extraction, Paper, PaperStatus, Point, Result
 
 CONFIG = Path(__file__).resolve().parents[1] / "config.yaml"
 HEADER = ("name,year,title,paper_link,training_time_total_sec,training_gpu_model,training_gpu_amount,"
@@ -128,3 +128,33 @@ def test_titles_match_only_when_long_and_unambiguous():
                           "title": ["BERT: BERT", "Net-50: Residual Nets for Images", "Anything"]})
     # "BERT" is too short to trust; two of our papers share the other title; k3 matches by id.
     assert match_papers(ours, study) == {"k3": "a"}
+
+
+def test_a_papers_point_burden_replaces_its_paper_level_estimate(db_url):
+    """The paper-level estimate multiplies the paper's largest set-up by its longest time (here 8x V100
+    for 480 h, a pretraining run on another corpus); the point pairs the headline result with the run
+    that produced it (8x V100 for 48 h), and that is what the study's curation measures."""
+    from usecases.comparisons import our_papers
+
+    upgrade_to_head(db_url)
+    with session_scope(db_url) as s:
+        add_extracted_paper(s, "1601.00001", "Grid Networks for Vision", burden=7.0e19, chips=8, hours=480,
+                            results={"top-1 accuracy": 75.0})
+        paper = s.query(Paper).one()
+        result = s.query(Result).one()
+        run = {"stage": "training", "hardware": {"chip": "V100", "count": 8, "unit": "chips"},
+               "training_time": {"hours": 48.0, "kind": "wall"}, "flops": 7.0e18, "chips": 8.0, "hours": 48.0,
+               "evidence": {"hardware": {"page": 4, "sentence": "The ImageNet run used 8 V100 accelerators.",
+                                         "match": "8 V100", "confidence": 0.9},
+                            "training_time": {"page": 4, "sentence": "The ImageNet run took 48 hours.",
+                                              "match": "48 hours", "confidence": 0.8}}}
+        s.add(Point(paper_id=paper.id, result_id=result.id, task="image_classification", dataset="ImageNet",
+                    metric="top-1 accuracy", value=75.0, flops=7.0e18, method="hardware", hardware_flops=7.0e18,
+                    parts=[run], parts_text="training 8x V100 x 48 h", why="same dataset (ImageNet)"))
+    with session_scope(db_url) as s:
+        ours, _ = our_papers(s)
+    (row,) = ours.to_dict("records")
+    assert row["burden"] == pytest.approx(7.0e18) and row["hours"] == pytest.approx(48.0)
+    assert row["chips"] == "training 8x V100 x 48 h"
+    assert {(e["field"], e["page"], e["raw"]) for e in row["burden_evidence"]} == {
+        ("hardware", 4, "8 V100"), ("training_time", 4, "48 hours")}

@@ -16,14 +16,15 @@ from sqlalchemy.orm import Session
 
 from analysis.compare_study import normalise_title
 from analysis.ids import arxiv_id_from_text
-from models import ComputeEstimate, Extraction, Paper, PaperStatus, Result
+from models import ComputeEstimate, Extraction, Paper, PaperStatus, Point, Result
 from sources.reference_thompson import STUDY_SOURCE
 
 OUR_SOURCES = ("arxiv", "local")
 
 
 def our_papers(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(papers, results): extracted papers with their hardware burden and its evidence; their results."""
+    """(papers, results): extracted papers with their hardware burden and its evidence (the largest point's,
+    stages summed, where the paper has points; else the paper-level estimate); their results."""
     papers = session.execute(select(Paper.id, Paper.arxiv_id, Paper.title)
                              .where(Paper.source.in_(OUR_SOURCES), Paper.status == PaperStatus.extracted)
                              .order_by(Paper.arxiv_id)).all()
@@ -34,8 +35,12 @@ def our_papers(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
     evidence_ids = [i for e in estimates.values() for field in ("hardware", "training_time")
                     for i in (e.inputs.get("extraction_ids") or {}).get(field, [])]
     evidence = {x.id: x for x in session.execute(select(Extraction).where(Extraction.id.in_(evidence_ids))).scalars()}
+    points = _largest_point_burdens(session, ids)
     rows = []
     for paper in papers:
+        if paper.id in points:  # the run behind the paper's headline result, stages summed (usecases.points)
+            rows.append({"arxiv_id": paper.arxiv_id, "title": paper.title, **points[paper.id]})
+            continue
         est = estimates.get(paper.id)
         inputs = est.inputs if est else {}
         used = [evidence[i] for field in ("hardware", "training_time")
@@ -56,6 +61,26 @@ def our_papers(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
     results = pd.DataFrame([tuple(r) for r in result_rows],
                            columns=["arxiv_id", "dataset", "metric", "value", "page", "sentence"])
     return ours, results
+
+
+def _largest_point_burdens(session: Session, paper_ids: list[int]) -> dict[int, dict]:
+    """Per paper, its point with the largest hardware burden (the study also keeps a paper's largest):
+    the burden of the run that produced a headline result, its stages and their evidence."""
+    best: dict[int, Point] = {}
+    for point in session.execute(select(Point).where(Point.paper_id.in_(paper_ids), Point.source == "extracted",
+                                                     Point.hardware_flops.is_not(None))).scalars():
+        if point.paper_id not in best or point.hardware_flops > best[point.paper_id].hardware_flops:
+            best[point.paper_id] = point
+    out = {}
+    for paper_id, point in best.items():
+        evidence = [{"field": field, "page": ev.get("page"), "sentence": ev.get("sentence"), "raw": ev.get("match"),
+                     "confidence": ev.get("confidence")}
+                    for part in point.parts or [] for field, ev in (part.get("evidence") or {}).items()
+                    if isinstance(ev, dict) and field in ("hardware", "training_time")]
+        hours = sum(part.get("hours") or 0.0 for part in point.parts or []) or np.nan
+        out[paper_id] = {"burden": point.hardware_flops, "chips": point.parts_text, "hours": hours,
+                         "burden_evidence": evidence}
+    return out
 
 
 def _evidence(used: list[Extraction], inputs: dict) -> list[dict]:
