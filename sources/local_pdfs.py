@@ -14,7 +14,6 @@ Steps, each a plain function the add flow orchestrates:
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from extractors.identity import PdfIdentity, identify_pdf
 from extractors.records import ExtractionError
 from settings.config import ArxivSettings, Config
 from sources.arxiv_client import PaperMeta, get_client
-from sources.pdf_cache import CachedPdf, cache_path, cached
+from sources.pdf_cache import CachedPdf, cache_path, cached, sha256_of
 
 LOCAL_SOURCE = "local"  # papers without an arXiv id; those with one are arXiv papers (source "arxiv")
 METADATA_TIMEOUT_SECONDS = 10.0
@@ -85,14 +84,6 @@ def find_pdfs(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
             problems.append(Problem(str(path), "no such file or folder"))
     unique = list(dict.fromkeys(p.resolve() for p in found))
     return unique, problems
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def inspect_pdf(path: Path, *, max_pages: int | None, max_bytes: int | None,

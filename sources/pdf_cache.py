@@ -58,7 +58,7 @@ def cache_path(cache_dir: Path, arxiv_id: str, version: int) -> Path:
     return path
 
 
-def _sha256_of(path: Path) -> str:
+def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -76,7 +76,7 @@ def cached(path: Path) -> CachedPdf | None:
     if not (path.is_file() and sidecar.is_file()):
         return None
     recorded = sidecar.read_text().strip()
-    actual = _sha256_of(path)
+    actual = sha256_of(path)
     if recorded != actual:
         return None
     return CachedPdf(path, actual, path.stat().st_size, downloaded=False)
@@ -144,7 +144,7 @@ def _fetch(url: str, dest: Path, *, timeout: float, max_bytes: int, user_agent: 
         part.unlink(missing_ok=True)
         kind = "an HTML page" if b"<html" in head.lower() or b"<!doctype" in head.lower() else "not a PDF"
         raise DownloadError(f"server sent {kind} instead of a PDF ({url})", transient=False)
-    digest = _sha256_of(part)
+    digest = sha256_of(part)
     size = part.stat().st_size
     os.replace(part, dest)  # atomic: readers see no file or the whole file
     _write_atomically(_checksum_file(dest), digest + "\n")
