@@ -38,18 +38,19 @@ def table():
     return scorer.score(gold, predictions, 0.5)
 
 
-# Floors: the learned scorer's grouped cross-validation by paper (`progress scorer report`, held-out
-# papers: hardware P 0.739 R 0.836, training time P 0.785 R 0.907) minus about 0.03. This test
-# scores in-sample (the shipped model saw these papers), so it sits above them; a drop below means a
-# rule or the scorer broke, not noise.
+# Floors: this test scores in-sample (the shipped models saw these papers; `progress scorer report`:
+# hardware P 0.860 R 0.803, training time P 0.791 R 0.926), so its floors sit about 0.03 under those
+# figures; the cross-validated ones (hardware P 0.739 R 0.836, training time P 0.785 R 0.907) are the
+# README's headline. A drop below a floor means a rule or the scorer broke, not noise: extraction and
+# the shipped models are deterministic.
 def test_hardware_meets_floors(table):
-    assert table["hardware"]["precision"] >= 0.71
-    assert table["hardware"]["recall"] >= 0.80
+    assert table["hardware"]["precision"] >= 0.83
+    assert table["hardware"]["recall"] >= 0.77
 
 
 def test_training_time_meets_floors(table):
-    assert table["training_time"]["precision"] >= 0.75
-    assert table["training_time"]["recall"] >= 0.87
+    assert table["training_time"]["precision"] >= 0.76
+    assert table["training_time"]["recall"] >= 0.89
 
 
 def test_stated_compute_precision(table):

@@ -47,8 +47,10 @@ def test_results_meet_the_precision_and_recall_targets(predictions):
     score = _scorer()
     gold = score.load(CORPUS / "gold-dev.jsonl")
     row = score.score(gold, predictions, 0.5)["results"]
-    assert row["precision"] >= 0.9, row
-    assert row["recall"] >= 0.7, row
+    # the results extractor's own choice, in-sample P 0.964 R 0.898 (`scorer report`, rules alone), less
+    # about 0.03; with the scorer: cross-validated 0.927 / 0.864
+    assert row["precision"] >= 0.93, row
+    assert row["recall"] >= 0.87, row
 
 
 def test_papers_without_scored_benchmarks_get_no_headline(predictions):
