@@ -9,16 +9,17 @@ from pathlib import Path
 
 from extractors import compute, cues, hardware, operations, scoring, training_time
 from extractors.arxiv_ids import filename_ref
-from extractors.scoring.paper_features import add_paper_features
 from extractors.document import DocumentText
 from extractors.records import Candidate, ExtractionError, PaperExtraction
 from extractors.results import extract_results
 from extractors.runs import annotate as annotate_runs
+from extractors.scoring.paper_features import add_paper_features
 from extractors.tables import find_result_tables, result_table_pages
 from extractors.text import open_pdf, read_document
 
 EXTRACTOR_VERSION = "0.6.0"
 log = logging.getLogger(__name__)
+
 
 def arxiv_id_from_filename(path: str | Path) -> str | None:
     """"1706.03762v2.pdf" -> "1706.03762", "hep-th_9901001v1.pdf" -> "hep-th/9901001", else None."""
