@@ -100,11 +100,16 @@ def floor(paths: list[str]) -> dict:
 
 
 def _load_extractor():
-    """Import the pipeline and build the spaCy pipeline once, as a warm extraction worker does."""
+    """Import the pipeline, build the spaCy pipeline, the chip matchers and the scorer's models once,
+    as a warm extraction worker does (extractors.sandbox)."""
+    from extractors import hardware
     from extractors.nlp import get_nlp
     from extractors.pipeline import extract_pdf
+    from extractors.scoring.model import load_models
 
     get_nlp()
+    hardware.warm_up()
+    load_models()
     return extract_pdf
 
 

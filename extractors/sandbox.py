@@ -94,6 +94,13 @@ def _warm_up(max_memory_mb: int | None = None) -> None:
     pymupdf.TOOLS.mupdf_display_errors(False)
     pymupdf.TOOLS.mupdf_display_warnings(False)
     get_nlp()
+    # The chip matchers (every catalog name) and the scorer's models are built once here, so no
+    # paper's time limit pays for them.
+    from extractors import hardware
+    from extractors.scoring.model import load_models
+
+    hardware.warm_up()
+    load_models()
 
 
 def _ready() -> int:
