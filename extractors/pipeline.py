@@ -45,9 +45,12 @@ def generate_candidates(doc: DocumentText, pdf=None) -> list[Candidate]:
 
     rates = compute.extract_throughput(sentences)
 
+    # The result tables are read once: the operation-count columns and the results both use them.
+    read_tables: list | None = None
     ops: list[Candidate] = []
     try:
-        tables = find_result_tables(pdf, doc) if pdf is not None or doc.page_words else list(doc.tables)
+        read_tables = find_result_tables(pdf, doc)
+        tables = read_tables if pdf is not None or doc.page_words else list(doc.tables)
         ops = operations.extract_operation_inputs(sentences, own_names=own_names, tables=tables,
                                                   title_vocabulary=title_vocabulary)
         operations.select_best(ops)
@@ -56,7 +59,7 @@ def generate_candidates(doc: DocumentText, pdf=None) -> list[Candidate]:
 
     results: list[Candidate] = []
     try:
-        results = list(extract_results(doc, pdf))
+        results = list(extract_results(doc, pdf, read_tables=read_tables))
     except Exception:  # a bug in one field's extractor must not lose the other fields
         log.exception("results extractor failed on %s", doc.arxiv_id or doc.title[:60])
     candidates = [*hw, *times, *flops, *rates, *ops, *results]

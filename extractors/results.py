@@ -331,10 +331,14 @@ def mark_headlines(found: list[Found]) -> None:
         best.candidate.is_best = True
 
 
-def extract_results(doc: DocumentText, pdf=None) -> list[Candidate]:
-    """All benchmark-result candidates of one paper; the headline per dataset+metric has is_best."""
+def extract_results(doc: DocumentText, pdf=None, *, read_tables: list | None = None) -> list[Candidate]:
+    """All benchmark-result candidates of one paper; the headline per dataset+metric has is_best.
+    `read_tables`: the paper's `find_result_tables`, when the caller has already read them."""
     ctx = paper_context(doc)
-    read = find_result_tables(pdf, doc) if ctx.dataset_counts else []  # no scored benchmark: no table
+    if not ctx.dataset_counts:  # no scored benchmark: no table
+        read = []
+    else:
+        read = read_tables if read_tables is not None else find_result_tables(pdf, doc)
     # Tables the reader already cut are used too; where both have the same caption, the geometric
     # reading here wins (its columns follow the word positions).
     seen = {(t.page, t.caption[:40]) for t in read}
