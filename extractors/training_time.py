@@ -20,14 +20,20 @@ VERSION = "training_time@0.5"
 _HOURS_PER = {"minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0, "month": 720.0, "year": 8760.0}
 _UNIT = (r"(?P<unit>minutes?|mins?|hours?|hrs?|(?-i:h)|days?|(?-i:d)(?=\s+of\b)|weeks?|wks?|months?|years?)")
 _WORD_NUMBER = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|a|an|half a|a half)"
-_NUMBER = rf"(?:(?:\d+|{_WORD_NUMBER}) and a half|(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?\s?[kK]?|{_WORD_NUMBER})"
+# Digits never continue a word: the "100 GPU hours" inside "H100 GPU hours" is not a number. "2.5k" and
+# "2.788M" (chip-hour totals) carry their scale.
+_NUMBER = (rf"(?:(?:\d+|{_WORD_NUMBER}) and a half|(?<![A-Za-z0-9.,])(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?"
+           rf"(?:\s?[kK]|(?-i:M))?|{_WORD_NUMBER})")
+# A chip written before the unit of a chip-time total: a vendor/kind word ("NVIDIA GPU", "TPU v3 core")
+# or a model number alone ("147K H100 hours", "21,500 A100-hours", "1,405 MI250x GPU hours").
+_CHIP_MODEL = r"[A-Z][A-Za-z]?\d{2,4}[A-Za-z]?"
 # "2–3 weeks", "between five and six days", "8 to 10 days", "3.5 days", "about a day", "15h 7m".
 DURATION = re.compile(
     rf"(?P<qual>\b(?:about|around|roughly|approximately|approx\.|nearly|almost|over|more than|less than|"
     rf"under|up to|at most|at least|within|only|just|~|∼|≈)\s*)?"
     rf"(?:between\s+)?(?P<n1>{_NUMBER})(?:\s*(?:-|–|—|to|and)\s*(?P<n2>{_NUMBER}))?"
-    rf"[\s-]*(?P<chip>(?:(?:[A-Za-z]+[\s-]?)?(?:GPU|TPU(?:\s?v\d)?|accelerator|chip|core|device|node|machine|"
-    rf"CPU)s?[\s\-·•]*(?:core[\s\-·•]*)?))?"
+    rf"[\s-]*(?P<chip>(?:(?:[A-Za-z]+[\s-]?|{_CHIP_MODEL}[\s-])?(?:GPU|TPU(?:\s?v\d)?|accelerator|chip|core|device|"
+    rf"node|machine|CPU)s?[\s\-·•]*(?:core[\s\-·•]*)?)|(?-i:{_CHIP_MODEL})[\s-])?"
     rf"{_UNIT}\b(?:\s*(?:and\s+)?(?P<minutes>\d{{1,2}})\s*(?:(?-i:m)|min|minutes)\b)?",
     re.IGNORECASE,
 )
@@ -73,8 +79,8 @@ _UNIT_OF_WORK = re.compile(r"\b(?:each|every|one|per|a single|an?) (?:epoch|iter
                            r"forward|backward|pass|image|example|episode)\b", re.IGNORECASE)
 
 
-def _value(text: str) -> float | None:
-    text = text.strip().lower()
+def _value(raw: str) -> float | None:
+    text = raw.strip().lower()
     if text.endswith(" and a half"):
         whole = _value(text[: -len(" and a half")])
         return None if whole is None else whole + 0.5
@@ -82,7 +88,7 @@ def _value(text: str) -> float | None:
         return 0.5
     if text in WORD_NUMBERS:
         return float(WORD_NUMBERS[text])
-    return parse_number(text.replace(" ", ""))
+    return parse_number(raw.strip().replace(" ", ""))  # case kept: "2.7M" is a million, "2.7m" is not
 
 
 def _unit_hours(unit: str) -> float | None:
@@ -108,26 +114,47 @@ def extract_training_time(sentences: list[Sentence], *, own_names: frozenset[str
         for match in DURATION.finditer(sentence.text):
             if match.start() < previous_end:
                 continue  # the "12 hours" of "1 day and 12 hours", already counted
-            candidate = _candidate(sentence, match, own_names)
-            if candidate is None:
-                continue
-            if sentence.section == "table":
-                # Table rows: "Constant Depth 20h 42m ... Stochastic Depth 15h 7m": a duration belongs to
-                # the nearest row label before it; only the paper's own rows are its training times.
-                label = re.sub(r"[\d.,%×x±/()\[\]–\-]+[A-Za-z]?\b", " ", sentence.text[previous_end:match.start()])
-                if re.search(r"[A-Za-z]{2,}", label):
-                    row_is_own = cues.row_label_is_own(_last_label(label), own_names, title_vocabulary)
-                candidate.features["table_row"] = "own" if row_is_own else "other"
-                if not row_is_own and _TIME_ROW_LABEL.search(sentence.text[:match.start()]) and \
-                        not cues.ablated("time_row_label"):
-                    # "Training time 9h 12h 34h": the row label names the quantity, not a model; the
-                    # columns are the paper's own set-ups or others', which the label cannot tell
-                    candidate.features["table_row"] = "quantity"
-                candidate.features["time_row_label"] = candidate.features["table_row"] == "quantity"
-                candidate.confidence = rule_confidence(candidate.features)
-            previous_end = candidate.evidence.char_end
-            out.append(candidate)
+            for candidate in _candidates(sentence, match, own_names):
+                if sentence.section == "table":
+                    row_is_own = _read_table_row(candidate, sentence.text, match, previous_end, row_is_own,
+                                                 own_names, title_vocabulary)
+                previous_end = candidate.evidence.char_end
+                out.append(candidate)
     return out
+
+
+# "5 and 12 days, respectively": one duration per model of a list, not a range between them.
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+
+
+def _candidates(sentence: Sentence, match: re.Match[str], own_names: frozenset[str]) -> list[Candidate]:
+    between = sentence.text[match.end("n1"):match.start("n2")] if match.group("n2") else ""
+    if re.search(r"\band\b", between) and _RESPECTIVELY.search(sentence.text, match.end()):
+        parts = [_candidate(sentence, match, own_names, one_of=group) for group in ("n1", "n2")]
+        for part in parts:
+            if part is not None:
+                part.features["respective_list"] = True
+        return [p for p in parts if p is not None]
+    candidate = _candidate(sentence, match, own_names)
+    return [candidate] if candidate is not None else []
+
+
+def _read_table_row(candidate: Candidate, text: str, match: re.Match[str], previous_end: int, row_is_own: bool,
+                    own_names: frozenset[str], title_vocabulary: frozenset[str]) -> bool:
+    """Table rows: "Constant Depth 20h 42m ... Stochastic Depth 15h 7m": a duration belongs to the
+    nearest row label before it; only the paper's own rows are its training times. Returns whether
+    the current row is the paper's own (a row's later cells have no label of their own)."""
+    label = re.sub(r"[\d.,%×x±/()\[\]–\-]+[A-Za-z]?\b", " ", text[previous_end:match.start()])
+    if re.search(r"[A-Za-z]{2,}", label):
+        row_is_own = cues.row_label_is_own(_last_label(label), own_names, title_vocabulary)
+    candidate.features["table_row"] = "own" if row_is_own else "other"
+    if not row_is_own and _TIME_ROW_LABEL.search(text[:match.start()]) and not cues.ablated("time_row_label"):
+        # "Training time 9h 12h 34h": the row label names the quantity, not a model; the columns are
+        # the paper's own set-ups or others', which the label cannot tell
+        candidate.features["table_row"] = "quantity"
+    candidate.features["time_row_label"] = candidate.features["table_row"] == "quantity"
+    candidate.confidence = rule_confidence(candidate.features)
+    return row_is_own
 
 
 def _last_label(text: str) -> str:
@@ -136,7 +163,9 @@ def _last_label(text: str) -> str:
     return words[-1] if words else ""
 
 
-def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[str]) -> Candidate | None:
+def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[str], *,
+               one_of: str | None = None) -> Candidate | None:
+    """The duration `match` reads (a range), or only its number `one_of` ("n1"/"n2") of a list."""
     text = sentence.text
     unit_text = match.group("unit")
     if unit_text == "h" and not match.group("minutes") and (_value(match.group("n1")) or 0) >= 100 and \
@@ -146,10 +175,10 @@ def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[st
     if unit_text.lower() == "m" or (unit_text.lower() in ("h", "d") and match.group("n1").strip().lower() in WORD_NUMBERS):
         return None
     per_unit = _unit_hours(unit_text)
-    low = _value(match.group("n1"))
+    low = _value(match.group(one_of or "n1"))
     if per_unit is None or low is None or low <= 0:
         return None
-    high = _value(match.group("n2")) if match.group("n2") else None
+    high = _value(match.group("n2")) if match.group("n2") and not one_of else None
     if match.group("n1").strip().lower() in ("a", "an") and match.group("n2"):
         return None
     if high is not None and high <= low:
@@ -181,6 +210,8 @@ def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[st
     if hours < 0.05 or hours > 5e6 or (kind == "wall" and hours > 24 * 365):
         return None
     features = signals(sentence, match, kind, hours, own_names)
+    if one_of:
+        features["pattern"] = "list"
     # "960 hours of LibriSpeech": an amount of a named corpus. Once a hard exclusion; it changed no
     # paper's grouped-CV outcome, so it is a cue now, weighed like the others.
     features["data_amount_after"] = bool(_DATA_AFTER.match(after))

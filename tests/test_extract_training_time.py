@@ -144,3 +144,38 @@ def test_a_comparison_earlier_in_the_sentence_lowers_the_later_value():
     later = [c for c in after if c.attrs["hours"] == 300.0][0]
     assert later.features["comparison_earlier"] and not alone[0].features["comparison_earlier"]
     assert later.confidence < alone[0].confidence
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A chip model written before a chip-time unit: the model number is not the duration.
+        ("Training our final recipe consumed 42,000 H100 GPU hours.", [(42000.0, "chip-hours", ())]),
+        ("Pre-training used 900 A100-hours overall.", [(900.0, "chip-hours", ())]),
+        ("We trained every model in 310 MI250x GPU hours.", [(310.0, "chip-hours", ())]),
+        # Totals with a scale letter: k and M are thousands and millions.
+        ("Pre-training stage one cost 63K H800 hours.", [(63000.0, "chip-hours", ())]),
+        ("Across all training phases the project logged 1.6M GPU hours.", [(1600000.0, "chip-hours", ())]),
+        # A list of durations, one per model, is not a range between them.
+        ("Training the tiny and the large encoder needed 3 and 9 days, respectively.",
+         [(72.0, "wall", ()), (216.0, "wall", ())]),
+    ],
+)
+def test_chip_hour_totals_and_respective_lists(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our cluster of H100 GPUs hosts many jobs every day.",  # no number before the unit
+        "Each of the 8 A100 GPUs processes 30 minutes of audio per batch.",  # amount per batch
+        "The encoder reads 15 minutes of video during pre-training.",  # length of the input
+    ],
+)
+def test_chip_names_and_data_lengths_are_not_training_times(text):
+    assert found(text) == []
+
+
+def test_a_range_with_and_stays_a_range_without_respectively():
+    assert found("Our network needs between 4 and 6 days to train.") == [(120.0, "wall", (96.0, 144.0))]
