@@ -28,9 +28,13 @@ _FLOP_PREFIX = {"": 1.0, "kilo": 1e3, "k": 1e3, "mega": 1e6, "m": 1e6, "giga": 1
 # Total operations: "3.1e23 FLOPs", "2.5 × 10^22 FLOPs", "3.64E+23", "2.14E+21 FLOPs", "1.2 zettaFLOPs".
 TOTAL_FLOPS = re.compile(
     rf"{_MANTISSA}(?:{_EXPONENT}|\s*(?P<scale>thousand|million|billion|trillion|quadrillion|quintillion|sextillion))?"
-    r"\s*(?P<prefix>kilo|mega|giga|tera|peta|exa|zetta|yotta)?\s*(?P<unit>FLOPs|FLOP|flops|floating[- ]point operations|"
+    r"\s*(?P<prefix>kilo|mega|giga|tera|peta|exa|zetta|yotta)?\s*(?P<unit>FLOPs|FLOPS|FLOP|flops|floating[- ]point operations|"
     r"operations)\b(?!\s*/\s*s|\s+per\s+second)",
 )
+# A power of ten alone: "10^22 FLOPs", "10^{21} FLOP", and "1022 FLOPs" where the PDF's text layer
+# flattened the superscript (no training total is a four-digit count of operations).
+BARE_POWER = re.compile(r"(?<![\d.,^])10\s?(?:\^\s?\{?)?(?P<exp>1[5-9]|2\d|30)\}?\s*(?P<unit>FLOPs|FLOPS|FLOP|flops)\b"
+                        r"(?!\s*/\s*s|\s+per\s+second)")
 # "1,000 petaflop/s-days", "3.64E+03 PF-days", "12 pfs-days".
 PF_DAYS = re.compile(
     rf"{_MANTISSA}(?:{_EXPONENT})?\s*(?:petaflop/s|petaflops?|PF|pfs?|PFLOP/s)[\s\-·]*(?:days?|-days?)\b",
@@ -111,9 +115,16 @@ def extract_stated_compute(sentences: list[Sentence], *, own_names: frozenset[st
                 value *= _SCALE_WORDS[match.group("scale")]
             if match.group("prefix"):
                 value *= _FLOP_PREFIX[match.group("prefix")]
-            if match.group("unit") == "operations" and not (match.group("e1") or match.group("e2")):
-                continue  # "operations" alone is too common; require an exponent form
+            if match.group("unit") in ("operations", "FLOPS") and not (match.group("e1") or match.group("e2")):
+                # "operations" alone is too common, and "FLOPS" is mostly a rate ("125 TFLOPS"): both
+                # need an exponent form to be a total ("about 4 × 10^23 FLOPS", "2e22 FLOPS")
+                continue
             out.append(_compute_candidate(sentence, match, value, pf_days=False, own_names=own_names))
+        for match in BARE_POWER.finditer(sentence.text):
+            if re.search(r"[\dx×·∗*]\s*$", sentence.text[:match.start()]):
+                continue  # the "10^22" of "2.5 × 10^22 FLOPs", read above
+            out.append(_compute_candidate(sentence, match, 10.0 ** int(match.group("exp")), pf_days=False,
+                                          own_names=own_names))
         for match in PF_DAYS.finditer(sentence.text):
             value = _mantissa_value(match)
             if value is not None:
@@ -135,6 +146,10 @@ def _compute_candidate(sentence: Sentence, match: re.Match[str], flops: float, *
     )
 
 
+_RATE_AFTER = re.compile(r"\s*(?:per|/|each)\s*(?:s\b|sec|second|chip|GPU|TPU|device|core|node|pod|accelerator)",
+                         re.IGNORECASE)
+
+
 def compute_signals(sentence: Sentence, match: re.Match[str], flops: float, *, pf_days: bool,
                     own_names: frozenset[str]) -> dict:
     """The named signals around one stated FLOPs total (learned scorer and rule confidence)."""
@@ -144,7 +159,8 @@ def compute_signals(sentence: Sentence, match: re.Match[str], flops: float, *, p
     named = cues.capitalised_names(clause)
     features = cues.sentence_signals(text, sentence.section, clause, own_names)
     features.update({
-        "pattern": "pf_days" if pf_days else "exponent" if (match.groupdict().get("e1") or match.groupdict().get("e2"))
+        "pattern": "pf_days" if pf_days else "exponent" if (match.groupdict().get("e1") or match.groupdict().get("e2")
+                                                            or match.groupdict().get("exp"))
         else "scale_word" if match.groupdict().get("scale") else "plain",
         "flops_log10": round(math.log10(flops), 3),
         "compute_cue": bool(_COMPUTE_CUE.search(text)),
@@ -156,6 +172,8 @@ def compute_signals(sentence: Sentence, match: re.Match[str], flops: float, *, p
         "named_model_before": "none" if not (own_names and named) else (
             "own" if any(cues.is_own_name(w, own_names) for w in named) else "other"),
         "table_row": "none",
+        # "1.2 × 10^18 FLOPS per pod": a rate of some unit of hardware, not a total
+        "rate_after": bool(_RATE_AFTER.match(text[match.end():match.end() + 30])),
     })
     return features
 
@@ -179,6 +197,8 @@ def compute_rule_confidence(f: dict) -> float:
         score -= 0.45  # "would need": hypothetical ("we estimate ..." is how totals are often stated)
     if f["cited_subject"]:
         score -= 0.45  # "few-shot language models [10] consumed 3.1e23 FLOPs"
+    if f.get("rate_after"):
+        score -= 0.4
     if f["difference_before"]:
         score -= 0.4  # "the compute saved by X is 1.98e22": a difference, not a training total
     if f["named_model_before"] != "none":

@@ -23,6 +23,11 @@ def flops(text: str, threshold: float = 0.5, **kw) -> list[float]:
         ("Training used 3.64E+23 floating point operations.", [3.64e23]),
         ("Our model was trained with 1,000 petaflop/s-days of compute.", [8.64e22]),
         ("Training consumed 3640 PF-days.", [3640 * 8.64e19]),
+        # "FLOPS" in capitals names a total when it carries an exponent (a flattened superscript too).
+        ("Pre-training our largest model took roughly 6 × 1022 FLOPS overall.", [6e22]),
+        ("Our final run used close to 8e21 FLOPS of training compute.", [8e21]),
+        ("We trained the flagship model with a budget of 10^23 FLOPs.", [1e23]),
+        ("Training each of our largest models consumed 1021 FLOPs.", [1e21]),  # flattened superscript
     ],
 )
 def test_stated_compute(text, expected):
@@ -38,6 +43,10 @@ def test_stated_compute(text, expected):
         "The compute saved by our method is 1.98E+22 FLOPs.",
         "Training the baseline Transformer cost 2.96E+22 FLOPs.",
         "Encoders were trained for days, and few-shot language models [10] consumed 3.1e23 FLOPs.",
+        "Each pod of our cluster delivers 1.1 × 10^18 FLOPS per pod at peak.",  # a rate, not a total
+        "The accelerator sustains 900 FLOPS of useful work during training.",  # no exponent: a rate
+        "A forward pass of our encoder costs 1024 FLOPs per token.",  # per example
+        "Our grid spans budgets between 3 × 10^18 and 10^20 FLOPs for the baselines [4].",  # others' runs
     ],
 )
 def test_not_stated_training_compute(text):

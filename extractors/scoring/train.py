@@ -253,10 +253,20 @@ def _sum_tables(tables: list[dict]) -> dict:
     return total
 
 
+def ships(model: FieldModel, examples: list[Example], min_ship_papers: int = MIN_SHIP_PAPERS) -> bool:
+    """Whether a fitted model replaces the rule confidence: its true candidates span enough papers and
+    it has named signals of its own (not only paper-level features)."""
+    positive_papers = len({ex.paper_id for ex in examples if ex.label})
+    return positive_papers >= min_ship_papers and any(c.split("=")[0] not in PAPER_LEVEL for c in model.columns)
+
+
 def cross_validate(field: str, papers: list[Paper], gold: dict[str, dict], k: int = 5,
-                   extra: list[Example] | None = None, seed: int = 0, **fit_options) -> dict:
+                   extra: list[Example] | None = None, seed: int = 0, min_ship_papers: int = MIN_SHIP_PAPERS,
+                   **fit_options) -> dict:
     """Grouped K-fold by paper: P/R at 0.5 with score.py semantics after selection, on held-out papers
-    only, plus the out-of-fold Brier score and reliability table."""
+    only, plus the out-of-fold Brier score and reliability table. The shipping decision is made inside
+    each fold as `train` makes it: a fold whose training papers would not ship a model is scored with
+    the rule confidence, as the product would be."""
     labelled = [p for p in papers if field in gold.get(p.paper_id, {})]
     folds = fold_of([p.paper_id for p in labelled], k, seed)
     examples = examples_for(field, labelled, gold)
@@ -266,11 +276,14 @@ def cross_validate(field: str, papers: list[Paper], gold: dict[str, dict], k: in
         if not test:
             continue
         train = [ex for ex in examples if folds[ex.paper_id] != fold] + list(extra or [])
-        model = fit(field, train, **fit_options)
+        model: FieldModel | None = fit(field, train, **fit_options)
+        if not ships(model, train, min_ship_papers):
+            model = None
         tables.append(score_table({p.paper_id: gold[p.paper_id] for p in test},
                                   predictions_for(field, test, model), fields=(field,))[field])
         held_out = [ex for ex in examples if folds[ex.paper_id] == fold]
-        probabilities.extend(model.probabilities([ex.features for ex in held_out]))
+        probabilities.extend(model.probabilities([ex.features for ex in held_out]) if model is not None
+                             else [float(ex.features.get("rule_confidence", 0.5)) for ex in held_out])
         truths.extend(ex.label for ex in held_out)
     p, y = np.array(probabilities), np.array(truths, dtype=float)
     result = _sum_tables(tables) if tables else {}
@@ -314,7 +327,7 @@ def train(papers: list[Paper], gold: dict[str, dict], *, fields: Iterable[str] =
         reviews = [Example(ex.paper_id, {n: v for n, v in ex.features.items() if n != "_field"}, ex.label, "review")
                    for ex in reviews]
         model = fit(field, examples + reviews, **fit_options)
-        cv = cross_validate(field, papers, gold, k, extra=reviews, **fit_options)
+        cv = cross_validate(field, papers, gold, k, extra=reviews, min_ship_papers=min_ship_papers, **fit_options)
         summary = {
             "papers": len({ex.paper_id for ex in examples}), "candidates": len(examples),
             "positives": sum(ex.label for ex in examples), "review_labels": len(reviews),
@@ -328,12 +341,13 @@ def train(papers: list[Paper], gold: dict[str, dict], *, fields: Iterable[str] =
             "rules_in_sample": _rounded(in_sample(field, papers, gold, None)),
         }
         positive_papers = len({ex.paper_id for ex in examples + reviews if ex.label})
-        own_signals = [c for c in model.columns if c.split("=")[0] not in PAPER_LEVEL]
-        model.report["shipped"] = positive_papers >= min_ship_papers and bool(own_signals)
+        model.report["shipped"] = ships(model, examples + reviews, min_ship_papers)
+        if not model.report["shipped"]:
+            model.report["in_sample"] = model.report["rules_in_sample"]  # what extract-files gives
         if positive_papers < min_ship_papers:
             model.report["not_shipped_because"] = (f"true candidates in {positive_papers} papers, fewer than "
                                                    f"{min_ship_papers}: the rule confidence is kept")
-        elif not own_signals:
+        elif not model.report["shipped"]:
             model.report["not_shipped_because"] = ("its candidates carry no named signals of their own yet "
                                                    "(only paper-level features): the extractor's choice is kept")
         if out_dir is not None:
