@@ -20,10 +20,10 @@ VERSION = "training_time@0.5"
 _HOURS_PER = {"minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0, "month": 720.0, "year": 8760.0}
 _UNIT = (r"(?P<unit>minutes?|mins?|hours?|hrs?|(?-i:h)|days?|(?-i:d)(?=\s+of\b)|weeks?|wks?|months?|years?)")
 _WORD_NUMBER = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|a|an|half a|a half)"
-# Digits never continue a word: the "100 GPU hours" inside "H100 GPU hours" is not a number. "2.5k" and
-# "2.788M" (chip-hour totals) carry their scale.
-_NUMBER = (rf"(?:(?:\d+|{_WORD_NUMBER}) and a half|(?<![A-Za-z0-9.,])(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?"
-           rf"(?:\s?[kK]|(?-i:M))?|{_WORD_NUMBER})")
+# Numbers never continue a word: the "100 GPU hours" inside "H100 GPU hours" and the "a" ending
+# "NVIDIA GPU hours" are not numbers. "2.5k" and "2.788M" (chip-hour totals) carry their scale.
+_NUMBER = (rf"(?:(?:\d+|\b{_WORD_NUMBER}) and a half|(?<![A-Za-z0-9.,])(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?"
+           rf"(?:\s?[kK]|(?-i:M))?|\b{_WORD_NUMBER})")
 # A chip written before the unit of a chip-time total: a vendor/kind word ("NVIDIA GPU", "TPU v3 core")
 # or a model number alone ("147K H100 hours", "21,500 A100-hours", "1,405 MI250x GPU hours").
 _CHIP_MODEL = r"[A-Z][A-Za-z]?\d{2,4}[A-Za-z]?"
