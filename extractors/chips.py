@@ -68,7 +68,7 @@ _NOISE = re.compile(
 _UNIT_WORDS = re.compile(r"(?:gpus?|chips?|cards?|boards?|devices?|cores?|pods?|accelerators?|npus?|hpus?|systems?)$")
 # Cloud TPU slice names: "v3-8", "TPU v2-512", "v4-128" name the generation and a core count.
 _TPU_SLICE = re.compile(r"^(?:tpu\s*-?\s*)?v(\d(?:[a-z]|lite(?:pod)?)?)\s*-\s*\d+$")
-_TPU_GENERATION = re.compile(r"^(?:tpu(?:v)?(\d[a-z]?)|v(\d[a-z]?)tpu)$")
+_TPU_GENERATION = re.compile(r"^(?:(?:cloud)?tpu(?:v)?(\d[a-z]?)|v(\d[a-z]?)tpu)$")  # "TPUv4", "CloudTPUv4", "v3 TPU"
 
 
 def _key(text: str) -> str:

@@ -123,7 +123,7 @@ def _matcher() -> Matcher:
     matcher.add("TPU", [
         [{"LOWER": "cloud", "OP": "?"}, tpu, generation],
         [{"LOWER": "cloud", "OP": "?"}, tpu],
-        [{"LOWER": {"REGEX": r"^tpuv\d[a-z]?s?$"}}],
+        [{"LOWER": {"REGEX": r"^(?:cloud)?tpuv\d[a-z]?s?$"}}],  # "TPUv4", "CloudTPUv4"
         [generation, tpu],
         [{"LOWER": {"IN": ["second", "third", "fourth", "fifth"]}}, {"ORTH": "-", "OP": "?"},
          {"LOWER": "generation"}, {"LOWER": "google", "OP": "?"}, {"LOWER": "cloud", "OP": "?"}, tpu],
@@ -275,9 +275,10 @@ def _is_filler(doc: Doc, i: int) -> bool:
     lower = token.lower_
     if lower in _FILLERS or lower == ")":
         return True
-    # memory sizes: "3GB", "16 GB", "80GB"
+    # memory sizes: "3GB", "16 GB", "80GB", and the unit of "80 G" / "80G" when split ("64 NVIDIA 80G A100 GPUs")
     return bool(re.fullmatch(r"\d+(?:gb|gib|g)", lower)) or (
-        token.like_num and i + 1 < len(doc) and doc[i + 1].lower_ in ("gb", "gib", "g", "mb"))
+        token.like_num and i + 1 < len(doc) and doc[i + 1].lower_ in ("gb", "gib", "g", "mb")) or (
+        lower in ("gb", "gib", "g", "mb") and i > 0 and doc[i - 1].like_num)
 
 
 def _read_unit(doc: Doc, mention: Mention) -> None:
@@ -336,8 +337,24 @@ def _read_count_range_after(doc: Doc, mention: Mention) -> None:
             mention.count, mention.count_kind, mention.range_low = high, "range_after", low
 
 
+# "a 8x16x32 configuration of TPUv4, totaling 4096 chips", "TPU v5e accelerators, 256 chips in total"
+_TOTAL_AFTER = re.compile(r"^[^.;]{0,40}?(?:\b(?:totall?ing|a total of|in total)\s+(\d{1,3}(?:,\d{3})+|\d+)\s+"
+                          r"(chips?|cores?|GPUs?|TPUs?|devices?|accelerators?)\b|"
+                          r"(\d{1,3}(?:,\d{3})+|\d+)\s+(chips?|cores?|GPUs?|TPUs?|devices?|accelerators?)\s+in total\b)",
+                          re.IGNORECASE)
+
+
 def _read_count_after(doc: Doc, mention: Mention) -> None:
-    """"V100 x 8", "P100 (×4)": a multiplication sign and the count after the chip."""
+    """"V100 x 8", "P100 (×4)": a multiplication sign and the count after the chip; "..., totaling
+    4096 chips": the total the clause gives for a chip named without a count."""
+    total = _TOTAL_AFTER.match(doc[mention.end:].text) if mention.chip not in ("GPU", "CPU") else None
+    if total:
+        value = parse_number(total.group(1) or total.group(3))
+        word = (total.group(2) or total.group(4)).lower()
+        if value:
+            mention.count, mention.count_kind = value, "digits"
+            mention.unit = "cores" if word.startswith("core") else "devices" if word.startswith("device") else "chips"
+            return
     j = mention.end
     if j < len(doc) and doc[j].text == "(":
         j += 1
@@ -375,6 +392,13 @@ def _read_count(doc: Doc, mention: Mention, floor: int = 0) -> None:
                 kind = "single"
             mention.count, mention.count_kind, mention.count_start = value, kind, i
             return
+        if lower in _HYPHENATED_UNITS and i >= 2 and doc[i - 1].text in ("-", "–") and doc[i - 2].like_num:
+            # "a 256-chip TPU v3 pod", "a 512-core TPUv3": the count and its unit before the chip
+            value = parse_number(doc[i - 2].text)
+            if value and value == int(value):
+                mention.count, mention.count_kind, mention.count_start = value, "digits", i - 2
+                mention.unit = _UNIT_WORDS[lower]
+            return
         if lower in ("single", "one"):
             mention.count, mention.count_kind, mention.count_start = 1.0, "single", i
             return
@@ -386,6 +410,8 @@ def _read_count(doc: Doc, mention: Mention, floor: int = 0) -> None:
         i -= 1
         steps += 1
 
+
+_HYPHENATED_UNITS = frozenset({"chip", "core", "gpu", "device"})
 
 _NOT_MODEL_WORDS = frozenset("on with using use used of and for across over in by to from the a an all each "
                               "total nvidia tesla geforce google cloud".split())

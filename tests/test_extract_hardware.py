@@ -288,3 +288,28 @@ def test_whole_sentence_cues_are_named_features():
     assert per[0].features["per_unit"]
     total = extract_hardware([Sentence(2, "We train with 32 A100 GPUs in total.", "experiments", 0)])
     assert not total[0].features["per_unit"] and not total[0].features["benchmark_before"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # The count as a hyphenated unit before the chip.
+    ("We pre-train our encoder on a 128-core TPUv3 for four days.", [("TPU v3", 128, "cores")]),
+    ("We trained the final model on a 64-chip TPU v4 slice.", [("TPU v4", 64, "chips")]),
+    # The total given after a chip named without a count.
+    ("The large variant is trained on a 4x8x8 topology of TPUv5p, totaling 256 chips.", [("TPU v5p", 256, "chips")]),
+    ("We train on a pod of TPU v4 accelerators, 512 chips in total.", [("TPU v4", 512, "chips")]),
+    # Memory written between the count and the model, or between the model and its unit.
+    ("Pre-training ran for ten days on 32 NVIDIA 40G A100 GPUs.", [("A100", 32, "chips")]),
+    ("We trained the detector on 16 NVIDIA H100 80G GPUs.", [("H100", 16, "chips")]),
+    # The Cloud TPU written as one word.
+    ("Our recipe trains in two days on 256 CloudTPUv4 chips.", [("TPU v4", 256, "chips")]),
+])
+def test_counts_written_around_the_chip(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "In total, 512 chips of that pod were reserved by other teams, not for our training.",  # no chip named
+    "Our encoder has 12 layers, totaling 86M parameters, and fits on one accelerator.",  # a total of something else
+])
+def test_count_forms_around_the_chip_traps(text):
+    assert found(text) == []
