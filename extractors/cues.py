@@ -60,7 +60,7 @@ INFERENCE_CUE = re.compile(
 # Someone else's work: citations, "et al.", third-person subjects.
 CITATION = re.compile(r"\[\d+(?:[,–\-]\s*\d+)*\]|\bet al\.|\(\s*[A-Z][A-Za-z\-]+(?: et al\.)?,? \d{4}[a-z]?\s*\)")
 THIRD_PERSON = re.compile(r"\b(?:they|their|them|previously|other (?:agents|methods|models|approaches|systems|works?)|previous (?:work|works|studies|approach(?:es)?|"
-                          r"methods?|results?|models?)|prior work|original(?:ly)?|baselines?|reported (?:by|in))\b",
+                          r"methods?|results?|models?)|prior work|original(?:ly)?|baselines?|reported (?:by|in)(?! (?:this|our|the present)\b))\b",
                           re.IGNORECASE)
 # A comparison point written just before a value: "a speedup over a single GPU", "than DQN trained on".
 COMPARISON_BEFORE = re.compile(

@@ -34,6 +34,7 @@ DURATION = re.compile(
     rf"(?:between\s+)?(?P<n1>{_NUMBER})(?:\s*(?:-|–|—|to|and)\s*(?P<n2>{_NUMBER}))?"
     rf"[\s-]*(?P<chip>(?:(?:[A-Za-z]+[\s-]?|{_CHIP_MODEL}[\s-])?(?:GPU|TPU(?:\s?v\d)?|accelerator|chip|core|device|"
     rf"node|machine|CPU)s?[\s\-·•]*(?:core[\s\-·•]*)?)|(?-i:{_CHIP_MODEL})[\s-])?"
+    rf"(?P<clock>(?:calendar|wall[- ]?clock|consecutive)\s+)?"  # "13 calendar days", "80 wall-clock hours"
     rf"{_UNIT}\b(?:\s*(?:and\s+)?(?P<minutes>\d{{1,2}})\s*(?:(?-i:m)|min|minutes)\b)?",
     re.IGNORECASE,
 )
@@ -75,8 +76,9 @@ _TRAIN_CUE = re.compile(
 _TIME_VERB = re.compile(r"\b(?:took|takes?|taking|run(?:s|ning)?|ran|finish\w*|complete\w*|last(?:s|ed)?)\b",
                         re.IGNORECASE)
 # "Each epoch takes 30 minutes": the time of one epoch/iteration/step, not of a run.
+# ("a batch size of 256" names a setting, not a unit of work.)
 _UNIT_OF_WORK = re.compile(r"\b(?:each|every|one|per|a single|an?) (?:epoch|iteration|step|batch|mini-?batch|update|"
-                           r"forward|backward|pass|image|example|episode)\b", re.IGNORECASE)
+                           r"forward|backward|pass|image|example|episode)\b(?!\s+sizes?\b)", re.IGNORECASE)
 
 
 def _value(raw: str) -> float | None:

@@ -157,6 +157,13 @@ def test_a_comparison_earlier_in_the_sentence_lowers_the_later_value():
         ("Pre-training stage one cost 63K H800 hours.", [(63000.0, "chip-hours", ())]),
         ("Across all training phases the project logged 1.6M GPU hours.", [(1600000.0, "chip-hours", ())]),
         # A list of durations, one per model, is not a range between them.
+        # Clock words between the number and the unit.
+        ("Pre-training finished after roughly 11 calendar days.", [(264.0, "wall", ())]),
+        ("Our detector trains in about 30 wall-clock hours.", [(30.0, "wall", ())]),
+        # A batch size before the duration is a setting, not a unit of work.
+        ("With a batch size of 512 we train for 90 epochs, about 40 hours in all.", [(40.0, "wall", ())]),
+        # "reported in this work" is the paper's own model.
+        ("The network reported in this paper was trained for 6 days.", [(144.0, "wall", ())]),
         ("Training the tiny and the large encoder needed 3 and 9 days, respectively.",
          [(72.0, "wall", ()), (216.0, "wall", ())]),
     ],
