@@ -75,9 +75,9 @@ _TRAIN_CUE = re.compile(
     r"learn(?:s|ed|ing)?|optimi[sz]\w*|experiments?)\b", re.IGNORECASE)
 _TIME_VERB = re.compile(r"\b(?:took|takes?|taking|run(?:s|ning)?|ran|finish\w*|complete\w*|last(?:s|ed)?)\b",
                         re.IGNORECASE)
-# "Each epoch takes 30 minutes": the time of one epoch/iteration/step, not of a run.
-# ("a batch size of 256" names a setting, not a unit of work.)
-_UNIT_OF_WORK = re.compile(r"\b(?:each|every|one|per|a single|an?) (?:epoch|iteration|step|batch|mini-?batch|update|"
+# "Each epoch takes 30 minutes", "one training epoch takes": the time of one epoch/iteration/step, not
+# of a run. ("a batch size of 256" names a setting, not a unit of work.)
+_UNIT_OF_WORK = re.compile(r"\b(?:each|every|one|per|a single|an?) (?:training )?(?:epoch|iteration|step|batch|mini-?batch|update|"
                            r"forward|backward|pass|image|example|episode)\b(?!\s+sizes?\b)", re.IGNORECASE)
 
 

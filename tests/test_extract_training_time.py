@@ -178,7 +178,8 @@ def test_chip_hour_totals_and_respective_lists(text, expected):
         "Our cluster of H100 GPUs hosts many jobs every day.",  # no number before the unit
         "Each of the 8 A100 GPUs processes 30 minutes of audio per batch.",  # amount per batch
         "The encoder reads 15 minutes of video during pre-training.",  # length of the input
-        "Setup: 64 NVIDIA A100 GPUs Hours of use: not recorded",  # the "a" ending "NVIDIA" is no number
+        "Setup: 64 NVIDIA A100 GPUs Hours of use: not recorded",
+        "A single training epoch over our corpus lasts about 9 minutes on four GPUs.",  # one epoch's time  # the "a" ending "NVIDIA" is no number
     ],
 )
 def test_chip_names_and_data_lengths_are_not_training_times(text):
