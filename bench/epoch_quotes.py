@@ -36,7 +36,18 @@ from extractors.sentences import split_sentences  # noqa: E402
 
 EPOCH = REPO / ".." / "shared" / "reference" / "epoch" / "all_ml_systems.csv"
 QUOTE = re.compile(r"[\"“]([^\"“”]{25,600})[\"”]")
-NOTE_COLUMNS = ("Training time notes", "Training compute notes", "Notability criteria notes", "Utilization notes")
+# The notes columns quoted, and the fields each one is about (a number in a parameters note that
+# happens to equal the GPU count says nothing about the hardware reader).
+COLUMN_FIELDS = {
+    "Training time notes": ("hardware", "training_time", "stated_compute"),
+    "Training compute notes": ("hardware", "training_time", "stated_compute"),
+    "Notability criteria notes": ("hardware", "training_time", "stated_compute"),
+    "Utilization notes": ("hardware", "training_time", "stated_compute"),
+    "Parameters notes": ("parameters",),
+    "Dataset size notes": ("training_tokens",),
+}
+NOTE_COLUMNS = tuple(COLUMN_FIELDS)
+_SCALES = (1.0, 1e3, 1e6, 1e9, 1e12)
 MIN_CONFIDENCE = 0.5
 
 
@@ -48,6 +59,9 @@ class Quote:
     count: int | None
     chip: str | None  # our catalog's canonical name of Epoch's "Training hardware" (first chip)
     flops: float | None  # Epoch's training compute when Epoch says it is reported by the paper
+    parameters: float | None = None
+    tokens: float | None = None  # Epoch's training-set size in datapoints, for language models (tokens)
+    column: str = ""  # the notes column quoting it: a field is scored only on the columns about it
     outcome: dict[str, str] = field(default_factory=dict)
 
 
@@ -76,6 +90,7 @@ def load_quotes(path: Path = EPOCH) -> list[Quote]:
             hardware = (row.get("Training hardware") or "").split(",")[0].strip()
             chip = chips.canonical_name(re.sub(r"^(?:NVIDIA|Google|AMD|Huawei)\s+", "", hardware)) if hardware else None
             reported = "Reported" in (row.get("Training compute estimation method") or "")
+            language = "Language" in (row.get("Domain") or "")
             count = _number(row.get("Hardware quantity"))
             for column in NOTE_COLUMNS:
                 for text in QUOTE.findall(row.get(column) or ""):
@@ -86,7 +101,10 @@ def load_quotes(path: Path = EPOCH) -> list[Quote]:
                     quotes.append(Quote(
                         model=row.get("Model", ""), text=text, hours=_number(row.get("Training time (hours)")),
                         count=int(count) if count else None, chip=chip,
-                        flops=_number(row.get("Training compute (FLOP)")) if reported else None))
+                        flops=_number(row.get("Training compute (FLOP)")) if reported else None,
+                        parameters=_number(row.get("Parameters")),
+                        tokens=_number(row.get("Training dataset size (datapoints)")) if language else None,
+                        column=column))
     return quotes
 
 
@@ -106,9 +124,12 @@ def judge(quote: Quote, candidates) -> dict[str, str]:
     """Per field: 'right' (a best value at >= 0.5 matches Epoch's), 'wrong' (best values, none match),
     'missed' (none at 0.5 although the quote holds Epoch's value), 'unscored' (the quote lacks it)."""
     best = {f: [c for c in candidates if c.field == f and c.is_best and c.confidence >= MIN_CONFIDENCE]
-            for f in ("hardware", "training_time", "stated_compute")}
+            for f in ("hardware", "training_time", "stated_compute", "parameters", "training_tokens")}
     numbers = _numbers_in(quote.text)
+    about = COLUMN_FIELDS.get(quote.column, ())
     out = {}
+    if "hardware" not in about:
+        return _judge_operation_inputs(quote, best, numbers, about)
     # Time: scored when Epoch's hours, or that many days, appear in the quote (wall-clock or chip time).
     if quote.hours and any(_close(n * k, quote.hours, 0.02) for n in numbers for k in (1, 24, 24 * 7, 1 / 60)):
         out["training_time"] = _verdict([c.attrs["hours"] for c in best["training_time"]],
@@ -126,6 +147,15 @@ def judge(quote: Quote, candidates) -> dict[str, str]:
         if mantissa in quote.text.replace(",", ""):
             out["stated_compute"] = _verdict([c.attrs["flops"] for c in best["stated_compute"]],
                                              lambda v: _close(v, quote.flops, 0.05))
+    return out
+
+
+def _judge_operation_inputs(quote: Quote, best: dict, numbers: list[float], about: tuple[str, ...]) -> dict[str, str]:
+    """Parameters and training tokens: scored when the quote writes Epoch's figure (any scale word)."""
+    out = {}
+    for name, truth, key in (("parameters", quote.parameters, "parameters"), ("training_tokens", quote.tokens, "tokens")):
+        if name in about and truth and any(_close(n * scale, truth, 0.02) for n in numbers for scale in _SCALES):
+            out[name] = _verdict([c.attrs[key] for c in best[name]], lambda v, t=truth: _close(v, t, 0.05))
     return out
 
 
@@ -158,13 +188,14 @@ def main(argv: list[str] | None = None) -> int:
             tally.setdefault(name, Counter())[verdict] += 1
         if args.show and any(args.show == "all" or v == args.show for v in quote.outcome.values()):
             read = sorted({f"{c.field}={c.attrs} ({c.confidence:.2f})" for c in candidates
-                           if c.field in ("hardware", "training_time", "stated_compute") and c.is_best})
+                           if c.field in ("hardware", "training_time", "stated_compute", "parameters",
+                                          "training_tokens") and c.is_best})
             print(f"[{quote.model}] epoch: hours={quote.hours} count={quote.count} chip={quote.chip} "
                   f"flops={quote.flops}\n  {quote.text}\n  read: {'; '.join(read) or '-'}\n  {quote.outcome}\n")
     print(f"{len(quotes)} quotes from Epoch's notes; scored where the quote holds Epoch's value; best values at "
           f">= {MIN_CONFIDENCE}")
     print(f"{'field':16} {'scored':>6} {'right':>6} {'wrong':>6} {'missed':>6}   recall  precision")
-    for name in ("hardware", "hardware_count", "training_time", "stated_compute"):
+    for name in ("hardware", "hardware_count", "training_time", "stated_compute", "parameters", "training_tokens"):
         c = tally.get(name, Counter())
         scored = sum(c.values())
         read = c["right"] + c["wrong"]
