@@ -112,7 +112,7 @@ def _matcher() -> Matcher:
     generation = {"LOWER": {"REGEX": r"^v\d[a-z]?s?$"}}
     matcher.add("MODEL", [[{"LOWER": {"REGEX": _MODEL_TOKEN}}]])
     matcher.add("TITAN", [
-        [{"LOWER": "gtx", "OP": "?"}, {"LOWER": "titan"},
+        [{"LOWER": "gtx", "OP": "?"}, {"LOWER": "titan"}, {"ORTH": {"IN": ["-", "–"]}, "OP": "?"},  # "TITAN-X"
          {"LOWER": {"IN": ["x", "xp", "v", "black", "rtx", "z"]}, "OP": "?"}],
         [{"LOWER": {"IN": ["titanx", "titanxp", "titanv", "titanblack"]}}],
     ])

@@ -300,6 +300,8 @@ def test_whole_sentence_cues_are_named_features():
     # Memory written between the count and the model, or between the model and its unit.
     ("Pre-training ran for ten days on 32 NVIDIA 40G A100 GPUs.", [("A100", 32, "chips")]),
     ("We trained the detector on 16 NVIDIA H100 80G GPUs.", [("H100", 16, "chips")]),
+    # The card's name hyphenated.
+    ("Each variant trains for a week on 2 TITAN-X GPUs.", [("TITAN X", 2, "chips")]),
     # The Cloud TPU written as one word.
     ("Our recipe trains in two days on 256 CloudTPUv4 chips.", [("TPU v4", 256, "chips")]),
 ])
