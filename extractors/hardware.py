@@ -300,6 +300,10 @@ def _read_unit(doc: Doc, mention: Mention) -> None:
 _POD_SIZE = re.compile(r"^\(\s*(\d{1,3}(?:,\d{3})+|\d+)\s+(?:tpu\s+)?(chips?|cores?|tpus?|devices?)\s*\)", re.IGNORECASE)
 
 
+_SPREAD_OVER_PODS = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)\s+(chips?|cores?|TPUs?)\s+(?:across|over|spanning|in|on)\s*$",
+                               re.IGNORECASE)
+
+
 def _read_pod(doc: Doc, mention: Mention) -> None:
     """"a TPU v3 Pod (1024 chips)": the size in parentheses; "a full TPU v3 pod": a whole pod's chips
     (catalog). A slice ("v3-256 pod slice") already names its cores and is left alone."""
@@ -321,7 +325,12 @@ def _read_pod(doc: Doc, mention: Mention) -> None:
     if mention.count_kind in ("article", "single") or whole:
         mention.count, mention.count_kind, mention.unit = float(spec.chips_per_pod), "pod", "chips"
     elif mention.count_kind in ("digits", "word") and doc[i].lower_ == "pods" and mention.unit == "chips":
-        mention.count = mention.count * spec.chips_per_pod  # "4 TPU v3 pods"
+        spread = _SPREAD_OVER_PODS.search(doc[:mention.count_start or mention.start].text)
+        if spread:  # "6144 chips across two TPU v4 pods": the chips used, not two full pods
+            mention.count = float(parse_number(spread.group(1)) or 0) or mention.count * spec.chips_per_pod
+            mention.unit = "cores" if spread.group(2).lower().startswith("core") else "chips"
+        else:
+            mention.count = mention.count * spec.chips_per_pod  # "4 TPU v3 pods"
 
 
 _RANGE_AFTER = re.compile(r"^[^.;]{0,50}?\b(?:ranged?|ranging|var(?:ied|ies|y|ying))\s+(?:from|between)\s+"

@@ -148,6 +148,8 @@ def test_card_models_and_the_pcie_form_factor(text, expected):
     ("We train on a full TPU v5p pod.", {"chip": "TPU v5p", "count": 8960, "unit": "chips"}),
     ("We trained on a TPU v5e pod for a day.", {"chip": "TPU v5e", "count": 256, "unit": "chips"}),
     ("We trained on 2 TPU v6e pods.", {"chip": "TPU v6e", "count": 512, "unit": "chips"}),
+    # the chips used, spread over pods that are not full
+    ("Our largest run used 3000 chips across two TPU v4 pods.", {"chip": "TPU v4", "count": 3000, "unit": "chips"}),
 ])
 def test_whole_pods_count_their_chips(text, expected):
     assert [c.attrs for c in extract_hardware([Sentence(1, text, "experiments", 0)])] == [expected]
