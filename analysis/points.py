@@ -246,12 +246,19 @@ def _main_run(items: list[tuple[Candidate, RunLink]], result_dataset: str | None
     return times, hardware
 
 
-def _fine_tuning_only(parts: list[Part], items: list[tuple[Candidate, RunLink]]) -> bool:
+def _fine_tuning_only(parts: list[Part], pretrained: bool) -> bool:
     """Only a fine-tuning time is linked while the paper pretrains: the model's own training (its bulk)
     is unstated, so the fine-tuning burden alone is not its compute."""
-    if not parts or any(p.stage != "fine-tuning" for p in parts):
-        return False
-    return any(run.stage == "pretraining" for _, run in items) or any("pre" in (p.why or "") for p in parts)
+    return bool(parts) and pretrained and all(p.stage == "fine-tuning" for p in parts)
+
+
+def paper_pretrains(candidates: Iterable[Candidate]) -> bool:
+    """Any run or operation statement of the paper (whatever its confidence) is about pretraining."""
+    for cand in candidates:
+        if cand.field in ("hardware", "training_time", "stated_compute", *OPERATION_FIELDS):
+            if cand.attrs.get("phase") == "pretraining" or link(cand).stage == "pretraining":
+                return True
+    return False
 
 
 def _training_sets(op_items: list[tuple[Candidate, RunLink]]) -> frozenset[str]:
@@ -286,7 +293,7 @@ def _operations(result: Candidate, rlink: RunLink, rdataset: str | None,
 
 def point_for(result: Candidate, items: list[tuple[Candidate, RunLink]], *, catalog: Catalog | None = None,
               utilization: float = DEFAULT_UTILIZATION,
-              op_items: list[tuple[Candidate, RunLink]] | None = None) -> Point:
+              op_items: list[tuple[Candidate, RunLink]] | None = None, pretrained: bool = False) -> Point:
     """The point of one headline result, given the paper's usable, linked run candidates (and the
     operation-count inputs, `op_items`, for the second measure)."""
     rlink = link(result)
@@ -305,7 +312,7 @@ def point_for(result: Candidate, items: list[tuple[Candidate, RunLink]], *, cata
 
     parts = _best_parts(linked["training_time"], linked["hardware"], catalog=catalog, utilization=utilization)
     notes = []
-    if _fine_tuning_only(parts, items):
+    if _fine_tuning_only(parts, pretrained):
         notes.append("only a fine-tuning time is linked and the model was pretrained: its training is unstated")
         parts = []
     fallback_hw = False
@@ -386,4 +393,6 @@ def build_points(candidates: Iterable[Candidate], *, results: Iterable[Candidate
             run = link(cand)
             if _usable(cand, run, min_confidence) and not cand.features.get("cited"):
                 op_items.append((cand, run))
-    return [point_for(r, items, catalog=catalog, utilization=utilization, op_items=op_items) for r in results]
+    pretrained = paper_pretrains(candidates)
+    return [point_for(r, items, catalog=catalog, utilization=utilization, op_items=op_items, pretrained=pretrained)
+            for r in results]

@@ -72,7 +72,9 @@ _NOT_MODELS = frozenset(
     "CNNs ImageNet COCO SQuAD WMT CIFAR LM1B JFT SXM SXM2 SXM4 PCIe NVLink HBM DGX GTX RTX TITAN Titan Quadro "
     "GeForce AMD MI Table Figure Fig Section Appendix We Our In The For On To As At This It A An GPUhours "
     "TensorFlow PyTorch Caffe Torch MXNet JAX Keras CUDA cuDNN IoU mAP VOC PASCAL GLUE MNLI OK NaN "
-    "English German French EN DE FR".split())
+    "English German French EN DE FR "
+    # Units of the operation count's inputs: "at 2 GFLOPs" names no model.
+    "GFLOPs GFLOPS MFLOPs MFLOPS TFLOPs MACs GMACs MMACs FLOP MAdds".split())
 # Datasets a run may be trained on; a result's dataset maps to the same families.
 _DATASETS = (
     ("JFT", re.compile(r"\bJFT\b", re.IGNORECASE)),
@@ -95,7 +97,9 @@ _SEARCH = re.compile(r"(?<!beam )(?<!greedy )\b(?:architecture|hyper-?parameter|
                      r"\bcontroller\b|\bchild (?:models?|networks?)\b|\bsampled models?\b", re.IGNORECASE)
 # The final model trained in a search clause: "the best found model was then trained for 3 days".
 _FINAL_MODEL = re.compile(r"\b(?:final|found|discovered|searched|resulting) (?:\w+ )?(?:models?|networks?|architectures?|"
-                          r"cells?)\b[^.;]{0,60}?\b(?:re-?)?train(?:s|ed)?\b", re.IGNORECASE)
+                          r"cells?)\b[^.;]{0,60}?\b(?:re-?)?train(?:s|ed)?\b|\b(?:re-?)?train(?:ing|s|ed)? (?:of )?the (?:final|"
+                          r"found|discovered|searched|resulting|best) (?:\w+ )?(?:models?|networks?|architectures?)\b",
+                          re.IGNORECASE)
 # Decoding / inference / evaluation time: not training. A time word must follow ("decoding takes",
 # "inference time"): "the same beam size for decoding" in a set-up sentence says nothing about a time.
 _INFERENCE = re.compile(r"\b(?:decod(?:e|es|ed|ing)|inference|evaluation|testing|generation) (?:\w+ ){0,4}?"
@@ -266,6 +270,7 @@ def _link(field: str, sentence: str, position: int, section: str, label: str | N
     row = _table_row(sentence)
     if row is None and section == "table" and len(sentence) <= _SHORT_ROW:
         row = sentence  # a table line read without its caption
+    search = None
     if row is not None:
         # A table row: the row label names the model; the caption gives stage and dataset.
         caption = sentence.rsplit(" | ", 1)[0][:_WINDOW]
@@ -280,12 +285,15 @@ def _link(field: str, sentence: str, position: int, section: str, label: str | N
         before = clause[: max(0, position - offset - begin)]
         names = [label] if label else (model_names(before)[-1:] or model_names(clause)[:1])
         context = stage_text = clause
+        # A search named earlier in the sentence covers its other clauses ("we search on ImageNet, but
+        # with fewer steps (5 epochs)"), unless a clause says the final model was trained so.
+        search = is_search(text) and not _FINAL_MODEL.search(clause)
     model = names[0] if names else None
     to_target = field == "training_time" and bool(_TO_TARGET.search(stage_text))
     own = section not in _NOT_OWN_SECTIONS and not cited_subject(clause)
     return RunLink(model=model, size=size_of(context, model), stage=stage_of(stage_text), dataset=dataset_of(context),
                    to_target=to_target, own=own, clause=clause.strip(), clause_index=index,
-                   search=is_search(stage_text), inference=is_inference(stage_text))
+                   search=is_search(stage_text) if search is None else search, inference=is_inference(stage_text))
 
 
 def is_search(text: str) -> bool:
