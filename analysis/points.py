@@ -91,6 +91,9 @@ class Point:
     # Which measure(s) had to use the paper's main run / model instead of the result's own:
     # None | "hardware" | "operations" | "hardware+operations".
     fallback: str | None = None
+    # The paper's search / proxy / decoding runs: kept beside with their burden, never summed into it
+    # (curated tables sometimes count a NAS search as the model's training; a reader can compare).
+    excluded: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -376,6 +379,25 @@ def point_for(result: Candidate, items: list[tuple[Candidate, RunLink]], *, cata
                  **compute)
 
 
+def excluded_runs(candidates: list[Candidate], *, catalog: Catalog | None = None,
+                  utilization: float = DEFAULT_UTILIZATION, min_confidence: float = MIN_CONFIDENCE) -> list[dict]:
+    """The paper's own search / proxy and decoding times with the hardware of the same sentence, and
+    their burden: shown beside a point, not counted in it."""
+    runs = [(c, link(c)) for c in candidates if c.field in ("hardware", "training_time")
+            and (c.is_best or c.confidence >= min_confidence)]
+    runs = [(c, r) for c, r in runs if r.own and (r.search or r.inference)]
+    out = []
+    for time, run in ((c, r) for c, r in runs if c.field == "training_time"):
+        same = [_Linked(c, r, 0, []) for c, r in runs if c.field == "hardware" and _same_sentence(c, time)]
+        kind = "search" if run.search else "decoding/inference"
+        linked = _Linked(time, run, 0, [f"a {kind} statement, not the model's training"])
+        hw, how = _hardware_for(linked, same)
+        part = _part(linked, hw, how, catalog=catalog, utilization=utilization)
+        out.append({"kind": kind, "flops": part.flops, "hours": part.hours, "hardware": part.hardware,
+                    "training_time": part.training_time, "evidence": part.evidence, "why": part.why})
+    return out
+
+
 def build_points(candidates: Iterable[Candidate], *, results: Iterable[Candidate] | None = None,
                  catalog: Catalog | None = None, utilization: float = DEFAULT_UTILIZATION,
                  min_confidence: float = MIN_CONFIDENCE) -> list[Point]:
@@ -394,5 +416,9 @@ def build_points(candidates: Iterable[Candidate], *, results: Iterable[Candidate
             if _usable(cand, run, min_confidence) and not cand.features.get("cited"):
                 op_items.append((cand, run))
     pretrained = paper_pretrains(candidates)
-    return [point_for(r, items, catalog=catalog, utilization=utilization, op_items=op_items, pretrained=pretrained)
-            for r in results]
+    excluded = excluded_runs(candidates, catalog=catalog, utilization=utilization, min_confidence=min_confidence)
+    points = [point_for(r, items, catalog=catalog, utilization=utilization, op_items=op_items, pretrained=pretrained)
+              for r in results]
+    for point in points:
+        point.excluded = [dict(e) for e in excluded]
+    return points

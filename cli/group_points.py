@@ -46,6 +46,8 @@ def points_command(ctx: typer.Context,
         typer.echo(f"    hardware burden: {_flops(p['hardware_flops'])}   network operations: "
                    f"{_flops(p['operations_flops'])}")
         typer.echo(f"    stages: {p['parts_text'] or '-'}")
+        for run in p["excluded"] or []:
+            typer.echo(f"    not counted ({run['kind']}): {_flops(run.get('flops'))}, {run.get('hours'):g} h")
         typer.echo(f"    why: {p['why']}")
 
 
@@ -55,6 +57,6 @@ def _flops(value) -> str:
 
 def _as_dict(point) -> dict:
     keys = ("task", "dataset", "metric", "value", "model", "size", "flops", "flops_low", "flops_high", "method",
-            "hardware_flops", "operations_flops", "operations", "fallback", "parts_text", "parts", "evidence", "why",
+            "hardware_flops", "operations_flops", "operations", "fallback", "excluded", "parts_text", "parts", "evidence", "why",
             "review_state", "run_id")
     return {k: getattr(point, k) for k in keys}

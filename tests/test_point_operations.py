@@ -203,3 +203,17 @@ def test_a_search_named_earlier_in_the_sentence_covers_its_short_schedule():
              result("ImageNet", "top-1 accuracy", 75.0, "Table 1 | Kite-A1 75.0", "75.0", section="table")]
     point = only(build_points(cands, catalog={}), "ImageNet", "top-1 accuracy")
     assert point.operations_flops is None
+
+
+def test_a_search_run_is_kept_beside_the_point_not_summed_into_it():
+    search = "The architecture search took 5 days on 32 V100 GPUs."
+    final = "Training the Finch-A model took 2 days on 8 V100 GPUs."
+    cands = [cand("hardware", {"chip": "V100", "count": 32, "unit": "chips"}, search, "32 V100 GPUs"),
+             cand("training_time", {"hours": 120.0, "kind": "wall"}, search, "5 days"),
+             cand("hardware", {"chip": "V100", "count": 8, "unit": "chips"}, final, "8 V100 GPUs"),
+             cand("training_time", {"hours": 48.0, "kind": "wall"}, final, "2 days"),
+             result("ImageNet", "top-1 accuracy", 76.0, "Table 1 | Finch-A 76.0", "76.0", section="table")]
+    point = only(build_points(cands), "ImageNet", "top-1 accuracy")
+    assert point.hardware_flops == pytest.approx(8 * 15.7e12 * 48 * 3600)
+    (search_run,) = point.excluded
+    assert search_run["kind"] == "search" and search_run["flops"] == pytest.approx(32 * 15.7e12 * 120 * 3600)

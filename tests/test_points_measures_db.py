@@ -74,6 +74,7 @@ def test_refit_stores_both_measures_and_the_fallback_flag(url):
         assert point.operations["formula"] == "forward x 3 x examples seen"
         # Each input's evidence names the stored extraction it came from.
         assert all("extraction_id" in ev for ev in point.operations["evidence"].values())
+        assert point.excluded == []
 
 
 def test_each_measure_is_fitted_on_the_points_own_figure(url):

@@ -115,7 +115,8 @@ def _row(paper_id: int, res: Result, ext: Extraction, point: PointRecord, by_ide
                 flops_utilized=point.flops_utilized if flops else None, method=point.compute_method if flops else None,
                 hardware_flops=point.hardware_flops, parts=parts, parts_text=point.parts_text(), evidence=evidence,
                 operations_flops=_finite(point.operations_flops), operations=_operations(point, ids_by_sentence),
-                fallback=point.fallback, why=point.why, review_state="pending" if "pending" in states else "auto", source="extracted",
+                fallback=point.fallback, excluded=point.excluded, why=point.why,
+                review_state="pending" if "pending" in states else "auto", source="extracted",
                 run_id=run_id)
 
 
