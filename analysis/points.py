@@ -398,6 +398,12 @@ def excluded_runs(candidates: list[Candidate], *, catalog: Catalog | None = None
     return out
 
 
+def _beside_text(run: dict) -> str:
+    """'search run of 4.48e+21 FLOPs (108 h)' for the why."""
+    burden = f" of {run['flops']:.3g} FLOPs" if run.get("flops") else ""
+    return f"{run['kind']} run{burden} ({run['hours']:g} h)"
+
+
 def build_points(candidates: Iterable[Candidate], *, results: Iterable[Candidate] | None = None,
                  catalog: Catalog | None = None, utilization: float = DEFAULT_UTILIZATION,
                  min_confidence: float = MIN_CONFIDENCE) -> list[Point]:
@@ -419,6 +425,9 @@ def build_points(candidates: Iterable[Candidate], *, results: Iterable[Candidate
     excluded = excluded_runs(candidates, catalog=catalog, utilization=utilization, min_confidence=min_confidence)
     points = [point_for(r, items, catalog=catalog, utilization=utilization, op_items=op_items, pretrained=pretrained)
               for r in results]
+    beside = "; ".join(_beside_text(e) for e in excluded)
     for point in points:
         point.excluded = [dict(e) for e in excluded]
+        if beside:
+            point.why += f"; not counted, kept beside: {beside}"
     return points

@@ -217,3 +217,4 @@ def test_a_search_run_is_kept_beside_the_point_not_summed_into_it():
     assert point.hardware_flops == pytest.approx(8 * 15.7e12 * 48 * 3600)
     (search_run,) = point.excluded
     assert search_run["kind"] == "search" and search_run["flops"] == pytest.approx(32 * 15.7e12 * 120 * 3600)
+    assert "not counted, kept beside: search run of" in point.why
