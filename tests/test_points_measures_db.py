@@ -104,3 +104,17 @@ def test_progress_points_shows_both_measures_and_the_flag(url):
     as_json = CliRunner().invoke(app, ["--config", str(config), "--db", url, "points", "--json"])
     (point,) = json.loads(as_json.output)
     assert point["fallback"] == "hardware" and point["operations_flops"] > 0
+
+
+def test_the_migration_downgrades_and_upgrades_again(db_url):
+    from alembic import command
+
+    from db.migrate import alembic_config
+
+    new = {"operations_flops", "operations", "fallback", "excluded"}
+    upgrade_to_head(db_url)
+    command.downgrade(alembic_config(db_url), "0004")
+    assert not new & {c["name"] for c in inspect(get_engine(db_url)).get_columns("points")}
+    get_engine(db_url).dispose()
+    command.upgrade(alembic_config(db_url), "head")
+    assert new <= {c["name"] for c in inspect(get_engine(db_url)).get_columns("points")}
