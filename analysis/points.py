@@ -15,7 +15,19 @@ reported model. Here (pure functions, no database):
    analysis.compute.hardware_estimates;
 4. per stage the best-linked run is kept (ties: the larger run, the usual headline model); the stages
    are summed. A stated total compatible with the result is preferred over the burden, as in
-   analysis.compute, and the burden is kept beside it.
+   analysis.compute, and the burden is kept beside it;
+5. the second measure, network operations, from the model's own forward cost / parameters and its
+   epochs / steps / tokens on the result's data (analysis.point_operations), kept beside the burden
+   (`operations_flops`); it is the point's compute only when neither a stated total nor a burden exists.
+
+Not the headline model's training: search / proxy / NAS phases and decoding or inference times
+(extractors.runs `search`, `inference`), and a fine-tuning time alone when the model was not trained
+from scratch on the result's data (its pretraining is the bulk of the compute and is not stated).
+
+Fallback: a result with no linked run takes the paper's main training run (the largest own set-up whose
+data fits the result's), and a result whose model has no forward cost / parameters of its own takes the
+paper's main model's; either is flagged in `fallback` ("hardware", "operations", "hardware+operations")
+and in the `why`, never silently.
 
 Every point carries the evidence of both sides and a `why` that says how each link was made.
 """
@@ -25,6 +37,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
 from analysis.compute import DEFAULT_UTILIZATION, Catalog, hardware_estimates
+from analysis.point_operations import OPERATION_FIELDS, OperationCount, _Op, operations_for
 from extractors.records import Candidate
 from extractors.runs import STAGES, RunLink, dataset_family, datasets_compatible, link
 
@@ -61,7 +74,7 @@ class Point:
     model: str | None
     size: str | None
     compute_flops: float | None
-    compute_method: str | None  # stated | hardware | None (no compute linked)
+    compute_method: str | None  # stated | hardware | arithmetic | None (no compute linked)
     hardware_flops: float | None  # summed burden of the stages (also when a stated total is preferred)
     flops_low: float | None
     flops_high: float | None
@@ -72,6 +85,15 @@ class Point:
     stated: dict | None = None
     evidence: dict[str, dict] = field(default_factory=dict)
     why: str = ""
+    # The study's second measure for the same model (analysis.point_operations), and its inputs / why.
+    operations_flops: float | None = None
+    operations: dict = field(default_factory=dict)
+    # Which measure(s) had to use the paper's main run / model instead of the result's own:
+    # None | "hardware" | "operations" | "hardware+operations".
+    fallback: str | None = None
+    # The paper's search / proxy / decoding runs: kept beside with their burden, never summed into it
+    # (curated tables sometimes count a NAS search as the model's training; a reader can compare).
+    excluded: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -105,8 +127,8 @@ def _evidence(cand: Candidate) -> dict[str, Any]:
 def _usable(cand: Candidate, run: RunLink, min_confidence: float) -> bool:
     if not (cand.is_best or cand.confidence >= min_confidence):
         return False
-    if not run.own:
-        return False
+    if not run.own or run.search or run.inference:
+        return False  # related work, a search / proxy phase, or decoding: not the model's training
     return not (cand.field == "training_time" and run.to_target)
 
 
@@ -200,9 +222,83 @@ def _part_rank(part: Part, time: _Linked):
     return time.score, part.flops is not None, part.flops or 0.0, time.cand.is_best, time.cand.confidence
 
 
+def _best_parts(times: list[_Linked], hardware: list[_Linked], *, catalog, utilization) -> list[Part]:
+    """Per stage the best-linked run (see _part_rank), in stage order."""
+    best_per_stage: dict[str, tuple[tuple, Part]] = {}
+    for time in times:
+        hw, how = _hardware_for(time, hardware)
+        part = _part(time, hw, how, catalog=catalog, utilization=utilization)
+        rank = _part_rank(part, time)
+        if part.stage not in best_per_stage or rank > best_per_stage[part.stage][0]:
+            best_per_stage[part.stage] = (rank, part)
+    return [best_per_stage[s][1] for s in STAGES if s in best_per_stage]
+
+
+def _main_run(items: list[tuple[Candidate, RunLink]], result_dataset: str | None, linked_ids: set[int]
+              ) -> tuple[list[_Linked], list[_Linked]]:
+    """The fallback: the paper's own times and hardware whose data fits the result's (another size or a
+    named model do not exclude them here), each marked as the paper's main run."""
+    times, hardware = [], []
+    for cand, run in items:
+        if cand.field not in ("training_time", "hardware") or id(cand) in linked_ids:
+            continue
+        if run.dataset and not datasets_compatible(run.dataset, result_dataset) and run.stage != "pretraining":
+            continue
+        entry = _Linked(cand, run, 0, ["FALLBACK: the paper's main training run (not linked to this model)"])
+        (times if cand.field == "training_time" else hardware).append(entry)
+    return times, hardware
+
+
+def _fine_tuning_only(parts: list[Part], pretrained: bool) -> bool:
+    """Only a fine-tuning time is linked while the paper pretrains: the model's own training (its bulk)
+    is unstated, so the fine-tuning burden alone is not its compute."""
+    return bool(parts) and pretrained and all(p.stage == "fine-tuning" for p in parts)
+
+
+def paper_pretrains(candidates: Iterable[Candidate]) -> bool:
+    """Any run or operation statement of the paper (whatever its confidence) is about pretraining."""
+    for cand in candidates:
+        if cand.field in ("hardware", "training_time", "stated_compute", *OPERATION_FIELDS):
+            if cand.attrs.get("phase") == "pretraining" or link(cand).stage == "pretraining":
+                return True
+    return False
+
+
+def _training_sets(op_items: list[tuple[Candidate, RunLink]]) -> frozenset[str]:
+    """Data-set families the paper's own training (not pretraining) statements name."""
+    names = set()
+    for cand, run in op_items:
+        if cand.field not in ("training_set", "epochs", "steps"):
+            continue
+        if str(cand.attrs.get("phase", run.stage)) in ("pretraining",) or run.stage == "pretraining":
+            continue
+        named = cand.attrs.get("dataset")
+        family = dataset_family(str(named)) if named else run.dataset
+        if family:
+            names.add(family)
+    return frozenset(names)
+
+
+def _operations(result: Candidate, rlink: RunLink, rdataset: str | None,
+                op_items: list[tuple[Candidate, RunLink]]) -> OperationCount:
+    linked = []
+    for cand, run in op_items:
+        score, reasons = compatibility(run, rlink, rdataset)
+        if score is None:
+            continue
+        if _same_sentence(cand, result):
+            score += _CLAUSE
+            reasons = ["same row/sentence as the result", *reasons]
+        linked.append(_Op(cand, run, score, reasons))
+    return operations_for(rlink.model, rdataset, linked, _evidence, result_dataset_name=result.attrs.get("dataset"),
+                          paper_sets=_training_sets(op_items))
+
+
 def point_for(result: Candidate, items: list[tuple[Candidate, RunLink]], *, catalog: Catalog | None = None,
-              utilization: float = DEFAULT_UTILIZATION) -> Point:
-    """The point of one headline result, given the paper's usable, linked run candidates."""
+              utilization: float = DEFAULT_UTILIZATION,
+              op_items: list[tuple[Candidate, RunLink]] | None = None, pretrained: bool = False) -> Point:
+    """The point of one headline result, given the paper's usable, linked run candidates (and the
+    operation-count inputs, `op_items`, for the second measure)."""
     rlink = link(result)
     rdataset = dataset_family(result.attrs.get("dataset"))
     linked: dict[str, list[_Linked]] = {"hardware": [], "training_time": [], "stated_compute": []}
@@ -217,17 +313,23 @@ def point_for(result: Candidate, items: list[tuple[Candidate, RunLink]], *, cata
             reasons = ["same sentence as the result", *reasons]
         linked[cand.field].append(_Linked(cand, run, score, reasons))
 
-    best_per_stage: dict[str, tuple[tuple, Part]] = {}
-    for time in linked["training_time"]:
-        hw, how = _hardware_for(time, linked["hardware"])
-        part = _part(time, hw, how, catalog=catalog, utilization=utilization)
-        rank = _part_rank(part, time)
-        if part.stage not in best_per_stage or rank > best_per_stage[part.stage][0]:
-            best_per_stage[part.stage] = (rank, part)
-    parts = [best_per_stage[s][1] for s in STAGES if s in best_per_stage]
+    parts = _best_parts(linked["training_time"], linked["hardware"], catalog=catalog, utilization=utilization)
+    notes = []
+    if _fine_tuning_only(parts, pretrained):
+        notes.append("only a fine-tuning time is linked and the model was pretrained: its training is unstated")
+        parts = []
+    fallback_hw = False
+    if not any(p.flops for p in parts):
+        linked_ids = {id(x.cand) for x in linked["training_time"]}
+        times, hardware = _main_run(items, rdataset, linked_ids)
+        main_parts = [p for p in _best_parts(times, [*linked["hardware"], *hardware], catalog=catalog,
+                                             utilization=utilization) if p.flops and p.stage != "fine-tuning"]
+        if main_parts:
+            parts, fallback_hw = main_parts, True
 
     burden = [p for p in parts if p.flops]
     hardware_flops = sum(p.flops for p in burden) if burden else None
+    operations = _operations(result, rlink, rdataset, op_items or [])
     # A stated total needs a model-level link (same sentence, model or size) to beat another; then the
     # larger, as for runs. A shared dataset alone does not tell rows of a comparison table apart.
     stated = max(linked["stated_compute"], key=lambda s: (s.score >= 2, float(s.cand.attrs.get("flops") or 0.0),
@@ -246,10 +348,20 @@ def point_for(result: Candidate, items: list[tuple[Candidate, RunLink]], *, cata
                        flops_utilized=hardware_flops * utilization)
         why = f"{label}{size}: hardware burden summed over " + " + ".join(
             f"{p.stage} [{p.why}]" for p in burden)
+    elif operations.flops:
+        ops = operations.flops
+        compute = dict(compute_flops=ops, compute_method="arithmetic", flops_low=ops, flops_high=ops,
+                       flops_utilized=ops)
+        why = f"{label}{size}: network operations only (no hardware burden linked)"
     else:
         compute = dict(compute_flops=None, compute_method=None, flops_low=None, flops_high=None, flops_utilized=None)
         why = f"{label}{size}: " + ("no training time linked to this model" if not parts else
                                     "linked time(s) without a usable chip: " + "; ".join(p.why for p in parts))
+    if notes:
+        why += "; " + "; ".join(notes)
+    why += f"; operations: {operations.why}" + (f" = {operations.flops:.3g}" if operations.flops else "")
+    fallback = "+".join(name for name, flag in (("hardware", fallback_hw and compute.get("compute_method") != "stated"),
+                                                ("operations", operations.fallback and operations.flops)) if flag)
     evidence = {"result": _evidence(result)}
     main = max(burden, key=lambda p: p.flops) if burden else (parts[0] if parts else None)
     setup = main.hardware if main is not None else None
@@ -262,7 +374,34 @@ def point_for(result: Candidate, items: list[tuple[Candidate, RunLink]], *, cata
     return Point(dataset=str(result.attrs.get("dataset")), metric=str(result.attrs.get("metric")),
                  value=float(result.attrs.get("value")), model=rlink.model, size=rlink.size,
                  hardware_flops=hardware_flops, parts=parts, hardware=setup,
-                 stated=dict(stated.cand.attrs) if stated is not None else None, evidence=evidence, why=why, **compute)
+                 stated=dict(stated.cand.attrs) if stated is not None else None, evidence=evidence, why=why,
+                 operations_flops=operations.flops, operations=operations.to_json(), fallback=fallback or None,
+                 **compute)
+
+
+def excluded_runs(candidates: list[Candidate], *, catalog: Catalog | None = None,
+                  utilization: float = DEFAULT_UTILIZATION, min_confidence: float = MIN_CONFIDENCE) -> list[dict]:
+    """The paper's own search / proxy and decoding times with the hardware of the same sentence, and
+    their burden: shown beside a point, not counted in it."""
+    runs = [(c, link(c)) for c in candidates if c.field in ("hardware", "training_time")
+            and (c.is_best or c.confidence >= min_confidence)]
+    runs = [(c, r) for c, r in runs if r.own and (r.search or r.inference)]
+    out = []
+    for time, run in ((c, r) for c, r in runs if c.field == "training_time"):
+        same = [_Linked(c, r, 0, []) for c, r in runs if c.field == "hardware" and _same_sentence(c, time)]
+        kind = "search" if run.search else "decoding/inference"
+        linked = _Linked(time, run, 0, [f"a {kind} statement, not the model's training"])
+        hw, how = _hardware_for(linked, same)
+        part = _part(linked, hw, how, catalog=catalog, utilization=utilization)
+        out.append({"kind": kind, "flops": part.flops, "hours": part.hours, "hardware": part.hardware,
+                    "training_time": part.training_time, "evidence": part.evidence, "why": part.why})
+    return out
+
+
+def _beside_text(run: dict) -> str:
+    """'search run of 4.48e+21 FLOPs (108 h)' for the why."""
+    burden = f" of {run['flops']:.3g} FLOPs" if run.get("flops") else ""
+    return f"{run['kind']} run{burden} ({run['hours']:g} h)"
 
 
 def build_points(candidates: Iterable[Candidate], *, results: Iterable[Candidate] | None = None,
@@ -272,10 +411,23 @@ def build_points(candidates: Iterable[Candidate], *, results: Iterable[Candidate
     candidates = list(candidates)
     if results is None:
         results = [c for c in candidates if c.field == "results" and c.is_best]
-    items = []
+    items, op_items = [], []
     for cand in candidates:
         if cand.field in ("hardware", "training_time", "stated_compute"):
             run = link(cand)
             if _usable(cand, run, min_confidence):
                 items.append((cand, run))
-    return [point_for(r, items, catalog=catalog, utilization=utilization) for r in results]
+        elif cand.field in OPERATION_FIELDS:
+            run = link(cand)
+            if _usable(cand, run, min_confidence) and not cand.features.get("cited"):
+                op_items.append((cand, run))
+    pretrained = paper_pretrains(candidates)
+    excluded = excluded_runs(candidates, catalog=catalog, utilization=utilization, min_confidence=min_confidence)
+    points = [point_for(r, items, catalog=catalog, utilization=utilization, op_items=op_items, pretrained=pretrained)
+              for r in results]
+    beside = "; ".join(_beside_text(e) for e in excluded)
+    for point in points:
+        point.excluded = [dict(e) for e in excluded]
+        if beside:
+            point.why += f"; not counted, kept beside: {beside}"
+    return points

@@ -9,6 +9,9 @@ papers with a result whose compute can be estimated, by method, with and without
     python bench/compute_coverage.py --json
 
 "without" is what the pipeline did before issue 17 (stated FLOPs or hardware burden only).
+"per point" links each kept result to its own run (analysis.points): how many results get a hardware
+burden, network operations, either, or a flagged fallback to the paper's main run, and the share of
+papers with a result whose points get a compute estimate.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from analysis.compute import arithmetic_inputs, estimate_compute  # noqa: E402
+from analysis.points import build_points  # noqa: E402
 from extractors.pipeline import extract_files  # noqa: E402
 from settings.config import load_config  # noqa: E402
 
@@ -42,6 +46,7 @@ def coverage(paths: list[Path], workers: int = 2) -> dict:
     threshold = config.review.min_confidence
     with_result = 0
     methods_with, methods_without = Counter(), Counter()
+    per_point = Counter()
     for _path, extraction in extract_files(paths, workers=workers):
         if not hasattr(extraction, "candidates"):
             continue
@@ -51,6 +56,13 @@ def coverage(paths: list[Path], workers: int = 2) -> dict:
         if not results:
             continue
         with_result += 1
+        points = build_points(extraction.candidates, results=results)
+        per_point["points"] += len(points)
+        per_point["hardware_burden"] += sum(bool(p.hardware_flops) for p in points)
+        per_point["network_operations"] += sum(bool(p.operations_flops) for p in points)
+        per_point["either"] += sum(bool(p.compute_flops or p.operations_flops) for p in points)
+        per_point["fallback"] += sum(bool(p.fallback) for p in points)
+        per_point["papers_with_compute"] += any(p.compute_flops or p.operations_flops for p in points)
         fields = {f: [c.attrs for c in sorted(kept, key=lambda c: -c.confidence) if c.field == f] for f in ESTIMATE_FIELDS}
         base = (fields["hardware"], fields["training_time"], fields["stated_compute"])
         for counter, arithmetic in ((methods_without, None), (methods_with, arithmetic_inputs(fields))):
@@ -70,7 +82,9 @@ def coverage(paths: list[Path], workers: int = 2) -> dict:
             "estimated_with_operations": with_result - methods_with["none"], "share_with": share(methods_with),
             "preferred_method": {k: v for k, v in methods_with.items() if not k.startswith("has_")},
             "has_hardware_burden": methods_with["has_hardware_burden"],
-            "has_network_operations": methods_with["has_network_operations"]}
+            "has_network_operations": methods_with["has_network_operations"],
+            "per_point": {**per_point, "share_papers": round(per_point["papers_with_compute"] / with_result, 3)
+                          if with_result else 0.0}}
 
 
 def main() -> None:
@@ -90,6 +104,11 @@ def main() -> None:
           f"({summary['share_with']:.0%}); preferred method {summary['preferred_method']}")
     print(f"  both measures: hardware burden {summary['has_hardware_burden']}, "
           f"network operations {summary['has_network_operations']}")
+    pp = summary["per_point"]
+    print(f"  per point (each result with its own run): {pp.get('points', 0)} points, hardware burden "
+          f"{pp.get('hardware_burden', 0)}, network operations {pp.get('network_operations', 0)}, either "
+          f"{pp.get('either', 0)}, fallback {pp.get('fallback', 0)}; papers {pp.get('papers_with_compute', 0)} "
+          f"({pp['share_papers']:.0%})")
 
 
 if __name__ == "__main__":

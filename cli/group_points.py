@@ -40,13 +40,23 @@ def points_command(ctx: typer.Context,
     typer.echo(f"{len(rows)} points (stages and links from the last refit)")
     for arxiv_id, p in rows:
         flops = "no compute" if p["flops"] is None else f"{p['flops']:.3g} FLOPs ({p['method']})"
+        fallback = f"  [FALLBACK: paper's main run for {p['fallback']}]" if p["fallback"] else ""
         typer.echo(f"{arxiv_id}  {p['dataset']} {p['metric']} = {p['value']:g}  {p['model'] or '-'}  {flops}"
-                   f"{'  [pending review]' if p['review_state'] == 'pending' else ''}")
+                   f"{fallback}{'  [pending review]' if p['review_state'] == 'pending' else ''}")
+        typer.echo(f"    hardware burden: {_flops(p['hardware_flops'])}   network operations: "
+                   f"{_flops(p['operations_flops'])}")
         typer.echo(f"    stages: {p['parts_text'] or '-'}")
+        for run in p["excluded"] or []:
+            typer.echo(f"    not counted ({run['kind']}): {_flops(run.get('flops'))}, {run.get('hours'):g} h")
         typer.echo(f"    why: {p['why']}")
+
+
+def _flops(value) -> str:
+    return "-" if value is None else f"{value:.3g} FLOPs"
 
 
 def _as_dict(point) -> dict:
     keys = ("task", "dataset", "metric", "value", "model", "size", "flops", "flops_low", "flops_high", "method",
-            "hardware_flops", "parts_text", "parts", "evidence", "why", "review_state", "run_id")
+            "hardware_flops", "operations_flops", "operations", "fallback", "excluded", "parts_text", "parts", "evidence", "why",
+            "review_state", "run_id")
     return {k: getattr(point, k) for k in keys}

@@ -13,9 +13,14 @@ links it to a run:
   to_target  a time to reach a given score ("reaches X's accuracy within 3 hours", "time to get 77 F1"):
            a speed comparison, not the training time of the reported model
   own      the statement is about the paper's own run (not related work, references, a cited subject)
+  search   the clause is about an architecture / hyper-parameter search, a proxy task or a controller's
+           sampled child models (NAS): that cost is not the headline model's training unless the clause
+           says the final model was trained that way ("the search took 4.5 days on 64 TPUs")
+  inference  the clause is about decoding, inference or evaluation time ("decoding takes 2 hours",
+           "inference on one GPU"), not training
 
 `link(candidate)` returns a RunLink and `annotate(candidates)` also writes it into the candidates'
-features ("run_model", "run_size", "run_stage", "run_dataset", "run_to_target", "run_own") for the
+features ("run_model", "run_size", "run_stage", "run_dataset", "run_to_target", "run_own", "run_search", "run_inference") for the
 learned scorer. Pure functions: text in, records out.
 """
 from __future__ import annotations
@@ -67,7 +72,9 @@ _NOT_MODELS = frozenset(
     "CNNs ImageNet COCO SQuAD WMT CIFAR LM1B JFT SXM SXM2 SXM4 PCIe NVLink HBM DGX GTX RTX TITAN Titan Quadro "
     "GeForce AMD MI Table Figure Fig Section Appendix We Our In The For On To As At This It A An GPUhours "
     "TensorFlow PyTorch Caffe Torch MXNet JAX Keras CUDA cuDNN IoU mAP VOC PASCAL GLUE MNLI OK NaN "
-    "English German French EN DE FR".split())
+    "English German French EN DE FR "
+    # Units of the operation count's inputs: "at 2 GFLOPs" names no model.
+    "GFLOPs GFLOPS MFLOPs MFLOPS TFLOPs MACs GMACs MMACs FLOP MAdds".split())
 # Datasets a run may be trained on; a result's dataset maps to the same families.
 _DATASETS = (
     ("JFT", re.compile(r"\bJFT\b", re.IGNORECASE)),
@@ -82,6 +89,23 @@ _DATASETS = (
     ("language modelling", re.compile(r"\blanguage model(?:l?ing)?\b|\bBillion Word\b|\bPenn Tree ?bank\b|\bPTB\b|"
                                       r"\bWikiText\b|\bLM1B\b", re.IGNORECASE)),
 )
+# An architecture or hyper-parameter search (NAS), its proxy task or the controller's child models.
+# "beam search" is decoding, not a search phase; "search space" alone names no run cost.
+_SEARCH = re.compile(r"(?<!beam )(?<!greedy )\b(?:architecture|hyper-?parameter|neural|evolutionary|NAS|grid|random|"
+                     r"our|the|during|entire|whole|total) search\b(?! space)|\bsearch(?:ing)? (?:process|phase|stage|"
+                     r"experiments?|cost|took|takes|procedure|run)\b|\bproxy (?:task|dataset|setting|network)s?\b|"
+                     r"\bcontroller\b|\bchild (?:models?|networks?)\b|\bsampled models?\b", re.IGNORECASE)
+# The final model trained in a search clause: "the best found model was then trained for 3 days".
+_FINAL_MODEL = re.compile(r"\b(?:final|found|discovered|searched|resulting) (?:\w+ )?(?:models?|networks?|architectures?|"
+                          r"cells?)\b[^.;]{0,60}?\b(?:re-?)?train(?:s|ed)?\b|\b(?:re-?)?train(?:ing|s|ed)? (?:of )?the (?:final|"
+                          r"found|discovered|searched|resulting|best) (?:\w+ )?(?:models?|networks?|architectures?)\b",
+                          re.IGNORECASE)
+# Decoding / inference / evaluation time: not training. A time word must follow ("decoding takes",
+# "inference time"): "the same beam size for decoding" in a set-up sentence says nothing about a time.
+_INFERENCE = re.compile(r"\b(?:decod(?:e|es|ed|ing)|inference|evaluation|testing|generation) (?:\w+ ){0,4}?"
+                        r"(?:time|takes|took|speed|latency|runs? (?:in|for)|lasts?|requires?)\b|\bat test time\b",
+                        re.IGNORECASE)
+_TRAIN_WORD = re.compile(r"\btrain(?:s|ed|ing)?\b", re.IGNORECASE)
 _NOT_OWN_SECTIONS = frozenset({"related_work", "references", "acknowledgements"})
 
 
@@ -97,6 +121,8 @@ class RunLink:
     own: bool
     clause: str
     clause_index: int
+    search: bool = False
+    inference: bool = False
 
     @property
     def family(self) -> str | None:
@@ -104,7 +130,8 @@ class RunLink:
 
     def as_features(self) -> dict[str, object]:
         return {"run_model": self.model or "", "run_size": self.size or "", "run_stage": self.stage,
-                "run_dataset": self.dataset or "", "run_to_target": self.to_target, "run_own": self.own}
+                "run_dataset": self.dataset or "", "run_to_target": self.to_target, "run_own": self.own,
+                "run_search": self.search, "run_inference": self.inference}
 
 
 def clauses(sentence: str) -> list[tuple[int, int]]:
@@ -243,6 +270,7 @@ def _link(field: str, sentence: str, position: int, section: str, label: str | N
     row = _table_row(sentence)
     if row is None and section == "table" and len(sentence) <= _SHORT_ROW:
         row = sentence  # a table line read without its caption
+    search = None
     if row is not None:
         # A table row: the row label names the model; the caption gives stage and dataset.
         caption = sentence.rsplit(" | ", 1)[0][:_WINDOW]
@@ -257,11 +285,26 @@ def _link(field: str, sentence: str, position: int, section: str, label: str | N
         before = clause[: max(0, position - offset - begin)]
         names = [label] if label else (model_names(before)[-1:] or model_names(clause)[:1])
         context = stage_text = clause
+        # A search named earlier in the sentence covers its other clauses ("we search on ImageNet, but
+        # with fewer steps (5 epochs)"), unless a clause says the final model was trained so.
+        search = is_search(text) and not _FINAL_MODEL.search(clause)
     model = names[0] if names else None
     to_target = field == "training_time" and bool(_TO_TARGET.search(stage_text))
     own = section not in _NOT_OWN_SECTIONS and not cited_subject(clause)
     return RunLink(model=model, size=size_of(context, model), stage=stage_of(stage_text), dataset=dataset_of(context),
-                   to_target=to_target, own=own, clause=clause.strip(), clause_index=index)
+                   to_target=to_target, own=own, clause=clause.strip(), clause_index=index,
+                   search=is_search(stage_text) if search is None else search, inference=is_inference(stage_text))
+
+
+def is_search(text: str) -> bool:
+    """A search / proxy / controller statement that does not say the final model was trained so."""
+    return bool(_SEARCH.search(text)) and not _FINAL_MODEL.search(text)
+
+
+def is_inference(text: str) -> bool:
+    """Decoding, inference or evaluation time, unless the clause also speaks of training
+    ("training and decoding took 3 days" is still the training run)."""
+    return bool(_INFERENCE.search(text)) and not _TRAIN_WORD.search(text)
 
 
 def annotate(candidates: Iterable[Candidate]) -> dict[int, RunLink]:

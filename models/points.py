@@ -33,6 +33,13 @@ class Point(Base):
     flops_utilized: Mapped[float | None] = mapped_column(Float)
     method: Mapped[str | None] = mapped_column(String(32))  # stated | hardware
     hardware_flops: Mapped[float | None] = mapped_column(Float)  # summed burden of the stages
+    # The study's second measure for the same model: forward FLOPs x 3 x examples seen, or 6 x N x D.
+    operations_flops: Mapped[float | None] = mapped_column(Float)
+    operations: Mapped[dict] = mapped_column(default=dict)  # its formula, inputs, evidence and why
+    # None, or which measure(s) used the paper's main run / model: hardware | operations | hardware+operations
+    fallback: Mapped[str | None] = mapped_column(String(32))
+    # The paper's search / proxy / decoding runs with their burden: shown beside, never summed in.
+    excluded: Mapped[list] = mapped_column(default=list)
     parts: Mapped[list] = mapped_column(default=list)  # stages: hardware, time, flops, evidence, why
     parts_text: Mapped[str] = mapped_column(Text, default="")  # "pretraining 16x V100 x 240 h + ..."
     evidence: Mapped[dict] = mapped_column(default=dict)  # result (and stated compute) evidence, extraction ids

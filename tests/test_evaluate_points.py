@@ -38,3 +38,19 @@ def test_right_and_wrong_runs_are_told_apart(tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["all"]["with_point"] == 2 and report["all"]["hardware_ok"] == 0.5 and report["all"]["time_ok"] == 0.5
     assert report["papers"]["b"]["baseline_hardware_ok"] and not report["papers"]["b"]["hardware_ok"]
+
+
+def test_coverage_counts_each_measure_and_the_fallbacks_per_benchmark():
+    from bench.evaluate_points import coverage
+
+    pred = {"a": {"points": [{**_point(1, 5.0), "operations_flops": 2e19, "fallback": None},
+                             {"dataset": "ImageNet", "metric": "top-1 accuracy", "hardware_flops": None,
+                              "operations_flops": 3e18, "fallback": "operations"}]},
+            "b": {"points": [{"dataset": "ImageNet", "metric": "top-1 accuracy", "hardware_flops": None,
+                              "operations_flops": None}]},
+            "c": {"points": []}}
+    cov = coverage(pred)
+    assert cov["per_benchmark"]["SQuAD"] == {"points": 1, "hardware": 1, "operations": 1, "either": 1, "fallback": 0}
+    assert cov["per_benchmark"]["ImageNet"] == {"points": 2, "hardware": 0, "operations": 1, "either": 1,
+                                                "fallback": 1}
+    assert cov["papers_with_result"] == 2 and cov["papers_with_compute"] == 1 and cov["share_papers_with_compute"] == 0.5

@@ -18,6 +18,8 @@ from models import DecisionAction, Extraction, Point, Result, ReviewDecision
 from settings.config import Config
 
 RUN_FIELDS = ("hardware", "training_time", "stated_compute")
+# The operation count's inputs (analysis.point_operations), read with the same reviewer decisions.
+OPERATION_FIELDS = ("forward_flops", "parameters", "epochs", "steps", "training_tokens", "training_set")
 
 
 def _candidate(ext: Extraction, attrs: dict, confidence: float, is_best: bool) -> Candidate:
@@ -27,17 +29,18 @@ def _candidate(ext: Extraction, attrs: dict, confidence: float, is_best: bool) -
     return Candidate(field=ext.field, attrs=attrs, value=float(ext.value or 0.0), unit=ext.unit or "",
                      raw_text=ext.raw_text, confidence=confidence,
                      evidence=Evidence(ext.page or 0, sentence, start, end, ext.section or "body"),
-                     extractor=ext.extractor, is_best=is_best)
+                     extractor=ext.extractor, is_best=is_best, features=dict(ext.features or {}))
 
 
 def reviewed_run_candidates(session: Session, paper_ids: list[int], min_confidence: float
                             ) -> dict[int, list[tuple[Candidate, int, str]]]:
-    """paper id -> [(candidate, extraction id, state)] for the run fields, decisions applied.
+    """paper id -> [(candidate, extraction id, state)] for the run fields and the operation-count inputs,
+    decisions applied.
 
     state: auto | pending (below the review threshold, unreviewed) | accepted | corrected."""
     decided = (ReviewDecision.paper_id == Extraction.paper_id) & (ReviewDecision.candidate_key == Extraction.candidate_key)
     stmt = (select(Extraction, ReviewDecision).outerjoin(ReviewDecision, decided)
-            .where(Extraction.source == "extracted", Extraction.field.in_(RUN_FIELDS),
+            .where(Extraction.source == "extracted", Extraction.field.in_(RUN_FIELDS + OPERATION_FIELDS),
                    Extraction.paper_id.in_(paper_ids)).order_by(Extraction.paper_id, Extraction.id))
     out: dict[int, list[tuple[Candidate, int, str]]] = {}
     for ext, decision in session.execute(stmt):
@@ -111,8 +114,26 @@ def _row(paper_id: int, res: Result, ext: Extraction, point: PointRecord, by_ide
                 flops_low=point.flops_low if flops else None, flops_high=point.flops_high if flops else None,
                 flops_utilized=point.flops_utilized if flops else None, method=point.compute_method if flops else None,
                 hardware_flops=point.hardware_flops, parts=parts, parts_text=point.parts_text(), evidence=evidence,
-                why=point.why, review_state="pending" if "pending" in states else "auto", source="extracted",
+                operations_flops=_finite(point.operations_flops), operations=_operations(point, ids_by_sentence),
+                fallback=point.fallback, excluded=point.excluded, why=point.why,
+                review_state="pending" if "pending" in states else "auto", source="extracted",
                 run_id=run_id)
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) and value > 0 else None
+
+
+def _operations(point: PointRecord, ids_by_sentence: dict) -> dict:
+    """The operation count's inputs; each input's evidence gains its extraction id when it is stored."""
+    ops = dict(point.operations or {})
+    evidence = {}
+    for name, ev in (ops.get("evidence") or {}).items():
+        field = name.rsplit("_", 1)[0] if name.rsplit("_", 1)[-1].isdigit() else name
+        found = ids_by_sentence.get((field, ev["page"], ev["sentence"], _start(ev)))
+        evidence[name] = {**ev, "extraction_id": found[0], "state": found[1]} if found else ev
+    ops["evidence"] = evidence
+    return ops
 
 
 def _start(ev: dict) -> int:
@@ -127,5 +148,6 @@ def point_burdens(session: Session) -> list[dict]:
     stmt = (select(Paper.arxiv_id, Point).join(Point, Point.paper_id == Paper.id)
             .where(Point.source == "extracted").order_by(Paper.arxiv_id, Point.dataset, Point.metric))
     return [{"arxiv_id": arxiv_id, "dataset": p.dataset, "metric": p.metric, "value": p.value, "model": p.model,
-             "hardware_flops": p.hardware_flops, "flops": p.flops, "method": p.method, "stages": p.parts_text,
-             "why": p.why} for arxiv_id, p in session.execute(stmt)]
+             "hardware_flops": p.hardware_flops, "operations_flops": p.operations_flops, "fallback": p.fallback,
+             "flops": p.flops, "method": p.method, "stages": p.parts_text, "why": p.why}
+            for arxiv_id, p in session.execute(stmt)]

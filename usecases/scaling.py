@@ -91,8 +91,10 @@ def scaling_points(session: Session, *, source: str | None = None, include_pendi
     that produced it (stages summed; `compute_parts`, `point_why`); when the point found no run, the
     result has no compute and is left out. A result without a point keeps the paper's preferred
     estimate. `measure` ("hardware_burden" | "network_operations", MEASURE_METHODS) instead takes that
-    measure's paper-level estimate, so each measure is fitted on the papers that have it, as the study
-    does. `source` picks the provenance ("extracted", "reference:thompson2022", "contributed"); None
+    measure: the point's own (its `hardware_flops` / `operations_flops`, the plotted model's inputs),
+    else the paper-level estimate for a result without a point, so each measure is fitted on the
+    results that have it, as the study does. `compute_fallback` names the measure(s) a point took from
+    the paper's main run instead of the result's own (shown in `chips` too, never silently). `source` picks the provenance ("extracted", "reference:thompson2022", "contributed"); None
     takes extracted and contributed rows together (the nightly analysis), and where one paper has both
     for the same benchmark the contributed row is kept. Sorted, so fits on it are deterministic."""
     if measure is not None and measure not in MEASURE_METHODS:
@@ -114,8 +116,7 @@ def scaling_points(session: Session, *, source: str | None = None, include_pendi
         stmt = stmt.where(Result.review_state != "pending")
     rows = session.execute(stmt.order_by(Result.task, Paper.arxiv_id, Result.dataset, Result.metric, Result.source)).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=POINT_COLUMNS)
-    frame = _apply_points(session, frame) if measure is None else frame.assign(
-        compute_parts="", point_why="", compute_basis="paper")
+    frame = _apply_points(session, frame, measure)
     keep = frame["compute_flops"].notna()
     if not include_pending:
         keep &= frame["compute_state"] != "pending"
@@ -127,13 +128,16 @@ def scaling_points(session: Session, *, source: str | None = None, include_pendi
                  .sort_values(["task", "arxiv_id", "dataset", "metric"], kind="stable").reset_index(drop=True))
     frame["date"] = pd.to_datetime(frame["published"], utc=True, errors="coerce")
     frame["year"] = frame["date"].dt.year
-    frame["chips"] = [parts or _chips_text(inputs) for parts, inputs in zip(frame["compute_parts"], frame["compute_inputs"])]
+    frame["chips"] = [(f"[fallback: paper's main run for {fallback}] " if fallback else "") + (parts or _chips_text(inputs))
+                      for parts, inputs, fallback in zip(frame["compute_parts"], frame["compute_inputs"],
+                                                         frame["compute_fallback"])]
     return frame
 
 
-def _apply_points(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
-    """Replace the paper-level compute of results that have a point by the point's own run compute."""
-    frame = frame.assign(compute_parts="", point_why="", compute_basis="paper")
+def _apply_points(session: Session, frame: pd.DataFrame, measure: str | None = None) -> pd.DataFrame:
+    """Replace the paper-level compute of results that have a point by the point's own run compute
+    (one measure's when `measure` is given: None when the point has no such figure)."""
+    frame = frame.assign(compute_parts="", point_why="", compute_basis="paper", compute_fallback=None)
     if frame.empty:
         return frame
     ids = [int(i) for i in frame["result_id"].dropna().unique()]
@@ -145,11 +149,35 @@ def _apply_points(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
         point = points.get(row["result_id"])
         if point is None:
             continue
-        row.update(compute_flops=point.flops, compute_low=point.flops_low, compute_high=point.flops_high,
-                   compute_method=point.method, compute_state=point.review_state, compute_disagreement=False,
-                   compute_inputs={"point_id": point.id, "parts": point.parts, "hardware_flops": point.hardware_flops},
-                   compute_parts=point.parts_text, point_why=point.why, compute_basis="point")
+        inputs = {"point_id": point.id, "parts": point.parts, "hardware_flops": point.hardware_flops,
+                  "operations_flops": point.operations_flops, "operations": point.operations}
+        fallback = point.fallback
+        if measure == "hardware_burden":
+            flops, low, high, method = point.hardware_flops, None, None, "hardware"
+            low, high = _parts_bounds(point.parts, flops)
+            fallback = "hardware" if fallback and "hardware" in fallback else None
+        elif measure == "network_operations":
+            flops = low = high = point.operations_flops
+            method = "arithmetic"
+            fallback = "operations" if fallback and "operations" in fallback else None
+        else:
+            flops, low, high, method = point.flops, point.flops_low, point.flops_high, point.method
+        row.update(compute_flops=flops, compute_low=low, compute_high=high,
+                   compute_method=method, compute_state=point.review_state, compute_disagreement=False,
+                   compute_inputs=inputs, compute_parts=point.parts_text, point_why=point.why, compute_basis="point",
+                   compute_fallback=fallback)
     return pd.DataFrame(rows, columns=frame.columns)
+
+
+def _parts_bounds(parts: list, flops: float | None) -> tuple[float | None, float | None]:
+    """Low / high of a summed burden from its stages (each stage's own range)."""
+    if not flops:
+        return None, None
+    with_flops = [p for p in parts or [] if p.get("flops")]
+    if not with_flops:
+        return flops, flops
+    return (sum(p.get("flops_low") or p["flops"] for p in with_flops),
+            sum(p.get("flops_high") or p["flops"] for p in with_flops))
 
 
 def _chips_text(inputs) -> str:

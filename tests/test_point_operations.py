@@ -1,0 +1,220 @@
+"""Both measures on a point: the plotted model's network operations from its own inputs, search and
+decoding statements kept out of its training, and the flagged fallback to the paper's main run.
+
+Every sentence is our own wording of a form papers use (none is copied from a paper).
+"""
+from __future__ import annotations
+
+import pytest
+
+from analysis.points import build_points
+from extractors.records import Candidate, Evidence
+from extractors.runs import is_inference, is_search, link
+
+IMAGENET = 1281167  # extractors/datasets.yaml, ImageNet-1k
+COCO = 118287
+
+
+def cand(field, attrs, sentence, match, *, best=True, confidence=0.8, section="experiments", page=5, features=None):
+    start = sentence.index(match)
+    return Candidate(field=field, attrs=attrs, value=1.0, unit="", raw_text=match, confidence=confidence,
+                     evidence=Evidence(page, sentence, start, start + len(match), section), extractor=f"{field}@test",
+                     is_best=best, features=dict(features or {}))
+
+
+def result(dataset, metric, value, sentence, match, **kw):
+    return cand("results", {"dataset": dataset, "metric": metric, "value": value}, sentence, match, **kw)
+
+
+def forward(flops, sentence, match, kind="flops", **kw):
+    return cand("forward_flops", {"flops": flops, "kind": kind}, sentence, match, **kw)
+
+
+def epochs(n, sentence, match, phase="training", **kw):
+    return cand("epochs", {"epochs": float(n), "phase": phase}, sentence, match, **kw)
+
+
+def only(points, dataset, metric):
+    (point,) = [p for p in points if p.dataset == dataset and p.metric == metric]
+    return point
+
+
+def test_forward_cost_comes_from_the_results_own_table_row():
+    small = "Table 2: ImageNet accuracy and cost | Heron-S 76.1 1.2G"
+    large = "Table 2: ImageNet accuracy and cost | Heron-L 82.3 9.6G"
+    sched = "All Heron networks are trained on ImageNet for 120 epochs with a cosine schedule."
+    cands = [forward(1.2e9, small, "1.2G", section="table"), forward(9.6e9, large, "9.6G", section="table"),
+             epochs(120, sched, "120 epochs"),
+             result("ImageNet", "top-1 accuracy", 82.3, large, "82.3", section="table")]
+    point = only(build_points(cands, catalog={}), "ImageNet", "top-1 accuracy")
+    assert point.operations_flops == pytest.approx(9.6e9 * 3 * 120 * IMAGENET)
+    assert point.operations["inputs"]["forward_flops"] == 9.6e9
+    assert "same row/sentence as the result" in point.operations["why"]
+    # The result's own data set gave the training-set size (no size stated in the paper).
+    (stage,) = point.operations["inputs"]["stages"]
+    assert stage["size_source"].startswith("catalog") and stage["epochs"] == 120
+    # Without a hardware burden the operation count is the point's compute, and it says so.
+    assert point.compute_method == "arithmetic" and point.fallback is None
+    assert "network operations only" in point.why
+
+
+def test_multiply_adds_are_doubled_and_the_epochs_of_another_data_set_are_another_run():
+    cost = "Our Plover-50 backbone needs 4 billion multiply-adds per 224x224 image."
+    cls = "For classification the Plover-50 model is trained for 100 epochs on ImageNet."
+    det = "The detector is fine-tuned for 24 epochs on COCO."
+    cands = [forward(4e9, cost, "4 billion multiply-adds", kind="multiadds"),
+             cand("epochs", {"epochs": 24.0, "phase": "finetuning", "dataset": "COCO train2017"}, det, "24 epochs"),
+             cand("epochs", {"epochs": 100.0, "phase": "training", "dataset": "ImageNet-1k"}, cls, "100 epochs"),
+             result("ImageNet", "top-1 accuracy", 78.0, "Table 1 | Plover-50 78.0", "78.0", section="table")]
+    point = only(build_points(cands, catalog={}), "ImageNet", "top-1 accuracy")
+    assert point.operations_flops == pytest.approx(2 * 4e9 * 3 * 100 * IMAGENET)
+    assert all(s["training_set"] != "COCO train2017" for s in point.operations["inputs"]["stages"])
+
+
+def test_a_schedule_naming_no_data_set_is_not_guessed_in_a_paper_training_on_several():
+    cost = "The 34-layer Ibis network costs 3.5 GFLOPs."
+    steps = "We stop after 60k iterations with a mini-batch of 128."
+    cifar = "On the small-image benchmark we train on CIFAR-10 from scratch."
+    cands = [forward(3.5e9, cost, "3.5 GFLOPs"),
+             cand("steps", {"steps": 6e4, "batch_size": 128.0, "batch_unit": "examples", "phase": "training"},
+                  steps, "60k iterations"),
+             cand("training_set", {"dataset": "CIFAR-10", "examples": 50000.0, "phase": "training"}, cifar,
+                  "CIFAR-10"),
+             result("ImageNet", "top-1 error", 21.0, "Table 3 | Ibis-34 21.0", "21.0", section="table")]
+    point = only(build_points(cands, catalog={}), "ImageNet", "top-1 error")
+    assert point.operations_flops is None and point.compute_flops is None
+    assert "name no data set and the paper trains on several" in point.operations["why"]
+
+
+def test_fewer_examples_than_one_epoch_is_a_warm_up_not_the_run():
+    cost = "Each forward pass of Wren-B takes 5 GFLOPs."
+    warm = "We warm up with 2000 steps at a batch size of 256 images on ImageNet."
+    cands = [forward(5e9, cost, "5 GFLOPs"),
+             cand("steps", {"steps": 2000.0, "batch_size": 256.0, "batch_unit": "examples", "phase": "training"},
+                  warm, "2000 steps"),
+             result("ImageNet", "top-1 accuracy", 80.0, "Table 1 | Wren-B 80.0", "80.0", section="table")]
+    point = only(build_points(cands, catalog={}), "ImageNet", "top-1 accuracy")
+    assert point.operations_flops is None and "less than one epoch" in point.operations["why"]
+
+
+def test_language_model_uses_six_n_d_with_the_larger_of_corpus_size_and_steps():
+    params = "Our Swallow-large model has 340M parameters."
+    corpus = "The pre-training corpus holds 3 billion words."
+    steps = "We pre-train for 500k steps with batches of 128k tokens."
+    cands = [cand("parameters", {"parameters": 3.4e8}, params, "340M parameters"),
+             cand("training_tokens", {"tokens": 3e9}, corpus, "3 billion words"),
+             cand("steps", {"steps": 5e5, "batch_size": 1.28e5, "batch_unit": "tokens", "phase": "pretraining"},
+                  steps, "500k steps"),
+             result("SQuAD 1.1", "F1", 90.0, "Table 2 | Swallow-large 90.0", "90.0", section="table")]
+    point = only(build_points(cands, catalog={}), "SQuAD 1.1", "F1")
+    assert point.operations_flops == pytest.approx(6 * 3.4e8 * 5e5 * 1.28e5)
+    assert point.operations["formula"] == "6 x parameters x tokens"
+
+
+def test_a_point_carries_both_measures():
+    setup = "Training the Gannet model took 4 days on 8 V100 GPUs."
+    cost = "Gannet runs at 2 GFLOPs per image."
+    sched = "We train Gannet for 90 epochs on ImageNet."
+    cands = [cand("hardware", {"chip": "V100", "count": 8, "unit": "chips"}, setup, "8 V100 GPUs"),
+             cand("training_time", {"hours": 96.0, "kind": "wall"}, setup, "4 days"),
+             forward(2e9, cost, "2 GFLOPs"), epochs(90, sched, "90 epochs"),
+             result("ImageNet", "top-1 accuracy", 77.0, "Table 1 | Gannet 77.0", "77.0", section="table")]
+    point = only(build_points(cands), "ImageNet", "top-1 accuracy")
+    assert point.compute_method == "hardware"
+    assert point.hardware_flops == pytest.approx(8 * 15.7e12 * 96 * 3600)
+    assert point.operations_flops == pytest.approx(2e9 * 3 * 90 * IMAGENET)
+    assert "operations:" in point.why and point.fallback is None
+
+
+@pytest.mark.parametrize("sentence, search", [
+    ("The architecture search took 5 days on 32 TPUv3 chips.", True),
+    ("Each sampled child model trains for 10 minutes on the proxy task.", True),
+    ("We tune the learning rate with a grid search over five values.", True),
+    ("The final network found by the search is then trained for 3 days on 8 GPUs.", False),
+    ("At inference we use beam search with a beam of 5.", False),
+    ("Training the model took 3 days on 8 GPUs.", False),
+])
+def test_search_statements(sentence, search):
+    assert is_search(sentence) is search
+
+
+@pytest.mark.parametrize("sentence, inference", [
+    ("Decoding the whole test set takes 40 minutes on one GPU.", True),
+    ("Inference time is 25 ms per image on a single V100.", True),
+    ("Training and decoding took two days in total.", False),
+    ("All runs use the same beam width for decoding.", False),
+])
+def test_decoding_statements(sentence, inference):
+    assert is_inference(sentence) is inference
+
+
+def test_search_cost_is_not_the_headline_models_training():
+    search = "The architecture search took 5 days on 32 TPUv3 chips."
+    cands = [cand("hardware", {"chip": "TPU v3", "count": 32, "unit": "chips"}, search, "32 TPUv3 chips"),
+             cand("training_time", {"hours": 120.0, "kind": "wall"}, search, "5 days"),
+             result("ImageNet", "top-1 accuracy", 76.0, "Table 1 | Finch-A 76.0", "76.0", section="table")]
+    assert link(cands[1]).search and link(cands[1]).as_features()["run_search"] is True
+    point = only(build_points(cands), "ImageNet", "top-1 accuracy")
+    assert point.compute_flops is None and point.parts == []
+
+
+def test_fine_tuning_time_alone_is_not_a_pretrained_models_compute():
+    pre = "We pre-train the Tern-large model on a large web corpus."
+    tune = "Fine-tuning Tern-large on SQuAD takes 1 hour on 1 V100 GPU."
+    cands = [cand("training_set", {"dataset": "web", "examples": 1e9, "phase": "pretraining"}, pre, "web corpus",
+                  best=False, confidence=0.3),
+             cand("hardware", {"chip": "V100", "count": 1, "unit": "chips"}, tune, "1 V100 GPU"),
+             cand("training_time", {"hours": 1.0, "kind": "wall"}, tune, "1 hour"),
+             result("SQuAD 1.1", "F1", 88.0, "Table 2 | Tern-large 88.0", "88.0", section="table")]
+    # The low-confidence pretraining statement is no operation input, but it says the model was pretrained.
+    point = only(build_points(cands), "SQuAD 1.1", "F1")
+    assert point.hardware_flops is None and point.compute_flops is None
+    assert "only a fine-tuning time is linked" in point.why
+
+
+def test_fallback_to_the_papers_main_run_is_flagged():
+    # The only time belongs to the base size; the result is the large model's: no linked run, so the
+    # paper's main run stands in, and the point says so.
+    setup = "The base configuration trains in 2 days on 4 V100 GPUs."
+    cands = [cand("hardware", {"chip": "V100", "count": 4, "unit": "chips"}, setup, "4 V100 GPUs"),
+             cand("training_time", {"hours": 48.0, "kind": "wall"}, setup, "2 days"),
+             result("ImageNet", "top-1 accuracy", 84.0, "Table 4 | Stork-large 84.0", "84.0", section="table")]
+    point = only(build_points(cands), "ImageNet", "top-1 accuracy")
+    assert point.fallback == "hardware" and point.compute_method == "hardware"
+    assert point.hardware_flops == pytest.approx(4 * 15.7e12 * 48 * 3600)
+    assert "FALLBACK" in point.why
+    # A run on another data set is never the fallback.
+    other = "The COCO detector trains in 2 days on 4 V100 GPUs."
+    cands2 = [cand("hardware", {"chip": "V100", "count": 4, "unit": "chips"}, other, "4 V100 GPUs"),
+              cand("training_time", {"hours": 48.0, "kind": "wall"}, other, "2 days"),
+              result("ImageNet", "top-1 accuracy", 84.0, "Table 4 | Stork-large 84.0", "84.0", section="table")]
+    point2 = only(build_points(cands2), "ImageNet", "top-1 accuracy")
+    assert point2.compute_flops is None and point2.fallback is None
+
+
+def test_a_search_named_earlier_in_the_sentence_covers_its_short_schedule():
+    s = "We run the architecture search directly on ImageNet, but with a shortened schedule (4 epochs)."
+    short = cand("epochs", {"epochs": 4.0, "phase": "training", "dataset": "ImageNet-1k"}, s, "4 epochs")
+    assert link(short).search
+    final = "The search is costly, while training the final model takes 350 epochs."
+    assert not link(cand("epochs", {"epochs": 350.0, "phase": "training"}, final, "350 epochs")).search
+    cost = "Our searched Kite-A1 network needs 300M multiply-adds."
+    cands = [short, forward(3e8, cost, "300M multiply-adds", kind="multiadds"),
+             result("ImageNet", "top-1 accuracy", 75.0, "Table 1 | Kite-A1 75.0", "75.0", section="table")]
+    point = only(build_points(cands, catalog={}), "ImageNet", "top-1 accuracy")
+    assert point.operations_flops is None
+
+
+def test_a_search_run_is_kept_beside_the_point_not_summed_into_it():
+    search = "The architecture search took 5 days on 32 V100 GPUs."
+    final = "Training the Finch-A model took 2 days on 8 V100 GPUs."
+    cands = [cand("hardware", {"chip": "V100", "count": 32, "unit": "chips"}, search, "32 V100 GPUs"),
+             cand("training_time", {"hours": 120.0, "kind": "wall"}, search, "5 days"),
+             cand("hardware", {"chip": "V100", "count": 8, "unit": "chips"}, final, "8 V100 GPUs"),
+             cand("training_time", {"hours": 48.0, "kind": "wall"}, final, "2 days"),
+             result("ImageNet", "top-1 accuracy", 76.0, "Table 1 | Finch-A 76.0", "76.0", section="table")]
+    point = only(build_points(cands), "ImageNet", "top-1 accuracy")
+    assert point.hardware_flops == pytest.approx(8 * 15.7e12 * 48 * 3600)
+    (search_run,) = point.excluded
+    assert search_run["kind"] == "search" and search_run["flops"] == pytest.approx(32 * 15.7e12 * 120 * 3600)
+    assert "not counted, kept beside: search run of" in point.why
