@@ -20,9 +20,11 @@ reported model. Here (pure functions, no database):
    epochs / steps / tokens on the result's data (analysis.point_operations), kept beside the burden
    (`operations_flops`); it is the point's compute only when neither a stated total nor a burden exists.
 
-Not the headline model's training: search / proxy / NAS phases and decoding or inference times
-(extractors.runs `search`, `inference`), and a fine-tuning time alone when the model was not trained
-from scratch on the result's data (its pretraining is the bulk of the compute and is not stated).
+Not linked as the headline model's training: search / proxy / NAS phases and decoding or inference
+times (extractors.runs `search`, `inference`). A search on the result's data is then added as a
+"search" stage, as the study counts NAS papers (count_search_stages); decoding stays beside. Nor a
+fine-tuning time alone when the model was not trained from scratch on the result's data (its
+pretraining is the bulk of the compute and is not stated).
 
 Fallback: a result with no linked run takes the paper's main training run (the largest own set-up whose
 data fits the result's), and a result whose model has no forward cost / parameters of its own takes the
@@ -91,8 +93,8 @@ class Point:
     # Which measure(s) had to use the paper's main run / model instead of the result's own:
     # None | "hardware" | "operations" | "hardware+operations".
     fallback: str | None = None
-    # The paper's search / proxy / decoding runs: kept beside with their burden, never summed into it
-    # (curated tables sometimes count a NAS search as the model's training; a reader can compare).
+    # The paper's decoding / inference runs (and a search on another dataset, or one without a chip):
+    # kept beside with their burden, never summed. A search on the result's data is a "search" stage.
     excluded: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -379,10 +381,11 @@ def point_for(result: Candidate, items: list[tuple[Candidate, RunLink]], *, cata
                  **compute)
 
 
-def excluded_runs(candidates: list[Candidate], *, catalog: Catalog | None = None,
-                  utilization: float = DEFAULT_UTILIZATION, min_confidence: float = MIN_CONFIDENCE) -> list[dict]:
-    """The paper's own search / proxy and decoding times with the hardware of the same sentence, and
-    their burden: shown beside a point, not counted in it."""
+def side_runs(candidates: list[Candidate], *, catalog: Catalog | None = None,
+              utilization: float = DEFAULT_UTILIZATION, min_confidence: float = MIN_CONFIDENCE
+              ) -> list[tuple[str, Part, RunLink]]:
+    """The paper's own search / proxy and decoding times with the hardware of the same sentence, as
+    (kind, part, run link): never linked to a result as its training run (`_usable`)."""
     runs = [(c, link(c)) for c in candidates if c.field in ("hardware", "training_time")
             and (c.is_best or c.confidence >= min_confidence)]
     runs = [(c, r) for c, r in runs if r.own and (r.search or r.inference)]
@@ -390,18 +393,46 @@ def excluded_runs(candidates: list[Candidate], *, catalog: Catalog | None = None
     for time, run in ((c, r) for c, r in runs if c.field == "training_time"):
         same = [_Linked(c, r, 0, []) for c, r in runs if c.field == "hardware" and _same_sentence(c, time)]
         kind = "search" if run.search else "decoding/inference"
-        linked = _Linked(time, run, 0, [f"a {kind} statement, not the model's training"])
+        linked = _Linked(time, run, 0, [f"a {kind} statement"])
         hw, how = _hardware_for(linked, same)
         part = _part(linked, hw, how, catalog=catalog, utilization=utilization)
-        out.append({"kind": kind, "flops": part.flops, "hours": part.hours, "hardware": part.hardware,
-                    "training_time": part.training_time, "evidence": part.evidence, "why": part.why})
+        if kind == "search":
+            part.stage = "search"
+        out.append((kind, part, run))
     return out
 
 
+def _beside(kind: str, part: Part) -> dict:
+    return {"kind": kind, "flops": part.flops, "hours": part.hours, "hardware": part.hardware,
+            "training_time": part.training_time, "evidence": part.evidence, "why": part.why}
+
+
 def _beside_text(run: dict) -> str:
-    """'search run of 4.48e+21 FLOPs (108 h)' for the why."""
+    """'decoding/inference run of 4.48e+21 FLOPs (108 h)' for the why."""
     burden = f" of {run['flops']:.3g} FLOPs" if run.get("flops") else ""
     return f"{run['kind']} run{burden} ({run['hours']:g} h)"
+
+
+def count_search_stages(point: Point, searches: list[Part], utilization: float = DEFAULT_UTILIZATION) -> None:
+    """Add a NAS paper's architecture-search runs to the point's burden as a "search" stage. The study
+    counts them so (its MnasNet, NASNet, AmoebaNet, DARTS and FBNet rows give the search's chips and
+    time), and its comparisons are made on that convention; the stage stays visible in `parts`."""
+    searches = [p for p in searches if p.flops]
+    if not searches:
+        return
+    point.parts = [*point.parts, *searches]
+    added = sum(p.flops for p in searches)
+    point.hardware_flops = (point.hardware_flops or 0.0) + added
+    if point.compute_method != "stated":  # a stated total still wins; the burden stays beside it
+        had_burden = point.compute_method == "hardware"
+        point.compute_method, point.compute_flops = "hardware", point.hardware_flops
+        point.flops_low = (point.flops_low if had_burden else 0.0) + sum(p.flops_low or p.flops for p in searches)
+        point.flops_high = (point.flops_high if had_burden else 0.0) + sum(p.flops_high or p.flops for p in searches)
+        point.flops_utilized = point.hardware_flops * utilization
+    if point.hardware is None:
+        point.hardware = max(searches, key=lambda p: p.flops).hardware
+    point.why += "; search stage counted, as the study counts a NAS paper's search: " + " + ".join(
+        f"[{p.why}]" for p in searches)
 
 
 def build_points(candidates: Iterable[Candidate], *, results: Iterable[Candidate] | None = None,
@@ -422,12 +453,16 @@ def build_points(candidates: Iterable[Candidate], *, results: Iterable[Candidate
             if _usable(cand, run, min_confidence) and not cand.features.get("cited"):
                 op_items.append((cand, run))
     pretrained = paper_pretrains(candidates)
-    excluded = excluded_runs(candidates, catalog=catalog, utilization=utilization, min_confidence=min_confidence)
+    side = side_runs(candidates, catalog=catalog, utilization=utilization, min_confidence=min_confidence)
     points = [point_for(r, items, catalog=catalog, utilization=utilization, op_items=op_items, pretrained=pretrained)
               for r in results]
-    beside = "; ".join(_beside_text(e) for e in excluded)
     for point in points:
-        point.excluded = [dict(e) for e in excluded]
-        if beside:
-            point.why += f"; not counted, kept beside: {beside}"
+        dataset = dataset_family(point.dataset)
+        counted = [(kind, part) for kind, part, run in side
+                   if kind == "search" and part.flops and datasets_compatible(run.dataset, dataset)]
+        count_search_stages(point, [part for _, part in counted], utilization)
+        point.excluded = [_beside(kind, part) for kind, part, _ in side
+                          if not any(part is other for _, other in counted)]
+        if point.excluded:
+            point.why += "; not counted, kept beside: " + "; ".join(_beside_text(e) for e in point.excluded)
     return points

@@ -137,8 +137,8 @@ def study_ratios(pred: dict[str, dict], study_dir: Path) -> list[dict]:
         baseline_check = {f"baseline_{k}": v for k, v in _same_run_as_study(baseline_point, record).items()
                           if k in ("chip_count_ok", "time_ok")}
         best = max(ours, key=lambda p: p["hardware_flops"], default=None)
-        # Curated tables may count a NAS search as the model's training; our points keep it beside
-        # (`excluded`), so this column adds it back for the comparison only.
+        # A search on the result's data is a stage of the point (the study's convention); one our
+        # links could not tie to the result's data is kept beside (`excluded`): this column adds it back.
         searched = [p for p in pred[arxiv_id].get("points", []) if p["dataset"] == record["dataset"]]
         search = max((sum(e.get("flops") or 0.0 for e in p.get("excluded") or [] if e.get("kind") == "search")
                       for p in searched), default=0.0)

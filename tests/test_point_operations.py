@@ -148,14 +148,15 @@ def test_decoding_statements(sentence, inference):
     assert is_inference(sentence) is inference
 
 
-def test_search_cost_is_not_the_headline_models_training():
+def test_a_search_alone_is_the_points_search_stage_never_its_training_stage():
     search = "The architecture search took 5 days on 32 TPUv3 chips."
     cands = [cand("hardware", {"chip": "TPU v3", "count": 32, "unit": "chips"}, search, "32 TPUv3 chips"),
              cand("training_time", {"hours": 120.0, "kind": "wall"}, search, "5 days"),
              result("ImageNet", "top-1 accuracy", 76.0, "Table 1 | Finch-A 76.0", "76.0", section="table")]
     assert link(cands[1]).search and link(cands[1]).as_features()["run_search"] is True
     point = only(build_points(cands), "ImageNet", "top-1 accuracy")
-    assert point.compute_flops is None and point.parts == []
+    assert [p.stage for p in point.parts] == ["search"]
+    assert point.compute_method == "hardware" and point.compute_flops == point.parts[0].flops
 
 
 def test_fine_tuning_time_alone_is_not_a_pretrained_models_compute():
@@ -205,7 +206,7 @@ def test_a_search_named_earlier_in_the_sentence_covers_its_short_schedule():
     assert point.operations_flops is None
 
 
-def test_a_search_run_is_kept_beside_the_point_not_summed_into_it():
+def test_a_search_run_is_a_stage_of_the_point_as_the_study_counts_nas_papers():
     search = "The architecture search took 5 days on 32 V100 GPUs."
     final = "Training the Finch-A model took 2 days on 8 V100 GPUs."
     cands = [cand("hardware", {"chip": "V100", "count": 32, "unit": "chips"}, search, "32 V100 GPUs"),
@@ -214,7 +215,22 @@ def test_a_search_run_is_kept_beside_the_point_not_summed_into_it():
              cand("training_time", {"hours": 48.0, "kind": "wall"}, final, "2 days"),
              result("ImageNet", "top-1 accuracy", 76.0, "Table 1 | Finch-A 76.0", "76.0", section="table")]
     point = only(build_points(cands), "ImageNet", "top-1 accuracy")
+    final_run, search_run = 8 * 15.7e12 * 48 * 3600, 32 * 15.7e12 * 120 * 3600
+    assert point.hardware_flops == pytest.approx(final_run + search_run)
+    assert point.compute_method == "hardware" and point.compute_flops == pytest.approx(final_run + search_run)
+    assert [p.stage for p in point.parts] == ["training", "search"]
+    assert point.excluded == [] and "search stage counted" in point.why
+
+
+def test_a_decoding_run_stays_beside_the_point():
+    decode = "Decoding the test set takes 3 hours on 4 V100 GPUs."
+    final = "Training the Finch-A model took 2 days on 8 V100 GPUs."
+    cands = [cand("hardware", {"chip": "V100", "count": 4, "unit": "chips"}, decode, "4 V100 GPUs"),
+             cand("training_time", {"hours": 3.0, "kind": "wall"}, decode, "3 hours"),
+             cand("hardware", {"chip": "V100", "count": 8, "unit": "chips"}, final, "8 V100 GPUs"),
+             cand("training_time", {"hours": 48.0, "kind": "wall"}, final, "2 days"),
+             result("ImageNet", "top-1 accuracy", 76.0, "Table 1 | Finch-A 76.0", "76.0", section="table")]
+    point = only(build_points(cands), "ImageNet", "top-1 accuracy")
     assert point.hardware_flops == pytest.approx(8 * 15.7e12 * 48 * 3600)
-    (search_run,) = point.excluded
-    assert search_run["kind"] == "search" and search_run["flops"] == pytest.approx(32 * 15.7e12 * 120 * 3600)
-    assert "not counted, kept beside: search run of" in point.why
+    (beside,) = point.excluded
+    assert beside["kind"] == "decoding/inference" and "not counted, kept beside" in point.why
