@@ -253,29 +253,71 @@ def _sum_tables(tables: list[dict]) -> dict:
     return total
 
 
-def cross_validate(field: str, papers: list[Paper], gold: dict[str, dict], k: int = 5,
-                   extra: list[Example] | None = None, seed: int = 0, **fit_options) -> dict:
-    """Grouped K-fold by paper: P/R at 0.5 with score.py semantics after selection, on held-out papers
-    only, plus the out-of-fold Brier score and reliability table."""
+@dataclass
+class HeldOut:
+    """One held-out paper of a cross-validation fold: its candidates of the field with their
+    out-of-fold confidence and the selection's is_best (what `extract-files` would emit)."""
+
+    paper_id: str
+    fold: int
+    candidates: list[Candidate]
+
+
+def out_of_fold(field: str, papers: list[Paper], gold: dict[str, dict], k: int = 5,
+                extra: list[Example] | None = None, seed: int = 0, **fit_options) -> list[HeldOut]:
+    """Grouped K-fold by paper: every labelled paper's candidates scored by the model fitted on the
+    other folds' papers (+ `extra`), then selected. The basis of `cross_validate` and of
+    bench/scorer_errors.py (the held-out false positives and negatives)."""
     labelled = [p for p in papers if field in gold.get(p.paper_id, {})]
     folds = fold_of([p.paper_id for p in labelled], k, seed)
     examples = examples_for(field, labelled, gold)
-    tables, probabilities, truths = [], [], []
+    out = []
     for fold in range(k):
         test = [p for p in labelled if folds[p.paper_id] == fold]
         if not test:
             continue
         train = [ex for ex in examples if folds[ex.paper_id] != fold] + list(extra or [])
         model = fit(field, train, **fit_options)
-        tables.append(score_table({p.paper_id: gold[p.paper_id] for p in test},
-                                  predictions_for(field, test, model), fields=(field,))[field])
-        held_out = [ex for ex in examples if folds[ex.paper_id] == fold]
-        probabilities.extend(model.probabilities([ex.features for ex in held_out]))
-        truths.extend(ex.label for ex in held_out)
+        for paper in test:
+            members = [copy.deepcopy(c) for c in paper.candidates if c.field == field]
+            if members:
+                for cand, p in zip(members, model.probabilities([c.features for c in members])):
+                    cand.confidence = float(p)
+            select_all(members, {field})
+            out.append(HeldOut(paper.paper_id, fold, members))
+    return out
+
+
+def cross_validate(field: str, papers: list[Paper], gold: dict[str, dict], k: int = 5,
+                   extra: list[Example] | None = None, seed: int = 0, **fit_options) -> dict:
+    """Grouped K-fold by paper: P/R at 0.5 with score.py semantics after selection, on held-out papers
+    only, plus the out-of-fold Brier score and reliability table."""
+    held_out = out_of_fold(field, papers, gold, k, extra, seed, **fit_options)
+    probabilities, truths = [], []
+    for paper in held_out:
+        labels = gold[paper.paper_id][field]
+        for cand in paper.candidates:
+            label = label_of(field, cand.attrs, labels)
+            if label is not None:
+                probabilities.append(cand.confidence)
+                truths.append(label)
+    predictions = {p.paper_id: {field: [c.score_item() for c in p.candidates if c.is_best]} for p in held_out}
+    table = score_table({p.paper_id: gold[p.paper_id] for p in held_out}, predictions, fields=(field,))[field]
     p, y = np.array(probabilities), np.array(truths, dtype=float)
-    result = _sum_tables(tables) if tables else {}
+    result = dict(table) if held_out else {}
     result.update(folds=k, brier=_round(brier(p, y)), reliability=reliability(p, y))
     return result
+
+
+def cross_validate_seeds(field: str, papers: list[Paper], gold: dict[str, dict], k: int = 5,
+                         seeds: Iterable[int] = (0, 1, 2), **fit_options) -> dict:
+    """`cross_validate` over several fold assignments: the summed P/R (and F1), so a change is judged
+    on more than one split of ~50 papers."""
+    tables = [cross_validate(field, papers, gold, k, seed=seed, **fit_options) for seed in seeds]
+    total = _sum_tables(tables)
+    p, r = total["precision"] or 0.0, total["recall"] or 0.0
+    total["f1"] = 2 * p * r / (p + r) if p + r else 0.0
+    return total
 
 
 def in_sample(field: str, papers: list[Paper], gold: dict[str, dict], model: FieldModel | None) -> dict:
