@@ -144,3 +144,51 @@ def test_a_comparison_earlier_in_the_sentence_lowers_the_later_value():
     later = [c for c in after if c.attrs["hours"] == 300.0][0]
     assert later.features["comparison_earlier"] and not alone[0].features["comparison_earlier"]
     assert later.confidence < alone[0].confidence
+
+
+# ---- issue 11, round 2: days a data set spans, reference entries read as body text ----
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the span a data set covers, described by a span verb
+        "The click logs we study were collected over 14 days from a shopping app.",
+        "Our shop corpus spans three weeks, the first 18 days serving as the training split.",
+        "The traffic dataset covers 9 days (8 days for fitting and 1 day held out).",
+        # a data noun right after the duration
+        "We evaluate on a 300-hour speech corpus recorded in cafes.",
+        "Gains hold on our 45-days internal logs as well.",
+    ],
+)
+def test_days_of_data_are_not_training_time(text):
+    assert found(text) == [], text
+    cands = extract_training_time([Sentence(4, text, "experiments", 0)])
+    assert cands and all(c.features["data_span"] for c in cands), text
+
+
+@pytest.mark.parametrize(
+    "text, hours",
+    [
+        # a data set named, then a run verb: the duration is the run's
+        ("On the full dataset, which contains 1M clips, training took 6 days.", 144.0),
+        ("We train the network on the merged data set for 20 hours on two cards.", 20.0),
+        ("Training on these logs converges after 30 hours of optimisation.", 30.0),
+    ],
+)
+def test_a_run_on_a_data_set_keeps_its_duration(text, hours):
+    cands = extract_training_time([Sentence(4, text, "experiments", 0)])
+    run = [c for c in cands if c.attrs["hours"] == hours]
+    assert run and not run[0].features["data_span"], text
+    assert hours in [h for h, _, _ in found(text)], text
+
+
+def test_a_reference_entry_in_the_body_is_not_training_time():
+    entry = "Doe, J. and Roe, K. Fitting a vision transformer in 40 minutes. arXiv preprint arXiv:2101.01234, 2021."
+    proceedings = "Lee, A. Pretraining sparse experts within 2 days. In Proceedings of Sparse Systems Week, pp. 11-19."
+    for text in (entry, proceedings):
+        cands = extract_training_time([Sentence(9, text, "experiments", 0)])
+        assert cands and all(c.features["reference_entry"] for c in cands), text
+        assert found(text) == [], text
+    # a body sentence that cites an arXiv paper by number only is not an entry
+    body = extract_training_time([Sentence(4, "We trained our model for 40 hours, as in [12].", "experiments", 0)])
+    assert not body[0].features["reference_entry"] and found("We trained our model for 40 hours, as in [12].")
