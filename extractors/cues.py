@@ -327,11 +327,11 @@ _DATA_AFTER_DURATION = re.compile(r"^[\s-]*(?:of\s+)?(?:(?!the\b|a\b|an\b|our\b|
 
 def data_span(text: str, start: int, end: int) -> bool:
     """The duration at text[start:end] is the time a data set covers: the sentence's data set is
-    described by a span verb before it (and no run verb in between), or a data noun follows it."""
+    described by a span verb before it (and no run verb precedes the duration: "we trained on the
+    set, which contains 1M clips, for 6 days" is a run), or a data noun follows it."""
     if _DATA_AFTER_DURATION.match(text[end:]):
         return True
     subjects = list(DATA_SUBJECT.finditer(text, 0, start))
-    if not subjects:
+    if not subjects or _RUN_VERB.search(text[:start]):
         return False
-    between = text[subjects[-1].end():start]
-    return bool(_DATA_SPAN_VERB.search(between)) and not _RUN_VERB.search(between)
+    return bool(_DATA_SPAN_VERB.search(text[subjects[-1].end():start]))

@@ -171,6 +171,7 @@ def test_days_of_data_are_not_training_time(text):
     [
         # a data set named, then a run verb: the duration is the run's
         ("On the full dataset, which contains 1M clips, training took 6 days.", 144.0),
+        ("We trained on the merged dataset, which contains 2M clips, for 5 days.", 120.0),
         ("We train the network on the merged data set for 20 hours on two cards.", 20.0),
         ("Training on these logs converges after 30 hours of optimisation.", 30.0),
     ],
