@@ -513,6 +513,8 @@ def _is_own_training_context(sentence: Sentence) -> bool:
         return False
     if cues.INFERENCE_CUE.search(text) or not cues.TRAINING_CUE.search(text):
         return False
+    if cues.DECODING.search(text) and not cues.TRAINING_STRONG.search(text) and not cues.ablated("decoding_cue"):
+        return False  # "all runs share one environment ... beam size for decoding": not a training set-up
     return not ("et al." in text and not cues.OWN_WORK.search(text))
 
 
@@ -615,6 +617,10 @@ def rule_confidence(f: dict) -> float:
         score += 0.05
     if inference:
         score -= 0.15 if f["training_strong"] else 0.4
+    elif f.get("decoding_cue"):
+        score -= 0.15 if f["training_strong"] else 0.4  # issue 11: decoding hardware is inference hardware
+    if f.get("reference_entry"):
+        score -= 0.6  # issue 11: a reference-list entry read as body text
     if f["et_al"] and not own:
         score -= 0.4
     elif f["citation"] and not own:

@@ -218,6 +218,8 @@ def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[st
     # paper's grouped-CV outcome, so it is a cue now, weighed like the others.
     features["data_amount_after"] = bool(_DATA_AFTER.match(after))
     features.update(cues.whole_sentence_signals(text, match.start(), end))
+    # "the logs were collected over 30 days (the first 25 for training)": days of data, not a run
+    features["data_span"] = cues.data_span(text, match.start(), end) and not cues.ablated("data_span")
     confidence = rule_confidence(features)
     attrs: dict = {"hours": round(hours, 4), "kind": kind}
     if hours_range:
@@ -316,6 +318,10 @@ def rule_confidence(f: dict) -> float:
         score -= 0.1
     if f.get("data_amount_after"):
         score -= 0.5
+    if f.get("data_span"):
+        score -= 0.5  # issue 11: the span a data set covers (4 corpus papers, all negatives)
+    if f.get("reference_entry"):
+        score -= 0.6  # issue 11: a reference-list entry read as body text (5 corpus papers)
     score = cues.clamp(score * cues.section_weight(f["section"]))
     if f.get("table_row") in ("own", "other"):
         score = cues.clamp(score + (0.3 if f["table_row"] == "own" else -0.3))

@@ -156,7 +156,6 @@ def test_a_comparison_earlier_in_the_sentence_lowers_the_later_value():
         # Totals with a scale letter: k and M are thousands and millions.
         ("Pre-training stage one cost 63K H800 hours.", [(63000.0, "chip-hours", ())]),
         ("Across all training phases the project logged 1.6M GPU hours.", [(1600000.0, "chip-hours", ())]),
-        # A list of durations, one per model, is not a range between them.
         # Clock words between the number and the unit.
         ("Pre-training finished after roughly 11 calendar days.", [(264.0, "wall", ())]),
         ("Our detector trains in about 30 wall-clock hours.", [(30.0, "wall", ())]),
@@ -164,6 +163,7 @@ def test_a_comparison_earlier_in_the_sentence_lowers_the_later_value():
         ("With a batch size of 512 we train for 90 epochs, about 40 hours in all.", [(40.0, "wall", ())]),
         # "reported in this work" is the paper's own model.
         ("The network reported in this paper was trained for 6 days.", [(144.0, "wall", ())]),
+        # A list of durations, one per model, is not a range between them.
         ("Training the tiny and the large encoder needed 3 and 9 days, respectively.",
          [(72.0, "wall", ()), (216.0, "wall", ())]),
     ],
@@ -178,8 +178,8 @@ def test_chip_hour_totals_and_respective_lists(text, expected):
         "Our cluster of H100 GPUs hosts many jobs every day.",  # no number before the unit
         "Each of the 8 A100 GPUs processes 30 minutes of audio per batch.",  # amount per batch
         "The encoder reads 15 minutes of video during pre-training.",  # length of the input
-        "Setup: 64 NVIDIA A100 GPUs Hours of use: not recorded",
-        "A single training epoch over our corpus lasts about 9 minutes on four GPUs.",  # one epoch's time  # the "a" ending "NVIDIA" is no number
+        "Setup: 64 NVIDIA A100 GPUs Hours of use: not recorded",  # the "a" ending "NVIDIA" is no number
+        "A single training epoch over our corpus lasts about 9 minutes on four GPUs.",  # one epoch's time
     ],
 )
 def test_chip_names_and_data_lengths_are_not_training_times(text):
@@ -188,3 +188,52 @@ def test_chip_names_and_data_lengths_are_not_training_times(text):
 
 def test_a_range_with_and_stays_a_range_without_respectively():
     assert found("Our network needs between 4 and 6 days to train.") == [(120.0, "wall", (96.0, 144.0))]
+
+
+# ---- issue 11, round 2: days a data set spans, reference entries read as body text ----
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the span a data set covers, described by a span verb
+        "The click logs we study were collected over 14 days from a shopping app.",
+        "Our shop corpus spans three weeks, the first 18 days serving as the training split.",
+        "The traffic dataset covers 9 days (8 days for fitting and 1 day held out).",
+        # a data noun right after the duration
+        "We evaluate on a 300-hour speech corpus recorded in cafes.",
+        "Gains hold on our 45-days internal logs as well.",
+    ],
+)
+def test_days_of_data_are_not_training_time(text):
+    assert found(text) == [], text
+    cands = extract_training_time([Sentence(4, text, "experiments", 0)])
+    assert cands and all(c.features["data_span"] for c in cands), text
+
+
+@pytest.mark.parametrize(
+    "text, hours",
+    [
+        # a data set named, then a run verb: the duration is the run's
+        ("On the full dataset, which contains 1M clips, training took 6 days.", 144.0),
+        ("We trained on the merged dataset, which contains 2M clips, for 5 days.", 120.0),
+        ("We train the network on the merged data set for 20 hours on two cards.", 20.0),
+        ("Training on these logs converges after 30 hours of optimisation.", 30.0),
+    ],
+)
+def test_a_run_on_a_data_set_keeps_its_duration(text, hours):
+    cands = extract_training_time([Sentence(4, text, "experiments", 0)])
+    run = [c for c in cands if c.attrs["hours"] == hours]
+    assert run and not run[0].features["data_span"], text
+    assert hours in [h for h, _, _ in found(text)], text
+
+
+def test_a_reference_entry_in_the_body_is_not_training_time():
+    entry = "Doe, J. and Roe, K. Fitting a vision transformer in 40 minutes. arXiv preprint arXiv:2101.01234, 2021."
+    proceedings = "Lee, A. Pretraining sparse experts within 2 days. In Proceedings of Sparse Systems Week, pp. 11-19."
+    for text in (entry, proceedings):
+        cands = extract_training_time([Sentence(9, text, "experiments", 0)])
+        assert cands and all(c.features["reference_entry"] for c in cands), text
+        assert found(text) == [], text
+    # a body sentence that cites an arXiv paper by number only is not an entry
+    body = extract_training_time([Sentence(4, "We trained our model for 40 hours, as in [12].", "experiments", 0)])
+    assert not body[0].features["reference_entry"] and found("We trained our model for 40 hours, as in [12].")

@@ -172,3 +172,32 @@ def test_the_shipped_models_load_and_carry_their_report():
         assert model.report["cv"]["folds"] >= 2 and model.report["cv"]["brier"] is not None
         p = model.probabilities([{}, {"own_work": True, "training_strong": True}])
         assert ((0 <= p) & (p <= 1)).all()
+
+
+def test_one_example_per_paper_and_value_the_mention_the_rules_rate_highest():
+    from extractors.scoring.train import examples_for
+
+    weak = hw(8, page=1, rule_confidence=0.4)
+    strong = hw(8, page=5, rule_confidence=0.8, own_work=True)
+    other = hw(2, chip="K80", page=3, rule_confidence=0.6)
+    papers = [Paper("p1", [weak, strong, other], pages=9)]
+    gold = {"p1": {"hardware": [{"chip": "V100", "count": 8, "unit": "chips"}]}}
+    heads = examples_for("hardware", papers, gold)
+    assert sorted((ex.label, ex.features["rule_confidence"]) for ex in heads) == [(0, 0.6), (1, 0.8)]
+    every = examples_for("hardware", papers, gold, one_per_value=False)
+    assert len(every) == 3 and sum(ex.label for ex in every) == 2
+
+
+def test_out_of_fold_candidates_carry_held_out_probabilities_and_selection():
+    from extractors.scoring.train import cross_validate_seeds, out_of_fold
+
+    papers, gold = synthetic_papers()
+    held = out_of_fold("hardware", papers, gold, k=5, l2=1.0)
+    assert sorted(h.paper_id for h in held) == sorted(p.paper_id for p in papers)
+    for h in held:
+        best = [c for c in h.candidates if c.is_best]
+        assert [c.attrs["count"] for c in best] == [8] and best[0].confidence > 0.5
+        # the held-out copies are scored, the paper's own candidates are left alone
+        assert all(c.confidence == 0.5 for p in papers for c in p.candidates)
+    total = cross_validate_seeds("hardware", papers, gold, k=5, seeds=(0, 1), l2=1.0)
+    assert total["labels"] == 40 and total["precision"] == 1.0 and total["f1"] == 1.0
