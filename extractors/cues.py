@@ -62,9 +62,11 @@ CITATION = re.compile(r"\[\d+(?:[,–\-]\s*\d+)*\]|\bet al\.|\(\s*[A-Z][A-Za-z\-
 THIRD_PERSON = re.compile(r"\b(?:they|their|them|previously|other (?:agents|methods|models|approaches|systems|works?)|previous (?:work|works|studies|approach(?:es)?|"
                           r"methods?|results?|models?)|prior work|original(?:ly)?|baselines?|reported (?:by|in)(?! (?:this|our|the present)\b))\b",
                           re.IGNORECASE)
-# A comparison point written just before a value: "a speedup over a single GPU", "than DQN trained on".
+# A comparison point written just before a value: "a speedup over a single GPU", "than DQN trained on"
+# ("more than two weeks", "less than a day" qualify an amount: no comparison).
 COMPARISON_BEFORE = re.compile(
-    r"\b(?:compared? (?:with|to)|we compare|comparison|than|versus|vs\.?|relative to|instead of|as when|unlike|"
+    r"\b(?:compared? (?:with|to)|we compare|comparison|(?<!more )(?<!less )(?<!fewer )than|versus|vs\.?|relative to|"
+    r"instead of|as when|unlike|"
     r"over (?:a |one |the )?(?:single|one)|otherwise|in contrast|whereas)\b[^.;]*$", re.IGNORECASE)
 # Statements about capacity rather than use: "has only 3GB of memory", "too big to fit on one GPU".
 CAPACITY = re.compile(r"\b(?:ha(?:s|ve) (?:only )?\d+\s?GB|fit (?:on|in|into)|too (?:big|large)|"
@@ -161,8 +163,17 @@ def capitalised_names(clause: str) -> list[str]:
 
 
 def is_own_name(name: str, own_names: frozenset[str]) -> bool:
+    """"ViT-H" is the paper's when it calls its model "ViT-22B" or "ViT": names compare by their head
+    (the part before a hyphen), a plural or suffixed head included ("ViTs", "MuZero-Reanalyse")."""
     head = name.split("-")[0].lower()
-    return any(head == own.lower() or head.startswith(own.lower()) for own in own_names)
+    for own in own_names:
+        own_head = own.split("-")[0].lower()
+        if len(own_head) < 3:  # "R-CNN", "T-5": the head alone would match every name with that letter
+            if name.lower().startswith(own.lower()):
+                return True
+        elif head == own_head or head.startswith(own_head):
+            return True
+    return False
 
 
 _TITLE_STOPWORDS = frozenset("a an the of for with in on and to via from by using deep neural network networks "
