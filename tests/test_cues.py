@@ -23,7 +23,7 @@ def test_own_names_compare_by_their_head(name, own, expected):
 def test_a_sentence_opening_with_the_papers_hyphenated_model_is_its_own():
     own = cues.own_model_names("Osprey-7B: a compact language model", [])
     assert cues.other_model_subject("Osprey-7B was trained on 64 accelerators for a week.", own) == 0.0
-    assert cues.other_model_subject("Heron-2 was trained on 64 accelerators for a week.", own) > 0
+    assert cues.other_model_subject("HeronNet was trained on 64 accelerators for a week.", own) > 0
 
 
 @pytest.mark.parametrize("clause, comparison", [
