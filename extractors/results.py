@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from extractors import benchmarks as bm
-from extractors.cues import CITATION, OWN_WORK
+from extractors.cues import CITATION, LEADERBOARD, OWN_WORK, model_count_cues
 from extractors.text import _reads_as_prose as reads_as_prose  # the text reader's own test: one definition
 from extractors.document import DocumentText, Sentence
 from extractors.records import Candidate
@@ -197,8 +197,35 @@ def sentence_candidates(doc: DocumentText, ctx: PaperContext) -> list[Found]:
                 "appendix": s.section == "appendix", "percent": n.percent, "prominent": dataset in ctx.prominent,
                 "split": split or "", "plausible": True,
             })
+            cand.features.update(model_count_cues(_words_of_number(s.text, n, all_numbers)))
+            cand.features["leaderboard"] = bool(LEADERBOARD.search(s.text))  # "our latest leaderboard scores"
             out.append(Found(cand, split, 0 if others else (2 if own else 1), "sentence"))
     return out
+
+
+# A cue written right after a number (or after its "a/b" partner) speaks of that number: "82.2/88.6
+# for single model and 83.9/89.7 for ensemble".
+_PARTNER = re.compile(r"\s*%?\s*/\s*(?:\d{1,3}(?:\.\d+)?|\.\d+)\s*%?")
+_AFTER_WINDOW = 30
+_BEFORE_WINDOW = 100
+
+
+def _words_of_number(text: str, n: bm.Number, numbers: list[bm.Number]) -> str:
+    """The words that say which run a number belongs to: a cue written right after the number (up to
+    the next number or punctuation) when there is one ("83.9 for ensemble"), else the number's clause
+    before it ("BiDAF (ensemble) achieves an EM of 73.3 and an F1 of 81.1", "our single-model top-5 error
+    of 4.49%")."""
+    end = n.end
+    partner = _PARTNER.match(text, end)
+    if partner:
+        end = partner.end()
+    next_start = min([m.start for m in numbers if m.start >= end] or [len(text)])
+    after = text[end:min(next_start, end + _AFTER_WINDOW)]
+    after = re.split(r"[;,.:]", after, maxsplit=1)[0]
+    if any(model_count_cues(after)[k] for k in ("ensemble", "single_model")):
+        return after
+    clause_start = max(text.rfind(";", 0, n.start) + 1, n.start - _BEFORE_WINDOW)
+    return text[clause_start:n.start]
 
 
 def _not_a_score(text: str, n: bm.Number) -> bool:
@@ -316,6 +343,39 @@ def corroborate(found: list[Found]) -> None:
             f.candidate.confidence = round(min(1.0, f.candidate.confidence + 0.1), 4)
 
 
+def ensemble_only(c: Candidate) -> bool:
+    """The words around the number give it to an ensemble, not to a single model."""
+    return bool(c.features.get("ensemble")) and not c.features.get("single_model")
+
+
+def single_model_first(members: list, candidate=lambda m: m) -> list:
+    """On a benchmark whose curation records the single model (bm.SINGLE_MODEL_HEADLINE), an ensemble's
+    number is the headline only when no single-model number is left to choose."""
+    if not members or candidate(members[0]).attrs["dataset"] not in bm.SINGLE_MODEL_HEADLINE:
+        return members
+    if not any(candidate(m).features.get("single_model") and not candidate(m).features.get("ensemble") for m in members):
+        return members  # only a number the paper calls a single model's replaces the ensemble's
+    return [m for m in members if not ensemble_only(candidate(m))]
+
+
+# Confidences this close are a tie for the scorer; the study then records the paper's best model
+# (RetinaNet's larger backbone, MnasNet-A3 beside the A1 the abstract names), so the better score wins.
+HEADLINE_TIE = 0.15
+
+
+def headline_of(group: list[Candidate], threshold: float) -> Candidate | None:
+    """The headline among one paper's candidates for one dataset and metric family (scored candidates):
+    the confident ones (>= threshold), single models first where the benchmark's convention says so,
+    then among those about as probable as the most probable one the test split and the better score."""
+    confident = single_model_first([c for c in group if c.confidence >= threshold])
+    if not confident:
+        return None
+    top = max(c.confidence for c in confident)
+    near = [c for c in confident if c.confidence >= top - HEADLINE_TIE]
+    return max(near, key=lambda c: (bm.split_rank(c.features.get("split") or None), _as_accuracy(c),
+                                    c.confidence))
+
+
 def mark_headlines(found: list[Found]) -> None:
     """One headline per dataset+metric: the test split when given, the paper's own model first,
     then the best value. The scorer accepts any of the paper's headline values (single model or
@@ -326,6 +386,7 @@ def mark_headlines(found: list[Found]) -> None:
             groups.setdefault(_family(f.candidate), []).append(f)
     for members in groups.values():
         confident = [f for f in members if f.candidate.confidence >= 0.5] or members
+        confident = single_model_first(confident, lambda f: f.candidate)
         best = max(confident, key=lambda f: (bm.split_rank(f.split), f.own, _as_accuracy(f.candidate),
                                              f.candidate.confidence))
         best.candidate.is_best = True

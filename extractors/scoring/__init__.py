@@ -40,17 +40,21 @@ def select_all(candidates: list[Candidate], learned: set[str] | frozenset[str] =
 
 
 def _select_results(members: list[Candidate], threshold: float) -> None:
-    """One headline per dataset and metric family (top-k error and accuracy are one): the most
-    probable candidate, when it clears the threshold."""
+    """One headline per dataset and metric family (top-k error and accuracy are one), among the
+    candidates that clear the threshold (results.headline_of: the most probable, ties to the better
+    score, single models first where the benchmark's curation records those)."""
     groups: dict[tuple, list[Candidate]] = {}
     for cand in members:
         cand.is_best = False
         metric = str(cand.attrs.get("metric", ""))
         family = metric.split()[0] if metric.startswith("top-") else metric
         groups.setdefault((cand.attrs.get("dataset"), family), []).append(cand)
+    from extractors.results import headline_of  # the results extractor owns the headline convention
+
     for group in groups.values():
-        top = max(group, key=lambda c: c.confidence)
-        top.is_best = top.confidence >= threshold
+        top = headline_of(group, threshold)
+        if top is not None:
+            top.is_best = True
 
 
 def score_and_select(candidates: list[Candidate], models: dict[str, FieldModel] | None = None,
