@@ -207,6 +207,7 @@ def sentence_candidates(doc: DocumentText, ctx: PaperContext) -> list[Found]:
 # for single model and 83.9/89.7 for ensemble".
 _PARTNER = re.compile(r"\s*%?\s*/\s*(?:\d{1,3}(?:\.\d+)?|\.\d+)\s*%?")
 _AFTER_WINDOW = 30
+_CONTRAST_EDGE = re.compile(r";|\b(?:while|whereas|but)\b", re.I)  # not commas: "with a single model, our X ..."
 _BEFORE_WINDOW = 100
 
 
@@ -224,8 +225,9 @@ def _words_of_number(text: str, n: bm.Number, numbers: list[bm.Number]) -> str:
     after = re.split(r"[;,.:]", after, maxsplit=1)[0]
     if any(model_count_cues(after)[k] for k in ("ensemble", "single_model")):
         return after
-    clause_start = max(text.rfind(";", 0, n.start) + 1, n.start - _BEFORE_WINDOW)
-    return text[clause_start:n.start]
+    start = max(0, n.start - _BEFORE_WINDOW)
+    edges = list(_CONTRAST_EDGE.finditer(text, start, n.start))  # "83.0 for the ensemble, while one model ..."
+    return text[edges[-1].end() if edges else start:n.start]
 
 
 def _not_a_score(text: str, n: bm.Number) -> bool:
@@ -350,12 +352,19 @@ def ensemble_only(c: Candidate) -> bool:
 
 def single_model_first(members: list, candidate=lambda m: m) -> list:
     """On a benchmark whose curation records the single model (bm.SINGLE_MODEL_HEADLINE), an ensemble's
-    number is the headline only when no single-model number is left to choose."""
+    number gives way to a number the paper calls a single model's, of the same split or a more
+    headline-like one (a dev-set single model does not replace a test-set ensemble)."""
     if not members or candidate(members[0]).attrs["dataset"] not in bm.SINGLE_MODEL_HEADLINE:
         return members
-    if not any(candidate(m).features.get("single_model") and not candidate(m).features.get("ensemble") for m in members):
-        return members  # only a number the paper calls a single model's replaces the ensemble's
-    return [m for m in members if not ensemble_only(candidate(m))]
+    singles = [_split_rank(candidate(m)) for m in members
+               if candidate(m).features.get("single_model") and not candidate(m).features.get("ensemble")]
+    if not singles:
+        return members
+    return [m for m in members if not (ensemble_only(candidate(m)) and _split_rank(candidate(m)) <= max(singles))]
+
+
+def _split_rank(c: Candidate) -> int:
+    return bm.split_rank(c.features.get("split") or None)
 
 
 # Confidences this close are a tie for the scorer; the study then records the paper's best model
@@ -372,8 +381,62 @@ def headline_of(group: list[Candidate], threshold: float) -> Candidate | None:
         return None
     top = max(c.confidence for c in confident)
     near = [c for c in confident if c.confidence >= top - HEADLINE_TIE]
-    return max(near, key=lambda c: (bm.split_rank(c.features.get("split") or None), _as_accuracy(c),
-                                    c.confidence))
+    return max(near, key=lambda c: (_split_rank(c), _as_accuracy(c), c.confidence))
+
+
+def share_run_marks(found: list[Found]) -> None:
+    """A headline number is repeated (abstract, prose, table) and often only one mention says whose run
+    it is: "pushing the test F1 to 93.2" in the abstract is the row "(Ens.)" of the results table, "our
+    ensemble has 3.57%" is the table's "ResNet (ILSVRC'15)" row. When the mentions of one value mark it
+    one way only (ensemble or single model), every mention carries the mark."""
+    marks: dict[tuple, set[str]] = {}
+    for f in found:
+        key = (*_family(f.candidate), round(_as_accuracy(f.candidate), 2))
+        features = f.candidate.features
+        if features.get("ensemble") != features.get("single_model"):
+            marks.setdefault(key, set()).add("ensemble" if features.get("ensemble") else "single_model")
+    for f in found:
+        key = (*_family(f.candidate), round(_as_accuracy(f.candidate), 2))
+        shared = marks.get(key, set())
+        if len(shared) == 1:
+            mark = next(iter(shared))
+            if not f.candidate.features.get(mark):
+                f.candidate.features[mark] = True
+                f.candidate.features["run_mark_from_repeat"] = True
+
+
+def select_headlines(members: list[Candidate], threshold: float) -> None:
+    """The scored candidates' headlines (is_best), one per dataset and metric family (top-k error and
+    accuracy are one), by `headline_of`; then top-5 follows top-1 to the same run (`same_run_topk`)."""
+    groups: dict[tuple, list[Candidate]] = {}
+    for cand in members:
+        cand.is_best = False
+        groups.setdefault(_family(cand), []).append(cand)
+    chosen = {key: headline_of(group, threshold) for key, group in groups.items()}
+    for key, top in same_run_topk(chosen, groups, threshold).items():
+        if top is not None:
+            top.is_best = True
+
+
+def _run_of(c: Candidate) -> tuple:
+    """One evaluation: the same sentence or table row (page and evidence text) and the same split."""
+    return c.evidence.page, c.evidence.sentence, c.features.get("split") or ""
+
+
+def same_run_topk(chosen: dict[tuple, Candidate | None], groups: dict[tuple, list[Candidate]],
+                  threshold: float) -> dict[tuple, Candidate | None]:
+    """A paper that reports top-1 and top-5 of one model in one row or sentence ("27.9 / 9.1 on val") is
+    curated as that pair: the top-5 headline is the top-5 of the run whose top-1 is the headline, when
+    that run gives one confidently (else the top-5's own choice stands)."""
+    out = dict(chosen)
+    for (dataset, family), top1 in chosen.items():
+        if family != "top-1" or top1 is None or (dataset, "top-5") not in groups:
+            continue
+        run = _run_of(top1)
+        paired = [c for c in groups[(dataset, "top-5")] if c.confidence >= threshold and _run_of(c) == run]
+        if paired:
+            out[(dataset, "top-5")] = max(paired, key=lambda c: c.confidence)
+    return out
 
 
 def mark_headlines(found: list[Found]) -> None:
@@ -406,5 +469,6 @@ def extract_results(doc: DocumentText, pdf=None, *, read_tables: list | None = N
     tables = read + [t for t in doc.tables if (t.page, t.caption[:40]) not in seen]
     found = sentence_candidates(doc, ctx) + table_candidates(tables, ctx, doc)
     corroborate(found)
+    share_run_marks(found)
     mark_headlines(found)
     return [f.candidate for f in found]

@@ -40,21 +40,11 @@ def select_all(candidates: list[Candidate], learned: set[str] | frozenset[str] =
 
 
 def _select_results(members: list[Candidate], threshold: float) -> None:
-    """One headline per dataset and metric family (top-k error and accuracy are one), among the
-    candidates that clear the threshold (results.headline_of: the most probable, ties to the better
-    score, single models first where the benchmark's curation records those)."""
-    groups: dict[tuple, list[Candidate]] = {}
-    for cand in members:
-        cand.is_best = False
-        metric = str(cand.attrs.get("metric", ""))
-        family = metric.split()[0] if metric.startswith("top-") else metric
-        groups.setdefault((cand.attrs.get("dataset"), family), []).append(cand)
-    from extractors.results import headline_of  # the results extractor owns the headline convention
+    """One headline per dataset and metric family, among the candidates that clear the threshold: the
+    results extractor owns the convention (results.select_headlines)."""
+    from extractors.results import select_headlines
 
-    for group in groups.values():
-        top = headline_of(group, threshold)
-        if top is not None:
-            top.is_best = True
+    select_headlines(members, threshold)
 
 
 def score_and_select(candidates: list[Candidate], models: dict[str, FieldModel] | None = None,
