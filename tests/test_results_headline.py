@@ -113,6 +113,11 @@ def test_squad_headline_is_the_single_model_the_paper_names():
     assert headline_of(group, 0.5).attrs["value"] == 86.9
 
 
+def test_coco_headline_is_the_single_model_too():
+    group = [cand("COCO", "AP", 47.9, 0.95, ensemble=True), cand("COCO", "AP", 45.2, 0.8, single_model=True)]
+    assert headline_of(group, 0.5).attrs["value"] == 45.2
+
+
 def test_squad_ensemble_stays_when_no_number_is_called_a_single_models():
     # A row that says nothing (a competitor the scorer half trusts) does not displace the ensemble.
     group = [cand("SQuAD 1.1", "EM", 80.2, 0.95, ensemble=True), cand("SQuAD 1.1", "EM", 77.0, 0.55)]
@@ -186,13 +191,16 @@ def _squad_table_pdf() -> pymupdf.Document:
     return pdf
 
 
-def test_table_rows_carry_the_cues_and_the_rule_headline_is_the_single_model():
+def test_table_rows_carry_the_cues_and_the_selection_takes_the_single_model():
     doc = read_document(_squad_table_pdf().tobytes(), word_pages=result_table_pages)
     cands = [c for c in extract_results(doc, None) if c.features.get("source") == "table"]
     assert by_value(cands, 75.8).features["ensemble"] and by_value(cands, 72.4).features["single_model"]
     assert not by_value(cands, 70.1).features["ensemble"]
-    best = {(c.attrs["metric"], c.attrs["value"]) for c in cands if c.is_best}
-    assert best == {("EM", 72.4), ("F1", 81.0)}
+    # The rules alone keep the paper's best (their choice is the scorer's rule_best feature) ...
+    assert {c.attrs["value"] for c in cands if c.is_best} == {75.8, 83.6}
+    # ... the selection after scoring applies the SQuAD convention (rule confidences stand in here).
+    select_all(cands, {"results"})
+    assert {(c.attrs["metric"], c.attrs["value"]) for c in cands if c.is_best} == {("EM", 72.4), ("F1", 81.0)}
 
 
 def test_a_dev_set_single_model_does_not_replace_a_test_set_ensemble():
@@ -214,6 +222,7 @@ def test_a_repeated_value_takes_the_run_mark_of_the_mention_that_gives_one():
     prose = [c for c in cands if c.attrs["value"] == 83.6 and c.features.get("source") == "sentence"]
     assert prose and prose[0].features["ensemble"] and prose[0].features["run_mark_from_repeat"]
     assert not by_value(cands, 70.1).features.get("run_mark_from_repeat")
+    select_all(cands, {"results"})
     best = {(c.attrs["metric"], c.attrs["value"]) for c in cands if c.is_best}
     assert ("F1", 81.0) in best and ("F1", 83.6) not in best
 
@@ -248,3 +257,11 @@ def test_same_run_needs_the_same_split():
                _at(cand("ImageNet", "top-5 error", 5.6, 0.88), "row A", "val")]
     select_all(members, {"results"})
     assert {c.attrs["value"] for c in members if c.is_best} == {20.9, 5.6}
+
+
+def test_the_top5_choice_stays_when_the_paired_run_gives_the_same_number():
+    members = [_at(cand("ImageNet", "top-1 error", 23.9, 0.93), "row A", "val"),
+               _at(cand("ImageNet", "top-5 error", 6.9, 0.55), "row A", "val"),
+               _at(cand("ImageNet", "top-5 error", 6.9, 0.97), "Our two networks together reach 6.9%", "test")]
+    select_all(members, {"results"})
+    assert [c.confidence for c in members if c.is_best and c.attrs["metric"] == "top-5 error"] == [0.97]
