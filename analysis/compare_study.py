@@ -119,7 +119,9 @@ def _burden_table(ours: pd.DataFrame, matched: pd.DataFrame, factor: float) -> p
 
 def _results_table(our_results: pd.DataFrame, matched: pd.DataFrame, tolerance: float) -> pd.DataFrame:
     study_scores: dict[tuple, list[tuple[float, str]]] = {}
+    links: dict[str, str] = {}
     for row in matched.to_dict("records"):
+        links[row["where"]] = str(row.get("link") or "")
         for metric, value in (row["results"] or {}).items():
             if value is not None and not pd.isna(value):
                 study_scores.setdefault((row["match"], row["dataset"], metric), []).append((float(value), row["where"]))
@@ -137,7 +139,7 @@ def _results_table(our_results: pd.DataFrame, matched: pd.DataFrame, tolerance: 
         marks = r.get("marks") if isinstance(r.get("marks"), dict) else {}
         alternatives = r.get("alternatives") if isinstance(r.get("alternatives"), list) else []
         kind = "" if within else miss_kind(ours, best, where, bool(others), marks, alternatives, other_metrics,
-                                           tolerance)
+                                           tolerance, links.get(where, ""))
         rows.append({"arxiv_id": r["arxiv_id"], "dataset": r["dataset"], "metric": r["metric"], "ours": ours,
                      "study": best, "difference": ours - best, "within": within,
                      "matches_other_row": bool(others) and not within,
@@ -159,12 +161,13 @@ MISS_KINDS = (
     "leaderboard figure taken",
     "another split",
     "another of our candidates",  # the study's value is one we extracted: model size, protocol, abstract vs table
-    "not among our candidates",  # another version of the paper, or a value we did not read
+    "not among our candidates",  # a value we did not read
+    "not among our candidates; the study read the proceedings version",  # a later version's number
 )
 
 
 def miss_kind(ours: float, study: float, study_row: str, other_row: bool, marks: dict, alternatives: list[dict],
-              other_metrics: list[float], tolerance: float) -> str:
+              other_metrics: list[float], tolerance: float, study_link: str = "") -> str:
     """Why our headline differs from the study's, read off both sides: the study's other rows and
     metrics, and our candidates for the benchmark with their run marks (ensemble, single model, split,
     leaderboard)."""
@@ -181,7 +184,8 @@ def miss_kind(ours: float, study: float, study_row: str, other_row: bool, marks:
         return MISS_KINDS[3]
     theirs = [a for a in alternatives if close(float(a["value"]), study)]
     if not theirs:
-        return MISS_KINDS[8]
+        # The study links a proceedings page rather than arXiv: its number may be a later version's.
+        return MISS_KINDS[9] if study_link and "arxiv.org" not in study_link else MISS_KINDS[8]
     alt = max(theirs, key=lambda a: a.get("confidence") or 0.0)
     alt_marks = alt.get("marks") or {}
     study_single = bool(re.search(r"single[-\s]model", study_row, re.I))

@@ -36,6 +36,15 @@ def test_miss_kinds(ours, study, row, other_row, marks, alternatives, other_metr
     assert miss_kind(ours, study, row, other_row, marks, alternatives, other_metrics, TOL) == kind
 
 
+def test_a_value_we_never_read_from_a_proceedings_version_is_named_so():
+    kind = miss_kind(52.0, 55.1, "row 3: Quill-X", False, {}, [alt(52.0, 0.9)], [], TOL,
+                     "http://openaccess.example.org/quill.html")
+    assert kind == "not among our candidates; the study read the proceedings version"
+    kind = miss_kind(52.0, 55.1, "row 3: Quill-X", False, {}, [alt(52.0, 0.9)], [], TOL,
+                     "https://arxiv.org/abs/1701.00001v2")
+    assert kind == "not among our candidates"
+
+
 def test_an_ensemble_is_not_blamed_when_the_studys_value_is_another_ensemble():
     # Our ensemble's number against the study's value that we read as another ensemble: not a single-model miss.
     kind = miss_kind(83.6, 82.0, "row 3: Quill", False, {"ensemble": True}, [alt(82.0, ensemble=True)], [], TOL)

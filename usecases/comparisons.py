@@ -162,6 +162,6 @@ def study_rows(session: Session) -> pd.DataFrame:
                      "where": f"{file_key} row {csv_row}: {paper.title}", "dataset": datasets.get(paper.id),
                      "burden": est.flops if est else np.nan, "chips": inputs.get("chips_text") or "",
                      "hours": hours if not (isinstance(hours, float) and math.isnan(hours)) else np.nan,
-                     "results": scores.get(paper.id, {})})
+                     "results": scores.get(paper.id, {}), "link": paper.pdf_url or ""})
     return pd.DataFrame(rows, columns=["study_key", "arxiv_id", "title", "paper", "where", "dataset", "burden",
-                                       "chips", "hours", "results"])
+                                       "chips", "hours", "results", "link"])
