@@ -96,8 +96,8 @@ def test_on_squad_and_coco_the_selection_takes_the_single_model():
                    "Our ensemble obtains 81.1 F1 on the SQuAD test set.",
                    "Our single model obtains 44.1 AP on COCO test-dev.",
                    "Our ensemble obtains 46.3 AP on COCO test-dev.",
-                   "Our single model obtains 4.9% top-5 error on the ImageNet test set.",
-                   "Our ensemble obtains 3.9% top-5 error on the ImageNet test set.")
+                   "Our single model obtains 4.9% top-5 error for ImageNet test images.",
+                   "Our ensemble obtains 3.9% top-5 error for ImageNet test images.")
     cands = extract_results(doc, None)
     select_all(cands, {"results"})  # the learned path, with the rule confidences standing in for the model's
     best = {(c.attrs["dataset"], c.attrs["value"]) for c in cands if c.is_best}
