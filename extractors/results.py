@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from extractors import benchmarks as bm
-from extractors.cues import CITATION, LEADERBOARD, OWN_WORK, model_count_cues
+from extractors.cues import CITATION, LEADERBOARD, OWN_WORK, ablated, model_count_cues
 from extractors.text import _reads_as_prose as reads_as_prose  # the text reader's own test: one definition
 from extractors.document import DocumentText, Sentence
 from extractors.records import Candidate
@@ -354,7 +354,7 @@ def single_model_first(members: list[Candidate]) -> list[Candidate]:
     """On a benchmark whose curation records the single model (bm.SINGLE_MODEL_HEADLINE), an ensemble's
     number gives way to a number the paper calls a single model's, of the same split or a more
     headline-like one (a dev-set single model does not replace a test-set ensemble)."""
-    if not members or members[0].attrs["dataset"] not in bm.SINGLE_MODEL_HEADLINE:
+    if not members or members[0].attrs["dataset"] not in bm.SINGLE_MODEL_HEADLINE or ablated("single_model_first"):
         return members
     singles = [_split_rank(c) for c in members if c.features.get("single_model") and not c.features.get("ensemble")]
     if not singles:
@@ -379,7 +379,8 @@ def headline_of(group: list[Candidate], threshold: float) -> Candidate | None:
     if not confident:
         return None
     top = max(c.confidence for c in confident)
-    near = [c for c in confident if c.confidence >= top - HEADLINE_TIE]
+    tie = 0.0 if ablated("headline_tie") else HEADLINE_TIE
+    near = [c for c in confident if c.confidence >= top - tie]
     return max(near, key=lambda c: (_split_rank(c), _as_accuracy(c), c.confidence))
 
 
@@ -389,6 +390,8 @@ def share_run_marks(found: list[Found]) -> None:
     ensemble has 3.57%" is the table's "ResNet (ILSVRC'15)" row. When the mentions of one value mark it
     one way only (ensemble or single model), every mention carries the mark."""
     marks: dict[tuple, set[str]] = {}
+    if ablated("run_marks_shared"):
+        return
     for f in found:
         key = (*_family(f.candidate), round(_as_accuracy(f.candidate), 2))
         features = f.candidate.features
@@ -428,6 +431,8 @@ def same_run_topk(chosen: dict[tuple, Candidate | None], groups: dict[tuple, lis
     curated as that pair: the top-5 headline is the top-5 of the run whose top-1 is the headline, when
     that run gives one confidently (else the top-5's own choice stands)."""
     out = dict(chosen)
+    if ablated("topk_same_run"):
+        return out
     for (dataset, family), top1 in chosen.items():
         if family != "top-1" or top1 is None or (dataset, "top-5") not in groups:
             continue
@@ -451,8 +456,10 @@ def mark_headlines(found: list[Found]) -> None:
             groups.setdefault(_family(f.candidate), []).append(f)
     for members in groups.values():
         confident = [f for f in members if f.candidate.confidence >= 0.5] or members
-        # The rules keep the paper's best here (their choice is the scorer's `rule_best` feature); the
-        # benchmark's curation convention (single_model_first) is the selection's, after scoring.
+        # The benchmark's curation convention (single models first on SQuAD and COCO) holds for the
+        # rules' choice too: it is the scorer's `rule_best` feature, so the model learns to trust it.
+        kept = {id(c) for c in single_model_first([f.candidate for f in confident])}
+        confident = [f for f in confident if id(f.candidate) in kept]
         best = max(confident, key=lambda f: (bm.split_rank(f.split), f.own, _as_accuracy(f.candidate),
                                              f.candidate.confidence))
         best.candidate.is_best = True
