@@ -7,7 +7,9 @@ model and benchmark; per paper it is represented as compare epoch does:
   included), against our hardware-method estimate at peak (the study applies no utilization);
 - headline results: per benchmark and metric, its best score among the paper's rows, against our
   result for that benchmark. A result of ours that equals another of the paper's rows (a smaller
-  model, a single model vs an ensemble) is marked so.
+  model, a single model vs an ensemble) is marked so; every other disagreement gets a kind
+  (`MISS_KINDS`: metric direction, the study's other metric, ensemble vs single model, leaderboard,
+  split, another of our candidates, not among our candidates) read off both sides.
 """
 from __future__ import annotations
 
@@ -78,6 +80,8 @@ def compare_with_study(ours: pd.DataFrame, our_results: pd.DataFrame, study: pd.
         "results_within": int(results["within"].sum()) if len(results) else 0,
         "results_share_within": _share(results["within"]) if len(results) else math.nan,
         "results_other_row": int(results["matches_other_row"].sum()) if len(results) else 0,
+        "results_miss_kinds": ({k: int(n) for k, n in results.loc[~results["within"], "miss_kind"].value_counts().items()}
+                               if len(results) else {}),
         "result_tolerance": tolerance,
     }
     return {"summary": summary, "papers": papers, "results": results, "disagreements": disagreements}
@@ -115,7 +119,9 @@ def _burden_table(ours: pd.DataFrame, matched: pd.DataFrame, factor: float) -> p
 
 def _results_table(our_results: pd.DataFrame, matched: pd.DataFrame, tolerance: float) -> pd.DataFrame:
     study_scores: dict[tuple, list[tuple[float, str]]] = {}
+    links: dict[str, str] = {}
     for row in matched.to_dict("records"):
+        links[row["where"]] = str(row.get("link") or "")
         for metric, value in (row["results"] or {}).items():
             if value is not None and not pd.isna(value):
                 study_scores.setdefault((row["match"], row["dataset"], metric), []).append((float(value), row["where"]))
@@ -127,14 +133,70 @@ def _results_table(our_results: pd.DataFrame, matched: pd.DataFrame, tolerance: 
         best, where = max(scores)
         ours = float(r["value"])
         others = [w for v, w in scores if abs(v - ours) <= tolerance and w != where]
+        within = abs(ours - best) <= tolerance
+        other_metrics = [v for (a, d, m), vs in study_scores.items() if a == r["arxiv_id"] and d == r["dataset"]
+                         and m != r["metric"] for v, _w in vs]
+        marks = r.get("marks") if isinstance(r.get("marks"), dict) else {}
+        alternatives = r.get("alternatives") if isinstance(r.get("alternatives"), list) else []
+        kind = "" if within else miss_kind(ours, best, where, bool(others), marks, alternatives, other_metrics,
+                                           tolerance, links.get(where, ""))
         rows.append({"arxiv_id": r["arxiv_id"], "dataset": r["dataset"], "metric": r["metric"], "ours": ours,
-                     "study": best, "difference": ours - best, "within": abs(ours - best) <= tolerance,
-                     "matches_other_row": bool(others) and abs(ours - best) > tolerance,
+                     "study": best, "difference": ours - best, "within": within,
+                     "matches_other_row": bool(others) and not within,
                      "study_row": where, "other_rows": others, "our_page": r.get("page"),
-                     "our_sentence": r.get("sentence"), "study_rows": len(scores)})
+                     "our_sentence": r.get("sentence"), "study_rows": len(scores), "miss_kind": kind,
+                     "our_marks": marks})
     columns = ["arxiv_id", "dataset", "metric", "ours", "study", "difference", "within", "matches_other_row",
-               "study_row", "other_rows", "our_page", "our_sentence", "study_rows"]
+               "study_row", "other_rows", "our_page", "our_sentence", "study_rows", "miss_kind", "our_marks"]
     return pd.DataFrame(rows, columns=columns)
+
+
+# The kinds of headline disagreement (issues 12/13), in the order they are tested.
+MISS_KINDS = (
+    "another of the study's rows",  # ours is the study's smaller model / other variant of the paper
+    "error read as accuracy",  # 100 - ours is the study's value: a metric-direction slip on one side
+    "fraction vs percent",
+    "the study's other metric",  # ours is the study's top-5 where it records top-1 (or the reverse)
+    "ensemble taken, the study records the single model",
+    "leaderboard figure taken",
+    "another split",
+    "another of our candidates",  # the study's value is one we extracted: model size, protocol, abstract vs table
+    "not among our candidates",  # a value we did not read
+    "not among our candidates; the study read the proceedings version",  # a later version's number
+)
+
+
+def miss_kind(ours: float, study: float, study_row: str, other_row: bool, marks: dict, alternatives: list[dict],
+              other_metrics: list[float], tolerance: float, study_link: str = "") -> str:
+    """Why our headline differs from the study's, read off both sides: the study's other rows and
+    metrics, and our candidates for the benchmark with their run marks (ensemble, single model, split,
+    leaderboard)."""
+    def close(a: float, b: float) -> bool:
+        return abs(a - b) <= tolerance
+
+    if other_row:
+        return MISS_KINDS[0]
+    if close(100.0 - ours, study):
+        return MISS_KINDS[1]
+    if close(ours * 100.0, study) or close(ours / 100.0, study):
+        return MISS_KINDS[2]
+    if any(close(ours, v) for v in other_metrics):
+        return MISS_KINDS[3]
+    theirs = [a for a in alternatives if close(float(a["value"]), study)]
+    if not theirs:
+        # The study links a proceedings page rather than arXiv: its number may be a later version's.
+        return MISS_KINDS[9] if study_link and "arxiv.org" not in study_link else MISS_KINDS[8]
+    alt = max(theirs, key=lambda a: a.get("confidence") or 0.0)
+    alt_marks = alt.get("marks") or {}
+    study_single = bool(re.search(r"single[-\s]model", study_row, re.I))
+    if marks.get("ensemble") and not marks.get("single_model") and (alt_marks.get("single_model") or study_single
+                                                                     or not alt_marks.get("ensemble")):
+        return MISS_KINDS[4]
+    if marks.get("leaderboard") and not alt_marks.get("leaderboard"):
+        return MISS_KINDS[5]
+    if (marks.get("split") or "") != (alt_marks.get("split") or "") and alt_marks.get("split"):
+        return MISS_KINDS[6]
+    return MISS_KINDS[7]
 
 
 def _burden_disagreement(row: dict, factor: float) -> dict:
@@ -149,10 +211,12 @@ def _result_disagreement(row: dict) -> dict:
     note = f"differs by {row['difference']:+.2f}"
     if row["matches_other_row"]:
         note += f"; equals the study's {', '.join(row['other_rows'])}"
+    elif row.get("miss_kind"):
+        note += f"; {row['miss_kind']}"
     return {"arxiv_id": row["arxiv_id"], "kind": f"{row['dataset']} {row['metric']}", "ours": f"{row['ours']:g}",
             "study": f"{row['study']:g}", "ratio": None,
             "our_evidence": [{"page": row["our_page"], "sentence": row["our_sentence"]}],
-            "study_row": row["study_row"], "note": note}
+            "study_row": row["study_row"], "note": note, "miss_kind": row.get("miss_kind") or ""}
 
 
 def _text(value) -> str:

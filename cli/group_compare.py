@@ -82,6 +82,9 @@ def compare_thompson_command(ctx: typer.Context,
         f"headline results: {summary['results_both']} paper x benchmark pairs, {summary['results_within']} within "
         f"{tolerance:g} ({_fmt(summary['results_share_within'], '.0%')}); {summary['results_other_row']} of the "
         f"others equal another of the paper's rows in the study.", highlight=False)
+    if summary.get("results_miss_kinds"):
+        console.print("result disagreements by kind: " + "; ".join(
+            f"{kind} {n}" for kind, n in summary["results_miss_kinds"].items()), highlight=False)
     if rows:
         table = Table(title="Matched papers: hardware burden (FLOPs, peak)")
         for column in ("arXiv", "ours", "our chips / hours", "study", "study chips / hours", "ratio", "study row"):

@@ -346,3 +346,31 @@ def data_span(text: str, start: int, end: int) -> bool:
     if not subjects or _RUN_VERB.search(text[:start]):
         return False
     return bool(_DATA_SPAN_VERB.search(text[subjects[-1].end():start]))
+
+
+# ---- which of the paper's own results is its headline (issues 12/13): ensemble or single model ----
+# Papers that combine models report the ensemble beside the single model ("BiDAF (ensemble)", "Our
+# ensemble has ...", "Ens.", "7 CNNs", "2 nets"); results readers mark which one a number belongs to,
+# and the headline choice follows the benchmark's curation convention (benchmarks.SINGLE_MODEL_HEADLINE).
+_COUNT_WORD = r"(?:[2-9]|1\d|two|three|four|five|six|seven|eight|nine|ten)"
+ENSEMBLE = re.compile(
+    r"\bensembl\w*|\bens\.|(?<![\w.-])" + _COUNT_WORD + r"\s+(?:models|nets|networks|convnets|CNNs|systems)\b",
+    re.IGNORECASE)
+SINGLE_MODEL = re.compile(
+    r"\bsingle[-\s]?(?:models?|networks?|nets?|systems?)\b|\(\s*single\s*\)|\bsgl\.|"
+    r"(?<![\w.-])(?:1|one)\s+(?:model|net|network|CNN|convnet)\b",
+    re.IGNORECASE)
+# Results read off a public leaderboard or test server, often later than the paper's own experiments.
+LEADERBOARD = re.compile(r"\bleader-?boards?\b|\b(?:test|evaluation)\s+servers?\b|\bcodalab\b", re.IGNORECASE)
+# Test-time views: several crops, scales or flips averaged ("10-crop", "multi-scale testing", "dense eval").
+MULTI_VIEW = re.compile(r"(?<![\w.])\d+[-\s]?crops?\b|\bmulti[-\s]?(?:crops?|scales?|views?)\b|\bdense\s+eval\w*|"
+                        r"\btest[-\s]time\s+augment\w*|\bTTA\b", re.IGNORECASE)
+SINGLE_VIEW = re.compile(r"\bsingle[-\s]?(?:crops?|scales?|views?)\b|\bcent(?:er|re)[-\s]crop\b", re.IGNORECASE)
+
+
+def model_count_cues(text: str) -> dict[str, bool]:
+    """What `text` (a row label, a header, the words near a number) says about the run behind a result:
+    an ensemble or a single model, several test-time views or one, a leaderboard submission."""
+    return {"ensemble": bool(ENSEMBLE.search(text)), "single_model": bool(SINGLE_MODEL.search(text)),
+            "multi_view": bool(MULTI_VIEW.search(text)), "single_view": bool(SINGLE_VIEW.search(text)),
+            "leaderboard": bool(LEADERBOARD.search(text))}

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from extractors import benchmarks as bm
-from extractors.cues import CITATION
+from extractors.cues import CITATION, model_count_cues
 from extractors.document import DocumentText, TableRegion
 from extractors.result_context import Found, PaperContext, make_candidate
 
@@ -290,6 +290,9 @@ def _segment_candidates(table: TableRegion, ctx: PaperContext, near: set[str] = 
                 "size_variant": (size.group(1) or size.group(2)).upper()[:2] if size else "",
                 "plausible": True,
             })
+            # The row label, its group header and the column header say which run the cell is:
+            # "BERT (Ens.)", "Ensemble" over the columns, "7 CNNs", "10-crop testing".
+            cand.features.update(model_count_cues(f"{r.label} | {r.group} | {column.header}"))
             out.append(Found(cand, column.split, r.own, "table"))
     return out
 

@@ -54,13 +54,46 @@ def our_papers(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
                      "burden_evidence": _evidence(used, inputs)})
     ours = pd.DataFrame(rows, columns=["arxiv_id", "title", "burden", "chips", "hours", "burden_evidence"])
     result_rows = session.execute(
-        select(Paper.arxiv_id, Result.dataset, Result.metric, Result.value, Extraction.page, Extraction.sentence)
+        select(Paper.id, Paper.arxiv_id, Result.dataset, Result.metric, Result.value, Extraction.page,
+               Extraction.sentence, Extraction.features)
         .join(Result, Result.paper_id == Paper.id)
         .outerjoin(Extraction, Extraction.id == Result.extraction_id)
         .where(Paper.id.in_(ids), Result.source == "extracted").order_by(Paper.arxiv_id, Result.dataset)).all()
-    results = pd.DataFrame([tuple(r) for r in result_rows],
-                           columns=["arxiv_id", "dataset", "metric", "value", "page", "sentence"])
+    alternatives = _result_alternatives(session, sorted({r[0] for r in result_rows}))
+    results = pd.DataFrame(
+        [(arxiv_id, dataset, metric, value, page, sentence, _run_marks(features),
+          alternatives.get((paper_id, dataset, metric), []))
+         for paper_id, arxiv_id, dataset, metric, value, page, sentence, features in result_rows],
+        columns=["arxiv_id", "dataset", "metric", "value", "page", "sentence", "marks", "alternatives"])
     return ours, results
+
+
+# What a result candidate's features say about its run (extractors.cues.model_count_cues), kept for the
+# comparison's reading of a disagreement.
+RUN_MARKS = ("ensemble", "single_model", "multi_view", "single_view", "leaderboard", "split")
+
+
+def _run_marks(features: dict | None) -> dict:
+    return {k: (features or {}).get(k) for k in RUN_MARKS if (features or {}).get(k)}
+
+
+def _result_alternatives(session: Session, paper_ids: list[int]) -> dict[tuple, list[dict]]:
+    """Per paper, dataset and metric (as the results table states it: top-k errors read as accuracies),
+    every result candidate we extracted: the values the headline choice had to choose from."""
+    out: dict[tuple, list[dict]] = {}
+    rows = session.execute(select(Extraction.paper_id, Extraction.attrs, Extraction.confidence, Extraction.page,
+                                  Extraction.features)
+                           .where(Extraction.paper_id.in_(paper_ids), Extraction.field == "results")).all()
+    for paper_id, attrs, confidence, page, features in rows:
+        metric, value = str(attrs.get("metric", "")), attrs.get("value")
+        if value is None:
+            continue
+        if metric.endswith("error"):
+            metric, value = metric.replace("error", "accuracy"), 100.0 - float(value)
+        out.setdefault((paper_id, attrs.get("dataset"), metric), []).append(
+            {"value": round(float(value), 4), "confidence": round(float(confidence), 3), "page": page,
+             "marks": _run_marks(features)})
+    return out
 
 
 def _largest_point_burdens(session: Session, paper_ids: list[int]) -> dict[int, dict]:
@@ -129,6 +162,6 @@ def study_rows(session: Session) -> pd.DataFrame:
                      "where": f"{file_key} row {csv_row}: {paper.title}", "dataset": datasets.get(paper.id),
                      "burden": est.flops if est else np.nan, "chips": inputs.get("chips_text") or "",
                      "hours": hours if not (isinstance(hours, float) and math.isnan(hours)) else np.nan,
-                     "results": scores.get(paper.id, {})})
+                     "results": scores.get(paper.id, {}), "link": paper.pdf_url or ""})
     return pd.DataFrame(rows, columns=["study_key", "arxiv_id", "title", "paper", "where", "dataset", "burden",
-                                       "chips", "hours", "results"])
+                                       "chips", "hours", "results", "link"])

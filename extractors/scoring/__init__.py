@@ -40,17 +40,11 @@ def select_all(candidates: list[Candidate], learned: set[str] | frozenset[str] =
 
 
 def _select_results(members: list[Candidate], threshold: float) -> None:
-    """One headline per dataset and metric family (top-k error and accuracy are one): the most
-    probable candidate, when it clears the threshold."""
-    groups: dict[tuple, list[Candidate]] = {}
-    for cand in members:
-        cand.is_best = False
-        metric = str(cand.attrs.get("metric", ""))
-        family = metric.split()[0] if metric.startswith("top-") else metric
-        groups.setdefault((cand.attrs.get("dataset"), family), []).append(cand)
-    for group in groups.values():
-        top = max(group, key=lambda c: c.confidence)
-        top.is_best = top.confidence >= threshold
+    """One headline per dataset and metric family, among the candidates that clear the threshold: the
+    results extractor owns the convention (results.select_headlines)."""
+    from extractors.results import select_headlines
+
+    select_headlines(members, threshold)
 
 
 def score_and_select(candidates: list[Candidate], models: dict[str, FieldModel] | None = None,
