@@ -308,8 +308,13 @@ def _batch(text: str) -> tuple[float, str] | None:
     return (value, unit) if value >= 2 else None
 
 
-def _schedule_point(text: str, start: int) -> bool:
+def _schedule_point(text: str, start: int, key_value: re.Match[str] | None = None) -> bool:
+    """A point or a warm-up in a schedule. In a hyper-parameter list ("warmup epochs 40 training
+    epochs 300", "Epochs: 3 • Warmup: linear") the warm-up is its own key: for a key-value match only
+    the key itself ("warmup epochs: 5") makes the value a warm-up."""
     before = text[max(0, start - 60):start]
+    if key_value is not None and not cues.ablated("ops_key_value_warmup"):
+        return bool(_SCHEDULE_BEFORE.search(before)) or bool(_WARMUP.search(key_value.group(0)))
     return bool(_SCHEDULE_BEFORE.search(before)) or bool(_WARMUP.search(text[max(0, start - 25):start + 40]))
 
 
@@ -327,7 +332,9 @@ def _epochs(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
             continue
         features = _cues(sentence, match.start(), match.end(), own_names)
         features["difference"] = False  # "more epochs than" is a comparison, judged below
-        features["schedule"] = _schedule_point(sentence.text, match.start())
+        key_value = match if match.re is EPOCHS_AFTER else None
+        features["schedule"] = _schedule_point(sentence.text, match.start(), key_value)
+        features["key_value"] = key_value is not None
         phase = _phase(sentence.text)
         features["phase"] = phase
         attrs = {"epochs": value, "phase": phase}

@@ -152,3 +152,20 @@ def test_ablating_the_range_rule_restores_the_old_reading():
         assert _best_values([text], "parameters") == [pytest.approx(9e9)]
     finally:
         cues.ablate([])
+
+
+# --- hyper-parameter lists: warm-up is its own key ---------------------------------------------------
+
+@pytest.mark.parametrize("text, kept", [
+    ("setting value optimizer SGD peak rate 0.4 warmup epochs 10 training epochs 240 label smoothing 0.1", 240),
+    ("• Optimizer: AdamW • Epochs: 4 • Warmup: linear over the first 6% of updates • Dropout: 0.1", 4),
+])
+def test_a_training_length_beside_a_warmup_key_is_kept(text, kept):
+    values = _best_values([text], "epochs")
+    assert kept in values
+    assert 10 not in values  # the warm-up length itself stays a schedule point
+
+
+def test_a_warmup_key_is_still_a_schedule_point():
+    cands = [c for c in _found(["• Warmup epochs: 5 • Batch size: 256"], "epochs") if c.value == 5]
+    assert cands and all(c.features["schedule"] for c in cands)
