@@ -169,3 +169,25 @@ def test_a_training_length_beside_a_warmup_key_is_kept(text, kept):
 def test_a_warmup_key_is_still_a_schedule_point():
     cands = [c for c in _found(["• Warmup epochs: 5 • Batch size: 256"], "epochs") if c.value == 5]
     assert cands and all(c.features["schedule"] for c in cands)
+
+
+# --- the pipeline gives the operation counts the results reader's own names ---------------------------
+
+def test_a_name_the_paper_calls_its_own_marks_its_table_row_as_own():
+    from extractors.document import DocumentText
+    from extractors.pipeline import generate_candidates
+
+    texts = ["We describe a family of compact convolutional classifiers for phones.",
+             "Our QuuxNet stacks inverted bottlenecks with squeeze gates.",
+             "Our QuuxNet is trained with label smoothing and stochastic depth."]
+    table = TableRegion(page=2, caption="Table 1: ImageNet accuracy and cost of compact models.", rows=[
+        ["Model", "Params (M)", "MACs (M)", "Top-1"],
+        ["BazNet [4]", "4.2", "569", "70.6"],
+        ["QuuxNet-S", "3.1", "219", "72.5"],
+    ])
+    doc = DocumentText(arxiv_id=None, pages=["", ""], title="Compact classifiers for phones",
+                       sentences=[Sentence(page=1, text=t, section="body", index=i) for i, t in enumerate(texts)],
+                       tables=[table])
+    best = [c for c in generate_candidates(doc) if c.field in ("parameters", "forward_flops") and c.is_best]
+    assert sorted((c.field, c.value) for c in best) == [("forward_flops", pytest.approx(2.19e8)),
+                                                         ("parameters", pytest.approx(3.1e6))]
