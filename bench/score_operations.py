@@ -8,6 +8,12 @@ states for ITS OWN models, with the page, and the eval.md split ("dev" = odd dat
     python bench/score_operations.py                  # HELD-OUT first, then DEV, then all
     python bench/score_operations.py --json           # with per-paper detail
     python bench/score_operations.py --min-confidence 0.6
+    python bench/score_operations.py --ablate ops_range_bound   # a rule switched off: its worth
+    python bench/score_operations.py --errors                   # every DEV error with its evidence
+
+`--errors` prints wrong and missed values of the DEV papers only (page, sentence or table cell,
+features, and the nearest candidates of a missed value): held-out papers are for measuring, never for
+reading errors off.
 
 Precision: predicted best values (confidence >= min) that match a labelled value within 2%, over all
 predicted values. Recall: papers that state the field and get at least one of its values right, over
@@ -23,6 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from extractors import cues  # noqa: E402
 from extractors.pipeline import extract_files  # noqa: E402
 
 LABELS = REPO / "bench" / "operation_labels.jsonl"
@@ -34,15 +41,53 @@ def _matches(value: float, labelled: list[float]) -> bool:
     return any(abs(value - v) <= 0.02 * max(abs(v), 1e-9) for v in labelled)
 
 
-def predictions(paths: list[Path], workers: int) -> dict[str, dict[str, list[tuple[float, float]]]]:
-    out = {}
+def predictions(paths: list[Path], workers: int, keep: set[str] = frozenset()
+                ) -> tuple[dict[str, dict[str, list[tuple[float, float]]]], dict[str, list]]:
+    """Best values per paper and field as (value, confidence); with every candidate of the papers in
+    `keep` (for `--errors`)."""
+    out, kept = {}, {}
     for path, extraction in extract_files(paths, workers=workers):
         found = {f: [] for f in FIELDS}
         for cand in getattr(extraction, "candidates", []):
             if cand.field in FIELDS and cand.is_best:
                 found[cand.field].append((float(cand.attrs[FIELDS[cand.field]]), float(cand.confidence)))
         out[path.stem] = found
-    return out
+        if path.stem in keep:
+            kept[path.stem] = [c for c in getattr(extraction, "candidates", []) if c.field in FIELDS]
+    return out, kept
+
+
+def _signals(cand) -> dict:
+    return {k: v for k, v in cand.features.items() if v not in (False, None, "", 0) and k not in ("section",)}
+
+
+def print_errors(labels: list[dict], candidates: dict[str, list], min_confidence: float) -> None:
+    """Every wrong and missed value of the given (DEV) papers with its evidence."""
+    for label in labels:
+        cands = candidates.get(label["arxiv_id"], [])
+        for field, key in FIELDS.items():
+            truth = [float(item[key]) for item in label[field]]
+            mine = [c for c in cands if c.field == field]
+            best = [c for c in mine if c.is_best and c.confidence >= min_confidence]
+            wrong = [c for c in best if not _matches(float(c.attrs[key]), truth)]
+            missed = [t for t in label[field] if not any(_matches(float(c.attrs[key]), [float(t[key])]) for c in best)]
+            if not wrong and not missed:
+                continue
+            print(f"== {label['arxiv_id']} {field}  labelled {truth}")
+            for c in wrong:
+                ev = c.evidence
+                print(f"  WRONG  {c.attrs[key]:g} conf {c.confidence:.2f} p{ev.page} [{c.raw_text}]")
+                print(f"         {ev.sentence[max(0, ev.char_start - 160):ev.char_end + 100]!r}")
+                print(f"         {_signals(c)}")
+            for item in missed:
+                near = sorted((c for c in mine if _matches(float(c.attrs[key]), [float(item[key])])),
+                              key=lambda c: -c.confidence)
+                print(f"  MISSED {item[key]:g} (label page {item.get('page')}); candidates: {len(near)}")
+                for c in near[:2]:
+                    ev = c.evidence
+                    print(f"         conf {c.confidence:.2f} p{ev.page} [{c.raw_text}] "
+                          f"{ev.sentence[max(0, ev.char_start - 120):ev.char_end + 60]!r}")
+                    print(f"         {_signals(c)}")
 
 
 def score(labels: list[dict], predicted: dict, min_confidence: float) -> dict:
@@ -72,13 +117,21 @@ def main() -> None:
     parser.add_argument("--min-confidence", type=float, default=0.5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--ablate", default="", help="measuring only: rules to switch off (comma-separated)")
+    parser.add_argument("--errors", action="store_true", help="print every DEV error with its evidence")
     args = parser.parse_args()
+    if args.ablate:
+        cues.ablate(args.ablate.split(","))  # forked workers inherit it
     labels = [json.loads(line) for line in LABELS.read_text().splitlines() if line.strip()]
     paths = [CORPUS / f"{label['arxiv_id']}.pdf" for label in labels]
     missing = [p for p in paths if not p.exists()]
     if missing:
         sys.exit(f"corpus PDFs missing (is ../shared present?): {missing[0]}")
-    predicted = predictions(paths, args.workers)
+    dev = [label for label in labels if label["split"] == "dev"]
+    predicted, candidates = predictions(paths, args.workers, {l["arxiv_id"] for l in dev} if args.errors else set())
+    if args.errors:
+        print_errors(dev, candidates, args.min_confidence)
+        return
     report = {}
     for split in ("held_out", "dev", "all"):
         chosen = [l for l in labels if split == "all" or l["split"] == split]

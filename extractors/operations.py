@@ -28,6 +28,9 @@ from typing import Iterable
 
 from extractors import cues, datasets
 from extractors.document import Sentence, TableRegion
+# The result tables' own-row reading (baseline rows, "Previous work" group headers, author-year
+# citations, "Ours"), shared so both readers judge a row alike.
+from extractors.results_tables import _NOT_OWN_GROUP, _NOT_OWN_ROW, _OURS_LABEL, _cited as _row_cited
 from extractors.nlp import index_for
 from extractors.numbers import WORD_NUMBERS, STRICT_NUMBER_WORDS
 from extractors.records import Candidate, Evidence
@@ -94,7 +97,20 @@ _SCHEDULE_BEFORE = re.compile(r"\b(?:every|each|after(?: around| about| roughly|
                               re.IGNORECASE)
 _NOT_MODELS = frozenset("ADAM ADAMW SGD LAMB LARS RMSPROP ADAFACTOR ADAGRAD NESTEROV IMAGENET COCO SQUAD WMT CONLL "
                         "CIFAR JFT MS FP16 FP32 BF16 BLEU".split())
-_AXIS_BEFORE = re.compile(r"(?:^|\s)(?:\d+(?:\.\d+)?\s+){3,}\d")
+# Tick labels of a figure read as text run into the axis title: "0 100 200 300 epoch", and
+# "5.25% 24.98% 10 −3 epoch" (signed exponents and percentages of a log axis).
+_AXIS_BEFORE = re.compile(r"(?:^|\s)(?:[−\-]?\d+(?:\.\d+)?%?\s+){3,}[−\-]?\d")
+_AXIS_BEFORE_PLAIN = re.compile(r"(?:^|\s)(?:\d+(?:\.\d+)?\s+){3,}\d")  # measuring only (ablation)
+# The upper end of a range is a rounded bound, not one model's figure: "from 3B to 300B FLOPs",
+# "ranging from 1 billion to 8 billion parameters", "between 10 and 20 epochs", "1.3B–175B parameters".
+_RANGE_BEFORE = re.compile(r"(?:\b(?:from|between)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?\d[\d.,]*\s*"
+                           r"(?:[KMGBT]|thousand|million|billion|trillion)?\s*(?:[A-Za-z-]+\s+)?(?:to|and)|"
+                           r"\d(?:[KMGBT]|\s*(?:thousand|million|billion|trillion))?\s*(?:to|–|-))\s*$")
+# A part added to a schedule, not its length: "we can add 30 epochs", "another 10 epochs",
+# "continue training for 72 epochs", "keep training it for 20 epochs", "resume ... for 20k steps".
+_INCREMENT_BEFORE = re.compile(r"\b(?:add(?:s|ed|ing)?|another|additional|extra|further|"
+                               r"(?:(?:continu|resum)\w*|keep\s+training)(?:\s+[\w-]+){0,3}?\s+for)\s+(?:the\s+|an?\s+)?$",
+                               re.IGNORECASE)
 _WARMUP = re.compile(r"\bwarm-?\s?up\b", re.IGNORECASE)
 _FINETUNE = re.compile(r"\bfine-?tun\w*", re.IGNORECASE)
 _PRETRAIN = re.compile(r"\bpre-?train\w*", re.IGNORECASE)
@@ -129,6 +145,17 @@ def _evidence(sentence: Sentence, start: int, end: int) -> Evidence:
     return Evidence(sentence.page, sentence.text, start, end, sentence.section)
 
 
+_PHRASE_BREAK = re.compile(r"[,;:]|\s(?:with|using|via|outperform\w*|while|whereas|but|which|and then)\s", re.IGNORECASE)
+
+
+def _cited_after(text: str, end: int, limit: int = 80) -> bool:
+    """A citation opens after the value before the first clause break (at most `limit` characters);
+    the comma inside "(Author, 2020)" is no break."""
+    after = text[end:end + limit]
+    cut = _PHRASE_BREAK.search(after)
+    return any(m.start() < (cut.start() if cut else limit) for m in cues.CITATION.finditer(after))
+
+
 def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -> dict:
     """The signals shared by every prose candidate: section, own-work words, citations, comparisons,
     the model named before the value (its `model_label`) and whether that model is the paper's."""
@@ -146,7 +173,12 @@ def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -
     features = {
         "pattern": "prose", "section": sentence.section, "in_table": False,
         "own": bool(cues.OWN_WORK.search(text)), "own_model": own_model, "other_model": other_model,
-        "cited": bool(cues.cited_subject(clause) or cues.CITATION.search(window)),
+        # A citation after the value belongs to it only inside the same phrase ("a 17B parameter model
+        # called X (Author, 2020)"), not past a clause break ("..., outperforming detector [42]",
+        # "... with SGD and Adagrad optimizers [6]").
+        "cited": bool(cues.cited_subject(clause) or cues.CITATION.search(text[max(0, start - 60):end])
+                      or (cues.CITATION.search(text[end:end + 80]) if cues.ablated("ops_cited_phrase")
+                          else _cited_after(text, end))),
         # "only 18% of VGG-19 (19.6 billion FLOPs)": a share of another model is a comparison.
         "comparison": bool(cues.COMPARISON_BEFORE.search(clause) or re.search(r"\d%\s+of\b", clause)),
         "third_person": bool(cues.THIRD_PERSON.search(clause)),
@@ -155,7 +187,10 @@ def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -
         # Only near the value: "..., so that they could be used on phones" elsewhere is no hypothetical.
         "hypothetical": bool(re.search(r"\b(?:could|would|might|if)\b", text[max(0, start - 60):end + 25])),
         # "0 50 100 150 200 Epochs": a figure axis read as text, not a statement.
-        "axis_label": bool(_AXIS_BEFORE.search(text[max(0, start - 40):start + 1])),
+        "axis_label": bool((_AXIS_BEFORE_PLAIN if cues.ablated("ops_axis_signed") else _AXIS_BEFORE)
+                           .search(text[max(0, start - 40):start + 1])),
+        "range_bound": bool(_RANGE_BEFORE.search(text[max(0, start - 60):start])) and not cues.ablated("ops_range_bound"),
+        "increment": bool(_INCREMENT_BEFORE.search(text[max(0, start - 60):start])) and not cues.ablated("ops_increment"),
         # "1 billion parameters per GPU", "2 FLOPs per parameter": a rate, not the model's size.
         "per_unit": bool(re.match(r"\s*(?:per|/|each)\s+(?:GPU|device|chip|core|node|layer|head|parameter|token)\b",
                                   text[end:end + 20], re.IGNORECASE)),
@@ -178,6 +213,8 @@ def _confidence(base: float, f: dict) -> float:
     score -= 0.5 if f.get("schedule") else 0.0
     score -= 0.5 if f.get("axis_label") else 0.0
     score -= 0.4 if f.get("per_unit") else 0.0
+    score -= 0.2 if f.get("range_bound") else 0.0
+    score -= 0.4 if f.get("increment") else 0.0
     return cues.clamp(score * cues.section_weight(f.get("section", "body")))
 
 
@@ -271,8 +308,13 @@ def _batch(text: str) -> tuple[float, str] | None:
     return (value, unit) if value >= 2 else None
 
 
-def _schedule_point(text: str, start: int) -> bool:
+def _schedule_point(text: str, start: int, key_value: re.Match[str] | None = None) -> bool:
+    """A point or a warm-up in a schedule. In a hyper-parameter list ("warmup epochs 40 training
+    epochs 300", "Epochs: 3 • Warmup: linear") the warm-up is its own key: for a key-value match only
+    the key itself ("warmup epochs: 5") makes the value a warm-up."""
     before = text[max(0, start - 60):start]
+    if key_value is not None and not cues.ablated("ops_key_value_warmup"):
+        return bool(_SCHEDULE_BEFORE.search(before)) or bool(_WARMUP.search(key_value.group(0)))
     return bool(_SCHEDULE_BEFORE.search(before)) or bool(_WARMUP.search(text[max(0, start - 25):start + 40]))
 
 
@@ -290,7 +332,9 @@ def _epochs(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
             continue
         features = _cues(sentence, match.start(), match.end(), own_names)
         features["difference"] = False  # "more epochs than" is a comparison, judged below
-        features["schedule"] = _schedule_point(sentence.text, match.start())
+        key_value = match if match.re is EPOCHS_AFTER else None
+        features["schedule"] = _schedule_point(sentence.text, match.start(), key_value)
+        features["key_value"] = key_value is not None
         phase = _phase(sentence.text)
         features["phase"] = phase
         attrs = {"epochs": value, "phase": phase}
@@ -442,6 +486,25 @@ def _header_rows(rows: list[list[str]]) -> int:
     return len(rows)
 
 
+def _row_reading(label: str, group: str, own_names: frozenset[str],
+                 title_vocabulary: frozenset[str]) -> tuple[bool, dict]:
+    """Is a table row the paper's own model, and the signals that say so, as the result tables read
+    rows: a named or "Ours" row is own unless it cites, reads as a baseline ("Baseline", "Previous
+    SOTA"), or sits under a group header of other work ("Published", "Prior methods") without the
+    paper's name or "ours" in the label itself."""
+    named = _row_is_own(label, own_names, title_vocabulary)
+    ours_label = bool(_OURS_LABEL.search(label))
+    ours_group = bool(_OURS_LABEL.fullmatch(group.strip())) if group else False
+    reading = {"cited": _row_cited(label), "not_own_row": bool(_NOT_OWN_ROW.search(label)),
+               "group_not_own": bool(group and _NOT_OWN_GROUP.search(group)), "ours_label": ours_label,
+               "ours_group": ours_group, "group_header": group[:40]}
+    if cues.ablated("ops_table_own_rows"):
+        return named, reading
+    if reading["not_own_row"] or (reading["group_not_own"] and not named and not ours_label):
+        return False, reading
+    return named or ours_group, reading
+
+
 def _row_is_own(label: str, own_names: frozenset[str], title_vocabulary: frozenset[str]) -> bool:
     """cues.row_label_is_own, plus the family of a hyphenated own name ("TSP-RCNN" for "TSP-FCOS")."""
     if cues.row_label_is_own(label, own_names, title_vocabulary):
@@ -478,7 +541,7 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
         label = re.split(r"\s\d", " " + text, maxsplit=1)[0].strip()
         if not label:
             continue
-        own = _row_is_own(label, own_names, title_vocabulary)
+        own, _reading = _row_reading(label, "", own_names, title_vocabulary)
         if not own:
             continue  # the merged reader is a fallback: other models' rows are not read at all
         in_order = len(numbers) == len(fields) and source == "header"
@@ -534,12 +597,19 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
             out += _merged_row_inputs(table, first, own_names=own_names, title_vocabulary=title_vocabulary,
                                       madds_paper=madds_paper)
             continue
+        # A group header right under the column headers ("Ours", "Previous methods") sits among the
+        # header rows: its label is the only cell filled.
+        group = next((r[0].strip() for r in reversed(table.rows[1:first])
+                      if r and r[0].strip() and not any(c.strip() for c in r[1:])), "")
         for row in table.rows[first:]:
             label = row[0].strip() if row else ""
             if not label:
                 continue
-            own = _row_is_own(label, own_names, title_vocabulary)
-            cited = bool(cues.CITATION.search(label))
+            if not any(_CELL.match(c.strip()) for c in row[1:]):
+                group = label  # a group header over the rows below: "Ours", "Previous methods"
+                continue
+            own, reading = _row_reading(label, group, own_names, title_vocabulary)
+            cited = reading["cited"]
             for j, ((field, multiplier, kind), header) in columns.items():
                 if j >= len(row):
                     continue
@@ -562,7 +632,7 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                 sentence_text = f"{table.caption[:200]} | {header}: {label} {row[j]}"
                 start = len(sentence_text) - len(row[j])
                 features = {"pattern": "table_column", "section": "table", "in_table": True, "own_row": own,
-                            "cited": cited, "model_label": label, "column": header, "kind": kind}
+                            "cited": cited, "model_label": label, "column": header, "kind": kind, **reading}
                 attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else \
                     {"flops": float(f"{value:.4g}"), "kind": kind}
                 score = (0.8 if own else 0.2) - (0.4 if cited else 0.0)
@@ -584,11 +654,37 @@ def _same_value(head: Candidate, other: Candidate) -> bool:
     return cues.within_one_percent(head.value, other.value)
 
 
+def _significant_digits(value: float) -> int:
+    digits = f"{value:.4g}".split("e")[0].replace(".", "").lstrip("0").rstrip("0")
+    return max(1, len(digits))
+
+
+def _rounded_to(value: float, digits: int) -> float:
+    return float(f"{value:.{digits}g}")
+
+
+def mark_rounded_mentions(candidates: list[Candidate]) -> None:
+    """A size or cost written coarser elsewhere in the same paper ("the 8 billion parameter model"
+    beside "8.3 billion parameters") may be that value rounded: feature `rounded_of` for the learned
+    scorer. No confidence penalty: on the dev papers it removed one right value (660M beside 659M, both
+    labelled) for one wrong (8B beside 8.3B), and on the held-out papers one right value."""
+    for field in ("parameters", "forward_flops"):
+        same_field = [c for c in candidates if c.field == field]
+        precise = {c.value for c in same_field if c.confidence >= 0.4}
+        for cand in same_field:
+            digits = _significant_digits(cand.value)
+            finer = [v for v in precise if v != cand.value and _significant_digits(v) > digits
+                     and cues.within_one_percent(_rounded_to(v, digits), cand.value)]
+            if finer:
+                cand.features["rounded_of"] = float(f"{min(finer, key=lambda v: abs(v - cand.value)):.4g}")
+
+
 def select_best(candidates: list[Candidate], threshold: float = 0.5) -> list[Candidate]:
     """Per field, one best candidate per distinct value; agreeing mentions raise the head's confidence.
 
     A paper can state several forward costs and parameter counts (one per model size), so every
     confident distinct value stays; the estimate takes the largest (analysis.compute.arithmetic_inputs)."""
+    mark_rounded_mentions(candidates)
     best = []
     for field in FIELDS:
         same_field = [c for c in candidates if c.field == field]

@@ -11,6 +11,7 @@ from extractors import compute, cues, hardware, operations, scoring, training_ti
 from extractors.arxiv_ids import filename_ref
 from extractors.document import DocumentText
 from extractors.records import Candidate, ExtractionError, PaperExtraction
+from extractors.result_context import names_in_results_prose
 from extractors.results import extract_results
 from extractors.runs import annotate as annotate_runs
 from extractors.scoring.paper_features import add_paper_features
@@ -51,7 +52,10 @@ def generate_candidates(doc: DocumentText, pdf=None) -> list[Candidate]:
     try:
         read_tables = find_result_tables(pdf, doc)
         tables = read_tables if pdf is not None or doc.page_words else list(doc.tables)
-        ops = operations.extract_operation_inputs(sentences, own_names=own_names, tables=tables,
+        # The operation counts judge rows and sentences by the names the results reader knows too
+        # ("our ResNet", "called X"): the same own-model reading for both.
+        ops_names = own_names if cues.ablated("ops_prose_names") else own_names | names_in_results_prose(doc)
+        ops = operations.extract_operation_inputs(sentences, own_names=ops_names, tables=tables,
                                                   title_vocabulary=title_vocabulary)
         operations.select_best(ops)
     except Exception:  # a bug in one field's extractor must not lose the other fields

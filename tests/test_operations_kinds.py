@@ -1,0 +1,193 @@
+"""Operation counts: the error kinds found on the dev papers (issue 17), each in our own wording.
+
+Range bounds, schedule increments, figure axes with signed ticks, citations past a clause break,
+baseline rows and group headers of a params/FLOPs table, rounded repeats. Every sentence is written
+for these tests, never copied from a corpus paper.
+"""
+from __future__ import annotations
+
+import pytest
+
+from extractors import cues, operations
+from extractors.document import Sentence, TableRegion
+
+
+def _sentences(*texts: str) -> list[Sentence]:
+    return [Sentence(page=4, text=t, section="experiments", index=i) for i, t in enumerate(texts)]
+
+
+def _found(texts, field, tables=()):
+    found = operations.extract_operation_inputs(_sentences(*texts), own_names=frozenset({"FooNet"}),
+                                                tables=tables, title_vocabulary=frozenset({"foonet"}))
+    operations.select_best(found)
+    return [c for c in found if c.field == field]
+
+
+def _best_values(texts, field, tables=()):
+    return sorted(c.value for c in _found(texts, field, tables) if c.is_best)
+
+
+# --- the upper end of a range ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, field", [
+    ("Detectors should serve budgets anywhere from 2B to 200B FLOPs with one design.", "forward_flops"),
+    ("Head counts vary so that the family spans from 2 billion to 9 billion parameters overall.", "parameters"),
+    ("Across the sweep the variants hold between 40M and 700M parameters.", "parameters"),
+    ("The grid covers 1.5B–60B parameters in seven steps.", "parameters"),
+])
+def test_a_range_bound_is_doubtful(text, field):
+    cands = _found([text], field)
+    assert cands and all(c.features["range_bound"] for c in cands)
+    assert _best_values([text], field) == []
+
+
+def test_a_single_size_is_no_range():
+    text = "Our FooNet holds 410M parameters in total, shared across the two towers."
+    cands = _found([text], "parameters")
+    assert [c.features["range_bound"] for c in cands] == [False]
+    assert _best_values([text], "parameters") == [pytest.approx(4.1e8)]
+
+
+def test_up_to_names_the_largest_own_model_not_a_range():
+    # "up to" usually introduces the paper's largest own model, which is a real label
+    text = "We train FooNet language models with up to 6.2 billion parameters on our cluster."
+    assert _best_values([text], "parameters") == [pytest.approx(6.2e9)]
+
+
+# --- increments of a schedule ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Thanks to the cheaper layers we could add 40 epochs within the same wall-clock budget.",
+    "The checkpoint is then trained for another 15 epochs at a lower rate.",
+    "From the shorter run's weights we continue training for 48 epochs with the long schedule.",
+    "From that snapshot we keep training it for 20 epochs.",
+])
+def test_an_added_part_of_a_schedule_is_not_its_length(text):
+    cands = _found([text], "epochs")
+    assert cands and all(c.features["increment"] for c in cands if c.value != 1)
+    assert [v for v in _best_values([text], "epochs") if v != 1] == []
+
+
+def test_a_plain_schedule_is_kept():
+    assert _best_values(["We train our FooNet for 160 epochs with cosine decay."], "epochs") == [160]
+
+
+# --- figure axes -------------------------------------------------------------------------------------
+
+def test_signed_ticks_of_a_log_axis_are_no_epoch_count():
+    text = "train loss val loss 7.91% 31.02% 10 −1 10 −2 10 −4 epoch epoch as the curves show for our FooNet."
+    cands = _found([text], "epochs")
+    assert cands and all(c.features["axis_label"] for c in cands)
+    assert _best_values([text], "epochs") == []
+
+
+# --- citations belong to the phrase they close --------------------------------------------------------
+
+def test_a_citation_past_a_clause_break_does_not_make_the_value_cited():
+    text = ("Our FooNet reaches its accuracy within a single epoch of optimisation in the two settings "
+            "with momentum and adaptive optimisers [14].")
+    cands = _found([text], "epochs")
+    assert [c.features["cited"] for c in cands] == [False]
+    assert _best_values([text], "epochs") == [1]
+
+
+def test_a_citation_inside_the_phrase_still_cites_it():
+    text = "Colleagues elsewhere built a 21 billion parameter decoder called BigQux (Doe et al., 2021) last year."
+    cands = _found([text], "parameters")
+    assert [c.features["cited"] for c in cands] == [True]
+    assert _best_values([text], "parameters") == []
+
+
+def test_a_citation_after_a_comma_is_someone_elses_work_only_when_it_is():
+    text = "FooNet-XL reaches 61.0 AP with 48M parameters and 290B FLOPs, beating the strongest detector [31] by 2 AP."
+    assert _best_values([text], "parameters") == [pytest.approx(4.8e7)]
+    assert _best_values([text], "forward_flops") == [pytest.approx(2.9e11)]
+
+
+# --- table rows: baselines and group headers ---------------------------------------------------------
+
+def _table(*rows):
+    return TableRegion(page=6, caption="Table 4: Accuracy and cost of compact models on ImageNet.",
+                       rows=[["Model", "Params (M)", "FLOPs (G)", "Top-1"], *rows])
+
+
+def test_rows_under_a_previous_work_header_are_not_ours():
+    table = _table(["Previous methods", "", "", ""],
+                   ["FooNet-style baseline", "30.1", "5.2", "75.0"],
+                   ["Ours", "", "", ""],
+                   ["FooNet-M", "12.4", "2.1", "78.3"])
+    cands = _found([], "parameters", tables=[table])
+    own = {c.features["model_label"]: c.features["own_row"] for c in cands}
+    assert own == {"FooNet-style baseline": False, "FooNet-M": True}
+    assert cands[0].features["group_header"] in ("Previous methods", "Ours")
+    assert _best_values([], "parameters", tables=[table]) == [pytest.approx(1.24e7)]
+    assert _best_values([], "forward_flops", tables=[table]) == [pytest.approx(2.1e9)]
+
+
+def test_a_row_under_an_ours_group_header_is_own():
+    table = _table(["Ours", "", "", ""], ["Small", "6.0", "0.9", "71.2"], ["Large", "44.0", "8.8", "80.1"])
+    assert _best_values([], "parameters", tables=[table]) == [pytest.approx(6e6), pytest.approx(4.4e7)]
+
+
+def test_an_author_year_row_is_cited():
+    table = _table(["FooNet (Smith et al., 2019)", "20.0", "3.0", "74.0"], ["FooNet-v2 (ours)", "15.0", "2.5", "77.9"])
+    assert _best_values([], "parameters", tables=[table]) == [pytest.approx(1.5e7)]
+
+
+# --- rounded repeats -------------------------------------------------------------------------------------
+
+def test_a_rounded_repeat_is_marked_for_the_scorer():
+    texts = ["Our largest FooNet has 7.4 billion parameters and runs on 64 chips.",
+             "The 7 billion parameter FooNet needs tensor parallelism across eight devices."]
+    rounded = [c for c in _found(texts, "parameters") if c.value == 7e9]
+    assert rounded and rounded[0].features["rounded_of"] == pytest.approx(7.4e9)
+
+
+# --- ablation switches restore the old reading (measuring only) ----------------------------------------
+
+def test_ablating_the_range_rule_restores_the_old_reading():
+    text = "Head counts vary so that the family spans from 2 billion to 9 billion parameters overall."
+    try:
+        cues.ablate(["ops_range_bound"])
+        assert _best_values([text], "parameters") == [pytest.approx(9e9)]
+    finally:
+        cues.ablate([])
+
+
+# --- hyper-parameter lists: warm-up is its own key ---------------------------------------------------
+
+@pytest.mark.parametrize("text, kept", [
+    ("setting value optimizer SGD peak rate 0.4 warmup epochs 10 training epochs 240 label smoothing 0.1", 240),
+    ("• Optimizer: AdamW • Epochs: 4 • Warmup: linear over the first 6% of updates • Dropout: 0.1", 4),
+])
+def test_a_training_length_beside_a_warmup_key_is_kept(text, kept):
+    values = _best_values([text], "epochs")
+    assert kept in values
+    assert 10 not in values  # the warm-up length itself stays a schedule point
+
+
+def test_a_warmup_key_is_still_a_schedule_point():
+    cands = [c for c in _found(["• Warmup epochs: 5 • Batch size: 256"], "epochs") if c.value == 5]
+    assert cands and all(c.features["schedule"] for c in cands)
+
+
+# --- the pipeline gives the operation counts the results reader's own names ---------------------------
+
+def test_a_name_the_paper_calls_its_own_marks_its_table_row_as_own():
+    from extractors.document import DocumentText
+    from extractors.pipeline import generate_candidates
+
+    texts = ["We describe a family of compact convolutional classifiers for phones.",
+             "Our QuuxNet stacks inverted bottlenecks with squeeze gates.",
+             "Our QuuxNet is trained with label smoothing and stochastic depth."]
+    table = TableRegion(page=2, caption="Table 1: ImageNet accuracy and cost of compact models.", rows=[
+        ["Model", "Params (M)", "MACs (M)", "Top-1"],
+        ["BazNet [4]", "4.2", "569", "70.6"],
+        ["QuuxNet-S", "3.1", "219", "72.5"],
+    ])
+    doc = DocumentText(arxiv_id=None, pages=["", ""], title="Compact classifiers for phones",
+                       sentences=[Sentence(page=1, text=t, section="body", index=i) for i, t in enumerate(texts)],
+                       tables=[table])
+    best = [c for c in generate_candidates(doc) if c.field in ("parameters", "forward_flops") and c.is_best]
+    assert sorted((c.field, c.value) for c in best) == [("forward_flops", pytest.approx(2.19e8)),
+                                                         ("parameters", pytest.approx(3.1e6))]
