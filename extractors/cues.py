@@ -318,7 +318,9 @@ def whole_sentence_signals(text: str, start: int, end: int) -> dict:
 # "In Proceedings", page or volume numbers. Such a sentence states someone else's title ("Training
 # ImageNet in 1 hour"), never this paper's set-up. Fires in 5 corpus papers (all on negatives).
 REFERENCE_ENTRY = re.compile(r"\barXiv(?: preprint)?:?\s?(?:abs/)?\d{4}\.\d{4,5}|\bIn (?:Proceedings|Proc\.|Advances in)\b|"
-                             r"\bpp\.\s?\d+|\bvol\.\s?\d+", re.IGNORECASE)
+                             r"\bpp\.\s?\d+|\bvol\.\s?\d+|"
+                             # "Name: A title of the work by its authors, 2020." (an entry's last words)
+                             r"^[A-Z][\w-]*:\s.*,\s(?:19|20)\d\d[a-z]?\.?\s*$", re.IGNORECASE)
 
 # Decoding set-ups (beam search, generation) are inference hardware: "all runs share one machine
 # (two cards) and the same beam width for decoding". Kept apart from INFERENCE_CUE, which the compute

@@ -50,8 +50,9 @@ FORWARD = re.compile(
     r"|(?P<maprefix>[KMGTB])?(?:MACs|MAC|MAdds|Madds)|[Mm]ult(?:iply)?(?:-\s?|\s)?[Aa]dds?|[Mm]ultiply(?:-\s?|\s)accumulates?"
     r"(?: operations)?)(?![\w/])(?!\s*/\s*s|\s+per\s+second)")
 # "25.6M parameters", "a 175B-parameter model", "340 million parameters", "(25.6M params)".
+# "a 24-billion parameter model", and a count written out in digits ("7,241,732,096 parameters").
 PARAMS = re.compile(
-    rf"(?<![\w.]){_NUM}\s*{_SCALE_WORD}\s*-?\s*(?:trainable\s+|learnable\s+|model\s+|network\s+|total\s+)?"
+    rf"(?<![\w.]){_NUM}(?:[\s-]*{_SCALE_WORD})?\s*-?\s*(?:trainable\s+|learnable\s+|model\s+|network\s+|total\s+)?"
     r"(?<![a-z])(?P<unit>parameters|parameter|params|param)\b")
 # "the number of parameters is 340M", "#params: 25.6M", "Params = 86M".
 PARAMS_AFTER = re.compile(
@@ -145,7 +146,9 @@ def _evidence(sentence: Sentence, start: int, end: int) -> Evidence:
     return Evidence(sentence.page, sentence.text, start, end, sentence.section)
 
 
-_PHRASE_BREAK = re.compile(r"[,;:]|\s(?:with|using|via|outperform\w*|while|whereas|but|which|and then)\s", re.IGNORECASE)
+# ("... has 700M parameters and is trained on CorpusX [12]": the citation is the data set's.)
+_PHRASE_BREAK = re.compile(r"[,;:]|\s(?:with|using|via|outperform\w*|while|whereas|but|which|and then)\s|"
+                           r"\s(?:and\s+)?(?:is|are|was|were)\s+(?:pre-?)?\w+ed\s+(?:on|with|using)\s", re.IGNORECASE)
 
 
 def _cited_after(text: str, end: int, limit: int = 80) -> bool:
@@ -194,6 +197,8 @@ def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -
         # "1 billion parameters per GPU", "2 FLOPs per parameter": a rate, not the model's size.
         "per_unit": bool(re.match(r"\s*(?:per|/|each)\s+(?:GPU|device|chip|core|node|layer|head|parameter|token)\b",
                                   text[end:end + 20], re.IGNORECASE)),
+        # A bibliography entry read as body text: another work's title ("X: a 17B parameter model").
+        "reference_entry": bool(cues.REFERENCE_ENTRY.search(text)) and not cues.ablated("reference_entry"),
     }
     if model:
         features["model_label"] = model
@@ -215,6 +220,7 @@ def _confidence(base: float, f: dict) -> float:
     score -= 0.4 if f.get("per_unit") else 0.0
     score -= 0.2 if f.get("range_bound") else 0.0
     score -= 0.4 if f.get("increment") else 0.0
+    score -= 0.6 if f.get("reference_entry") else 0.0
     return cues.clamp(score * cues.section_weight(f.get("section", "body")))
 
 
@@ -283,12 +289,17 @@ def _forward(sentence: Sentence, own_names: frozenset[str], madds_paper: bool) -
     return out
 
 
+# A link whose words the text layer spaced out ("blog/ turing - nlg - a - 17 - billion - parameter - ..."):
+# a title in a URL, not a statement.
+_IN_URL = re.compile(r"(?:https?://|www\.)\S*(?:\s+\S+){0,16}\s*$")
+
+
 def _parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
     out = []
     for pattern in (PARAMS, PARAMS_AFTER):
         for match in pattern.finditer(sentence.text):
             value = _number(match)
-            if value is None or not 1e4 <= value <= 1e13:
+            if value is None or not 1e4 <= value <= 1e13 or _IN_URL.search(sentence.text[max(0, match.start() - 100):match.start()]):
                 continue
             features = _cues(sentence, match.start(), match.end(), own_names)
             features["pattern"] = "prose_after" if pattern is PARAMS_AFTER else "prose"

@@ -191,3 +191,24 @@ def test_a_name_the_paper_calls_its_own_marks_its_table_row_as_own():
     best = [c for c in generate_candidates(doc) if c.field in ("parameters", "forward_flops") and c.is_best]
     assert sorted((c.field, c.value) for c in best) == [("forward_flops", pytest.approx(2.19e8)),
                                                          ("parameters", pytest.approx(3.1e6))]
+
+
+# --- parameter counts as papers outside the corpus write them (bench/epoch_quotes.py) ---------------
+
+@pytest.mark.parametrize("text, value", [
+    ("We trained FooNet, a 13-billion parameter decoder, from scratch.", 13e9),
+    ("FooNet is a 70-billion-parameter model trained on public text.", 70e9),
+    ("Our released FooNet checkpoint holds 6,738,415,616 parameters.", 6738415616.0),
+    ("FooNet counts 350M parameters and was pre-trained on BarCorpus [7].", 350e6),  # the data set's citation
+])
+def test_parameter_forms(text, value):
+    assert value in _best_values([text], "parameters")
+
+
+@pytest.mark.parametrize("text", [
+    "See https:// www.example.org/blog/ foonet - a - 13 - billion - parameter - model for details.",  # a link
+    "Lark: A 13-billion-parameter language model by Some Lab, 2021.",  # a bibliography entry
+    "We reuse a 300M parameter encoder (Smith et al., 2020) without changes.",  # another work's model
+])
+def test_parameter_traps(text):
+    assert _best_values([text], "parameters") == []
