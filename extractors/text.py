@@ -316,7 +316,34 @@ def _dehyphenate(text: str) -> str:
     name broken after a number ("A100- SXM4", "ResNet- 50") is joined keeping its hyphen."""
     if "- " not in text:
         return text
-    return _COMPOUND_BREAK.sub(r"\1-\2", _HYPHEN_BREAK.sub(_join_hyphen, text))
+    return _sub_at_breaks(_COMPOUND_BREAK, _join_compound, _sub_at_breaks(_HYPHEN_BREAK, _join_hyphen, text))
+
+
+def _sub_at_breaks(pattern: re.Pattern[str], join: Callable[[re.Match[str]], str], text: str) -> str:
+    """`pattern.sub(join, text)` for a pattern of the form \\b<word characters>"- "...: the regex is tried
+    only where a "- " is, at the start of the word run before it (the one place its \\b lets it
+    start), instead of at every character of the block. Same matches, same left-to-right order."""
+    out: list[str] = []
+    last = 0
+    at = text.find("- ")
+    while at >= 0:
+        start = at
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):  # what \w matches
+            start -= 1
+        match = pattern.match(text, start) if start >= last else None
+        if match:
+            out.append(text[last:start])
+            out.append(join(match))
+            last = match.end()
+        at = text.find("- ", max(at + 1, last))
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _join_compound(match: re.Match[str]) -> str:
+    return f"{match.group(1)}-{match.group(2)}"
 
 
 def _join_hyphen(match: re.Match[str]) -> str:

@@ -1,0 +1,29 @@
+"""`_dehyphenate` tries its regexes only at each "- " (extractors/text.py `_sub_at_breaks`): it must
+give exactly what the plain `pattern.sub` over the whole block gives."""
+from __future__ import annotations
+
+import random
+
+from extractors import text
+
+
+def _plain_sub(block: str) -> str:
+    if "- " not in block:
+        return block
+    joined = text._HYPHEN_BREAK.sub(text._join_hyphen, block)
+    return text._COMPOUND_BREAK.sub(r"\1-\2", joined)
+
+
+def test_examples_join_as_the_regex_does():
+    for block in ("the sched- uler runs", "a Trans- former block", "pre- and post-processing",
+                  "English- to-Greek", "an X200- PCIE card", "Net- 50 layers", "a- b- c- d",
+                  "kilo_- joule", "naïve- ly", "é- tude", "- leading", "trailing- ", "3- D and 3- d"):
+        assert text._dehyphenate(block) == _plain_sub(block), block
+
+
+def test_random_blocks_match_the_plain_substitution():
+    pieces = list("abqzAQZ09_-. ,/()éΩ") + ["- ", "- a", "- Z", "- 7", "and", "or", "to", "vs", "ing", "Net", "42"]
+    rng = random.Random(20261202)
+    for _ in range(20000):
+        block = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 24)))
+        assert text._dehyphenate(block) == _plain_sub(block), repr(block)
