@@ -1,5 +1,6 @@
-"""`_dehyphenate` tries its regexes only at each "- " (extractors/text.py `_sub_at_breaks`): it must
-give exactly what the plain `pattern.sub` over the whole block gives."""
+"""The text reader's cheaper equivalents of whole-block regexes (extractors/text.py) give exactly
+what the regexes give: `_dehyphenate` tries its regexes only at each "- " (`_sub_at_breaks`), and
+`_paragraphs` finds closing tags with str.find."""
 from __future__ import annotations
 
 import random
@@ -27,3 +28,14 @@ def test_random_blocks_match_the_plain_substitution():
     for _ in range(20000):
         block = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 24)))
         assert text._dehyphenate(block) == _plain_sub(block), repr(block)
+
+
+def test_paragraphs_are_those_of_the_regex():
+    """`_paragraphs` finds each closing tag with str.find: the same pairs as `_PARAGRAPH.findall`,
+    unclosed and stray tags included."""
+    pieces = ["<p>", "</p>", "<h2>", "</h2>", "<h3>", "</h3>", "<b>", "</b>", "<div>", "</div>", "<p",
+              "</h", "x", "7 ", "&amp;", "\n"]
+    rng = random.Random(1202)
+    for _ in range(20000):
+        page = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        assert text._paragraphs(page) == text._PARAGRAPH.findall(page), repr(page)
