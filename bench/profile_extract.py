@@ -2,11 +2,17 @@
 
     python bench/profile_extract.py --corpus synthetic --limit 200
     python bench/profile_extract.py --corpus shared --sort tottime --top 40 --out data/extract.prof
+    python bench/profile_extract.py --corpus shared --limit 53 --paired 3   # the paired ratio only
 
 First the CPU cost of each stage of extractors.pipeline (timed directly, no profiler) beside the
 floor (plain get_text() on the same PDFs), then a cProfile run: stages found from the call graph as
 a share of the total, and the top functions.
 Times are process CPU seconds; start-up (imports, spaCy) happens before profiling starts.
+
+`--paired N` measures the ratio to the floor paper by paper instead: each paper's floor and then its
+extraction, alternating, N rounds in one warm process. On a machine shared with other jobs, a
+slowdown then hits both sides of the ratio; timing the floor and the extraction minutes apart (as
+bench/run.py's separate processes do) moved the CPU ratio by +-0.1 between identical runs.
 """
 from __future__ import annotations
 
@@ -91,6 +97,37 @@ def stage_cpu_s(paths: list[Path]) -> tuple[float, dict[str, float]]:
     return total, totals
 
 
+def paired_cpu_ratio(paths: list[Path], rounds: int = 3) -> dict:
+    """CPU seconds of the floor and of extract_pdf, timed paper by paper alternately, per round, and
+    the median round's ratio (extraction / floor)."""
+    import statistics
+
+    import pymupdf
+
+    from bench.phases import _load_extractor
+    from extractors.records import ExtractionError
+
+    extract_pdf = _load_extractor()
+    out = []
+    for _ in range(rounds):
+        floor = extract = 0.0
+        for path in paths:
+            start = time.process_time()
+            with pymupdf.open(path) as doc:
+                for page in doc:
+                    page.get_text()
+            middle = time.process_time()
+            try:
+                extract_pdf(path, max_pages=200)
+            except ExtractionError:
+                pass
+            floor, extract = floor + middle - start, extract + time.process_time() - middle
+        out.append({"floor_cpu_s": round(floor, 3), "extract_cpu_s": round(extract, 3),
+                    "ratio": round(extract / floor, 3) if floor else None})
+    ratios = [r["ratio"] for r in out if r["ratio"] is not None]
+    return {"papers": len(paths), "rounds": out, "median_ratio": statistics.median(ratios) if ratios else None}
+
+
 def profile(paths: list[Path]) -> pstats.Stats:
     from extractors.nlp import get_nlp
     from extractors.pipeline import extract_pdf
@@ -138,11 +175,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sort", choices=("tottime", "cumulative"), default="tottime")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--out", type=Path, help="also save the raw profile (for snakeviz, pstats)")
+    parser.add_argument("--paired", type=int, metavar="ROUNDS",
+                        help="only the paired floor/extraction ratio, paper by paper, over ROUNDS rounds")
     args = parser.parse_args(argv)
     paths = corpus_paths(args.corpus, limit=args.limit, size=args.limit, cache_dir=DEFAULT_CACHE)
     if not paths:
         print(f"no PDFs for corpus {args.corpus}", file=sys.stderr)
         return 2
+    if args.paired:
+        paired = paired_cpu_ratio(paths, args.paired)
+        for number, figures in enumerate(paired["rounds"], start=1):
+            print(f"round {number}: floor {figures['floor_cpu_s']:.2f} s, extract_pdf {figures['extract_cpu_s']:.2f} s"
+                  f" = {figures['ratio']:.3f}x")
+        print(f"{paired['papers']} PDFs from {args.corpus}: median paired CPU ratio {paired['median_ratio']:.3f}x")
+        return 0
     from extractors.nlp import get_nlp
 
     get_nlp()

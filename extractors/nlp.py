@@ -149,12 +149,19 @@ _last_index: SentenceIndex | None = None
 
 def index_for(sentences: list[Sentence]) -> SentenceIndex:
     """The index of this sentence list, built once: every field extractor of a paper gets the same
-    list, so the index of the last list asked for is kept (one paper's text)."""
+    list, so the index of the last list asked for is kept (one paper's text). A copy of that list
+    (`list(sentences)`: the same Sentence objects in the same order) reuses it too."""
     global _last_index
     index = _last_index
-    if index is None or index.sentences is not sentences or len(index.starts) != len(sentences):
+    if index is None or not _same_sentences(index, sentences):
         index = _last_index = SentenceIndex(sentences)
     return index
+
+
+def _same_sentences(index: SentenceIndex, sentences: list[Sentence]) -> bool:
+    if len(index.starts) != len(sentences):
+        return False
+    return index.sentences is sentences or all(a is b for a, b in zip(index.sentences, sentences))
 
 
 def parse(sentences: list[Sentence]):

@@ -408,7 +408,10 @@ def _training_sets(sentence: Sentence, own_names: frozenset[str]) -> list[Candid
     trained_on = _TRAINED_ON.search(sentence.text)
     sizes = [(m, _number(m)) for m in SET_SIZE.finditer(sentence.text)]
     out = []
+    training_strong = bool(cues.TRAINING_STRONG.search(sentence.text))
     for match, entry in named:
+        if not (trained_on and trained_on.start() < match.start()) and not training_strong:
+            continue  # dropped below in any case: no need to build its features
         features = _cues(sentence, match.start(), match.end(), own_names)
         features["difference"] = False
         features["other_model"] = False  # a dataset name is not a model

@@ -130,7 +130,7 @@ def _read_textpage(textpage: pymupdf.TextPage) -> list[_RawBlock]:
     xhtml = textpage.extractXHTML()
     boxes = _block_boxes(textpage)
     if boxes is not None:
-        paragraphs = _PARAGRAPH.findall(xhtml)
+        paragraphs = _paragraphs(xhtml)
         if len(paragraphs) == len(boxes):
             out: list[_RawBlock] = []
             for (x0, y0, x1, y1), (tag, body) in zip(boxes, paragraphs):
@@ -208,6 +208,25 @@ class _RawBlock:
 
 
 _PARAGRAPH = re.compile(r"<(p|h\d)>(.*?)</\1>", re.S)
+_PARAGRAPH_OPEN = re.compile(r"<(p|h\d)>")
+
+
+def _paragraphs(xhtml: str) -> list[tuple[str, str]]:
+    """`_PARAGRAPH.findall(xhtml)`: (tag, body) of each paragraph. Each closing tag is found with
+    `str.find` instead of the lazy `.*?`, which tests for it at every character (half the cost)."""
+    out: list[tuple[str, str]] = []
+    at = 0
+    while True:
+        opening = _PARAGRAPH_OPEN.search(xhtml, at)
+        if opening is None:
+            return out
+        tag = opening.group(1)
+        end = xhtml.find(f"</{tag}>", opening.end())
+        if end < 0:  # never closed: the regex would go on from the next character
+            at = opening.start() + 1
+            continue
+        out.append((tag, xhtml[opening.end():end]))
+        at = end + len(tag) + 3
 _SUP = re.compile(r"<sup>(.*?)</sup>", re.S)
 _BOLD = re.compile(r"<b>(.*?)</b>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -220,7 +239,7 @@ def _page_blocks(blocks: list[tuple], xhtml: str) -> list[_RawBlock]:
     MuPDF writes one XHTML paragraph per text block; when a block changes type size mid-way it writes
     two (rare: 3 of 347 real pages), and then the page falls back to the plain block text."""
     text_blocks = [b for b in blocks if b[6] == 0 and b[4].strip()]
-    paragraphs = [(tag, body) for tag, body in _PARAGRAPH.findall(xhtml)]
+    paragraphs = _paragraphs(xhtml)
     paragraphs = [(tag, body) for tag, body in paragraphs if _TAG.sub("", body).strip()]
     aligned = len(paragraphs) == len(text_blocks)
     out: list[_RawBlock] = []
@@ -316,7 +335,34 @@ def _dehyphenate(text: str) -> str:
     name broken after a number ("A100- SXM4", "ResNet- 50") is joined keeping its hyphen."""
     if "- " not in text:
         return text
-    return _COMPOUND_BREAK.sub(r"\1-\2", _HYPHEN_BREAK.sub(_join_hyphen, text))
+    return _sub_at_breaks(_COMPOUND_BREAK, _join_compound, _sub_at_breaks(_HYPHEN_BREAK, _join_hyphen, text))
+
+
+def _sub_at_breaks(pattern: re.Pattern[str], join: Callable[[re.Match[str]], str], text: str) -> str:
+    """`pattern.sub(join, text)` for a pattern of the form \\b<word characters>"- "...: the regex is tried
+    only where a "- " is, at the start of the word run before it (the one place its \\b lets it
+    start), instead of at every character of the block. Same matches, same left-to-right order."""
+    out: list[str] = []
+    last = 0
+    at = text.find("- ")
+    while at >= 0:
+        start = at
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):  # what \w matches
+            start -= 1
+        match = pattern.match(text, start) if start >= last else None
+        if match:
+            out.append(text[last:start])
+            out.append(join(match))
+            last = match.end()
+        at = text.find("- ", max(at + 1, last))
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _join_compound(match: re.Match[str]) -> str:
+    return f"{match.group(1)}-{match.group(2)}"
 
 
 def _join_hyphen(match: re.Match[str]) -> str:

@@ -69,3 +69,20 @@ def test_refit_json_small_n() -> None:
     assert figures["refit_s"] == pytest.approx(figures["fit_by_task_s"] + figures["fit_by_benchmark_s"], abs=0.002)
     assert 0 < figures["refit_cpu_s"] and figures["report_s"] > 0 and figures["report_mb"] > 0
     assert figures["peak_rss_mb"] > 20
+
+
+def test_paired_ratio_times_floor_and_extraction_per_paper(tmp_path: Path) -> None:
+    sys.path.insert(0, str(REPO))
+    from bench import synthetic
+    from bench.profile_extract import paired_cpu_ratio
+
+    paths = synthetic.ensure_corpus(tmp_path, 2, workers=1)
+    paired = paired_cpu_ratio(paths, rounds=2)
+
+    assert paired["papers"] == 2 and len(paired["rounds"]) == 2
+    for figures in paired["rounds"]:
+        assert figures["floor_cpu_s"] > 0 and figures["extract_cpu_s"] > 0
+        # the ratio is taken per round, extraction over floor (both rounded to the millisecond)
+        assert figures["ratio"] == pytest.approx(figures["extract_cpu_s"] / figures["floor_cpu_s"], abs=0.05 * figures["ratio"] + 0.01)
+    assert paired["median_ratio"] in [figures["ratio"] for figures in paired["rounds"]] or \
+        paired["median_ratio"] == pytest.approx(sum(f["ratio"] for f in paired["rounds"]) / 2)
