@@ -281,17 +281,24 @@ def _training_sets(op_items: list[tuple[Candidate, RunLink]]) -> frozenset[str]:
     return frozenset(names)
 
 
-def _operations(result: Candidate, rlink: RunLink, rdataset: str | None,
-                op_items: list[tuple[Candidate, RunLink]]) -> OperationCount:
-    linked = []
-    for cand, run in op_items:
+def _compatible(items: Iterable[tuple[Candidate, RunLink]], result: Candidate, rlink: RunLink,
+                rdataset: str | None, same_text: str) -> Iterable[tuple[Candidate, RunLink, int, list[str]]]:
+    """The items that can belong to the result's run, with their link score and reasons; one in the
+    result's own sentence or table row scores a clause more (`same_text` says so in the why)."""
+    for cand, run in items:
         score, reasons = compatibility(run, rlink, rdataset)
         if score is None:
             continue
         if _same_sentence(cand, result):
             score += _CLAUSE
-            reasons = ["same row/sentence as the result", *reasons]
-        linked.append(_Op(cand, run, score, reasons))
+            reasons = [same_text, *reasons]
+        yield cand, run, score, reasons
+
+
+def _operations(result: Candidate, rlink: RunLink, rdataset: str | None,
+                op_items: list[tuple[Candidate, RunLink]]) -> OperationCount:
+    linked = [_Op(*scored) for scored in _compatible(op_items, result, rlink, rdataset,
+                                                       "same row/sentence as the result")]
     return operations_for(rlink.model, rdataset, linked, _evidence, result_dataset_name=result.attrs.get("dataset"),
                           paper_sets=_training_sets(op_items))
 
@@ -304,15 +311,8 @@ def point_for(result: Candidate, items: list[tuple[Candidate, RunLink]], *, cata
     rlink = link(result)
     rdataset = dataset_family(result.attrs.get("dataset"))
     linked: dict[str, list[_Linked]] = {"hardware": [], "training_time": [], "stated_compute": []}
-    for cand, run in items:
-        if cand.field not in linked:
-            continue
-        score, reasons = compatibility(run, rlink, rdataset)
-        if score is None:
-            continue
-        if _same_sentence(cand, result):
-            score += _CLAUSE
-            reasons = ["same sentence as the result", *reasons]
+    own_fields = [(cand, run) for cand, run in items if cand.field in linked]
+    for cand, run, score, reasons in _compatible(own_fields, result, rlink, rdataset, "same sentence as the result"):
         linked[cand.field].append(_Linked(cand, run, score, reasons))
 
     parts = _best_parts(linked["training_time"], linked["hardware"], catalog=catalog, utilization=utilization)
