@@ -30,7 +30,7 @@ from extractors import cues, datasets
 from extractors.document import Sentence, TableRegion
 # The result tables' own-row reading (baseline rows, "Previous work" group headers, author-year
 # citations, "Ours"), shared so both readers judge a row alike.
-from extractors.results_tables import _NOT_OWN_GROUP, _NOT_OWN_ROW, _OURS_LABEL, _cited as _row_cited
+from extractors.results_tables import NOT_OWN_GROUP, NOT_OWN_ROW, OURS_LABEL, row_cited
 from extractors.nlp import index_for
 from extractors.numbers import WORD_NUMBERS, STRICT_NUMBER_WORDS
 from extractors.records import Candidate, Evidence
@@ -507,10 +507,10 @@ def _row_reading(label: str, group: str, own_names: frozenset[str],
     SOTA"), or sits under a group header of other work ("Published", "Prior methods") without the
     paper's name or "ours" in the label itself."""
     named = _row_is_own(label, own_names, title_vocabulary)
-    ours_label = bool(_OURS_LABEL.search(label))
-    ours_group = bool(_OURS_LABEL.fullmatch(group.strip())) if group else False
-    reading = {"cited": _row_cited(label), "not_own_row": bool(_NOT_OWN_ROW.search(label)),
-               "group_not_own": bool(group and _NOT_OWN_GROUP.search(group)), "ours_label": ours_label,
+    ours_label = bool(OURS_LABEL.search(label))
+    ours_group = bool(OURS_LABEL.fullmatch(group.strip())) if group else False
+    reading = {"cited": row_cited(label), "not_own_row": bool(NOT_OWN_ROW.search(label)),
+               "group_not_own": bool(group and NOT_OWN_GROUP.search(group)), "ours_label": ours_label,
                "ours_group": ours_group, "group_header": group[:40]}
     if cues.ablated("ops_table_own_rows"):
         return named, reading

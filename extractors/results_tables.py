@@ -23,12 +23,12 @@ from extractors.result_context import Found, PaperContext, make_candidate
 # Row labels cite with an author-year that cues.CITATION (one author) does not cover:
 # "Match-LSTM (Wang and Jiang, 2016)", "R.M. Reader (Hu et al 2018)".
 _ROW_YEAR = re.compile(r"[(,]\s*(?:[A-Z][\w-]+(?:\s+(?:and|&|et\s+al\.?)\s*[\w-]*)?,?\s+)?(?:19|20)\d\d[a-z]?\s*\)")
-_OURS_LABEL = re.compile(r"\bours\b|\bour\b|\bproposed\b|\bthis\s+(?:work|paper)\b", re.I)
+OURS_LABEL = re.compile(r"\bours\b|\bour\b|\bproposed\b|\bthis\s+(?:work|paper)\b", re.I)
 _CELL_NUMBER = re.compile(r"^[(]?((?:\d{1,3}(?:\.\d+)?|\.\d+))\s*%?[*†‡§∗⋆]*\)?(?:±[\d.]+)?$")
 # Rows that are not a model of the paper even without a citation, and group headers above baselines.
-_NOT_OWN_ROW = re.compile(r"\bbaselines?\b|\bhuman\b|\boracle\b|\bupper[-\s]bound\b|\bsota\b|"
+NOT_OWN_ROW = re.compile(r"\bbaselines?\b|\bhuman\b|\boracle\b|\bupper[-\s]bound\b|\bsota\b|"
                           r"\bstate[-\s]of[-\s]the[-\s]art\b|\bprevious\b|\bprior\b|\bleaderboard\b", re.I)
-_NOT_OWN_GROUP = re.compile(r"\bpublished\b|\bbaselines?\b|\bprevious\b|\bprior\b|\bleaderboard\b|"
+NOT_OWN_GROUP = re.compile(r"\bpublished\b|\bbaselines?\b|\bprevious\b|\bprior\b|\bleaderboard\b|"
                             r"\bexisting\b|\bstate[-\s]of[-\s]the[-\s]art\b|\breported\b|\bliterature\b", re.I)
 _CELL_PAIR = re.compile(r"^((?:\d{1,3}(?:\.\d+)?|\.\d+))%?[*†‡§∗⋆]*\s*/\s*((?:\d{1,3}(?:\.\d+)?|\.\d+))%?[*†‡§∗⋆]*$")
 # Ablation tables and rows: the paper's model with parts removed or changed, not its headline.
@@ -225,7 +225,7 @@ def _segment_candidates(table: TableRegion, ctx: PaperContext, near: set[str] = 
     caption_own = bool(re.search(r"\bour\b|\bours\b", table.caption, re.I)) or ctx.is_own_label(table.caption)
     ablation_table = bool(_ABLATION_CAPTION.search(table.caption))
     labels = [" ".join(c for c in r if c and not _is_numeric(c)) for r in rows[first_data:]]
-    cited_rows = sum(1 for label in labels if _cited(label))
+    cited_rows = sum(1 for label in labels if row_cited(label))
     group = ""
     parsed: list[_RowRead] = []
     for i, row in enumerate(rows[first_data:], start=first_data):
@@ -233,11 +233,11 @@ def _segment_candidates(table: TableRegion, ctx: PaperContext, near: set[str] = 
         if not any(_is_numeric(c) for c in row[1:]):
             group = label  # a group header such as "Ours" or "Published"
             continue
-        cited = _cited(label)
+        cited = row_cited(label)
         named = ctx.is_own_label(label)
-        ours = bool(_OURS_LABEL.search(label)) or bool(_OURS_LABEL.fullmatch(group.strip()))
-        not_own_group = bool(_NOT_OWN_GROUP.search(group))
-        if cited or _NOT_OWN_ROW.search(label) or (not_own_group and not named and not _OURS_LABEL.search(label)):
+        ours = bool(OURS_LABEL.search(label)) or bool(OURS_LABEL.fullmatch(group.strip()))
+        not_own_group = bool(NOT_OWN_GROUP.search(group))
+        if cited or NOT_OWN_ROW.search(label) or (not_own_group and not named and not OURS_LABEL.search(label)):
             own = 0
         elif ours or named:
             own = 2
@@ -310,7 +310,7 @@ class _RowRead:
     ablation_row: bool
 
 
-def _cited(label: str) -> bool:
+def row_cited(label: str) -> bool:
     return bool(CITATION.search(label) or _ROW_YEAR.search(label))
 
 
@@ -346,7 +346,7 @@ def _transposed_candidates(table: TableRegion, first_data: int, ctx: PaperContex
     rows = table.rows
     width = max(len(r) for r in rows)
     headers = [" ".join(r[j] for r in rows[:first_data] if j < len(r)) for j in range(width)]
-    own_columns = [j for j in range(1, width) if ctx.is_own_label(headers[j]) or _OURS_LABEL.search(headers[j])]
+    own_columns = [j for j in range(1, width) if ctx.is_own_label(headers[j]) or OURS_LABEL.search(headers[j])]
     if not own_columns:
         return []
     caption_splits = {m.name for m in bm.find_splits(table.caption)}
