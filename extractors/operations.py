@@ -77,7 +77,12 @@ BATCH = re.compile(
     r"(?:\s*(?:source\s+|target\s+)?(?P<unit>tokens|sequences|images|examples|sentences|sentence pairs|pairs))?",
     re.IGNORECASE)
 # "300B tokens", "3.3 billion words" (a word count is a token count to the study's precision).
-TOKENS = re.compile(rf"(?<![\w.]){_NUM}\s*{_SCALE_WORD}\s*(?:training\s+|text\s+|input\s+)?(?P<unit>tokens|words|subwords)\b")
+# Describing words may stand between the count and the unit ("14.8 trillion diverse and high-quality
+# tokens", "2T multilingual tokens"), and the count may name a run or a data set ("a 400B-token run").
+TOKENS = re.compile(rf"(?<![\w.]){_NUM}\s*{_SCALE_WORD}\s*(?:-\s*token(?=[\s-]+(?:training|pre-?training|run|dataset|"
+                    r"corpus|budget))|(?:(?!(?:parameters?|params|images?|examples?|steps?|iterations?|epochs?|"
+                    r"layers?|pairs?|samples?|sentences?)\b)[a-z][\w-]*,?\s+(?:and\s+)?){0,3}?"
+                    r"(?P<unit>tokens|words|subwords)\b)")
 # "1.28 million training images", "118k images", "4.5M sentence pairs".
 SET_SIZE = re.compile(
     rf"(?<![\w.]){_NUM}\s*{_SCALE_WORD}?\s*(?:training\s+|train\s+|labeled\s+|labelled\s+)?"
@@ -115,8 +120,10 @@ _INCREMENT_BEFORE = re.compile(r"\b(?:add(?:s|ed|ing)?|another|additional|extra|
 _WARMUP = re.compile(r"\bwarm-?\s?up\b", re.IGNORECASE)
 _FINETUNE = re.compile(r"\bfine-?tun\w*", re.IGNORECASE)
 _PRETRAIN = re.compile(r"\bpre-?train\w*", re.IGNORECASE)
+# ("up to" is no cue: counts of 1e7 tokens and more are never sequence lengths; "trained on up to 9T
+# tokens" is the run's.)
 _NOT_TRAINING_TOKENS = re.compile(r"\b(?:vocabular\w*|sequence(?:s)? (?:length|of)|context|window|length|per "
-                                  r"(?:batch|step|example|sequence)|batch\w*|dictionary|max(?:imum)?|up to)\b",
+                                  r"(?:batch|step|example|sequence)|batch\w*|dictionary|max(?:imum)?)\b",
                                   re.IGNORECASE)
 _PER_EXAMPLE = re.compile(r"\b(?:per (?:image|example|token|sample|input|forward pass|inference)|forward pass|"
                           r"inference|at test time|single (?:image|crop|forward))\b", re.IGNORECASE)

@@ -212,3 +212,22 @@ def test_parameter_forms(text, value):
 ])
 def test_parameter_traps(text):
     assert _best_values([text], "parameters") == []
+
+
+# --- training tokens as papers outside the corpus write them (bench/epoch_quotes.py) ----------------
+
+@pytest.mark.parametrize("text, value", [
+    ("We pre-train FooNet on 9.6 trillion curated and deduplicated tokens before instruction tuning.", 9.6e12),
+    ("FooNet was trained on up to 4 trillion tokens of public web text.", 4e12),  # "up to": the run's bound
+    ("The full 250B-token pre-training run of FooNet took five weeks.", 250e9),
+])
+def test_training_token_forms(text, value):
+    assert value in _best_values([text], "training_tokens")
+
+
+@pytest.mark.parametrize("text", [
+    "FooNet reads sequences of up to 4096 tokens with a context window of 8192 tokens.",  # lengths
+    "We then train FooNet on 12 billion image-text pairs.",  # pairs, not tokens
+])
+def test_training_token_traps(text):
+    assert _best_values([text], "training_tokens") == []
