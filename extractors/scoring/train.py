@@ -251,15 +251,19 @@ def reliability(probabilities: np.ndarray, labels: np.ndarray, bins: int = 10) -
 def predictions_for(field: str, papers: list[Paper], model: FieldModel | None) -> dict[str, dict]:
     """What extract-files would output for `field` on these papers: score (model, or the rule
     confidence when `model` is None), select the best candidates, keep their items."""
-    out = {}
-    for paper in papers:
-        members = [copy.deepcopy(c) for c in paper.candidates if c.field == field]
-        if model is not None and members:
-            for cand, p in zip(members, model.probabilities([c.features for c in members])):
-                cand.confidence = float(p)
-        select_all(members, {field} if model is not None else set())
-        out[paper.paper_id] = {field: [c.score_item() for c in members if c.is_best]}
-    return out
+    return {paper.paper_id: {field: [c.score_item() for c in selected(field, paper, model) if c.is_best]}
+            for paper in papers}
+
+
+def selected(field: str, paper: Paper, model: FieldModel | None) -> list[Candidate]:
+    """Copies of the paper's `field` candidates, scored by `model` (the rule confidence when None) and
+    selected (is_best), as extract-files does."""
+    members = [copy.deepcopy(c) for c in paper.candidates if c.field == field]
+    if model is not None and members:
+        for cand, p in zip(members, model.probabilities([c.features for c in members])):
+            cand.confidence = float(p)
+    select_all(members, {field} if model is not None else set())
+    return members
 
 
 def fold_of(paper_ids: list[str], k: int, seed: int = 0) -> dict[str, int]:
@@ -312,14 +316,8 @@ def out_of_fold(field: str, papers: list[Paper], gold: dict[str, dict], k: int =
             continue
         train = [ex for ex in examples if folds[ex.paper_id] != fold] + list(extra or [])
         model = fit(field, train, **fit_options)
-        learned = ships(model, train, min_ship_papers)
-        for paper in test:
-            members = [copy.deepcopy(c) for c in paper.candidates if c.field == field]
-            if members and learned:
-                for cand, p in zip(members, model.probabilities([c.features for c in members])):
-                    cand.confidence = float(p)
-            select_all(members, {field} if learned else set())
-            out.append(HeldOut(paper.paper_id, fold, members))
+        in_charge = model if ships(model, train, min_ship_papers) else None
+        out.extend(HeldOut(paper.paper_id, fold, selected(field, paper, in_charge)) for paper in test)
     return out
 
 
