@@ -79,6 +79,12 @@ def _own_dataset(item: _Op) -> str | None:
     return dataset_family(str(named)) if named else item.run.dataset
 
 
+def _names_data(item: _Op) -> int:
+    """1 when the input itself or its clause names its data set (a schedule "on COCO" beats a paper-wide
+    one); a data set read from the paragraph / section (RunLink.context) only excludes, never ranks."""
+    return 1 if item.cand.attrs.get("dataset") or (item.run.dataset and not item.run.context) else 0
+
+
 def _on_result_data(item: _Op, result_dataset: str | None) -> bool:
     """Epochs, steps and sets that name another data set belong to another run, unless pretraining."""
     return _stage(item) == "pretraining" or datasets_compatible(_own_dataset(item), result_dataset)
@@ -149,7 +155,7 @@ def _examples_per_stage(ops: dict[str, list[_Op]], result_dataset: str | None, r
         if one_epoch and _stage(item) != "pretraining" and examples < one_epoch:
             skipped.append(f"{attrs['steps']:g} steps x {attrs['batch_size']:g} is less than one epoch of {set_name}")
             continue
-        rank = (*_rank(item, result_model)[:1], 1 if _own_dataset(item) else 0, examples)
+        rank = (*_rank(item, result_model)[:1], _names_data(item), examples)
         offer(_stage(item), rank, {"stage": _stage(item), "examples": examples, "steps": float(attrs["steps"]),
                                    "batch_size": float(attrs["batch_size"]),
                                    "how": f"steps x batch ({'; '.join(item.reasons) or 'paper-wide'})"}, [item])
@@ -177,7 +183,7 @@ def _examples_per_stage(ops: dict[str, list[_Op]], result_dataset: str | None, r
         else:
             continue
         # A schedule naming the result's data set beats a paper-wide one; then the longer schedule.
-        rank = (_rank(item, result_model)[0], 1 if named else 0, epochs * size)
+        rank = (_rank(item, result_model)[0], _names_data(item), epochs * size)
         offer(stage, rank, {"stage": stage, "examples": epochs * size, "epochs": epochs, "training_set_size": size,
                             "training_set": set_label, "size_source": source, "how": how}, used)
     ordered = [s for s in STAGES if s in stages]

@@ -144,7 +144,8 @@ def compatibility(item: RunLink, result: RunLink, result_dataset: str | None) ->
     if item.size and result.size and "largest" not in (item.size, result.size) and item.size != result.size:
         return None, [f"size {item.size} is not the result's {result.size}"]
     if item.dataset and not datasets_compatible(item.dataset, result_dataset) and item.stage != "pretraining":
-        return None, [f"trained on {item.dataset}, the result is on {result_dataset}"]
+        where = " (named by its paragraph / section)" if item.context else ""
+        return None, [f"trained on {item.dataset}{where}, the result is on {result_dataset}"]
     score = 0
     if item.size and item.size == result.size:
         score += 2
@@ -157,8 +158,10 @@ def compatibility(item: RunLink, result: RunLink, result_dataset: str | None) ->
             score -= 1
             reasons.append(f"names another model ({item.model})")
     if item.dataset and item.dataset == result_dataset:
-        score += 1
-        reasons.append(f"same dataset ({item.dataset})")
+        # A data set read from the paragraph / section only tells another experiment's runs apart:
+        # in a paper about one benchmark every run's section names it, so it ranks no run higher.
+        score += 0 if item.context else 1
+        reasons.append(f"same dataset ({item.dataset}{', its paragraph / section' if item.context else ''})")
     return score, reasons
 
 

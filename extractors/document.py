@@ -16,6 +16,11 @@ class Sentence:
     # ("table": table cells MuPDF returned as running text, kept apart from prose)
     section: str
     index: int  # position in the document's sentence list
+    # Where the reader found it (extractors.runs reads a run's dataset from its paragraph and section):
+    # the paragraph (prose paragraphs, captions and table units are numbered in reading order) and the
+    # top-level section, numbered by the numbered level-1 headings seen before it. -1: not known.
+    paragraph: int = -1
+    part: int = -1
 
 
 @dataclass

@@ -69,7 +69,7 @@ def generate_candidates(doc: DocumentText, pdf=None) -> list[Candidate]:
     candidates = [*hw, *times, *flops, *rates, *ops, *results]
     # Which model, size, stage and dataset each value belongs to: features for the learned scorer
     # (analysis.points links results to runs with the same reading).
-    annotate_runs(candidates)
+    annotate_runs(candidates, sentences)
     add_paper_features(candidates, doc.page_count)
     return candidates
 

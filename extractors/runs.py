@@ -26,15 +26,20 @@ learned scorer. Pure functions: text in, records out.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
 from extractors.chips import canonical_name
 from extractors.cues import cited_subject
+from extractors.document import Sentence
 from extractors.records import Candidate
 
 RUN_FIELDS = ("hardware", "training_time", "stated_compute", "throughput")
+# The fields whose value depends on the data a run trained on (a model's size or forward cost does not):
+# these take the data set of their paragraph / section when their clause names none.
+DATA_FIELDS = ("hardware", "training_time", "stated_compute", "epochs", "steps", "training_tokens", "training_set")
 STAGES = ("pretraining", "training", "fine-tuning")
 
 # Clause boundaries inside one sentence: "The ImageNet runs took 3 days, while the JFT runs took a month".
@@ -86,8 +91,22 @@ _DATASETS = (
     ("WMT EN-DE", re.compile(r"\bEn(?:glish)?[- ]?(?:to[- ])?(?:De|German)\b", re.IGNORECASE)),
     ("WMT EN-FR", re.compile(r"\bEn(?:glish)?[- ]?(?:to[- ])?(?:Fr|French)\b", re.IGNORECASE)),
     ("WMT", re.compile(r"\bWMT\b|\btranslation\b", re.IGNORECASE)),
-    ("language modelling", re.compile(r"\blanguage model(?:l?ing)?\b|\bBillion Word\b|\bPenn Tree ?bank\b|\bPTB\b|"
+    ("language modelling", re.compile(r"\blanguage model(?:l?ing)?\b|\bBillion Word\b|\bPenn Tree ?bank\b|\bPTB\b(?! ?[Tt]okeni)|"
                                       r"\bWikiText\b|\bLM1B\b", re.IGNORECASE)),
+)
+# Data sets no configured benchmark uses, but on which papers train other runs (a reading-comprehension
+# paper's cloze runs, an ImageNet paper's CIFAR runs, a detector's VOC runs): a run on one of them did
+# not produce a benchmark result. Read from the clause, and from the paragraph / section (run_context).
+_OTHER_DATASETS = (
+    ("CNN/DailyMail", re.compile(r"\bCNN\s*/\s*Daily\s*Mail\b|\bDaily\s*Mail\b|\bCNN news\b", re.IGNORECASE)),
+    ("CIFAR", re.compile(r"\bCIFAR\b", re.IGNORECASE)),
+    ("PASCAL VOC", re.compile(r"\bPASCAL\b|\bVOC\s*(?:20)?\d\d\b", re.IGNORECASE)),
+    ("Children's Book Test", re.compile(r"\bChildren'?s Book Test\b|\bCBT\b")),
+    ("TriviaQA", re.compile(r"\bTriviaQA\b", re.IGNORECASE)),
+    ("MS MARCO", re.compile(r"\bMS ?MARCO\b", re.IGNORECASE)),
+    ("MNIST", re.compile(r"\bMNIST\b", re.IGNORECASE)),
+    ("SVHN", re.compile(r"\bSVHN\b", re.IGNORECASE)),
+    ("Cityscapes", re.compile(r"\bCityscapes\b", re.IGNORECASE)),
 )
 # An architecture or hyper-parameter search (NAS), its proxy task or the controller's child models.
 # "beam search" is decoding, not a search phase; "search space" alone names no run cost.
@@ -123,6 +142,8 @@ class RunLink:
     clause_index: int
     search: bool = False
     inference: bool = False
+    # The data set came from the statement's paragraph or section, not its own clause (context_datasets).
+    context: bool = False
 
     @property
     def family(self) -> str | None:
@@ -130,7 +151,7 @@ class RunLink:
 
     def as_features(self) -> dict[str, object]:
         return {"run_model": self.model or "", "run_size": self.size or "", "run_stage": self.stage,
-                "run_dataset": self.dataset or "", "run_to_target": self.to_target, "run_own": self.own,
+                "run_dataset": "" if self.context else self.dataset or "", "run_to_target": self.to_target, "run_own": self.own,
                 "run_search": self.search, "run_inference": self.inference}
 
 
@@ -181,6 +202,8 @@ def model_names(text: str) -> list[str]:
             continue
         if re.fullmatch(r"[A-Z]?\d[\w.]*|[A-Z]{1,2}|(?:TPU|GPU|CPU)\w*|[KMVPAHT]\d+\w*", name):
             continue  # numbers, single letters, chip-like codes ("V100", "K40")
+        if re.fullmatch(r"SXM\d*|[KMGTPE]?(?:FLOP|Flop)s?|(?:Peta|Tera|Giga)(?:FLOP|Flop)S?s?", head):
+            continue  # a GPU's form factor ("V100 SXM3"), a unit of compute ("PetaFLOPs")
         out.append(name)
     return out
 
@@ -227,10 +250,64 @@ def stage_of(text: str) -> str:
 
 
 def dataset_of(text: str) -> str | None:
-    for name, pattern in _DATASETS:
+    for name, pattern in (*_DATASETS, *_OTHER_DATASETS):
         if pattern.search(text):
             return name
     return None
+
+
+def datasets_named(text: str) -> Counter:
+    """How often each data-set family is named ("ImageNet-21k" once, not also as "ImageNet")."""
+    counts: Counter = Counter()
+    for name, pattern in (*_DATASETS, *_OTHER_DATASETS):
+        text, found = pattern.subn(" ", text)
+        if found:
+            counts[name] += found
+    return counts
+
+
+# Sections whose sentences say nothing about which data the paper's own runs used.
+_NO_CONTEXT_SECTIONS = frozenset({"references", "acknowledgements", "related_work", "table", "caption"})
+# Corpora a model is pretrained on before the benchmark's training (an LM before SQuAD or CoNLL, JFT or
+# ImageNet-21k before ImageNet): a paragraph or section about them does not tell a pretraining run from
+# another experiment, so they are never a context data set (a clause naming them still is).
+PRETRAINING_CORPORA = frozenset({"language modelling", "JFT", "ImageNet-21k"})
+CONTEXT_MIN_MENTIONS = 3  # a section's data set: named at least this often ...
+CONTEXT_DOMINANCE = 2.0  # ... and this many times as often as the next one
+
+
+def context_datasets(sentences: Iterable[Sentence]) -> dict[tuple[int, str], str]:
+    """(page, sentence text) -> the data set its paragraph or section is about, for the sentences whose
+    paragraph / section says so: the one family the paragraph names, else the family that dominates
+    its numbered section (`CONTEXT_MIN_MENTIONS`, `CONTEXT_DOMINANCE`).
+
+    Papers describe each experiment in its own section or paragraph and name the data once, at its
+    start ("5 Cloze Test ... CNN/DailyMail ...", later "training takes 60 hours on eight GPUs"): the
+    sentence with the time names no data set, and a fixed look-back of a few sentences crosses into the
+    previous experiment or picks a data set named only in comparison. A paragraph naming two data sets
+    ("similar to our SQuAD model, ... each CNN article") defers to its section."""
+    sentences = [s for s in sentences if s.section not in _NO_CONTEXT_SECTIONS]
+    paragraphs: dict[int, Counter] = {}
+    parts: dict[int, Counter] = {}
+    for s in sentences:
+        named = datasets_named(s.text)
+        if s.paragraph >= 0:
+            paragraphs.setdefault(s.paragraph, Counter()).update(named)
+        if s.part >= 0:
+            parts.setdefault(s.part, Counter()).update(named)
+    out = {}
+    for s in sentences:
+        in_paragraph = paragraphs.get(s.paragraph) or Counter()
+        if any(name in PRETRAINING_CORPORA for name in in_paragraph):
+            continue  # the run may be the pretraining of the result's model: only its clause can say
+        if len(in_paragraph) == 1:
+            out[(s.page, s.text)] = next(iter(in_paragraph))
+            continue
+        ranked = (parts.get(s.part) or Counter()).most_common(2)
+        if ranked and ranked[0][0] not in PRETRAINING_CORPORA and ranked[0][1] >= CONTEXT_MIN_MENTIONS and (
+                len(ranked) == 1 or ranked[0][1] >= CONTEXT_DOMINANCE * ranked[1][1]):
+            out[(s.page, s.text)] = ranked[0][0]
+    return out
 
 
 def dataset_family(dataset: str | None) -> str | None:
@@ -254,6 +331,7 @@ def datasets_compatible(run_dataset: str | None, result_dataset: str | None) -> 
     return False
 
 
+CONTEXT_FEATURE = "run_context_dataset"
 _WINDOW = 300  # characters each side of a match that can say which run it belongs to
 _SHORT_ROW = 200  # a caption-less table line this short is one row
 
@@ -261,12 +339,15 @@ _SHORT_ROW = 200  # a caption-less table line this short is one row
 def link(candidate: Candidate) -> RunLink:
     """The run a hardware / time / compute / result candidate belongs to, from its own sentence."""
     ev = candidate.evidence
-    label = candidate.features.get("model_label") if candidate.features else None
-    return _link(candidate.field, ev.sentence or "", ev.char_start, ev.section, str(label) if label else None)
+    features = candidate.features or {}
+    label, context = features.get("model_label"), features.get(CONTEXT_FEATURE)
+    return _link(candidate.field, ev.sentence or "", ev.char_start, ev.section, str(label) if label else None,
+                 str(context) if context else None)
 
 
 @lru_cache(maxsize=8192)
-def _link(field: str, sentence: str, position: int, section: str, label: str | None) -> RunLink:
+def _link(field: str, sentence: str, position: int, section: str, label: str | None,
+          context_dataset: str | None = None) -> RunLink:
     row = _table_row(sentence)
     if row is None and section == "table" and len(sentence) <= _SHORT_ROW:
         row = sentence  # a table line read without its caption
@@ -291,9 +372,11 @@ def _link(field: str, sentence: str, position: int, section: str, label: str | N
     model = names[0] if names else None
     to_target = field == "training_time" and bool(_TO_TARGET.search(stage_text))
     own = section not in _NOT_OWN_SECTIONS and not cited_subject(clause)
-    return RunLink(model=model, size=size_of(context, model), stage=stage_of(stage_text), dataset=dataset_of(context),
-                   to_target=to_target, own=own, clause=clause.strip(), clause_index=index,
-                   search=is_search(stage_text) if search is None else search, inference=is_inference(stage_text))
+    dataset = dataset_of(context)
+    return RunLink(model=model, size=size_of(context, model), stage=stage_of(stage_text),
+                   dataset=dataset or context_dataset, to_target=to_target, own=own, clause=clause.strip(),
+                   clause_index=index, search=is_search(stage_text) if search is None else search,
+                   inference=is_inference(stage_text), context=dataset is None and context_dataset is not None)
 
 
 def is_search(text: str) -> bool:
@@ -307,9 +390,18 @@ def is_inference(text: str) -> bool:
     return bool(_INFERENCE.search(text)) and not _TRAIN_WORD.search(text)
 
 
-def annotate(candidates: Iterable[Candidate]) -> dict[int, RunLink]:
+def annotate(candidates: Iterable[Candidate], sentences: Iterable[Sentence] | None = None) -> dict[int, RunLink]:
     """Link every run-field candidate and every headline result; the link goes into its features too.
-    Keyed by id(). (Links are cached per sentence and position, so points reuse them.)"""
+    Keyed by id(). (Links are cached per sentence and position, so points reuse them.) With the paper's
+    `sentences`, every DATA_FIELDS candidate whose paragraph or section names its data set gets it as
+    the feature `run_context_dataset` (context_datasets), which `link` uses when the clause names none."""
+    candidates = list(candidates)
+    if sentences is not None:
+        contexts = context_datasets(sentences)
+        for cand in candidates:
+            found = contexts.get((cand.evidence.page, cand.evidence.sentence)) if cand.field in DATA_FIELDS else None
+            if found:
+                cand.features[CONTEXT_FEATURE] = found
     links = {}
     for cand in candidates:
         if cand.field in RUN_FIELDS or (cand.field == "results" and cand.is_best):

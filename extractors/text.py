@@ -557,24 +557,34 @@ def _sentences(blocks: list[_Block]) -> list[Sentence]:
     seen_references = False
     pending: list[tuple[int, str]] = []  # paragraph pieces (page, text) waiting for their sentence end
     pending_section = section
+    units = 0  # paragraphs emitted so far (Sentence.paragraph)
+    part = 0  # numbered level-1 headings seen so far (Sentence.part)
+
+    def emit(pieces: list[tuple[int, str]], unit_section: str) -> None:
+        nonlocal units
+        _emit(out, pieces, unit_section, paragraph=units, part=part)
+        units += 1
 
     def flush() -> None:
         nonlocal pending
         if pending:
-            _emit(out, pending, pending_section)
+            emit(pending, pending_section)
             pending = []
 
     for index, block in enumerate(blocks):
         if block.kind == "heading":
             flush()
             section = _next_section(section, block, seen_references)
+            # A new top-level section: a numbered level-1 heading ("5 Cloze Test"), not a bold run-in
+            # paragraph title ("Model details."), which `_heading` also gives level 1.
+            part += block.heading_level == 1 and bool(_HEADING_NUMBER.match(block.text))
             seen_references = seen_references or section == "references"
             continue
         if block.kind in ("caption", "table", "footnote"):
             # Captions, tables and footnotes are separate units; they never continue a paragraph
             # (a footnote sits between the two halves of a paragraph broken across columns).
             unit_section = section if block.kind == "footnote" or section == "references" else block.kind
-            _emit(out, [(block.page, block.text)], unit_section)
+            emit([(block.page, block.text)], unit_section)
             continue
         if section == "body" and index < 40 and block.page == 1 and not out and _is_abstract_start(block.text):
             section = "abstract"
@@ -608,7 +618,8 @@ def _next_section(current: str, heading: _Block, seen_references: bool) -> str:
     return "body"
 
 
-def _emit(out: list[Sentence], pieces: list[tuple[int, str]], section: str) -> None:
+def _emit(out: list[Sentence], pieces: list[tuple[int, str]], section: str, *, paragraph: int = -1,
+          part: int = -1) -> None:
     text = ""
     page_starts: list[tuple[int, int]] = []
     for page, piece in pieces:
@@ -627,9 +638,9 @@ def _emit(out: list[Sentence], pieces: list[tuple[int, str]], section: str) -> N
                 continue
         if section not in ("references", "caption", "table") and _looks_like_table_text(sentence):
             # A table whose cells MuPDF returned as running text: keep it apart from prose.
-            out.append(Sentence(page, sentence, "table", len(out)))
+            out.append(Sentence(page, sentence, "table", len(out), paragraph, part))
             continue
-        out.append(Sentence(page, sentence, section, len(out)))
+        out.append(Sentence(page, sentence, section, len(out), paragraph, part))
 
 
 def _looks_like_table_text(sentence: str) -> bool:
