@@ -12,7 +12,8 @@ reported model. Here (pure functions, no database):
    size, same model family, same dataset);
 3. each compatible time is paired with the hardware that says most about the same run (same clause,
    same sentence, same stage and model, else the paper's best set-up), and its burden computed with
-   analysis.compute.hardware_estimates;
+   analysis.compute.hardware_estimates; a stated range of time counts at its upper end, as the study
+   curates ranges (`run_hours`), the range kept as the low / high;
 4. per stage the best-linked run is kept (ties: the larger run, the usual headline model); the stages
    are summed. A stated total compatible with the result is preferred over the burden, as in
    analysis.compute, and the burden is kept beside it;
@@ -197,11 +198,25 @@ def _stage(time: _Linked, hw: _Linked | None) -> str:
     return time.run.stage
 
 
+def run_hours(time_attrs: dict) -> tuple[dict, str]:
+    """A stated range of training time taken at its upper end ("two to three weeks" -> 3 weeks), as the
+    study curates it: its AlexNet ("five to six days"), VGG ("2-3 weeks") and SPPNet ("two to four
+    weeks") rows give the upper end. The range stays as the estimate's low / high."""
+    bounds = time_attrs.get("hours_range")
+    if not bounds or str(time_attrs.get("kind", "wall")) != "wall":
+        return time_attrs, ""
+    high = max(float(v) for v in bounds)
+    if high <= float(time_attrs.get("hours") or 0.0):
+        return time_attrs, ""
+    return {**time_attrs, "hours": high}, f"the upper end of the stated range ({high:g} h), as the study takes it"
+
+
 def _part(time: _Linked, hw: _Linked | None, how: str, *, catalog, utilization) -> Part:
     flops = low = high = chips = None
+    time_attrs, range_note = run_hours(dict(time.cand.attrs))
     note = ""
     if hw is not None:
-        estimates, problems = hardware_estimates([hw.cand.attrs], [time.cand.attrs], catalog=catalog,
+        estimates, problems = hardware_estimates([hw.cand.attrs], [time_attrs], catalog=catalog,
                                                  utilization=utilization)
         if estimates:
             est = estimates[0]
@@ -213,11 +228,12 @@ def _part(time: _Linked, hw: _Linked | None, how: str, *, catalog, utilization) 
     if hw is not None:
         evidence["hardware"] = _evidence(hw.cand)
     time_why = "; ".join(time.reasons) or "no model, size or dataset named (paper-wide)"
-    why = f"time: {time_why}; hardware: {how}" + (f"; {note}" if note else "")
+    why = (f"time: {time_why}" + (f"; {range_note}" if range_note else "") + f"; hardware: {how}"
+           + (f"; {note}" if note else ""))
     return Part(stage=_stage(time, hw), model=time.run.model or (hw.run.model if hw else None),
                 size=time.run.size or (hw.run.size if hw else None), dataset=time.run.dataset,
                 hardware=dict(hw.cand.attrs) if hw else None, training_time=dict(time.cand.attrs), flops=flops,
-                flops_low=low, flops_high=high, chips=chips, hours=float(time.cand.attrs.get("hours") or 0.0),
+                flops_low=low, flops_high=high, chips=chips, hours=float(time_attrs.get("hours") or 0.0),
                 evidence=evidence, why=why)
 
 

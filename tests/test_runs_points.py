@@ -170,3 +170,30 @@ class _spec:
 
     def __init__(self, fp32):
         self.name, self.kind, self.peak = "chip", "gpu", {"fp32": fp32}
+
+
+def test_a_stated_range_of_time_is_taken_at_its_upper_end_as_the_study_does():
+    s = "Depending on the depth, one network takes two to three weeks on 4 V100 GPUs."
+    time = cand("training_time", {"hours": 420.0, "kind": "wall", "hours_range": [336.0, 504.0]}, s,
+                "two to three weeks")
+    cands = [time, hw("V100", 4, s, "4 V100 GPUs"),
+             result("ImageNet", "top-1 accuracy", 74.0, "Table 3 | Owlnet-19 26.0 8.1", "26.0", section="table")]
+    point = only(build_points(cands, catalog={"V100": _spec(V100)}), "ImageNet", "top-1 accuracy")
+    (part,) = point.parts
+    assert part.hours == 504.0 and "upper end" in part.why
+    assert point.compute_flops == pytest.approx(4 * V100 * 504 * 3600)
+    assert (point.flops_low, point.flops_high) == (pytest.approx(4 * V100 * 336 * 3600),
+                                                   pytest.approx(4 * V100 * 504 * 3600))
+    # The candidate itself (the evidence, what the labels judge) keeps the value as read.
+    assert part.training_time["hours"] == 420.0
+
+
+def test_a_single_time_or_a_chip_hour_total_is_left_as_it_is():
+    s = "Training lasts 3 days on 8 V100 GPUs."
+    cands = [hours(72, s, "3 days"), hw("V100", 8, s, "8 V100 GPUs"),
+             result("COCO", "AP", 40.0, "Our detector gets 40.0 AP.", "40.0")]
+    (point,) = build_points(cands, catalog={"V100": _spec(V100)})
+    assert point.parts[0].hours == 72 and "upper end" not in point.why
+    from analysis.points import run_hours
+    attrs = {"hours": 300.0, "kind": "chip-hours", "hours_range": [200.0, 400.0]}
+    assert run_hours(attrs) == (attrs, "")
