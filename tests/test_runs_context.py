@@ -47,7 +47,7 @@ READER = [
     (4, ["We evaluate Wren on the SQuAD reading benchmark, whose answers are spans of a passage.",
          "Answers in SQuAD are judged by exact match and F1, as the SQuAD authors propose."]),
     (4, ["Word vectors are fixed and the hidden size is 128.",
-         "One run of Wren takes about 18 hours on a single Titan X GPU."]),
+         "One run of Wren takes about 18 hours with one Titan X GPU."]),
     (5, ["Next we test Wren on the CNN/DailyMail cloze task, where a masked entity must be restored.",
          "Each CNN/DailyMail article is cut into windows of twenty words."]),
     (5, ["The reader is the one we built for SQuAD, with the span end dropped; each Daily Mail story "
@@ -69,7 +69,7 @@ def test_the_section_names_the_data_when_the_sentence_and_its_paragraph_cannot()
 def test_the_other_experiments_run_is_not_the_benchmark_results_run():
     sents = sentences(*READER)
     cands = [cand("training_time", {"hours": 18.0, "kind": "wall"}, sents[3], "about 18 hours"),
-             cand("hardware", {"chip": "TITAN X", "count": 1, "unit": "chips"}, sents[3], "a single Titan X GPU"),
+             cand("hardware", {"chip": "TITAN X", "count": 1, "unit": "chips"}, sents[3], "one Titan X GPU"),
              cand("training_time", {"hours": 50.0, "kind": "wall"}, sents[7], "about 50 hours"),
              cand("hardware", {"chip": "TITAN X", "count": 6, "unit": "chips"}, sents[7], "six Titan X GPUs")]
     table = Sentence(9, "Table 1: SQuAD test | Wren (single) 69.1 78.0", "table", 20, 30, 6)
