@@ -107,6 +107,9 @@ _OTHER_DATASETS = (
     ("MNIST", re.compile(r"\bMNIST\b", re.IGNORECASE)),
     ("SVHN", re.compile(r"\bSVHN\b", re.IGNORECASE)),
     ("Cityscapes", re.compile(r"\bCityscapes\b", re.IGNORECASE)),
+    ("GLUE", re.compile(r"\bGLUE\b|\bM(?:ulti)?NLI\b|\bSST-?2\b|\bQNLI\b")),
+    ("SWAG", re.compile(r"\bSWAG\b")),
+    ("RACE", re.compile(r"\bRACE\b")),
 )
 # An architecture or hyper-parameter search (NAS), its proxy task or the controller's child models.
 # "beam search" is decoding, not a search phase; "search space" alone names no run cost.

@@ -162,3 +162,17 @@ def test_the_reader_numbers_paragraphs_and_sections():
                             by_text["One run of Wren takes about 18 hours."], by_text["The whole run takes about 50 hours."])
     assert first.paragraph != second.paragraph != third.paragraph
     assert first.part == second.part and third.part == first.part + 1
+
+
+@pytest.mark.parametrize("text, dataset", [
+    ("For the sentence-pair tasks of GLUE we fine-tune for 4 epochs.", "GLUE"),
+    ("On CIFAR the network trains for 200 epochs.", "CIFAR"),
+    ("Detectors for PASCAL VOC 2007 are trained for 9 hours.", "PASCAL VOC"),
+    ("Our cloze reader is trained on Daily Mail stories for two days.", "CNN/DailyMail"),
+    ("We win the race to 80% accuracy in 5 hours.", None),  # a common word, not the RACE data set
+    ("The PTB tokenizer splits words before training for 8 epochs.", None),  # a tool, not the treebank
+])
+def test_data_sets_other_than_the_benchmarks_are_read_from_the_clause(text, dataset):
+    sentence = Sentence(3, text, "experiments", 0, 0, 1)
+    epochs = cand("epochs", {"epochs": 4.0, "phase": "training"}, sentence, text.split()[-2])
+    assert link(epochs).dataset == dataset
