@@ -314,6 +314,20 @@ def _compatible(items: Iterable[tuple[Candidate, RunLink]], result: Candidate, r
         yield cand, run, score, reasons
 
 
+def _other_data_times(items: list[tuple[Candidate, RunLink]], rlink: RunLink, rdataset: str | None) -> list[str]:
+    """'60 h (CNN/DailyMail, by its paragraph / section)' for each own training time that another data
+    set's run claims: what the point left out, so a reader sees why the paper's larger run is not in it."""
+    out = []
+    for cand, run in items:
+        if cand.field != "training_time" or not run.dataset:
+            continue
+        score, _ = compatibility(run, rlink, rdataset)
+        if score is None and not datasets_compatible(run.dataset, rdataset):
+            where = ", by its paragraph / section" if run.context else ""
+            out.append(f"{float(cand.attrs.get('hours') or 0):g} h ({run.dataset}{where})")
+    return out
+
+
 def _operations(result: Candidate, rlink: RunLink, rdataset: str | None,
                 op_items: list[tuple[Candidate, RunLink]]) -> OperationCount:
     linked = [_Op(*scored) for scored in _compatible(op_items, result, rlink, rdataset,
@@ -378,6 +392,9 @@ def point_for(result: Candidate, items: list[tuple[Candidate, RunLink]], *, cata
         compute = dict(compute_flops=None, compute_method=None, flops_low=None, flops_high=None, flops_utilized=None)
         why = f"{label}{size}: " + ("no training time linked to this model" if not parts else
                                     "linked time(s) without a usable chip: " + "; ".join(p.why for p in parts))
+    other_data = _other_data_times(items, rlink, rdataset)
+    if other_data:
+        notes.append("left out, trained on other data: " + ", ".join(other_data))
     if notes:
         why += "; " + "; ".join(notes)
     why += f"; operations: {operations.why}" + (f" = {operations.flops:.3g}" if operations.flops else "")

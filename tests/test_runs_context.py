@@ -81,6 +81,7 @@ def test_the_other_experiments_run_is_not_the_benchmark_results_run():
     (point,) = build_points(cands, catalog={"TITAN X": _spec(TITAN)})
     assert [(p.hours, p.hardware["count"]) for p in point.parts] == [(18.0, 1)]
     assert point.compute_flops == pytest.approx(TITAN * 18 * 3600)
+    assert "left out, trained on other data: 50 h (CNN/DailyMail, by its paragraph / section)" in point.why
     # Without the context both runs are paper-wide and the larger one wins: the bug this fixes.
     for c in cands:
         c.features.pop(CONTEXT_FEATURE, None)
