@@ -325,7 +325,7 @@ def _other_data_times(items: list[tuple[Candidate, RunLink]], rlink: RunLink, rd
         if score is None and not datasets_compatible(run.dataset, rdataset):
             where = ", by its paragraph / section" if run.context else ""
             out.append(f"{float(cand.attrs.get('hours') or 0):g} h ({run.dataset}{where})")
-    return out
+    return list(dict.fromkeys(out))  # a time stated twice (prose and table) is named once
 
 
 def _operations(result: Candidate, rlink: RunLink, rdataset: str | None,
