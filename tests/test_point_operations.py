@@ -8,18 +8,15 @@ from __future__ import annotations
 import pytest
 
 from analysis.points import build_points
-from extractors.records import Candidate, Evidence
 from extractors.runs import is_inference, is_search, link
+from candidate_factory import candidate
 
 IMAGENET = 1281167  # extractors/datasets.yaml, ImageNet-1k
 COCO = 118287
 
 
-def cand(field, attrs, sentence, match, *, best=True, confidence=0.8, section="experiments", page=5, features=None):
-    start = sentence.index(match)
-    return Candidate(field=field, attrs=attrs, value=1.0, unit="", raw_text=match, confidence=confidence,
-                     evidence=Evidence(page, sentence, start, start + len(match), section), extractor=f"{field}@test",
-                     is_best=best, features=dict(features or {}))
+def cand(field, attrs, sentence, match, **kw):
+    return candidate(field, attrs, sentence, match, value=1.0, **kw)
 
 
 def result(dataset, metric, value, sentence, match, **kw):

@@ -12,11 +12,12 @@ from db import session_scope, upgrade_to_head
 from usecases.points import rebuild_points
 from usecases.scaling import rebuild_estimates, scaling_points
 from usecases.paper_stages import record_found, store_extraction
-from extractors.records import Candidate, Evidence, PaperExtraction
+from extractors.records import PaperExtraction
 from models import Extraction, Paper, Point
 from review.decisions import decide
 from settings.config import load_config
 from sources.arxiv_client import PaperMeta
+from candidate_factory import candidate
 
 CONFIG = load_config(Path(__file__).resolve().parents[1] / "config.yaml")
 V100 = 15.7e12
@@ -28,11 +29,7 @@ ROW = "Table 3: SQuAD 1.1 dev results | Kestrel-large 85.0 91.5"
 
 
 def cand(field, attrs, sentence, match, confidence=0.9, best=True, section="experiments"):
-    start = sentence.index(match)
-    value = attrs.get("count") or attrs.get("hours") or attrs.get("value")
-    return Candidate(field=field, attrs=attrs, value=float(value), unit="", raw_text=match, confidence=confidence,
-                     evidence=Evidence(4, sentence, start, start + len(match), section), extractor=f"{field}@test",
-                     is_best=best)
+    return candidate(field, attrs, sentence, match, confidence=confidence, best=best, section=section, page=4)
 
 
 def paper_extraction() -> PaperExtraction:

@@ -12,13 +12,14 @@ from sqlalchemy import inspect, select
 
 from db import session_scope, upgrade_to_head
 from db.engine import get_engine
-from extractors.records import Candidate, Evidence, PaperExtraction
+from extractors.records import PaperExtraction
 from models import Point
 from settings.config import load_config
 from sources.arxiv_client import PaperMeta
 from usecases.paper_stages import record_found, store_extraction
 from usecases.points import rebuild_points
 from usecases.scaling import rebuild_estimates, scaling_points
+from candidate_factory import candidate
 
 CONFIG = load_config(Path(__file__).resolve().parents[1] / "config.yaml")
 IMAGENET = 1281167
@@ -30,10 +31,7 @@ ROW = "Table 2: ImageNet validation accuracy | Plover-large 83.0"
 
 
 def cand(field, attrs, sentence, match, section="experiments"):
-    start = sentence.index(match)
-    return Candidate(field=field, attrs=attrs, value=1.0, unit="", raw_text=match, confidence=0.9,
-                     evidence=Evidence(3, sentence, start, start + len(match), section), extractor=f"{field}@test",
-                     is_best=True)
+    return candidate(field, attrs, sentence, match, confidence=0.9, section=section, page=3, value=1.0)
 
 
 @pytest.fixture

@@ -7,19 +7,14 @@ from __future__ import annotations
 import pytest
 
 from analysis.points import build_points
-from extractors.records import Candidate, Evidence
 from extractors.runs import annotate, link
+from candidate_factory import candidate
 
 V100 = 15.7e12  # fp32 peak of the catalog's V100 (SXM2)
 P100 = 10.6e12
 
 
-def cand(field, attrs, sentence, match, *, best=True, confidence=0.8, section="experiments", page=5):
-    start = sentence.index(match)
-    value = attrs.get("count") or attrs.get("hours") or attrs.get("flops") or attrs.get("value") or 0
-    return Candidate(field=field, attrs=attrs, value=float(value), unit="", raw_text=match, confidence=confidence,
-                     evidence=Evidence(page, sentence, start, start + len(match), section), extractor=f"{field}@test",
-                     is_best=best)
+cand = candidate
 
 
 def hw(chip, count, sentence, match, **kw):
