@@ -36,7 +36,7 @@ Inputs use the scorer's vocabulary (see extractors/records.py):
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, is_dataclass, replace
 from typing import Any, Callable, Mapping
 
 DEFAULT_UTILIZATION = 0.33
@@ -91,6 +91,55 @@ def resolve_catalog(catalog: Catalog | None) -> Callable[[str], Any]:
         return catalog
     by_name = {str(k).lower(): v for k, v in catalog.items()}
     return lambda name: by_name.get(str(name).lower())
+
+
+# Cloud TPU generations by the month Google opened each for training (Google I/O 2017, 2018, 2021).
+# A paper that writes only "TPU" or "Cloud TPU" trained on the generation current at its date: the
+# study curated BERT's "Cloud TPUs" (October 2018) as Cloud TPU v3 this way. From v5e (2023-08) on,
+# v5e, v5p and v6e were offered side by side, so a date no longer says which: nothing is assumed.
+TPU_GENERATIONS = (((2017, 5), "TPU v2"), ((2018, 5), "TPU v3"), ((2021, 5), "TPU v4"))
+TPU_ASSUMED_UNTIL = (2023, 8)
+ASSUMED_GENERATION = "generation assumed"
+
+
+def tpu_generation_at(when: tuple[int, int] | None) -> str | None:
+    """The Cloud TPU generation current at (year, month), or None outside the dated range."""
+    if when is None or when >= TPU_ASSUMED_UNTIL:
+        return None
+    current = [name for since, name in TPU_GENERATIONS if when >= since]
+    return current[-1] if current else None
+
+
+def paper_month(arxiv_id: str | None, published: Any = None) -> tuple[int, int] | None:
+    """(year, month) of a paper's first version: from its arXiv id when it has one (the id encodes it),
+    else from its publication date (a date, datetime or "YYYY-MM..." string)."""
+    from extractors.arxiv_ids import submission_month
+    month = submission_month(arxiv_id) if arxiv_id else None
+    if month is None and published:
+        text = published.isoformat() if hasattr(published, "isoformat") else str(published)
+        if len(text) >= 7 and text[:4].isdigit() and text[5:7].isdigit():
+            month = int(text[:4]), int(text[5:7])
+    return month
+
+
+def dated_catalog(catalog: Catalog | None, when: tuple[int, int] | None) -> Callable[[str], Any]:
+    """A chip lookup in which a TPU of no stated generation is the generation current at `when` (the
+    paper's (year, month)); the returned spec's note says it was assumed, and estimates carry it."""
+    resolve = resolve_catalog(catalog)
+    generation = tpu_generation_at(when)
+    if generation is None:
+        return resolve
+
+    def lookup(name: str) -> Any:
+        spec = resolve(name)
+        if spec is None or getattr(spec, "kind", "") != "tpu" or spec.peak or getattr(spec, "device_peak", None):
+            return spec
+        actual = resolve(generation)
+        if actual is None or not is_dataclass(actual):
+            return spec
+        return replace(actual, note=f"{ASSUMED_GENERATION}: the paper names no TPU generation; {generation} was"
+                                    f" Google's training TPU in {when[0]}-{when[1]:02d}")
+    return lookup
 
 
 def _spec_for(resolve: Callable[[str], Any], hw_item: Mapping[str, Any]) -> Any:
@@ -207,6 +256,9 @@ def hardware_estimates(hardware: list[dict], training_time: list[dict], *, catal
             note = "chips x peak x hours x 3600"
             factor = chips * peak * 3600.0
         inputs["chips"] = chips
+        if str(getattr(spec, "note", "")).startswith(ASSUMED_GENERATION):
+            inputs["chip_assumed"] = spec.note
+            note += f"; {spec.note}"
         if time_item.get("hours_range"):
             inputs["hours_range"] = [low, high]
             note += "; low/high from the stated time range"

@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from analysis.compute import arithmetic_inputs, estimate_compute  # noqa: E402
+from analysis.compute import arithmetic_inputs, dated_catalog, estimate_compute, paper_month  # noqa: E402
 from analysis.points import build_points  # noqa: E402
 from extractors.pipeline import extract_files  # noqa: E402
 from settings.config import load_config  # noqa: E402
@@ -56,7 +56,8 @@ def coverage(paths: list[Path], workers: int = 2) -> dict:
         if not results:
             continue
         with_result += 1
-        points = build_points(extraction.candidates, results=results)
+        catalog = dated_catalog(None, paper_month(extraction.arxiv_id))
+        points = build_points(extraction.candidates, results=results, catalog=catalog)
         per_point["points"] += len(points)
         per_point["hardware_burden"] += sum(bool(p.hardware_flops) for p in points)
         per_point["network_operations"] += sum(bool(p.operations_flops) for p in points)
@@ -66,7 +67,7 @@ def coverage(paths: list[Path], workers: int = 2) -> dict:
         fields = {f: [c.attrs for c in sorted(kept, key=lambda c: -c.confidence) if c.field == f] for f in ESTIMATE_FIELDS}
         base = (fields["hardware"], fields["training_time"], fields["stated_compute"])
         for counter, arithmetic in ((methods_without, None), (methods_with, arithmetic_inputs(fields))):
-            estimates = estimate_compute(*base, arithmetic)
+            estimates = estimate_compute(*base, arithmetic, catalog=catalog)
             preferred = next((e.method for e in estimates if e.preferred), None)
             counter[preferred or "none"] += 1
             if counter is methods_with and any(e.method == "arithmetic" for e in estimates):

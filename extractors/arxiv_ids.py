@@ -57,10 +57,16 @@ def filename_ref(path: str | Path) -> ArxivRef | None:
     return None
 
 
-def submission_year(arxiv_id: str) -> int | None:
-    """The year of the first version, which the id itself encodes (YYMM.NNNNN or archive/YYMMNNN)."""
+def submission_month(arxiv_id: str) -> tuple[int, int] | None:
+    """(year, month) of the first version, which the id itself encodes (YYMM.NNNNN or archive/YYMMNNN)."""
     digits = arxiv_id.split("/")[-1]
-    if not digits[:2].isdigit():
+    if not digits[:4].isdigit() or not 1 <= int(digits[2:4]) <= 12:
         return None
     yy = int(digits[:2])
-    return (1900 if yy >= 91 else 2000) + yy
+    return (1900 if yy >= 91 else 2000) + yy, int(digits[2:4])
+
+
+def submission_year(arxiv_id: str) -> int | None:
+    """The year of the first version (see submission_month)."""
+    month = submission_month(arxiv_id)
+    return month[0] if month else None

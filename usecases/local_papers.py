@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from extractors.arxiv_ids import submission_month
 from db.upsert import upsert
 from models import Paper, PaperStatus, PaperTask, Result
 from sources.local_pdfs import LOCAL_SOURCE, LocalPdf
@@ -59,7 +60,10 @@ def _fields(item: LocalPdf, pdf: CachedPdf) -> dict:
                          primary_category=meta.primary_category, published=meta.published, updated=meta.updated,
                          doi=meta.doi)
     else:
-        published = datetime(identity.year, 1, 1, tzinfo=timezone.utc) if identity.year else None
+        # The id encodes the first version's month; a PDF without one gives at most its year.
+        month = submission_month(ref.arxiv_id) if ref else None
+        published = (datetime(*month, 1, tzinfo=timezone.utc) if month
+                     else datetime(identity.year, 1, 1, tzinfo=timezone.utc) if identity.year else None)
         described = dict(title=identity.title, authors=identity.authors, abstract="", categories=[],
                          primary_category=None, published=published, updated=None, doi=None)
     pdf_url = (meta.pdf_url if meta and meta.pdf_url else f"https://arxiv.org/pdf/{ref.arxiv_id}v{item.version}") \

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from analysis.compute import Estimate, arithmetic_inputs, estimate_compute
+from analysis.compute import Estimate, arithmetic_inputs, dated_catalog, estimate_compute, paper_month
 from usecases.effective import by_paper_and_field, effective_values
 from models import ComputeEstimate, Extraction, Fit, Paper, Point, Result, Run
 from settings.config import Config
@@ -49,6 +49,17 @@ def estimate_rows(paper_id: int, estimates: list[Estimate], *, source: str, run_
                  source=source, run_id=run_id) for est in best.values()]
 
 
+def paper_months(session: Session, paper_ids: list[int]) -> dict[int, tuple[int, int] | None]:
+    """Each paper's (year, month) of first version, which dates a chip the paper names without its
+    generation (analysis.compute.dated_catalog)."""
+    months = {}
+    for start in range(0, len(paper_ids), 500):  # bounded statements (SQLite's variable limit)
+        rows = session.execute(select(Paper.id, Paper.arxiv_id, Paper.published)
+                               .where(Paper.id.in_(paper_ids[start:start + 500]))).all()
+        months.update({pid: paper_month(arxiv_id, published) for pid, arxiv_id, published in rows})
+    return months
+
+
 def rebuild_estimates(session: Session, config: Config, run_id: int | None, *,
                       include_pending: bool = False) -> int:
     """Recompute every extracted paper's compute estimates from its effective values (reviews
@@ -60,7 +71,9 @@ def rebuild_estimates(session: Session, config: Config, run_id: int | None, *,
     values = [v for v in effective_values(session, min_confidence=config.review.min_confidence, fields=ESTIMATE_FIELDS)
               if v.extraction_id in extracted_ids]
     rows = []
-    for paper_id, fields in by_paper_and_field(values).items():
+    by_paper = by_paper_and_field(values)
+    months = paper_months(session, list(by_paper))
+    for paper_id, fields in by_paper.items():
         usable = {f: sorted((v for v in vs if include_pending or v.state != "pending"), key=lambda v: -v.confidence)
                   for f, vs in fields.items()}
         estimates = estimate_compute(
@@ -68,6 +81,7 @@ def rebuild_estimates(session: Session, config: Config, run_id: int | None, *,
             [v.attrs for v in usable.get("training_time", [])],
             [v.attrs for v in usable.get("stated_compute", [])],
             arithmetic_inputs({f: [v.attrs for v in vs] for f, vs in usable.items()}),
+            catalog=dated_catalog(None, months.get(paper_id)),
             utilization=config.analysis.utilization, disagreement_factor=config.analysis.disagreement_factor)
         pending = any(v.state == "pending" for vs in usable.values() for v in vs)
         ids = {f: [v.extraction_id for v in vs] for f, vs in usable.items() if vs}
