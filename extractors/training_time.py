@@ -278,6 +278,8 @@ def signals(sentence: Sentence, match: re.Match[str], kind: str, hours: float,
         # "takes an hour to construct the index": time spent on something other than training (3 papers)
         "other_purpose_after": bool(cues.OTHER_PURPOSE_AFTER.match(text[match.end():match.end() + 80])) and not
         cues.ablated("other_purpose_after"),
+        "model_took_before": bool(cues.MODEL_TOOK_BEFORE.search(text[max(0, match.start() - 80):match.start()]))
+        and not cues.ablated("model_took_before"),
         # "Computing the features takes 3 hours on a GPU": the clause's subject is a task, not a run
         "activity_subject": bool(_ACTIVITY_SUBJECT.match(clause)),
         "limit_or_budget": bool(re.search(r"\b(?:limit|deadline|timeout|maximum|minimum)\b", lead, re.IGNORECASE) or (
@@ -326,6 +328,8 @@ def rule_confidence(f: dict) -> float:
     if f.get("hardware_adjacent") and not f["train_cue_local"] and f["section"] != "table" and not any(
             f.get(name) for name in _OTHER_RUN_CUES) and not f["other_model_subject"] and not f.get("activity_subject"):
         score += 0.17  # "64 cards for two weeks": a run's resources, even without a training verb
+    elif f.get("model_took_before") and not f["train_cue_local"] and not any(f.get(name) for name in _OTHER_RUN_CUES):
+        score += 0.12  # "The larger model took 60 days.": a run's length, the training said before
     if f.get("other_purpose_after"):
         score -= 0.35
     if f["contrast_opening"]:

@@ -91,6 +91,34 @@ def test_hardware_adjacent_reads_both_sides(text, adjacent):
     assert only(text).features["hardware_adjacent"] is adjacent
 
 
+# ---- a model as the subject of "took"
+
+
+@pytest.mark.parametrize(
+    "text, hours",
+    [
+        ("The 30B variant took 45 days.", 1080.0),
+        ("Our biggest network needed about 20 days.", 480.0),
+    ],
+)
+def test_a_model_that_took_a_duration_ran_that_long(text, hours):
+    cand = only(text)
+    assert cand.features["model_took_before"] is True
+    assert accepted(text) == [(hours, "wall")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Their model [3] took 45 days.",
+        "A comparable model would have taken 45 days.",
+        "Each epoch of the model took 45 minutes.",
+    ],
+)
+def test_a_model_that_took_a_duration_is_not_ours_with_other_cues(text):
+    assert accepted(text) == []
+
+
 # ---- time spent on something other than training
 
 
