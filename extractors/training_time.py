@@ -245,6 +245,20 @@ def _range_fragment(after: str) -> bool:
     return not (following and (following.group("chip") or "").strip()) or cues.ablated("chip_total_aside")
 
 
+# Between an earlier duration and this one: an open parenthesis or a colon makes this one a part of
+# the earlier total ("takes 1 week (5 days at length 128, then 2 days ...)", "about 5 weeks: 1 week for
+# the teacher and 4 weeks ...", "2 hours (excluding the caching, which takes 1 hour)").
+_OPENS_BREAKDOWN = re.compile(r"^(?:[^()]{0,80}\([^()]*|\s*:[^()]*)$")  # a "(" still open, or a ":" right after
+
+
+def part_of_earlier_duration(text: str, start: int) -> bool:
+    """Whether the wall duration at `start` breaks down (or restates) a wall duration earlier in the
+    sentence. Chip-time totals beside a wall time ("140 hours (71.8K accelerator hours)") are not parts."""
+    earlier = [m for m in DURATION.finditer(text, 0, start) if not (m.group("chip") or "").strip()
+               and m.group("n1")[:1].isdigit() | (m.group("n1").strip().lower() in WORD_NUMBERS)]
+    return any(_OPENS_BREAKDOWN.match(text[m.end():start]) for m in earlier)
+
+
 def signals(sentence: Sentence, match: re.Match[str], kind: str, hours: float,
             own_names: frozenset[str]) -> dict:
     """The named signals around one duration: the learned scorer's input and `rule_confidence`'s."""
@@ -278,6 +292,9 @@ def signals(sentence: Sentence, match: re.Match[str], kind: str, hours: float,
         # "takes an hour to construct the index": time spent on something other than training (3 papers)
         "other_purpose_after": bool(cues.OTHER_PURPOSE_AFTER.match(text[match.end():match.end() + 80])) and not
         cues.ablated("other_purpose_after"),
+        # issue 11 round 3: a part of an earlier total (2 corpus papers, 3 false mentions, none true)
+        "part_of_earlier": kind == "wall" and part_of_earlier_duration(text, match.start()) and not cues.ablated(
+            "part_of_earlier"),
         "model_took_before": bool(cues.MODEL_TOOK_BEFORE.search(text[max(0, match.start() - 80):match.start()]))
         and not cues.ablated("model_took_before"),
         # "Computing the features takes 3 hours on a GPU": the clause's subject is a task, not a run
@@ -332,6 +349,8 @@ def rule_confidence(f: dict) -> float:
         score += 0.12  # "The larger model took 60 days.": a run's length, the training said before
     if f.get("other_purpose_after"):
         score -= 0.35
+    if f.get("part_of_earlier"):
+        score -= 0.45  # the parts of a total stated before them: the total is the run's length
     if f["contrast_opening"]:
         score -= 0.3
     score -= f["other_model_subject"]

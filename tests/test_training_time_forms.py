@@ -150,6 +150,30 @@ def test_time_to_train_or_to_find_the_result_stays_a_run(text):
     assert cand.confidence >= 0.5
 
 
+# ---- the parts of a total stated before them
+
+
+@pytest.mark.parametrize(
+    "text, total",
+    [
+        ("Pre-training lasts 9 days (6 days at the short length, then 3 days at the long one).", 216.0),
+        ("Training the whole system took about 6 weeks: 2 weeks for the teacher and 4 weeks for the student.", 1008.0),
+        ("Training our model takes 3 hours on one card (not counting the caching step, which takes 1 hour).", 3.0),
+    ],
+)
+def test_only_the_total_is_a_run_not_its_parts(text, total):
+    assert accepted(text) == [(total, "wall")]
+    parts = [c for c in candidates(text) if c.attrs["hours"] != total]
+    assert parts and all(c.features["part_of_earlier"] for c in parts)
+
+
+def test_closed_parentheses_and_chip_totals_are_no_breakdown():
+    text = "Pre-training takes 3 days (on 8 cards), and fine-tuning takes 2 days."
+    assert accepted(text) == [(48.0, "wall"), (72.0, "wall")]
+    text = "We trained our model for 90 hours (about 46K chip hours in total)."
+    assert accepted(text) == [(90.0, "wall"), (46000.0, "chip-hours")]
+
+
 # ---- parsing: code listings and a chip-time total after a dash
 
 
