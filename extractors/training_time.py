@@ -269,6 +269,8 @@ def signals(sentence: Sentence, match: re.Match[str], kind: str, hours: float,
     features = cues.sentence_signals(text, sentence.section, clause, own_names)
     features["comparison_before"] = bool(cues.COMPARISON_BEFORE.search(cues.clause_before(text, match.start())))
     name = cues.nearest_model_name(clause)
+    if name and _OBJECT_NAME.search(clause[:clause.rfind(name)]) and not cues.ablated("object_name"):
+        name = None  # "run on CIFAR10 for", "coded in PyTorch and run ... for": a data set or tool, not a model
     lead = text[max(0, match.start() - 60):match.start()]
     features.update({
         "pattern": "range" if match.group("n2") else "word_number" if not match.group("n1")[0].isdigit() else "number",
@@ -305,6 +307,10 @@ def signals(sentence: Sentence, match: re.Match[str], kind: str, hours: float,
     return features
 
 
+# A name right after "on", "in", "using", "with" is the object a run used (a data set, a framework),
+# not the model whose time it is: "each method is run on CIFAR10 for 12 hours", "coded in PyTorch and
+# run on 16 GPUs for 3 weeks". 2 corpus papers, both true mentions the other-model cue had pushed down.
+_OBJECT_NAME = re.compile(r"\b(?:on|in|using|with|via)\s+(?:the\s+)?$", re.IGNORECASE)
 # A clause opened by a gerund other than training: its subject is a task ("Computing the features
 # takes ...", "Indexing the corpus needs ..."), so chips next to its duration say nothing about a run.
 _ACTIVITY_SUBJECT = re.compile(r"^\W*(?!(?:pre-?)?train|fine-?tun|learn|optimi|runn|us)[A-Za-z]+ing\b",

@@ -119,6 +119,32 @@ def test_a_model_that_took_a_duration_is_not_ours_with_other_cues(text):
     assert accepted(text) == []
 
 
+# ---- a name after "on"/"in" is what the run used, not another model
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Every configuration is trained on SVHN10 for 20 hours.",
+        "Our code is written in PyTorch and trained on 16 cards for about 2 weeks.",
+    ],
+)
+def test_a_data_set_or_framework_name_is_not_another_model(text):
+    cand = only(text)
+    assert cand.features["named_model_before"] == "none"
+    assert cand.confidence >= 0.5
+
+
+def test_a_model_named_as_the_subject_is_still_another_model():
+    own = frozenset({"QuickNet"})
+    [cand] = extract_training_time([Sentence(3, "Compared to ResNet50 trained for 9 days, ours is fast.", "body", 0)],
+                                   own_names=own)
+    assert cand.features["named_model_before"] == "other"
+    assert cand.confidence < 0.5
+    [cand] = extract_training_time([Sentence(3, "We ran QuickNet on SVHN10 for 20 hours.", "body", 0)], own_names=own)
+    assert cand.features["named_model_before"] == "none"  # the data set after "on" is not the subject
+
+
 # ---- time spent on something other than training
 
 
