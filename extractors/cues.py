@@ -376,3 +376,47 @@ def model_count_cues(text: str) -> dict[str, bool]:
     return {"ensemble": bool(ENSEMBLE.search(text)), "single_model": bool(SINGLE_MODEL.search(text)),
             "multi_view": bool(MULTI_VIEW.search(text)), "single_view": bool(SINGLE_VIEW.search(text)),
             "leaderboard": bool(LEADERBOARD.search(text))}
+
+
+# ---- training-time cues (issue 11, round 3): kinds of held-out training-time errors ----
+
+# The chips a duration ran on, written right next to it: "on 8 RTX8000 GPUs for 16 days", "took 12
+# days on 256 V100 GPUs", "takes roughly 20 hours on a single GPU". A duration bound to a chip count is
+# what a run used even when the sentence has no training verb ("we used 64 cards for two weeks").
+# Fires in 15 corpus papers (22 true, 9 false mentions, the false ones carrying other cues: a
+# comparison table row, "per epoch", another model's subject, so the boost skips those).
+_CHIP_WORD = (r"(?:GPU|TPU|CPU|card|chip|accelerator|core|node|machine|pod|device|"
+              r"[A-Z]{1,2}\d{2,4}[A-Za-z]?)s?")
+HARDWARE_BEFORE_DURATION = re.compile(
+    r"(?:\d|\b(?:a|one|two|four|eight|sixteen|single|multiple))\s*(?:[\w-]+\s+){0,3}?" + _CHIP_WORD +
+    r"(?:\s+(?:each|in total|overall))?\s*(?:\([^)]{0,30}\)\s*)?(?:for|in|over|during)\s+(?:a\s+total\s+of\s+)?$", re.IGNORECASE)
+HARDWARE_AFTER_DURATION = re.compile(
+    r"^\s*(?:\([^)]{0,30}\)\s*)?(?:on|using|with|across)\s+(?:a\s+|one\s+|the\s+|single\s+|\d[\d,]*\s*(?:[x×]\s*)?|"
+    r"two\s|four\s|eight\s|sixteen\s)?(?:[\w-]+\s+){0,3}?" + _CHIP_WORD + r"(?![\w-])", re.IGNORECASE)
+
+
+def hardware_adjacent(text: str, start: int, end: int) -> bool:
+    """A chip count or chip word right before ("64 GPUs for") or after ("on 8 V100s") the duration at
+    text[start:end]."""
+    return bool(HARDWARE_BEFORE_DURATION.search(text[max(0, start - 100):start])
+                or HARDWARE_AFTER_DURATION.match(text[end:end + 70]))
+
+
+# The purpose a duration was spent on, when it is not training: "it takes about an hour to construct
+# the index", "requires 8 GPU hours to compute the features", "takes 1.1 hours to evaluate a
+# candidate". Fires in 3 corpus papers, all on false mentions; purposes that are training ("to train",
+# "to converge", "to reach 90%") or its output ("to find the vocabulary", "to generate images") are not
+# listed.
+OTHER_PURPOSE_AFTER = re.compile(
+    r"^\s*(?:\([^)]*\)\s*)?(?:\w+\s+){0,6}?to\s+(?:construct|build|compute|calculate|evaluate|test|index|encode|"
+    r"extract|pre-?process|tokeni[sz]e|decode|infer|annotate|label|render|download|process|precompute|cache|"
+    r"synthesi[sz]e|transcribe|translate|score|rank|retrieve)\b", re.IGNORECASE)
+
+
+# A model as the subject of a time verb right before the duration: "the 15B model took 60 days",
+# "a single net takes 2-3 weeks". The run's own length even when the sentence names no training
+# (the training was said in the sentence before). Fires in 3 corpus papers, all on true mentions.
+MODEL_TOOK_BEFORE = re.compile(
+    r"\b(?:model|network|net|LM|agent|variant|version|system)s?\s+(?:\w+\s+){0,2}?(?:took|takes|needs|needed|"
+    r"requires|required|ran|lasted)\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|only\s+|just\s+|~\s*)?$",
+    re.IGNORECASE)

@@ -15,7 +15,7 @@ from extractors.nlp import index_for, prefilter
 from extractors.numbers import WORD_NUMBERS, parse_number
 from extractors.records import Candidate, Evidence
 
-VERSION = "training_time@0.5"
+VERSION = "training_time@0.6"
 
 _HOURS_PER = {"minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0, "month": 720.0, "year": 8760.0}
 _UNIT = (r"(?P<unit>minutes?|mins?|hours?|hrs?|(?-i:h)|days?|(?-i:d)(?=\s+of\b)|weeks?|wks?|months?|years?)")
@@ -189,8 +189,10 @@ def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[st
     before = text[max(0, match.start() - 40):match.start()]
     if _NOT_A_RUN_AFTER.match(after) or _NOT_A_RUN_BEFORE.search(before):
         return None
-    if re.match(r"^\s*(?:[-–]|to)\s*\d", after):
+    if _range_fragment(after):
         return None  # a fragment of a larger range we did not parse
+    if text.startswith("(", match.end()) and not cues.ablated("code_call"):
+        return None  # "min(a, b)", "max(...)": a function call in a code listing, not a unit
     minutes = float(match.group("minutes")) / 60 if match.group("minutes") else 0.0
     hours = low * per_unit + minutes
     hours_range = [low * per_unit, high * per_unit] if high else None
@@ -232,6 +234,31 @@ def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[st
     )
 
 
+def _range_fragment(after: str) -> bool:
+    """Whether the text after a duration continues it as a range ("3 days - 5 days", "2 to 4 weeks"
+    read from its middle). A chip-time total after a dash is an aside, not the range's other end:
+    "in 2.75 days – 180 GPU-days of training"."""
+    dash = re.match(r"^\s*(?:[-–]|to)\s*(?=\d)", after)
+    if not dash:
+        return False
+    following = DURATION.match(after, dash.end())
+    return not (following and (following.group("chip") or "").strip()) or cues.ablated("chip_total_aside")
+
+
+# Between an earlier duration and this one: an open parenthesis or a colon makes this one a part of
+# the earlier total ("takes 1 week (5 days at length 128, then 2 days ...)", "about 5 weeks: 1 week for
+# the teacher and 4 weeks ...", "2 hours (excluding the caching, which takes 1 hour)").
+_OPENS_BREAKDOWN = re.compile(r"^(?:[^()]{0,80}\([^()]*|\s*:[^()]*)$")  # a "(" still open, or a ":" right after
+
+
+def part_of_earlier_duration(text: str, start: int) -> bool:
+    """Whether the wall duration at `start` breaks down (or restates) a wall duration earlier in the
+    sentence. Chip-time totals beside a wall time ("140 hours (71.8K accelerator hours)") are not parts."""
+    earlier = [m for m in DURATION.finditer(text, 0, start) if not (m.group("chip") or "").strip()
+               and m.group("n1")[:1].isdigit() | (m.group("n1").strip().lower() in WORD_NUMBERS)]
+    return any(_OPENS_BREAKDOWN.match(text[m.end():start]) for m in earlier)
+
+
 def signals(sentence: Sentence, match: re.Match[str], kind: str, hours: float,
             own_names: frozenset[str]) -> dict:
     """The named signals around one duration: the learned scorer's input and `rule_confidence`'s."""
@@ -242,6 +269,8 @@ def signals(sentence: Sentence, match: re.Match[str], kind: str, hours: float,
     features = cues.sentence_signals(text, sentence.section, clause, own_names)
     features["comparison_before"] = bool(cues.COMPARISON_BEFORE.search(cues.clause_before(text, match.start())))
     name = cues.nearest_model_name(clause)
+    if name and _OBJECT_NAME.search(clause[:clause.rfind(name)]) and not cues.ablated("object_name"):
+        name = None  # "run on CIFAR10 for", "coded in PyTorch and run ... for": a data set or tool, not a model
     lead = text[max(0, match.start() - 60):match.start()]
     features.update({
         "pattern": "range" if match.group("n2") else "word_number" if not match.group("n1")[0].isdigit() else "number",
@@ -259,10 +288,38 @@ def signals(sentence: Sentence, match: re.Match[str], kind: str, hours: float,
         "hardware_word": bool(re.search(r"GPU|TPU|CPU|accelerator|hardware|\bhosts?\b|\bnodes?\b|cluster", text)),
         "named_model_before": "none" if not (name and own_names) else (
             "own" if cues.is_own_name(name, own_names) else "other"),
+        # issue 11 round 3: the chips the duration ran on, written next to it (13 corpus papers)
+        "hardware_adjacent": cues.hardware_adjacent(text, match.start(), match.end()) and not cues.ablated(
+            "hardware_adjacent"),
+        # "takes an hour to construct the index": time spent on something other than training (3 papers)
+        "other_purpose_after": bool(cues.OTHER_PURPOSE_AFTER.match(text[match.end():match.end() + 80])) and not
+        cues.ablated("other_purpose_after"),
+        # issue 11 round 3: a part of an earlier total (2 corpus papers, 3 false mentions, none true)
+        "part_of_earlier": kind == "wall" and part_of_earlier_duration(text, match.start()) and not cues.ablated(
+            "part_of_earlier"),
+        "model_took_before": bool(cues.MODEL_TOOK_BEFORE.search(text[max(0, match.start() - 80):match.start()]))
+        and not cues.ablated("model_took_before"),
+        # "Computing the features takes 3 hours on a GPU": the clause's subject is a task, not a run
+        "activity_subject": bool(_ACTIVITY_SUBJECT.match(clause)),
         "limit_or_budget": bool(re.search(r"\b(?:limit|deadline|timeout|maximum|minimum)\b", lead, re.IGNORECASE) or (
             re.search(r"\bbudget\b", lead, re.IGNORECASE) and re.search(r"\b(?:each|per|fixed)\b", lead, re.IGNORECASE))),
     })
     return features
+
+
+# A name right after "on", "in", "using", "with" is the object a run used (a data set, a framework),
+# not the model whose time it is: "each method is run on CIFAR10 for 12 hours", "coded in PyTorch and
+# run on 16 GPUs for 3 weeks". 2 corpus papers, both true mentions the other-model cue had pushed down.
+_OBJECT_NAME = re.compile(r"\b(?:on|in|using|with|via)\s+(?:the\s+)?$", re.IGNORECASE)
+# A clause opened by a gerund other than training: its subject is a task ("Computing the features
+# takes ...", "Indexing the corpus needs ..."), so chips next to its duration say nothing about a run.
+_ACTIVITY_SUBJECT = re.compile(r"^\W*(?!(?:pre-?)?train|fine-?tun|learn|optimi|runn|us)[A-Za-z]+ing\b",
+                               re.IGNORECASE)
+# Cues that the run is someone else's or not a run at all: a chip count next to the duration is then
+# no evidence for this paper's run ("DETR [31] needs 500 epochs, which takes 10 days on 8 GPUs").
+_OTHER_RUN_CUES = ("citation", "third_person", "comparison_before", "comparison_earlier", "bound_qualifier",
+                   "unit_of_work_before", "inference_cue", "hypothetical", "cited_subject", "contrast_opening",
+                   "et_al", "counterfactual")
 
 
 def rule_confidence(f: dict) -> float:
@@ -291,6 +348,15 @@ def rule_confidence(f: dict) -> float:
         score += 0.1
     if f["train_cue_sentence"] and f["hardware_word"]:
         score += 0.08
+    if f.get("hardware_adjacent") and not f["train_cue_local"] and f["section"] != "table" and not any(
+            f.get(name) for name in _OTHER_RUN_CUES) and not f["other_model_subject"] and not f.get("activity_subject"):
+        score += 0.17  # "64 cards for two weeks": a run's resources, even without a training verb
+    elif f.get("model_took_before") and not f["train_cue_local"] and not any(f.get(name) for name in _OTHER_RUN_CUES):
+        score += 0.12  # "The larger model took 60 days.": a run's length, the training said before
+    if f.get("other_purpose_after"):
+        score -= 0.35
+    if f.get("part_of_earlier"):
+        score -= 0.45  # the parts of a total stated before them: the total is the run's length
     if f["contrast_opening"]:
         score -= 0.3
     score -= f["other_model_subject"]
