@@ -67,7 +67,9 @@ THIRD_PERSON = re.compile(r"\b(?:they|their|them|previously|other (?:agents|meth
 COMPARISON_BEFORE = re.compile(
     r"\b(?:compared? (?:with|to)|we compare|comparison|(?<!more )(?<!less )(?<!fewer )than|versus|vs\.?|relative to|"
     r"instead of|as when|unlike|"
-    r"over (?:a |one |the )?(?:single|one)|otherwise|in contrast|whereas)\b[^.;]*$", re.IGNORECASE)
+    # ("over one week on 8 GPUs" is a duration: issue 11)
+    r"over (?:a |one |the )?(?:single|one)(?!\s+(?:week|day|month|hour|year|night|epoch|pass|iteration)s?\b)|"
+    r"otherwise|in contrast|whereas)\b[^.;]*$", re.IGNORECASE)
 # Statements about capacity rather than use: "has only 3GB of memory", "too big to fit on one GPU".
 CAPACITY = re.compile(r"\b(?:ha(?:s|ve) (?:only )?\d+\s?GB|fit (?:on|in|into)|too (?:big|large)|"
                       r"memory (?:limit|constraint|footprint|budget))", re.IGNORECASE)

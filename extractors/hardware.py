@@ -61,7 +61,7 @@ _MACHINE_WORDS = frozenset("machine machines server servers node nodes host host
 # Tokens allowed between a count and its chip: vendor names, memory sizes, "x", adjectives.
 _FILLERS = frozenset("nvidia tesla geforce google cloud amd intel x × - high-end modern commodity "
                      "identical separate distinct total of gb gib mb memory ( additional more quadro radeon "
-                     "instinct habana huawei aws amazon graphcore".split())
+                     "instinct habana huawei aws amazon graphcore multicore".split())
 # Local context after a mention that says what those chips were for, when it is not training.
 _NON_TRAINING_USE = re.compile(
     r"^[^.;]{0,40}?\b(?:for|during|at)\s+(?:self-?play|acting|actors?|inference|evaluation|testing|serving|"
@@ -399,6 +399,9 @@ def _read_count(doc: Doc, mention: Mention, floor: int = 0) -> None:
                     steps += 1
                 continue
             kind = "digits" if token.text[0].isdigit() else "word"
+            tens = parse_number(doc[i - 2].text) if i >= 2 and kind == "word" and doc[i - 1].text == "-" else None
+            if tens and 20 <= tens <= 90 and tens % 10 == 0 and value < 10:
+                value, i = tens + value, i - 2  # "sixty-four TPU v4 chips"
             if kind == "word" and i > 0 and doc[i - 1].lower_ in ("a", "an") and lower in ("single",):
                 kind = "single"
             mention.count, mention.count_kind, mention.count_start = value, kind, i
@@ -689,6 +692,21 @@ def _total_after(text: str) -> float:
     return max(totals, default=0)
 
 
+# "1,024 A100s were used for 19 days": a passive verb of use after the chips states the set-up.
+_USE_PARTICIPLES = frozenset("used employed utilized utilised needed required allocated deployed reserved "
+                             "dedicated".split())
+
+
+def _used_passive(doc: Doc, i: int) -> bool:
+    """doc[i] is "were"/"was"/... followed by a participle of use (an adverb may stand between)."""
+    if cues.ablated("passive_use") or doc[i].lower_ not in ("was", "were", "is", "are"):
+        return False
+    j = i + 1
+    if j < len(doc) and doc[j].lower_.endswith("ly"):
+        j += 1  # "were mainly used"
+    return j < len(doc) and doc[j].lower_ in _USE_PARTICIPLES
+
+
 def signals(sentence: Sentence, doc: Doc, mention: Mention, following: int,
             own_names: frozenset[str] = frozenset(), *, is_range: bool = False, multiplied: bool = False) -> dict:
     """The named signals around one chip mention: the learned scorer's input (extractors/scoring) and
@@ -708,7 +726,8 @@ def signals(sentence: Sentence, doc: Doc, mention: Mention, following: int,
         "non_training_use_after": bool(_NON_TRAINING_USE.match(after)),
         "training_use_after": bool(_TRAINING_USE.match(after)),
         # "One GPU runs the top layers", "A single GTX 580 has only 3GB": the chip is the subject
-        "chip_is_subject": mention.end < len(doc) and doc[mention.end].lower_ in _SUBJECT_VERBS,
+        "chip_is_subject": mention.end < len(doc) and doc[mention.end].lower_ in _SUBJECT_VERBS
+        and not _used_passive(doc, mention.end),
         "is_range": is_range,
         "machine_multiplier": multiplied,
     })

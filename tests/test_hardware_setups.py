@@ -149,3 +149,25 @@ def test_each_rule_can_be_ablated(rule):
     finally:
         cues.ablate([])
     assert with_rule != without
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a duration after "over one" is no comparison ("a speed-up over one GPU" is)
+    ("The network trained over one week on 16 NVIDIA V100 32G GPUs.", [("V100", 16, "chips")]),
+    # the chips as the subject of a passive verb of use state the set-up
+    ("2,048 H100s were used for 11 days to pre-train the model.", [("H100", 2048, "chips")]),
+    ("Sixty-four TPU v4 chips were mainly employed for the sweep of our models.", [("TPU v4", 64, "chips")]),
+    # a describing word between the count and the processor
+    ("Fitting the parser takes about 20 hours on 6 multicore CPUs.", [("CPU", 6, "chips")]),
+])
+def test_forms_that_were_read_as_no_set_up(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Our kernel gives a 3x speed-up over one GPU of the same kind.",
+    "One GPU holds the embeddings while the rest run the layers.",
+    "Two GPUs were slower than one for the smallest model.",
+])
+def test_comparisons_and_chips_as_actors_stay_below_threshold(text):
+    assert confident(text) == []
