@@ -372,6 +372,10 @@ def _read_count_after(doc: Doc, mention: Mention) -> None:
         mention.end = j + 2 + (1 if j + 2 < len(doc) and doc[j + 2].text == ")" else 0)
 
 
+# A range or alternatives the tokenizer keeps in one token: "40–80", "256/512" (a hyphen splits).
+_JOINED_RANGE = re.compile(r"(\d{1,5})[–—/](\d{1,5})")
+
+
 def _read_count(doc: Doc, mention: Mention, floor: int = 0) -> None:
     i = mention.start - 1
     steps = 0
@@ -379,6 +383,12 @@ def _read_count(doc: Doc, mention: Mention, floor: int = 0) -> None:
         token = doc[i]
         lower = token.lower_
         value = parse_number(token.text)
+        joined = _JOINED_RANGE.fullmatch(token.text) if not cues.ablated("joined_range") else None
+        if joined and int(joined.group(1)) < int(joined.group(2)) and not 1980 <= int(joined.group(1)) <= 2030:
+            # "on 40–80 A100 GPUs", "on 256/512 TPU v3 cores": both ends are set-ups the paper used
+            mention.count, mention.count_kind, mention.count_start = float(joined.group(2)), "digits", i
+            mention.range_low = float(joined.group(1))
+            return
         if value is not None and (token.like_num or lower in STRICT_NUMBER_WORDS or token.text[0].isdigit()):
             if _is_memory_number(doc, i):
                 i -= 1

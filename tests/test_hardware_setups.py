@@ -171,3 +171,22 @@ def test_forms_that_were_read_as_no_set_up(text, expected):
 ])
 def test_comparisons_and_chips_as_actors_stay_below_threshold(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a range or alternatives kept in one token: both ends are set-ups
+    ("The ablations were trained on 8–16 NVIDIA V100 GPUs, depending on the model size.",
+     [("V100", 8, "chips"), ("V100", 16, "chips")]),
+    ("We pre-train the base/large variants on 64/128 TPU v3 cores.",
+     [("TPU v3", 64, "cores"), ("TPU v3", 128, "cores")]),
+])
+def test_ranges_written_as_one_token(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Prices of 2019/2020 GPUs rose sharply.",  # years, not a range of chips
+    "We use a batch of 32/64 per GPU.",  # per-chip batch sizes
+])
+def test_ranges_written_as_one_token_traps(text):
+    assert confident(text) == []
