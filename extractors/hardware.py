@@ -610,17 +610,22 @@ def _models_named(mentions: list[Mention]) -> dict[str, set[str]]:
 _NEARBY_SENTENCES = 2
 
 
+def _may_name_a_count(text: str) -> bool:
+    """A sentence whose chip model may name a generic count: not one about latency or inference ("measured
+    on one T4"), a cited work ("[12] used K80 GPUs") or a comparison ("unlike X, which used V100s")."""
+    return not (cues.INFERENCE_CUE.search(text) or cues.CITATION.search(text) or cues.COMPARISON_EARLIER.search(text))
+
+
 def _name_from_nearby(found: list[Candidate], kind: str, here: dict[str, set[str]],
                       previous: tuple[Sentence, dict[str, set[str]]] | None, sentence: Sentence) -> None:
     """A generic count takes the one chip model of its kind named in the same sentence or, failing
     that, in a sentence just before it on the same page (the paper-wide naming in `name_generic_chips`
     needs a single model in the whole paper; papers that train on two kinds of GPU name each locally)."""
-    # (a chip named for latency or inference, "measured on one T4", names no training count)
-    models = set() if cues.INFERENCE_CUE.search(sentence.text) else here.get(kind, set())
+    models = here.get(kind, set()) if _may_name_a_count(sentence.text) else set()
     if not models and previous is not None:
         before, named = previous
         if before.page == sentence.page and 0 < sentence.index - before.index <= _NEARBY_SENTENCES \
-                and not cues.INFERENCE_CUE.search(before.text):
+                and _may_name_a_count(before.text):
             models = named.get(kind, set())
     if len(models) != 1:
         return

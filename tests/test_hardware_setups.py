@@ -190,3 +190,12 @@ def test_ranges_written_as_one_token(text, expected):
 ])
 def test_ranges_written_as_one_token_traps(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize("texts", [
+    ("The original detector [12] was fit on K80 GPUs.", "We fit ours on 8 GPUs for a day."),
+    ("Unlike the dense baseline, which needed V100 GPUs, we train on 8 GPUs.",),
+])
+def test_a_cited_or_compared_chip_names_no_generic_count(texts):
+    found = [c for c in read(*texts) if c.attrs["count"] == 8]
+    assert [c.attrs["chip"] for c in found] == ["GPU"]
