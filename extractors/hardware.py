@@ -653,7 +653,10 @@ def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int,
     nxt = mention.end
     while nxt < len(doc) and doc[nxt].text in ("-", "·", "•"):
         nxt += 1
-    if nxt < len(doc) and doc[nxt].lower_ in _TIME_WORDS:
+    # ("Hardware Type: 64 A100 GPUs Hours used: 300": a model card's next field label, not chip time)
+    field_label = doc[nxt].text == "Hours" and nxt + 1 < len(doc) and doc[nxt + 1].lower_ == "used" \
+        if nxt < len(doc) else False
+    if nxt < len(doc) and doc[nxt].lower_ in _TIME_WORDS and not field_label:
         return []  # "8 GPU·hours", "2.5 GPU days": chip time, read by the training-time extractor
     count = mention.count
     if mention.slice_cores is not None:

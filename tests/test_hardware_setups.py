@@ -199,3 +199,9 @@ def test_ranges_written_as_one_token_traps(text):
 def test_a_cited_or_compared_chip_names_no_generic_count(texts):
     found = [c for c in read(*texts) if c.attrs["count"] == 8]
     assert [c.attrs["chip"] for c in found] == ["GPU"]
+
+
+def test_a_model_cards_hours_field_is_no_chip_time():
+    card = "Pretraining Hardware Type: 64 NVIDIA H100 GPUs Hours used: 300 hours Cloud Provider: none"
+    assert confident(card) == [("H100", 64, "chips")]
+    assert confident("The sweep took 64 GPU hours in all.") == []
