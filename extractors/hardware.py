@@ -503,7 +503,7 @@ def _per_machine_in_parenthesis(doc: Doc, mention: Mention) -> tuple[float, int]
         return None
     close = next((j for j in range(mention.end, min(len(doc), mention.end + 8)) if doc[j].text == ")"), None)
     inside = doc[k:close if close is not None else mention.end].text.lower()
-    per_machine = (k + 1 < len(doc) and doc[k + 1].lower_ in ("x", "×")) or re.search(r"(?:each|per)", inside) \
+    per_machine = (k + 1 < len(doc) and doc[k + 1].lower_ in ("x", "×")) or re.search(r"\b(?:each|per)\b", inside) \
         or (mention.count or 0) < machines[0]
     return machines if per_machine else None
 

@@ -26,6 +26,8 @@ def confident(*texts: str, **kwargs) -> list[tuple]:
     ("We pre-train on 12 DGX-2 servers (16x V100 each).", [("V100", 192, "chips")]),
     ("The network was trained on 64 compute nodes (4 A100 GPUs per node).", [("A100", 256, "chips")]),
     ("We trained it on 20 nodes (4 GPUs) for nine days.", [("GPU", 80, "chips")]),
+    ("Pre-training used 2 servers (8 GPUs each).", [("GPU", 16, "chips")]),
+    ("Pre-training used 2 nodes (8 RTX 3090 cards per node).", [("RTX 3090", 16, "chips")]),
     # a multiplication sign between the machines and the per-machine count
     ("Pre-training ran on 6 nodes x 8 A100 GPUs.", [("A100", 48, "chips")]),
     ("We trained with 3 machines × 4 TITAN Xp cards.", [("TITAN Xp", 12, "chips")]),
