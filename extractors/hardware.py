@@ -21,7 +21,7 @@ from extractors.nlp import get_nlp, parse, prefilter
 from extractors.numbers import STRICT_NUMBER_WORDS, parse_number
 from extractors.records import Candidate, Evidence
 
-VERSION = "hardware@0.6"
+VERSION = "hardware@0.7"
 
 PREFILTER = re.compile(
     r"GPU|TPU|CPU|NPU|HPU|IPU|[KMPVAH]\d{2,3}|\b(?:G?[BH][1-3]00|L4|L40S?|L20|H20|A10G?)\b|MI\d{2,3}|\bT4\b|"
