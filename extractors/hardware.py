@@ -21,7 +21,7 @@ from extractors.nlp import get_nlp, parse, prefilter
 from extractors.numbers import STRICT_NUMBER_WORDS, parse_number
 from extractors.records import Candidate, Evidence
 
-VERSION = "hardware@0.6"
+VERSION = "hardware@0.7"
 
 PREFILTER = re.compile(
     r"GPU|TPU|CPU|NPU|HPU|IPU|[KMPVAH]\d{2,3}|\b(?:G?[BH][1-3]00|L4|L40S?|L20|H20|A10G?)\b|MI\d{2,3}|\bT4\b|"
@@ -61,7 +61,7 @@ _MACHINE_WORDS = frozenset("machine machines server servers node nodes host host
 # Tokens allowed between a count and its chip: vendor names, memory sizes, "x", adjectives.
 _FILLERS = frozenset("nvidia tesla geforce google cloud amd intel x × - high-end modern commodity "
                      "identical separate distinct total of gb gib mb memory ( additional more quadro radeon "
-                     "instinct habana huawei aws amazon graphcore".split())
+                     "instinct habana huawei aws amazon graphcore multicore".split())
 # Local context after a mention that says what those chips were for, when it is not training.
 _NON_TRAINING_USE = re.compile(
     r"^[^.;]{0,40}?\b(?:for|during|at)\s+(?:self-?play|acting|actors?|inference|evaluation|testing|serving|"
@@ -372,6 +372,10 @@ def _read_count_after(doc: Doc, mention: Mention) -> None:
         mention.end = j + 2 + (1 if j + 2 < len(doc) and doc[j + 2].text == ")" else 0)
 
 
+# A range or alternatives the tokenizer keeps in one token: "40–80", "256/512" (a hyphen splits).
+_JOINED_RANGE = re.compile(r"(\d{1,5})[–—/](\d{1,5})")
+
+
 def _read_count(doc: Doc, mention: Mention, floor: int = 0) -> None:
     i = mention.start - 1
     steps = 0
@@ -379,6 +383,12 @@ def _read_count(doc: Doc, mention: Mention, floor: int = 0) -> None:
         token = doc[i]
         lower = token.lower_
         value = parse_number(token.text)
+        joined = _JOINED_RANGE.fullmatch(token.text) if not cues.ablated("joined_range") else None
+        if joined and int(joined.group(1)) < int(joined.group(2)) and not 1980 <= int(joined.group(1)) <= 2030:
+            # "on 40–80 A100 GPUs", "on 256/512 TPU v3 cores": both ends are set-ups the paper used
+            mention.count, mention.count_kind, mention.count_start = float(joined.group(2)), "digits", i
+            mention.range_low = float(joined.group(1))
+            return
         if value is not None and (token.like_num or lower in STRICT_NUMBER_WORDS or token.text[0].isdigit()):
             if _is_memory_number(doc, i):
                 i -= 1
@@ -388,7 +398,9 @@ def _read_count(doc: Doc, mention: Mention, floor: int = 0) -> None:
                 return  # "2.5 GPUs"
             if 1980 <= value <= 2030 and i > 0 and doc[i - 1].lower_ in ("in", "since", "by", "of", "from", "until"):
                 return  # "in 2017 GPUs ...": a year
-            if i > 0 and _is_model_word(doc[i - 1]):
+            cpu_model = mention.chip == "CPU" and i == mention.start - 1 and _is_cpu_model_number(doc, i, mention) \
+                and not cues.ablated("cpu_model_number")  # "2 Intel Xeon Gold 6138 CPU @ 2.00GHz"
+            if cpu_model or (i > 0 and _is_model_word(doc[i - 1])):
                 # "4 Quadro RTX 8000 GPUs": the number belongs to a model name we do not know; the
                 # count, if any, is before the name.
                 i -= 1
@@ -397,6 +409,9 @@ def _read_count(doc: Doc, mention: Mention, floor: int = 0) -> None:
                     steps += 1
                 continue
             kind = "digits" if token.text[0].isdigit() else "word"
+            tens = parse_number(doc[i - 2].text) if i >= 2 and kind == "word" and doc[i - 1].text == "-" else None
+            if tens and 20 <= tens <= 90 and tens % 10 == 0 and value < 10:
+                value, i = tens + value, i - 2  # "sixty-four TPU v4 chips"
             if kind == "word" and i > 0 and doc[i - 1].lower_ in ("a", "an") and lower in ("single",):
                 kind = "single"
             mention.count, mention.count_kind, mention.count_start = value, kind, i
@@ -432,8 +447,65 @@ def _is_model_word(token) -> bool:
         and token.i > 0
 
 
+# Processor family words before a model number ("Xeon Gold 6138", "EPYC 7742", "Core i9-9900K").
+_CPU_FAMILY = frozenset("xeon platinum gold silver bronze epyc opteron core ryzen threadripper".split())
+
+
+def _is_cpu_model_number(doc: Doc, i: int, mention: Mention) -> bool:
+    """The number right before "CPU" is the processor's model number, not a count, when a clock rate
+    follows ("8163 CPU @ 2.50GHz") or a processor family word precedes it ("Xeon Gold 6138 CPU"; the
+    "(R)" mark after the family word included)."""
+    if not re.fullmatch(r"\d{3,5}[A-Za-z]{0,2}", doc[i].text):
+        return False  # model numbers have three digits or more; "2 CPUs @ 2.1GHz" is a count
+    after = doc[mention.end:min(len(doc), mention.end + 3)].text
+    if re.match(r"^\s*(?:@|at\s+\d|\(?\s*\d+(?:\.\d+)?\s*GHz)", after, re.IGNORECASE) or re.search(r"\dGHz", after, re.IGNORECASE):
+        return True
+    j = i - 2 if i > 1 and doc[i - 1].text == ")" else i - 1  # "Xeon(R" ")" "4110"
+    return j >= 0 and re.sub(r"\(r$", "", doc[j].lower_) in _CPU_FAMILY
+
+
 def _is_memory_number(doc: Doc, i: int) -> bool:
     return i + 1 < len(doc) and doc[i + 1].lower_ in ("gb", "gib", "g", "mb")
+
+
+# Words that may stand between a machine count and the machine word: "16 DGX A100 nodes", "4 compute
+# nodes", "16× NVIDIA DGX-2 servers" (a name, a chip, a hyphen; never a verb or a preposition).
+_MACHINE_NAME_WORDS = frozenset("nvidia dgx dgx-1 dgx-2 dgx-a100 dgx-h100 hgx compute gpu cpu tpu - aws azure gcp cloud".split())
+
+
+def _machine_count_before(doc: Doc, i: int) -> tuple[float, int] | None:
+    """(N, token index) for "<N> [×] [names] <machine word at i>": "16× NVIDIA DGX A100 nodes" -> 16."""
+    j, names = i - 1, 0
+    while j >= 0 and names <= 4:
+        token = doc[j]
+        if token.like_num:
+            value = parse_number(token.text)
+            if value and value == int(value) and value > 1 and not (j > 0 and doc[j - 1].text in ("-", "–")):
+                return value, j
+            return None
+        if token.lower_ in ("x", "×") or token.lower_ in _MACHINE_NAME_WORDS or chips.canonical_name(token.text):
+            j, names = j - 1, names + 1
+            continue
+        return None
+    return None
+
+
+def _per_machine_in_parenthesis(doc: Doc, mention: Mention) -> tuple[float, int] | None:
+    """"16× DGX A100 nodes (8× A100 80GB)", "32 servers (4 GPUs each)": the parenthesis after N machines
+    names what one machine holds, so the chips used are N times its count. A parenthesis may also give
+    the total ("8 servers (64 GPUs)"): it is read as per machine only when written so ("8×", "each",
+    "per node") or when its count is smaller than the machine count (a total never is)."""
+    k = mention.count_start
+    if k < 2 or doc[k - 1].text != "(" or doc[k - 2].lower_ not in _MACHINE_WORDS:
+        return None
+    machines = _machine_count_before(doc, k - 2)
+    if machines is None:
+        return None
+    close = next((j for j in range(mention.end, min(len(doc), mention.end + 8)) if doc[j].text == ")"), None)
+    inside = doc[k:close if close is not None else mention.end].text.lower()
+    per_machine = (k + 1 < len(doc) and doc[k + 1].lower_ in ("x", "×")) or re.search(r"\b(?:each|per)\b", inside) \
+        or (mention.count or 0) < machines[0]
+    return machines if per_machine else None
 
 
 def _machine_multiplier(doc: Doc, mention: Mention) -> tuple[float, int] | None:
@@ -442,13 +514,18 @@ def _machine_multiplier(doc: Doc, mention: Mention) -> tuple[float, int] | None:
     4 nodes"."""
     if mention.count_start is None:
         return None
-    # Left: "<N> <machines> [(...)] [,] [each] (with|having|of|containing|equipped with) <count> <chips>"
+    inside = None if cues.ablated("machine_parenthesis") else _per_machine_in_parenthesis(doc, mention)
+    if inside:
+        return inside
+    # Left: "<N> <machines> [(...)] [,] [each] (with|having|of|containing|equipped with|x) <count> <chips>"
     i = mention.count_start - 1
     linked = False
     while i >= 0:
         word = doc[i].lower_
         if word in ("with", "each", "having", "of", "containing", "equipped", ",", "has", "hosting", "consists",
-                    "comprises", "contains", "holds", "features"):
+                    "comprises", "contains", "holds", "features") or (
+                        # "4 nodes x 16 GPUs": a multiplication sign right before the count
+                        word in ("x", "×") and i == mention.count_start - 1 and not cues.ablated("machine_parenthesis")):
             linked = linked or word != ","
             i -= 1
         elif word == ")":
@@ -462,6 +539,10 @@ def _machine_multiplier(doc: Doc, mention: Mention) -> tuple[float, int] | None:
         value = parse_number(doc[i - 1].text)
         if value and value == int(value) and doc[i - 1].lower_ not in ("a", "an", "single", "one"):
             return value, i - 1
+        if not cues.ablated("machine_parenthesis"):  # "16 DGX-2 servers with 16 GPUs each"
+            named = _machine_count_before(doc, i)
+            if named:
+                return named
     # Right: "<count> <chips> per <machine>" / "<count> <chips> each", with "<N> <machines>" elsewhere;
     # and "<N> nodes ..., where each node consists of <count> <chips>" (the per-machine count after "each").
     following = doc[mention.end:mention.end + 2].text.lower()
@@ -494,17 +575,64 @@ def analyse(sentences: list[Sentence], *, own_names: frozenset[str] = frozenset(
     `own_names` (cues.own_model_names) lets a sentence about another named model count less."""
     candidates: list[Candidate] = []
     named: dict[str, set[str]] = {"gpu": set(), "tpu": set()}
+    previous: tuple[Sentence, dict[str, set[str]]] | None = None  # the last sentence that named a chip model
     for sentence, doc in parse(prefilter(sentences, PREFILTER, PREFILTER_KEYWORDS)):
         mentions = find_mentions(doc)
+        here = _models_named(mentions)
         for index, mention in enumerate(mentions):
             following = mentions[index + 1].start if index + 1 < len(mentions) else len(doc)
-            candidates.extend(_candidates(sentence, doc, mention, following, own_names))
+            found = _candidates(sentence, doc, mention, following, own_names)
+            if mention.chip in ("GPU", "TPU") and not cues.ablated("name_from_nearby"):
+                _name_from_nearby(found, mention.chip.lower(), here, previous, sentence)
+            candidates.extend(found)
+        if any(here.values()):
+            previous = (sentence, here)
         if mentions and _is_own_training_context(sentence):
             for mention in mentions:
                 spec = chips.lookup(mention.chip)
                 if spec and spec.name not in ("GPU", "TPU", "CPU") and spec.kind in named:
                     named[spec.kind].add(spec.name)
     return candidates, named
+
+
+def _models_named(mentions: list[Mention]) -> dict[str, set[str]]:
+    """The chip models (not the generic "GPU"/"TPU") a sentence names, by kind."""
+    out: dict[str, set[str]] = {"gpu": set(), "tpu": set()}
+    for mention in mentions:
+        spec = chips.lookup(mention.chip)
+        if spec and spec.name not in ("GPU", "TPU", "CPU") and spec.kind in out:
+            out[spec.kind].add(spec.name)
+    return out
+
+
+# How far back (in sentences of the same page) a chip model named without the count still names a
+# generic "on 8 GPUs": "We ran our experiments on V100 GPUs. The small model trains in a day on 4 GPUs."
+_NEARBY_SENTENCES = 2
+
+
+def _may_name_a_count(text: str) -> bool:
+    """A sentence whose chip model may name a generic count: not one about latency or inference ("measured
+    on one T4"), a cited work ("[12] used K80 GPUs") or a comparison ("unlike X, which used V100s")."""
+    return not (cues.INFERENCE_CUE.search(text) or cues.CITATION.search(text) or cues.COMPARISON_EARLIER.search(text))
+
+
+def _name_from_nearby(found: list[Candidate], kind: str, here: dict[str, set[str]],
+                      previous: tuple[Sentence, dict[str, set[str]]] | None, sentence: Sentence) -> None:
+    """A generic count takes the one chip model of its kind named in the same sentence or, failing
+    that, in a sentence just before it on the same page (the paper-wide naming in `name_generic_chips`
+    needs a single model in the whole paper; papers that train on two kinds of GPU name each locally)."""
+    models = here.get(kind, set()) if _may_name_a_count(sentence.text) else set()
+    if not models and previous is not None:
+        before, named = previous
+        if before.page == sentence.page and 0 < sentence.index - before.index <= _NEARBY_SENTENCES \
+                and _may_name_a_count(before.text):
+            models = named.get(kind, set())
+    if len(models) != 1:
+        return
+    model = next(iter(models))
+    for cand in found:
+        cand.attrs["chip"] = model
+        cand.features["generic_named_nearby"] = True
 
 
 def _is_own_training_context(sentence: Sentence) -> bool:
@@ -525,7 +653,10 @@ def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int,
     nxt = mention.end
     while nxt < len(doc) and doc[nxt].text in ("-", "·", "•"):
         nxt += 1
-    if nxt < len(doc) and doc[nxt].lower_ in _TIME_WORDS:
+    # ("Hardware Type: 64 A100 GPUs Hours used: 300": a model card's next field label, not chip time)
+    field_label = doc[nxt].text == "Hours" and nxt + 1 < len(doc) and doc[nxt + 1].lower_ == "used" \
+        if nxt < len(doc) else False
+    if nxt < len(doc) and doc[nxt].lower_ in _TIME_WORDS and not field_label:
         return []  # "8 GPU·hours", "2.5 GPU days": chip time, read by the training-time extractor
     count = mention.count
     if mention.slice_cores is not None:
@@ -554,6 +685,10 @@ def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int,
     # total (when no machine count was found to multiply it by)
     features["per_unit"] = not multiplier and bool(
         _PER_UNIT_AFTER.match(sentence.text[char_end:]) or _EACH_UNIT_BEFORE.search(sentence.text[:char_start]))
+    # issue 11: ... and the sentence then gives the whole set-up ("..., for a total of 512 GPUs")
+    features["part_of_total"] = features["per_unit"] and _total_after(sentence.text[char_end:]) > count
+    # issue 11: "NASNet [76] (which used around 800 GPUs in search)": a cited work's chips
+    features["cited_antecedent"] = cues.cited_antecedent(sentence.text[:char_start])
     confidence = rule_confidence(features)
     out = []
     for value in values:
@@ -567,6 +702,27 @@ def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int,
             extractor=VERSION, features=dict(features, count_log2=round(math.log2(max(value, 1)), 3)),
         ))
     return out
+
+
+def _total_after(text: str) -> float:
+    """The largest total of chips the rest of the sentence states ("for a total of 512 GPUs"), else 0."""
+    totals = [parse_number(m.group(1) or m.group(2)) or 0 for m in cues.TOTAL_AFTER.finditer(text)]
+    return max(totals, default=0)
+
+
+# "1,024 A100s were used for 19 days": a passive verb of use after the chips states the set-up.
+_USE_PARTICIPLES = frozenset("used employed utilized utilised needed required allocated deployed reserved "
+                             "dedicated".split())
+
+
+def _used_passive(doc: Doc, i: int) -> bool:
+    """doc[i] is "were"/"was"/... followed by a participle of use (an adverb may stand between)."""
+    if cues.ablated("passive_use") or doc[i].lower_ not in ("was", "were", "is", "are"):
+        return False
+    j = i + 1
+    if j < len(doc) and doc[j].lower_.endswith("ly"):
+        j += 1  # "were mainly used"
+    return j < len(doc) and doc[j].lower_ in _USE_PARTICIPLES
 
 
 def signals(sentence: Sentence, doc: Doc, mention: Mention, following: int,
@@ -588,7 +744,8 @@ def signals(sentence: Sentence, doc: Doc, mention: Mention, following: int,
         "non_training_use_after": bool(_NON_TRAINING_USE.match(after)),
         "training_use_after": bool(_TRAINING_USE.match(after)),
         # "One GPU runs the top layers", "A single GTX 580 has only 3GB": the chip is the subject
-        "chip_is_subject": mention.end < len(doc) and doc[mention.end].lower_ in _SUBJECT_VERBS,
+        "chip_is_subject": mention.end < len(doc) and doc[mention.end].lower_ in _SUBJECT_VERBS
+        and not _used_passive(doc, mention.end),
         "is_range": is_range,
         "machine_multiplier": multiplied,
     })
@@ -637,6 +794,10 @@ def rule_confidence(f: dict) -> float:
         score -= 0.4
     if f["cited_subject"]:
         score -= 0.45  # "an evolutionary search [9] ran on 450 K40 GPUs"
+    elif f.get("cited_antecedent") and not cues.ablated("cited_antecedent"):
+        score -= 0.45  # "NASNet [76] (which used 800 GPUs)": the same, said in a relative clause
+    if f.get("part_of_total") and not cues.ablated("part_of_total"):
+        score -= 0.3  # a per-unit count beside the total the sentence gives
     if f["data_preparation"]:
         score -= 0.4
     if f["donation"]:
