@@ -51,13 +51,16 @@ FORWARD = re.compile(
     r"(?: operations)?)(?![\w/])(?!\s*/\s*s|\s+per\s+second)")
 # "25.6M parameters", "a 175B-parameter model", "340 million parameters", "(25.6M params)".
 # "a 24-billion parameter model", and a count written out in digits ("7,241,732,096 parameters").
+# A power of ten written out ("13.6 × 10^6 parameters", and "13.6 · 106" where the text layer lost the
+# superscript) and "free" or "weights" for parameters, the form of older papers ("26.5M weights").
 PARAMS = re.compile(
-    rf"(?<![\w.]){_NUM}(?:[\s-]*{_SCALE_WORD})?\s*-?\s*(?:trainable\s+|learnable\s+|model\s+|network\s+|total\s+)?"
-    r"(?<![a-z])(?P<unit>parameters|parameter|params|param)\b")
+    rf"(?<![\w.]){_NUM}(?:{_EXP}|[\s-]*{_SCALE_WORD})?\s*-?\s*(?:trainable\s+|learnable\s+|free\s+|model\s+|network\s+|"
+    r"total\s+)?(?<![a-z])(?P<unit>parameters|parameter|params|param|weights)\b")
 # "the number of parameters is 340M", "#params: 25.6M", "Params = 86M".
+# The key in any case ("Total Parameters=110M" in a list of hyper-parameters) and "amounts to".
 PARAMS_AFTER = re.compile(
-    rf"(?<![\w-])(?:parameters|params|#params|#param)\s*(?:(?:of|in)\s+(?:[\w-]+\s+){{1,4}}?)?(?:count\s*)?"
-    rf"(?:is|are|=|:|totals?|reaches)\s*"
+    rf"(?<![\w-])(?i:parameters|params|#params|#param)\s*(?:(?:of|in)\s+(?:[\w-]+\s+){{1,4}}?)?(?:count\s*)?"
+    rf"(?:is|are|was|were|=|:|totals?|totall?ed|reaches|amount(?:s|ed)?\s+to)\s*"
     rf"(?:about|around|roughly|only|approximately|~|≈)?\s*{_NUM}\s*{_SCALE_WORD}\b")
 _SMALL_WORDS = "|".join(sorted(STRICT_NUMBER_WORDS, key=len, reverse=True))
 # "90 epochs", "300-epoch schedule", "ten epochs".
@@ -308,6 +311,8 @@ def _parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate
             value = _number(match)
             if value is None or not 1e4 <= value <= 1e13 or _IN_URL.search(sentence.text[max(0, match.start() - 100):match.start()]):
                 continue
+            if match.groupdict().get("unit") == "weights" and sentence.text[max(0, match.start() - 1):match.start()] == "-":
+                continue  # "ImageNet-21K weights": a checkpoint named by its data set, not a count
             features = _cues(sentence, match.start(), match.end(), own_names)
             features["pattern"] = "prose_after" if pattern is PARAMS_AFTER else "prose"
             out.append(_candidate("parameters", {"parameters": float(f"{value:.4g}")}, value, "parameters",
