@@ -483,7 +483,58 @@ def extract_operation_inputs(sentences: list[Sentence], *, own_names: frozenset[
 _COLUMN = re.compile(r"(?P<what>#?\s?params?\.?|parameters|#?\s?FLOPs?|GFLOPs|MFLOPs|FLOPS|GFLOPS|MACs?|GMACs|MMACs|"
                      r"Mult-?Adds|MAdds)\s*(?:\(\s*(?P<unit>[KMGBT])\s*\)|\[\s*(?P<unit2>[KMGBT])\s*\])?",
                      re.IGNORECASE)
-_CELL = re.compile(r"^[~≈]?(?P<num>\d+(?:\.\d+)?)\s*(?P<suffix>[KMGBT])?[*†‡§∗⋆]*$")
+_CELL = re.compile(r"^[~≈]?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<suffix>[KMGBT])?[*†‡§∗⋆]*$")
+# A scale the header (or the caption) gives its unit-less cells: "params ×10^6" (the text layer drops
+# the caret: "×106"), "Parameters (in millions)", "(millions)".
+_HEADER_SCALE = re.compile(r"[×x]\s*10\s*\^?\s*(?P<exp>\d{1,2})\b|\(\s*(?:in\s+)?(?P<word>thousands|millions|billions)\s*\)",
+                           re.IGNORECASE)
+# A row that holds one size or cost per column (the architecture tables' "FLOPs | 1.8×10^9 | 3.6×10^9",
+# "Number of parameters | 133 | 134"): its label is only the quantity's name.
+_ROW_QUANTITY = re.compile(r"^\s*(?:#\s?|number\s+of\s+|total\s+)?(?:params?\.?|parameters|FLOPs?|GFLOPs|MFLOPs|MACs|"
+                           r"Mult-?Adds|multiply-?adds)\s*(?:\(\s*(?:in\s+)?\w+\s*\)|\[\s*\w\s*\])?\s*$", re.IGNORECASE)
+_ROW_VALUE = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)(?:\s*[×x]\s*10\s*\^?\s*(?P<exp>\d{1,2})|(?P<suffix>[KMGBT]))?(?![\w.])")
+# Captions of tables that list the paper's own model sizes: rows there that name no model ("base",
+# "big", "(A)", "18-layer") are the paper's own variants.
+_OWN_SIZES_CAPTION = re.compile(r"\bconfigurations?\b|\barchitectures?\b|\bvariations?\b|\bvariants?\b|"
+                                r"\bmodel\s+sizes?\b|\bhyper-?\s?parameters\b|\bdetails\b|\bour\b", re.IGNORECASE)
+_NAME_TOKEN = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b|\b[A-Z][a-z]+[A-Z0-9][\w-]*")
+_QUANTITY_WORDS = re.compile(r"^(?:#?params?|parameters|G?M?FLOPs?|GFLOPS|MACs?|GMACs|MMACs|MAdds|Mult-?Adds|"
+                             r"AP|mAP|mIoU|FPS|BLEU|PPL|Top-?\d|GPU|TPU)$", re.IGNORECASE)
+
+
+def _header_scale(text: str) -> float | None:
+    match = _HEADER_SCALE.search(text)
+    if not match:
+        return None
+    if match.group("exp"):
+        return 10.0 ** int(match.group("exp"))
+    return {"thousands": 1e3, "millions": 1e6, "billions": 1e9}[match.group("word").lower()]
+
+
+def _names_in(text: str) -> list[str]:
+    """Model-like names in a header or label ("Mask R-CNN", "RetinaNet", "ResNet-50"), quantity words
+    ("FLOPs", "AP") left out."""
+    return [m.group(0) for m in _NAME_TOKEN.finditer(text) if not _QUANTITY_WORDS.match(m.group(0))]
+
+
+_SIZE_WORDS = re.compile(r"\b(?:x{0,2}-?large|tiny|small|base|medium|huge|giant|big|mini|nano)\b", re.IGNORECASE)
+
+
+def _unnamed_row(label: str) -> bool:
+    """A row label that is only a size ("base", "Big", "xlarge", "18-layer"), naming no model. (A variant
+    mark such as "(C)" is not a size: ablation rows change one setting of the model.)"""
+    if not (_SIZE_WORDS.search(label) or re.search(r"\b\d+-layers?\b", label)):
+        return False
+    rest = _SIZE_WORDS.sub(" ", label)
+    return not _names_in(rest) and not re.search(r"\b[A-Z][a-z]{2,}", rest)
+
+
+def _other_model_column(header: str, own_names: frozenset[str]) -> str:
+    """The model a cost column is of when its header names one that is not the paper's own: "Mask R-CNN
+    1x FLOPs", "RetinaNet Params", "Semantic FPN GFLOPs" are the detector or segmenter built on each row's
+    backbone, not the row's own model."""
+    names = [n for n in _names_in(header) if not cues.is_own_name(n, own_names)]
+    return names[0] if names else ""
 
 
 def _column_kind(header: str) -> tuple[str, float | None, str] | None:
@@ -602,6 +653,60 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
     return out
 
 
+def _row_quantities(table: TableRegion, *, own_names: frozenset[str], title_vocabulary: frozenset[str],
+                    madds_paper: bool) -> list[Candidate]:
+    """A row whose label is a quantity ("FLOPs", "# params", "Number of parameters (in millions)") with
+    one value per model column (architecture tables set the models side by side): each value with the
+    column's header as its model. A value needs its unit: a suffix, a power of ten ("3.6×10^9"), or a
+    scale in the row label or caption."""
+    if cues.ablated("ops_row_quantities"):
+        return []
+    out = []
+    for i, row in enumerate(table.rows):
+        label = row[0].strip() if row else ""
+        if not label or not _ROW_QUANTITY.match(label):
+            continue
+        kind = _column_kind(label)
+        if not kind:
+            continue
+        field, multiplier, unit_kind = kind
+        multiplier = multiplier or _header_scale(label) or _header_scale(table.caption[:200])
+        headers = table.rows[0] if i > 0 else []
+        for j, cell in enumerate(row[1:], start=1):
+            values = list(_ROW_VALUE.finditer(cell))
+            header = headers[j].strip() if j < len(headers) and len(values) == 1 else ""
+            own, reading = _row_reading(header, "", own_names, title_vocabulary) if header else (False, {})
+            # A column that names no model in a model-size table is one of the paper's own sizes.
+            not_own = bool(header and (reading["cited"] or reading["not_own_row"] or
+                                       (_names_in(header) and not own)))
+            for match in values:
+                value = float(match.group("num"))
+                if match.group("exp"):
+                    value *= 10.0 ** int(match.group("exp"))
+                elif match.group("suffix"):
+                    value *= _SCALE[match.group("suffix").lower()]
+                elif multiplier:
+                    value *= multiplier
+                else:
+                    continue
+                low, high = (1e4, 1e13) if field == "parameters" else (1e5, 5e13)
+                if not low <= value <= high:
+                    continue
+                this_kind = "multiadds" if unit_kind == "flops" and madds_paper else unit_kind
+                sentence_text = f"{table.caption[:200]} | {label}: {cell}"
+                start = len(sentence_text) - len(cell) + match.start()
+                features = {"pattern": "table_row", "section": "table", "in_table": True, "own_row": not not_own,
+                            "cited": bool(reading.get("cited")), "model_label": header, "kind": this_kind}
+                attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else \
+                    {"flops": float(f"{value:.4g}"), "kind": this_kind}
+                out.append(Candidate(field=field, attrs=attrs, value=value,
+                                     unit="parameters" if field == "parameters" else ("MAC" if this_kind == "multiadds" else "FLOP"),
+                                     raw_text=match.group(0), confidence=0.2 if not_own else 0.7,
+                                     evidence=Evidence(table.page, sentence_text, start, start + len(match.group(0)), "table"),
+                                     extractor=OPERATIONS_VERSION, features=features))
+    return out
+
+
 def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_vocabulary: frozenset[str],
                  madds_paper: bool = False) -> list[Candidate]:
     """Params/FLOPs columns of result tables: a candidate per row, labelled with the row's model
@@ -609,6 +714,7 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
     Tables whose grid merged those columns into other cells go through `_merged_row_inputs`."""
     out = []
     for table in tables:
+        out += _row_quantities(table, own_names=own_names, title_vocabulary=title_vocabulary, madds_paper=madds_paper)
         first = _header_rows(table.rows)
         if first == 0 or first >= len(table.rows):
             continue
@@ -618,7 +724,12 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
             header = " ".join(r[j] for r in table.rows[:first] if j < len(r) and r[j].strip())
             kind = _column_kind(header)
             if kind and len(_COLUMN.findall(header)) == 1:
+                if kind[1] is None and not cues.ablated("ops_header_scale"):
+                    scale = _header_scale(header) or (_header_scale(table.caption) if kind[0] == "parameters" else None)
+                    kind = (kind[0], scale, kind[2])
                 columns[j] = (kind, header)
+        own_sizes_table = bool(_OWN_SIZES_CAPTION.search(table.caption[:200]) or any(
+            cues.is_own_name(n, own_names) for n in _names_in(table.caption[:200])))
         if not columns:
             out += _merged_row_inputs(table, first, own_names=own_names, title_vocabulary=title_vocabulary,
                                       madds_paper=madds_paper)
@@ -636,20 +747,27 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                 continue
             own, reading = _row_reading(label, group, own_names, title_vocabulary)
             cited = reading["cited"]
+            # "base", "big", "(A)" in a table of the paper's configurations or variants: its own sizes.
+            unnamed_own = bool(not own and own_sizes_table and _unnamed_row(label) and not cited
+                               and not reading["not_own_row"] and not reading["group_not_own"]
+                               and not cues.ablated("ops_unnamed_rows"))
+            own = own or unnamed_own
             for j, ((field, multiplier, kind), header) in columns.items():
                 if j >= len(row):
                     continue
                 cell = _CELL.match(row[j].strip())
                 if not cell:
                     continue
-                value = float(cell.group("num"))
+                count_written_out = "," in cell.group("num")
+                value = float(cell.group("num").replace(",", ""))
                 suffix = cell.group("suffix")
                 if suffix:
                     value *= _SCALE[suffix.lower()]
-                elif multiplier:
+                elif multiplier and not count_written_out:
                     value *= multiplier
-                else:
-                    continue  # no unit anywhere: "25.6" could be millions or units
+                elif not (count_written_out and field == "parameters"):
+                    continue  # no unit anywhere: "25.6" could be millions or units ("22,855,952" is a count)
+                other_column = "" if cues.ablated("ops_other_model_column") else _other_model_column(header, own_names)
                 if kind == "flops" and madds_paper:
                     kind = "multiadds"
                 low, high = (1e4, 1e13) if field == "parameters" else (1e5, 5e13)
@@ -658,10 +776,11 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                 sentence_text = f"{table.caption[:200]} | {header}: {label} {row[j]}"
                 start = len(sentence_text) - len(row[j])
                 features = {"pattern": "table_column", "section": "table", "in_table": True, "own_row": own,
-                            "cited": cited, "model_label": label, "column": header, "kind": kind, **reading}
+                            "cited": cited, "model_label": label, "column": header, "kind": kind, **reading,
+                            "unnamed_own_row": unnamed_own, "column_of_other_model": other_column}
                 attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else \
                     {"flops": float(f"{value:.4g}"), "kind": kind}
-                score = (0.8 if own else 0.2) - (0.4 if cited else 0.0)
+                score = (0.8 if own else 0.2) - (0.4 if cited else 0.0) - (0.5 if other_column else 0.0)
                 out.append(Candidate(field=field, attrs=attrs, value=value,
                                      unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
                                      raw_text=row[j], confidence=cues.clamp(score),
