@@ -30,7 +30,7 @@ from extractors import cues, datasets
 from extractors.document import Sentence, TableRegion
 # The result tables' own-row reading (baseline rows, "Previous work" group headers, author-year
 # citations, "Ours"), shared so both readers judge a row alike.
-from extractors.results_tables import NOT_OWN_GROUP, NOT_OWN_ROW, OURS_LABEL, row_cited
+from extractors.results_tables import ABLATION_CAPTION, NOT_OWN_GROUP, NOT_OWN_ROW, OURS_LABEL, row_cited
 from extractors.nlp import index_for
 from extractors.numbers import WORD_NUMBERS, STRICT_NUMBER_WORDS
 from extractors.records import Candidate, Evidence
@@ -502,6 +502,16 @@ _QUANTITY_WORDS = re.compile(r"^(?:#?params?|parameters|G?M?FLOPs?|GFLOPS|MACs?|
                              r"AP|mAP|mIoU|FPS|BLEU|PPL|Top-?\d|GPU|TPU)$", re.IGNORECASE)
 
 
+def _ablation_table(table: TableRegion) -> bool:
+    """An ablation table ("The effect of ...", "Ablation on ...") lists the paper's model with one part
+    changed: its own rows are variants, not the models the paper trains for its results. Such a value
+    stays only when another mention confirms it (select_best's agreement)."""
+    return bool(ABLATION_CAPTION.search(table.caption[:200])) and not cues.ablated("ops_ablation_tables")
+
+
+_ABLATION_PENALTY = 0.35
+
+
 def _header_scale(text: str) -> float | None:
     match = _HEADER_SCALE.search(text)
     if not match:
@@ -643,11 +653,12 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
             start = len(sentence_text) - len(text) + match.start()
             features = {"pattern": "table_merged", "section": "table", "in_table": True, "own_row": True,
                         "cited": bool(cues.CITATION.search(label)), "model_label": label, "columns_from": source,
-                        "kind": kind, "in_header_order": in_order}
+                        "kind": kind, "in_header_order": in_order, "ablation_table": _ablation_table(table)}
             attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else {"flops": float(f"{value:.4g}"), "kind": kind}
             out.append(Candidate(field=field, attrs=attrs, value=value,
                                  unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
-                                 raw_text=match.group(0), confidence=0.7 if in_order else 0.6,
+                                 raw_text=match.group(0), confidence=(0.7 if in_order else 0.6)
+                                 - (_ABLATION_PENALTY if features["ablation_table"] else 0.0),
                                  evidence=Evidence(table.page, sentence_text, start, start + len(match.group(0)), "table"),
                                  extractor=OPERATIONS_VERSION, features=features))
     return out
@@ -728,6 +739,7 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                     scale = _header_scale(header) or (_header_scale(table.caption) if kind[0] == "parameters" else None)
                     kind = (kind[0], scale, kind[2])
                 columns[j] = (kind, header)
+        ablation = _ablation_table(table)
         own_sizes_table = bool(_OWN_SIZES_CAPTION.search(table.caption[:200]) or any(
             cues.is_own_name(n, own_names) for n in _names_in(table.caption[:200])))
         if not columns:
@@ -780,7 +792,9 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                             "unnamed_own_row": unnamed_own, "column_of_other_model": other_column}
                 attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else \
                     {"flops": float(f"{value:.4g}"), "kind": kind}
-                score = (0.8 if own else 0.2) - (0.4 if cited else 0.0) - (0.5 if other_column else 0.0)
+                features["ablation_table"] = ablation
+                score = (0.8 if own else 0.2) - (0.4 if cited else 0.0) - (0.5 if other_column else 0.0) \
+                    - (_ABLATION_PENALTY if ablation else 0.0)
                 out.append(Candidate(field=field, attrs=attrs, value=value,
                                      unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
                                      raw_text=row[j], confidence=cues.clamp(score),
