@@ -390,14 +390,34 @@ def _steps(sentence: Sentence, own_names: frozenset[str], neighbours: str) -> li
     return out
 
 
+# A count written out in digits: "419,430,400,000 training tokens".
+TOKENS_WRITTEN_OUT = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3}){2,})\s+(?:training\s+|total\s+)?(?P<unit>tokens|words)\b")
+# A citation right after a data set's name or a data word cites the data, not the count beside it:
+# "on the Corpus [21] for 300B tokens", "for 2T tokens on a mixture of WebText (Author et al., 2020)".
+_DATA_BEFORE_CITATION = re.compile(r"(?:\b(?:data\s?sets?|corpus|corpora|data|collection|mixture|dump|crawl)|"
+                                   r"\b(?:on|from|of)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*){0,2})\s*,?\s*$")
+
+
+def _cites_only_data(text: str, start: int, end: int) -> bool:
+    """Every citation near the value (60 characters before, 80 after) follows a data set's name."""
+    near = [m for m in cues.CITATION.finditer(text) if start - 60 <= m.start() <= end + 80]
+    return bool(near) and all(_DATA_BEFORE_CITATION.search(text[max(0, m.start() - 45):m.start()]) for m in near)
+
+
 def _tokens(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
     out = []
-    for match in TOKENS.finditer(sentence.text):
+    matches = [*TOKENS.finditer(sentence.text)]
+    if not cues.ablated("ops_tokens_written_out"):
+        matches += TOKENS_WRITTEN_OUT.finditer(sentence.text)
+    for match in matches:
         value = _number(match)
         if value is None or not 1e7 <= value <= 1e15:
             continue
         features = _cues(sentence, match.start(), match.end(), own_names)
         features["difference"] = False
+        if features["cited"] and not cues.ablated("ops_data_citation") and not features["third_person"] \
+                and _cites_only_data(sentence.text, match.start(), match.end()):
+            features["cited"], features["cites_data"] = False, True
         window = sentence.text[max(0, match.start() - 50):match.end() + 15]
         features["not_training_tokens"] = bool(_NOT_TRAINING_TOKENS.search(window))
         features["cue_data"] = bool(re.search(r"\b(?:corpus|corpora|dataset|data|text|crawl)\b", sentence.text, re.I))
