@@ -503,7 +503,7 @@ def extract_operation_inputs(sentences: list[Sentence], *, own_names: frozenset[
 _COLUMN = re.compile(r"(?P<what>#?\s?params?\.?|parameters|#?\s?FLOPs?|GFLOPs|MFLOPs|FLOPS|GFLOPS|MACs?|GMACs|MMACs|"
                      r"Mult-?Adds|MAdds)\s*(?:\(\s*(?P<unit>[KMGBT])\s*\)|\[\s*(?P<unit2>[KMGBT])\s*\])?",
                      re.IGNORECASE)
-_CELL = re.compile(r"^[~≈]?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<suffix>[KMGBT])?[*†‡§∗⋆]*$")
+_CELL = re.compile(r"^[~≈]?(?P<num>\d+(?:\.\d+)?)\s*(?P<suffix>[KMGBT])?[*†‡§∗⋆]*$")
 # A scale the header (or the caption) gives its unit-less cells: "params ×10^6" (the text layer drops
 # the caret: "×106"), "Parameters (in millions)", "(millions)".
 _HEADER_SCALE = re.compile(r"[×x]\s*10\s*\^?\s*(?P<exp>\d{1,2})\b|\(\s*(?:in\s+)?(?P<word>thousands|millions|billions)\s*\)",
@@ -790,15 +790,14 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                 cell = _CELL.match(row[j].strip())
                 if not cell:
                     continue
-                count_written_out = "," in cell.group("num")
-                value = float(cell.group("num").replace(",", ""))
+                value = float(cell.group("num"))
                 suffix = cell.group("suffix")
                 if suffix:
                     value *= _SCALE[suffix.lower()]
-                elif multiplier and not count_written_out:
+                elif multiplier:
                     value *= multiplier
-                elif not (count_written_out and field == "parameters"):
-                    continue  # no unit anywhere: "25.6" could be millions or units ("22,855,952" is a count)
+                else:
+                    continue  # no unit anywhere: "25.6" could be millions or units
                 other_column = "" if cues.ablated("ops_other_model_column") else _other_model_column(header, own_names)
                 if kind == "flops" and madds_paper:
                     kind = "multiadds"
