@@ -59,7 +59,7 @@ PARAMS = re.compile(
 # "the number of parameters is 340M", "#params: 25.6M", "Params = 86M".
 # The key in any case ("Total Parameters=110M" in a list of hyper-parameters) and "amounts to".
 PARAMS_AFTER = re.compile(
-    rf"(?<![\w-])(?i:parameters|params|#params|#param)\s*(?:(?:of|in)\s+(?:[\w-]+\s+){{1,4}}?)?(?:count\s*)?"
+    rf"(?<![\w-])(?i:parameters|parameter|params|#params|#param)\s*(?:(?:of|in)\s+(?:[\w-]+\s+){{1,4}}?)?(?:count\s*)?"
     rf"(?:is|are|was|were|=|:|totals?|totall?ed|reaches|amount(?:s|ed)?\s+to)\s*"
     rf"(?:about|around|roughly|only|approximately|~|≈)?\s*{_NUM}\s*{_SCALE_WORD}\b")
 _SMALL_WORDS = "|".join(sorted(STRICT_NUMBER_WORDS, key=len, reverse=True))
@@ -93,7 +93,7 @@ SET_SIZE = re.compile(
 
 # Lower-case substrings one of which a sentence must hold to be read at all (SentenceIndex finds them in
 # the paper's joined text at once); training-set sizes are read only next to a catalogued set's name.
-_KEYWORDS = ("flop", "mac", "mult", "param", "epoch", "step", "iteration", "update", "token", "word")
+_KEYWORDS = ("flop", "mac", "mult", "param", "weights", "epoch", "step", "iteration", "update", "token", "word")
 # A number that changes a cost rather than being one: "reduces FLOPs by 1.2G", "2x fewer".
 _DIFFERENCE = re.compile(r"\b(?:reduc\w*|sav(?:e|es|ed|ing|ings)|fewer|less|lower|increas\w*|more than|additional|extra|"
                          r"overhead|cut\w*|drop\w*|only adds?|(?<!-)adds? (?:only|just)|(?<!-)added|difference|speed-?ups?|faster|smaller|larger|"
@@ -481,7 +481,7 @@ def extract_operation_inputs(sentences: list[Sentence], *, own_names: frozenset[
         text_lower = sentence.text.lower()
         if "flop" in text_lower or "mac" in text_lower or "mult" in text_lower:
             out += _forward(sentence, own_names, madds_paper)
-        if "param" in text_lower:
+        if "param" in text_lower or "weights" in text_lower:
             out += _parameters(sentence, own_names)
         if "epoch" in text_lower:
             out += _epochs(sentence, own_names)
