@@ -738,6 +738,38 @@ def _row_quantities(table: TableRegion, *, own_names: frozenset[str], title_voca
     return out
 
 
+_SIZE_LABEL = re.compile(r"^(?P<num>\d+(?:\.\d+)?)\s?(?P<suffix>[KMBT])[*†‡§∗⋆]?$")
+_SIZE_COLUMN = re.compile(r"\b(?:model|size|params?|parameters?|count)\b", re.IGNORECASE)
+
+
+def _size_labels(table: TableRegion, first: int) -> list[Candidate]:
+    """Rows of a configuration table named by their size ("125M | 12 | 768", "1.3B | 24 | 2048" under
+    "Model" or "Parameter Count"): the label is the model's parameter count."""
+    if cues.ablated("ops_size_labels"):
+        return []
+    header = " ".join(r[0] for r in table.rows[:first] if r and r[0].strip())
+    if not _SIZE_COLUMN.search(header):
+        return []
+    out = []
+    for row in table.rows[first:]:
+        label = row[0].strip() if row else ""
+        match = _SIZE_LABEL.match(label)
+        if not match:
+            continue
+        value = float(match.group("num")) * _SCALE[match.group("suffix").lower()]
+        if not 1e4 <= value <= 1e13:
+            continue
+        sentence_text = f"{table.caption[:200]} | {header}: {label}"
+        start = len(sentence_text) - len(label)
+        features = {"pattern": "table_size_label", "section": "table", "in_table": True, "own_row": True,
+                    "cited": False, "model_label": label, "column": header}
+        out.append(Candidate(field="parameters", attrs={"parameters": float(f"{value:.4g}")}, value=value,
+                             unit="parameters", raw_text=label, confidence=0.7,
+                             evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
+                             extractor=OPERATIONS_VERSION, features=features))
+    return out
+
+
 def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_vocabulary: frozenset[str],
                  madds_paper: bool = False) -> list[Candidate]:
     """Params/FLOPs columns of result tables: a candidate per row, labelled with the row's model
@@ -762,6 +794,8 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
         ablation = _ablation_table(table)
         own_sizes_table = bool(_OWN_SIZES_CAPTION.search(table.caption[:200]) or any(
             cues.is_own_name(n, own_names) for n in _names_in(table.caption[:200])))
+        if own_sizes_table and not ablation:
+            out += _size_labels(table, first)
         if not columns:
             out += _merged_row_inputs(table, first, own_names=own_names, title_vocabulary=title_vocabulary,
                                       madds_paper=madds_paper)

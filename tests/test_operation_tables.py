@@ -193,3 +193,29 @@ def test_own_rows_of_an_ablation_table_need_a_second_mention():
 def test_without_the_other_model_column_rule_the_detector_cost_counts(ablated):
     ablated("ops_other_model_column")
     assert _best(_detector_pdf(), "forward_flops", "flops") == [4.1e9, 9.8e9, 2.36e11, 3.01e11]
+
+
+def test_a_table_of_one_quantity_row_gives_each_columns_size():
+    pdf = _paper("Ferrovia: Deep Stacks for Images", ABSTRACT, [(
+        "Table 2: Number of parameters (in millions).",
+        [(60, "Network"), (220, "P"), (300, "Q"), (380, "R"), (460, "S")],
+        [("Number of parameters", ["41", "57", "63", "90"])],
+        [220, 300, 380, 460])])
+    assert _best(pdf, "parameters", "parameters") == [4.1e7, 5.7e7, 6.3e7, 9e7]
+
+
+def _sizes_pdf(first_header: str) -> pymupdf.Document:
+    return _paper("Ferrovia: Wide Encoders for Text", ABSTRACT, [(
+        "Table 1: Configurations of the Ferrovia family: depth, heads and width.",
+        [(60, first_header), (200, "Layers"), (280, "Heads"), (360, "Width")],
+        [("160M", ["12", "12", "768"]), ("1.4B", ["24", "32", "2048"]), ("12B", ["40", "40", "5120"])],
+        [200, 280, 360])])
+
+
+def test_rows_named_by_their_size_in_a_configuration_table_give_the_sizes():
+    assert _best(_sizes_pdf("Model"), "parameters", "parameters") == [1.6e8, 1.4e9, 1.2e10]
+
+
+def test_size_like_labels_under_another_heading_are_no_sizes():
+    # "Tokens" column first: 160M tokens is a data budget, not a model size
+    assert _best(_sizes_pdf("Tokens"), "parameters", "parameters") == []
