@@ -197,7 +197,7 @@ def test_without_the_other_model_column_rule_the_detector_cost_counts(ablated):
 
 def test_a_table_of_one_quantity_row_gives_each_columns_size():
     pdf = _paper("Ferrovia: Deep Stacks for Images", ABSTRACT, [(
-        "Table 2: Number of parameters (in millions).",
+        "Table 5: Parameters of each Ferrovia network we compare (in millions).",
         [(60, "Network"), (220, "P"), (300, "Q"), (380, "R"), (460, "S")],
         [("Number of parameters", ["41", "57", "63", "90"])],
         [220, 300, 380, 460])])
