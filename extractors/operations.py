@@ -54,7 +54,7 @@ FORWARD = re.compile(
 # A power of ten written out ("13.6 × 10^6 parameters", and "13.6 · 106" where the text layer lost the
 # superscript) and "free" or "weights" for parameters, the form of older papers ("26.5M weights").
 PARAMS = re.compile(
-    rf"(?<![\w.]){_NUM}(?:{_EXP}|[\s-]*{_SCALE_WORD})?\s*-?\s*(?:trainable\s+|learnable\s+|free\s+|model\s+|network\s+|"
+    rf"(?<![\w.]){_NUM}(?:{_EXP}|[\s-]*{_SCALE_WORD}(?:\s*\((?-i:[A-Z])[^()]{{0,28}}\))?)?\s*-?\s*(?:trainable\s+|learnable\s+|free\s+|model\s+|network\s+|"
     r"total\s+)?(?<![a-z])(?P<unit>parameters|parameter|params|param|weights)\b")
 # "the number of parameters is 340M", "#params: 25.6M", "Params = 86M".
 # The key in any case ("Total Parameters=110M" in a list of hyper-parameters) and "amounts to".
@@ -304,6 +304,25 @@ def _forward(sentence: Sentence, own_names: frozenset[str], madds_paper: bool) -
 _IN_URL = re.compile(r"(?:https?://|www\.)\S*(?:\s+\S+){0,16}\s*$")
 
 
+# Sizes listed before one unit: "at 125M, 350M and 1.3B parameters", "300M (Foo-small) and 1.5B
+# (Foo-large) parameters". Each item needs its own scale letter or word, so "12, 24 and 48 layers of
+# 1.3B parameters" lists no sizes.
+_LISTED_SIZE = re.compile(rf"(?<![\w.]){_NUM}\s*{_SCALE_WORD}(?![\w.])\s*(?:\([^()]{{1,30}}\))?\s*")
+_LIST_TAIL = re.compile(rf"(?:(?<![\w.])\d+(?:\.\d+)?\s*(?:[KkMGBT]|thousand|million|billion|trillion)(?![\w.])\s*"
+                        rf"(?:\([^()]{{1,30}}\))?\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+))+$")
+
+
+def _listed_sizes(text: str, match: re.Match[str]) -> list[re.Match[str]]:
+    """The other sizes of a list that ends in this match ("125M, 350M and [1.3B parameters]")."""
+    if cues.ablated("ops_listed_sizes"):
+        return []
+    tail = _LIST_TAIL.search(text[max(0, match.start() - 160):match.start()])
+    if not tail:
+        return []
+    offset = max(0, match.start() - 160) + tail.start()
+    return [m for m in _LISTED_SIZE.finditer(text, offset, match.start())]
+
+
 def _parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
     out = []
     for pattern in (PARAMS, PARAMS_AFTER):
@@ -317,6 +336,16 @@ def _parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate
             features["pattern"] = "prose_after" if pattern is PARAMS_AFTER else "prose"
             out.append(_candidate("parameters", {"parameters": float(f"{value:.4g}")}, value, "parameters",
                                   sentence, match, features, 0.6))
+            if pattern is not PARAMS:
+                continue
+            for item in _listed_sizes(sentence.text, match):
+                size = _number(item)
+                if size is None or not 1e4 <= size <= 1e13:
+                    continue
+                item_features = {**_cues(sentence, item.start(), item.end(), own_names), "pattern": "prose_list",
+                                 "range_bound": features["range_bound"]}
+                out.append(_candidate("parameters", {"parameters": float(f"{size:.4g}")}, size, "parameters",
+                                      sentence, (item.start(), item.end()), item_features, 0.6))
     return out
 
 
