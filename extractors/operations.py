@@ -15,6 +15,12 @@ hardware still state these inputs, so this module reads them (pure: sentences/ta
   training_tokens {"tokens": 3e11}                               "trained on 300B tokens"
   training_set   {"dataset": "ImageNet-1k", "examples": 1281167, "size_source": "paper"|"catalog", "phase"}
 
+Tables are read by column ("Params (M)", "params ×10^6"), by row (an architecture table's "FLOPs" row,
+one value per model column: pattern "table_row") and by size-named rows of configuration tables
+("125M | 12 | 768": "table_size_label"); operation_tables.py finds the configuration tables the result
+reader skips. Own rows follow the result tables' reading; ablation tables' rows need a second mention, and
+a cost column headed by another model ("RetinaNet FLOPs") is that model's.
+
 Every candidate carries its evidence, a rule confidence and named `features` (pattern, section, own/cited
 /comparison cues, the row or model it belongs to as `model_label`) for the learned scorer.
 Values of other people's models ("ResNet-50 [12] needs 4.1 GFLOPs", a baseline row of a FLOPs table),
