@@ -15,6 +15,12 @@ hardware still state these inputs, so this module reads them (pure: sentences/ta
   training_tokens {"tokens": 3e11}                               "trained on 300B tokens"
   training_set   {"dataset": "ImageNet-1k", "examples": 1281167, "size_source": "paper"|"catalog", "phase"}
 
+Tables are read by column ("Params (M)", "params ×10^6"), by row (an architecture table's "FLOPs" row,
+one value per model column: pattern "table_row") and by size-named rows of configuration tables
+("125M | 12 | 768": "table_size_label"); operation_tables.py finds the configuration tables the result
+reader skips. Own rows follow the result tables' reading; ablation tables' rows need a second mention, and
+a cost column headed by another model ("RetinaNet FLOPs") is that model's.
+
 Every candidate carries its evidence, a rule confidence and named `features` (pattern, section, own/cited
 /comparison cues, the row or model it belongs to as `model_label`) for the learned scorer.
 Values of other people's models ("ResNet-50 [12] needs 4.1 GFLOPs", a baseline row of a FLOPs table),
@@ -30,7 +36,7 @@ from extractors import cues, datasets
 from extractors.document import Sentence, TableRegion
 # The result tables' own-row reading (baseline rows, "Previous work" group headers, author-year
 # citations, "Ours"), shared so both readers judge a row alike.
-from extractors.results_tables import NOT_OWN_GROUP, NOT_OWN_ROW, OURS_LABEL, row_cited
+from extractors.results_tables import ABLATION_CAPTION, NOT_OWN_GROUP, NOT_OWN_ROW, OURS_LABEL, row_cited
 from extractors.nlp import index_for
 from extractors.numbers import WORD_NUMBERS, STRICT_NUMBER_WORDS
 from extractors.records import Candidate, Evidence
@@ -51,13 +57,16 @@ FORWARD = re.compile(
     r"(?: operations)?)(?![\w/])(?!\s*/\s*s|\s+per\s+second)")
 # "25.6M parameters", "a 175B-parameter model", "340 million parameters", "(25.6M params)".
 # "a 24-billion parameter model", and a count written out in digits ("7,241,732,096 parameters").
+# A power of ten written out ("13.6 × 10^6 parameters", and "13.6 · 106" where the text layer lost the
+# superscript) and "free" or "weights" for parameters, the form of older papers ("26.5M weights").
 PARAMS = re.compile(
-    rf"(?<![\w.]){_NUM}(?:[\s-]*{_SCALE_WORD})?\s*-?\s*(?:trainable\s+|learnable\s+|model\s+|network\s+|total\s+)?"
-    r"(?<![a-z])(?P<unit>parameters|parameter|params|param)\b")
+    rf"(?<![\w.]){_NUM}(?:{_EXP}|[\s-]*{_SCALE_WORD}(?:\s*\((?-i:[A-Z])[^()]{{0,28}}\))?)?\s*-?\s*(?:trainable\s+|learnable\s+|free\s+|model\s+|network\s+|"
+    r"total\s+)?(?<![a-z])(?P<unit>parameters|parameter|params|param|weights)\b")
 # "the number of parameters is 340M", "#params: 25.6M", "Params = 86M".
+# The key in any case ("Total Parameters=110M" in a list of hyper-parameters) and "amounts to".
 PARAMS_AFTER = re.compile(
-    rf"(?<![\w-])(?:parameters|params|#params|#param)\s*(?:(?:of|in)\s+(?:[\w-]+\s+){{1,4}}?)?(?:count\s*)?"
-    rf"(?:is|are|=|:|totals?|reaches)\s*"
+    rf"(?<![\w-])(?i:parameters|parameter|params|#params|#param)\s*(?:(?:of|in)\s+(?:[\w-]+\s+){{1,4}}?)?(?:count\s*)?"
+    rf"(?:is|are|was|were|=|:|totals?|totall?ed|reaches|amount(?:s|ed)?\s+to)\s*"
     rf"(?:about|around|roughly|only|approximately|~|≈)?\s*{_NUM}\s*{_SCALE_WORD}\b")
 _SMALL_WORDS = "|".join(sorted(STRICT_NUMBER_WORDS, key=len, reverse=True))
 # "90 epochs", "300-epoch schedule", "ten epochs".
@@ -90,7 +99,7 @@ SET_SIZE = re.compile(
 
 # Lower-case substrings one of which a sentence must hold to be read at all (SentenceIndex finds them in
 # the paper's joined text at once); training-set sizes are read only next to a catalogued set's name.
-_KEYWORDS = ("flop", "mac", "mult", "param", "epoch", "step", "iteration", "update", "token", "word")
+_KEYWORDS = ("flop", "mac", "mult", "param", "weights", "epoch", "step", "iteration", "update", "token", "word")
 # A number that changes a cost rather than being one: "reduces FLOPs by 1.2G", "2x fewer".
 _DIFFERENCE = re.compile(r"\b(?:reduc\w*|sav(?:e|es|ed|ing|ings)|fewer|less|lower|increas\w*|more than|additional|extra|"
                          r"overhead|cut\w*|drop\w*|only adds?|(?<!-)adds? (?:only|just)|(?<!-)added|difference|speed-?ups?|faster|smaller|larger|"
@@ -301,6 +310,25 @@ def _forward(sentence: Sentence, own_names: frozenset[str], madds_paper: bool) -
 _IN_URL = re.compile(r"(?:https?://|www\.)\S*(?:\s+\S+){0,16}\s*$")
 
 
+# Sizes listed before one unit: "at 125M, 350M and 1.3B parameters", "300M (Foo-small) and 1.5B
+# (Foo-large) parameters". Each item needs its own scale letter or word, so "12, 24 and 48 layers of
+# 1.3B parameters" lists no sizes.
+_LISTED_SIZE = re.compile(rf"(?<![\w.]){_NUM}\s*{_SCALE_WORD}(?![\w.])\s*(?:\([^()]{{1,30}}\))?\s*")
+_LIST_TAIL = re.compile(rf"(?:(?<![\w.])\d+(?:\.\d+)?\s*(?:[KkMGBT]|thousand|million|billion|trillion)(?![\w.])\s*"
+                        rf"(?:\([^()]{{1,30}}\))?\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+))+$")
+
+
+def _listed_sizes(text: str, match: re.Match[str]) -> list[re.Match[str]]:
+    """The other sizes of a list that ends in this match ("125M, 350M and [1.3B parameters]")."""
+    if cues.ablated("ops_listed_sizes"):
+        return []
+    tail = _LIST_TAIL.search(text[max(0, match.start() - 160):match.start()])
+    if not tail:
+        return []
+    offset = max(0, match.start() - 160) + tail.start()
+    return [m for m in _LISTED_SIZE.finditer(text, offset, match.start())]
+
+
 def _parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
     out = []
     for pattern in (PARAMS, PARAMS_AFTER):
@@ -308,10 +336,22 @@ def _parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate
             value = _number(match)
             if value is None or not 1e4 <= value <= 1e13 or _IN_URL.search(sentence.text[max(0, match.start() - 100):match.start()]):
                 continue
+            if match.groupdict().get("unit") == "weights" and sentence.text[max(0, match.start() - 1):match.start()] == "-":
+                continue  # "ImageNet-21K weights": a checkpoint named by its data set, not a count
             features = _cues(sentence, match.start(), match.end(), own_names)
             features["pattern"] = "prose_after" if pattern is PARAMS_AFTER else "prose"
             out.append(_candidate("parameters", {"parameters": float(f"{value:.4g}")}, value, "parameters",
                                   sentence, match, features, 0.6))
+            if pattern is not PARAMS:
+                continue
+            for item in _listed_sizes(sentence.text, match):
+                size = _number(item)
+                if size is None or not 1e4 <= size <= 1e13:
+                    continue
+                item_features = {**_cues(sentence, item.start(), item.end(), own_names), "pattern": "prose_list",
+                                 "range_bound": features["range_bound"]}
+                out.append(_candidate("parameters", {"parameters": float(f"{size:.4g}")}, size, "parameters",
+                                      sentence, (item.start(), item.end()), item_features, 0.6))
     return out
 
 
@@ -385,14 +425,34 @@ def _steps(sentence: Sentence, own_names: frozenset[str], neighbours: str) -> li
     return out
 
 
+# A count written out in digits: "419,430,400,000 training tokens".
+TOKENS_WRITTEN_OUT = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3}){2,})\s+(?:training\s+|total\s+)?(?P<unit>tokens|words)\b")
+# A citation right after a data set's name or a data word cites the data, not the count beside it:
+# "on the Corpus [21] for 300B tokens", "for 2T tokens on a mixture of WebText (Author et al., 2020)".
+_DATA_BEFORE_CITATION = re.compile(r"(?:\b(?:data\s?sets?|corpus|corpora|data|collection|mixture|dump|crawl)|"
+                                   r"\b(?:on|from|of)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*){0,2})\s*,?\s*$")
+
+
+def _cites_only_data(text: str, start: int, end: int) -> bool:
+    """Every citation near the value (60 characters before, 80 after) follows a data set's name."""
+    near = [m for m in cues.CITATION.finditer(text) if start - 60 <= m.start() <= end + 80]
+    return bool(near) and all(_DATA_BEFORE_CITATION.search(text[max(0, m.start() - 45):m.start()]) for m in near)
+
+
 def _tokens(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
     out = []
-    for match in TOKENS.finditer(sentence.text):
+    matches = [*TOKENS.finditer(sentence.text)]
+    if not cues.ablated("ops_tokens_written_out"):
+        matches += TOKENS_WRITTEN_OUT.finditer(sentence.text)
+    for match in matches:
         value = _number(match)
         if value is None or not 1e7 <= value <= 1e15:
             continue
         features = _cues(sentence, match.start(), match.end(), own_names)
         features["difference"] = False
+        if features["cited"] and not cues.ablated("ops_data_citation") and not features["third_person"] \
+                and _cites_only_data(sentence.text, match.start(), match.end()):
+            features["cited"], features["cites_data"] = False, True
         window = sentence.text[max(0, match.start() - 50):match.end() + 15]
         features["not_training_tokens"] = bool(_NOT_TRAINING_TOKENS.search(window))
         features["cue_data"] = bool(re.search(r"\b(?:corpus|corpora|dataset|data|text|crawl)\b", sentence.text, re.I))
@@ -456,7 +516,7 @@ def extract_operation_inputs(sentences: list[Sentence], *, own_names: frozenset[
         text_lower = sentence.text.lower()
         if "flop" in text_lower or "mac" in text_lower or "mult" in text_lower:
             out += _forward(sentence, own_names, madds_paper)
-        if "param" in text_lower:
+        if "param" in text_lower or "weights" in text_lower:
             out += _parameters(sentence, own_names)
         if "epoch" in text_lower:
             out += _epochs(sentence, own_names)
@@ -479,6 +539,67 @@ _COLUMN = re.compile(r"(?P<what>#?\s?params?\.?|parameters|#?\s?FLOPs?|GFLOPs|MF
                      r"Mult-?Adds|MAdds)\s*(?:\(\s*(?P<unit>[KMGBT])\s*\)|\[\s*(?P<unit2>[KMGBT])\s*\])?",
                      re.IGNORECASE)
 _CELL = re.compile(r"^[~≈]?(?P<num>\d+(?:\.\d+)?)\s*(?P<suffix>[KMGBT])?[*†‡§∗⋆]*$")
+# A scale the header (or the caption) gives its unit-less cells: "params ×10^6" (the text layer drops
+# the caret: "×106"), "Parameters (in millions)", "(millions)".
+_HEADER_SCALE = re.compile(r"[×x]\s*10\s*\^?\s*(?P<exp>\d{1,2})\b|\(\s*(?:in\s+)?(?P<word>thousands|millions|billions)\s*\)",
+                           re.IGNORECASE)
+# A row that holds one size or cost per column (the architecture tables' "FLOPs | 1.8×10^9 | 3.6×10^9",
+# "Number of parameters | 133 | 134"): its label is only the quantity's name.
+_ROW_QUANTITY = re.compile(r"^\s*(?:#\s?|number\s+of\s+|total\s+)?(?:params?\.?|parameters|FLOPs?|GFLOPs|MFLOPs|MACs|"
+                           r"Mult-?Adds|multiply-?adds)\s*(?:\(\s*(?:in\s+)?\w+\s*\)|\[\s*\w\s*\])?\s*$", re.IGNORECASE)
+_ROW_VALUE = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)(?:\s*[×x]\s*10\s*\^?\s*(?P<exp>\d{1,2})|(?P<suffix>[KMGBT]))?(?![\w.])")
+# Captions of tables that list the paper's own model sizes: rows there that name no model ("base",
+# "big", "(A)", "18-layer") are the paper's own variants.
+_OWN_SIZES_CAPTION = re.compile(r"\bconfigurations?\b|\barchitectures?\b|\bvariations?\b|\bvariants?\b|"
+                                r"\bmodel\s+sizes?\b|\bhyper-?\s?parameters\b|\bdetails\b|\bour\b", re.IGNORECASE)
+_NAME_TOKEN = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b|\b[A-Z][a-z]+[A-Z0-9][\w-]*")
+_QUANTITY_WORDS = re.compile(r"^(?:#?params?|parameters|G?M?FLOPs?|GFLOPS|MACs?|GMACs|MMACs|MAdds|Mult-?Adds|"
+                             r"AP|mAP|mIoU|FPS|BLEU|PPL|Top-?\d|GPU|TPU)$", re.IGNORECASE)
+
+
+def _ablation_table(table: TableRegion) -> bool:
+    """An ablation table ("The effect of ...", "Ablation on ...") lists the paper's model with one part
+    changed: its own rows are variants, not the models the paper trains for its results. Such a value
+    stays only when another mention confirms it (select_best's agreement)."""
+    return bool(ABLATION_CAPTION.search(table.caption[:200])) and not cues.ablated("ops_ablation_tables")
+
+
+_ABLATION_PENALTY = 0.35
+
+
+def _header_scale(text: str) -> float | None:
+    match = _HEADER_SCALE.search(text)
+    if not match:
+        return None
+    if match.group("exp"):
+        return 10.0 ** int(match.group("exp"))
+    return {"thousands": 1e3, "millions": 1e6, "billions": 1e9}[match.group("word").lower()]
+
+
+def _names_in(text: str) -> list[str]:
+    """Model-like names in a header or label ("Mask R-CNN", "RetinaNet", "ResNet-50"), quantity words
+    ("FLOPs", "AP") left out."""
+    return [m.group(0) for m in _NAME_TOKEN.finditer(text) if not _QUANTITY_WORDS.match(m.group(0))]
+
+
+_SIZE_WORDS = re.compile(r"\b(?:x{0,2}-?large|tiny|small|base|medium|huge|giant|big|mini|nano)\b", re.IGNORECASE)
+
+
+def _unnamed_row(label: str) -> bool:
+    """A row label that is only a size ("base", "Big", "xlarge", "18-layer"), naming no model. (A variant
+    mark such as "(C)" is not a size: ablation rows change one setting of the model.)"""
+    if not (_SIZE_WORDS.search(label) or re.search(r"\b\d+-layers?\b", label)):
+        return False
+    rest = _SIZE_WORDS.sub(" ", label)
+    return not _names_in(rest) and not re.search(r"\b[A-Z][a-z]{2,}", rest)
+
+
+def _other_model_column(header: str, own_names: frozenset[str]) -> str:
+    """The model a cost column is of when its header names one that is not the paper's own: "Mask R-CNN
+    1x FLOPs", "RetinaNet Params", "Semantic FPN GFLOPs" are the detector or segmenter built on each row's
+    backbone, not the row's own model."""
+    names = [n for n in _names_in(header) if not cues.is_own_name(n, own_names)]
+    return names[0] if names else ""
 
 
 def _column_kind(header: str) -> tuple[str, float | None, str] | None:
@@ -587,13 +708,100 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
             start = len(sentence_text) - len(text) + match.start()
             features = {"pattern": "table_merged", "section": "table", "in_table": True, "own_row": True,
                         "cited": bool(cues.CITATION.search(label)), "model_label": label, "columns_from": source,
-                        "kind": kind, "in_header_order": in_order}
+                        "kind": kind, "in_header_order": in_order, "ablation_table": _ablation_table(table)}
             attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else {"flops": float(f"{value:.4g}"), "kind": kind}
             out.append(Candidate(field=field, attrs=attrs, value=value,
                                  unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
-                                 raw_text=match.group(0), confidence=0.7 if in_order else 0.6,
+                                 raw_text=match.group(0), confidence=(0.7 if in_order else 0.6)
+                                 - (_ABLATION_PENALTY if features["ablation_table"] else 0.0),
                                  evidence=Evidence(table.page, sentence_text, start, start + len(match.group(0)), "table"),
                                  extractor=OPERATIONS_VERSION, features=features))
+    return out
+
+
+def _row_quantities(table: TableRegion, *, own_names: frozenset[str], title_vocabulary: frozenset[str],
+                    madds_paper: bool) -> list[Candidate]:
+    """A row whose label is a quantity ("FLOPs", "# params", "Number of parameters (in millions)") with
+    one value per model column (architecture tables set the models side by side): each value with the
+    column's header as its model. A value needs its unit: a suffix, a power of ten ("3.6×10^9"), or a
+    scale in the row label or caption."""
+    if cues.ablated("ops_row_quantities"):
+        return []
+    out = []
+    for i, row in enumerate(table.rows):
+        label = row[0].strip() if row else ""
+        if not label or not _ROW_QUANTITY.match(label):
+            continue
+        kind = _column_kind(label)
+        if not kind:
+            continue
+        field, multiplier, unit_kind = kind
+        multiplier = multiplier or _header_scale(label) or _header_scale(table.caption[:200])
+        headers = table.rows[0] if i > 0 else []
+        for j, cell in enumerate(row[1:], start=1):
+            values = list(_ROW_VALUE.finditer(cell))
+            header = headers[j].strip() if j < len(headers) and len(values) == 1 else ""
+            own, reading = _row_reading(header, "", own_names, title_vocabulary) if header else (False, {})
+            # A column that names no model in a model-size table is one of the paper's own sizes.
+            not_own = bool(header and (reading["cited"] or reading["not_own_row"] or
+                                       (_names_in(header) and not own)))
+            for match in values:
+                value = float(match.group("num"))
+                if match.group("exp"):
+                    value *= 10.0 ** int(match.group("exp"))
+                elif match.group("suffix"):
+                    value *= _SCALE[match.group("suffix").lower()]
+                elif multiplier:
+                    value *= multiplier
+                else:
+                    continue
+                low, high = (1e4, 1e13) if field == "parameters" else (1e5, 5e13)
+                if not low <= value <= high:
+                    continue
+                this_kind = "multiadds" if unit_kind == "flops" and madds_paper else unit_kind
+                sentence_text = f"{table.caption[:200]} | {label}: {cell}"
+                start = len(sentence_text) - len(cell) + match.start()
+                features = {"pattern": "table_row", "section": "table", "in_table": True, "own_row": not not_own,
+                            "cited": bool(reading.get("cited")), "model_label": header, "kind": this_kind}
+                attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else \
+                    {"flops": float(f"{value:.4g}"), "kind": this_kind}
+                out.append(Candidate(field=field, attrs=attrs, value=value,
+                                     unit="parameters" if field == "parameters" else ("MAC" if this_kind == "multiadds" else "FLOP"),
+                                     raw_text=match.group(0), confidence=0.2 if not_own else 0.7,
+                                     evidence=Evidence(table.page, sentence_text, start, start + len(match.group(0)), "table"),
+                                     extractor=OPERATIONS_VERSION, features=features))
+    return out
+
+
+_SIZE_LABEL = re.compile(r"^(?P<num>\d+(?:\.\d+)?)\s?(?P<suffix>[KMBT])[*†‡§∗⋆]?$")
+_SIZE_COLUMN = re.compile(r"\b(?:model|size|params?|parameters?|count)\b", re.IGNORECASE)
+
+
+def _size_labels(table: TableRegion, first: int) -> list[Candidate]:
+    """Rows of a configuration table named by their size ("125M | 12 | 768", "1.3B | 24 | 2048" under
+    "Model" or "Parameter Count"): the label is the model's parameter count."""
+    if cues.ablated("ops_size_labels"):
+        return []
+    header = " ".join(r[0] for r in table.rows[:first] if r and r[0].strip())
+    if not _SIZE_COLUMN.search(header):
+        return []
+    out = []
+    for row in table.rows[first:]:
+        label = row[0].strip() if row else ""
+        match = _SIZE_LABEL.match(label)
+        if not match:
+            continue
+        value = float(match.group("num")) * _SCALE[match.group("suffix").lower()]
+        if not 1e4 <= value <= 1e13:
+            continue
+        sentence_text = f"{table.caption[:200]} | {header}: {label}"
+        start = len(sentence_text) - len(label)
+        features = {"pattern": "table_size_label", "section": "table", "in_table": True, "own_row": True,
+                    "cited": False, "model_label": label, "column": header}
+        out.append(Candidate(field="parameters", attrs={"parameters": float(f"{value:.4g}")}, value=value,
+                             unit="parameters", raw_text=label, confidence=0.7,
+                             evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
+                             extractor=OPERATIONS_VERSION, features=features))
     return out
 
 
@@ -604,6 +812,7 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
     Tables whose grid merged those columns into other cells go through `_merged_row_inputs`."""
     out = []
     for table in tables:
+        out += _row_quantities(table, own_names=own_names, title_vocabulary=title_vocabulary, madds_paper=madds_paper)
         first = _header_rows(table.rows)
         if first == 0 or first >= len(table.rows):
             continue
@@ -613,7 +822,15 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
             header = " ".join(r[j] for r in table.rows[:first] if j < len(r) and r[j].strip())
             kind = _column_kind(header)
             if kind and len(_COLUMN.findall(header)) == 1:
+                if kind[1] is None and not cues.ablated("ops_header_scale"):
+                    scale = _header_scale(header) or (_header_scale(table.caption) if kind[0] == "parameters" else None)
+                    kind = (kind[0], scale, kind[2])
                 columns[j] = (kind, header)
+        ablation = _ablation_table(table)
+        own_sizes_table = bool(_OWN_SIZES_CAPTION.search(table.caption[:200]) or any(
+            cues.is_own_name(n, own_names) for n in _names_in(table.caption[:200])))
+        if own_sizes_table and not ablation:
+            out += _size_labels(table, first)
         if not columns:
             out += _merged_row_inputs(table, first, own_names=own_names, title_vocabulary=title_vocabulary,
                                       madds_paper=madds_paper)
@@ -631,6 +848,11 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                 continue
             own, reading = _row_reading(label, group, own_names, title_vocabulary)
             cited = reading["cited"]
+            # "base", "big", "(A)" in a table of the paper's configurations or variants: its own sizes.
+            unnamed_own = bool(not own and own_sizes_table and _unnamed_row(label) and not cited
+                               and not reading["not_own_row"] and not reading["group_not_own"]
+                               and not cues.ablated("ops_unnamed_rows"))
+            own = own or unnamed_own
             for j, ((field, multiplier, kind), header) in columns.items():
                 if j >= len(row):
                     continue
@@ -645,6 +867,7 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                     value *= multiplier
                 else:
                     continue  # no unit anywhere: "25.6" could be millions or units
+                other_column = "" if cues.ablated("ops_other_model_column") else _other_model_column(header, own_names)
                 if kind == "flops" and madds_paper:
                     kind = "multiadds"
                 low, high = (1e4, 1e13) if field == "parameters" else (1e5, 5e13)
@@ -653,10 +876,13 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                 sentence_text = f"{table.caption[:200]} | {header}: {label} {row[j]}"
                 start = len(sentence_text) - len(row[j])
                 features = {"pattern": "table_column", "section": "table", "in_table": True, "own_row": own,
-                            "cited": cited, "model_label": label, "column": header, "kind": kind, **reading}
+                            "cited": cited, "model_label": label, "column": header, "kind": kind, **reading,
+                            "unnamed_own_row": unnamed_own, "column_of_other_model": other_column}
                 attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else \
                     {"flops": float(f"{value:.4g}"), "kind": kind}
-                score = (0.8 if own else 0.2) - (0.4 if cited else 0.0)
+                features["ablation_table"] = ablation
+                score = (0.8 if own else 0.2) - (0.4 if cited else 0.0) - (0.5 if other_column else 0.0) \
+                    - (_ABLATION_PENALTY if ablation else 0.0)
                 out.append(Candidate(field=field, attrs=attrs, value=value,
                                      unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
                                      raw_text=row[j], confidence=cues.clamp(score),

@@ -10,6 +10,7 @@ from pathlib import Path
 from extractors import compute, cues, hardware, operations, scoring, training_time
 from extractors.arxiv_ids import filename_ref
 from extractors.document import DocumentText
+from extractors.operation_tables import find_operation_tables
 from extractors.records import Candidate, ExtractionError, PaperExtraction
 from extractors.result_context import names_in_results_prose
 from extractors.results import extract_results
@@ -55,6 +56,10 @@ def generate_candidates(doc: DocumentText, pdf=None) -> list[Candidate]:
         # The operation counts judge rows and sentences by the names the results reader knows too
         # ("our ResNet", "called X"): the same own-model reading for both.
         ops_names = own_names if cues.ablated("ops_prose_names") else own_names | names_in_results_prose(doc)
+        if not cues.ablated("ops_config_tables"):
+            # Configuration and architecture tables ("Layers | Hidden | Params") name no benchmark:
+            # the result-table reader skips them, the operation counts read them.
+            tables = [*tables, *find_operation_tables(pdf, doc, tables)]
         ops = operations.extract_operation_inputs(sentences, own_names=ops_names, tables=tables,
                                                   title_vocabulary=title_vocabulary)
         operations.select_best(ops)

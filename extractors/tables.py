@@ -257,9 +257,10 @@ _TAG_SPLIT = re.compile(r"(<[^>]*>)")
 
 
 def tables_on_page(raw_words: list, page_width: float, page_number: int,
-                   bold: list[bool] | None = None) -> list[TableRegion]:
+                   bold: list[bool] | None = None, accept=None) -> list[TableRegion]:
     """Result tables on one page from its word boxes (x0, y0, x1, y1, text, block, line, ...);
-    `bold[i]` says whether word i is set in bold."""
+    `bold[i]` says whether word i is set in bold. `accept(caption) -> bool`, when given, chooses the
+    captions instead of the results test (operation_tables reads configuration tables so)."""
     words = [w if isinstance(w, _Word) else _Word(*w[:7]) for w in raw_words]
     if bold is not None and len(bold) == len(words):
         for w, b in zip(words, bold):
@@ -277,8 +278,11 @@ def tables_on_page(raw_words: list, page_width: float, page_number: int,
     for keys in caption_keys:
         caption_words = [w for key in keys for w in lines[key]]
         caption = " ".join(w.text for w in caption_words)
-        if not (bm.find_metrics(caption) or bm.find_datasets(caption) or _mentions_results(caption)
-                or _CONTINUED.search(caption[:40])):
+        if accept is not None:
+            if not accept(caption):
+                continue
+        elif not (bm.find_metrics(caption) or bm.find_datasets(caption) or _mentions_results(caption)
+                  or _CONTINUED.search(caption[:40])):
             continue
         own_ids = {id(w) for w in caption_words}
         grid, bold_cells = _table_near_caption(words, caption_words, page_width, all_caption_ids - own_ids,

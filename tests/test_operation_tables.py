@@ -1,0 +1,221 @@
+"""Model sizes and costs in configuration, architecture and comparison tables (issue 17), drawn by the
+test with PyMuPDF and read end to end (text reader -> table regions -> operation candidates).
+
+Every table and sentence is the test's own wording about made-up models ("Ferrovia", "Gantry"), never
+copied from a corpus paper.
+"""
+from __future__ import annotations
+
+import pymupdf
+import pytest
+
+from extractors import cues
+from extractors.pipeline import generate_candidates
+from extractors.tables import result_table_pages
+from extractors.text import read_document
+
+FILLER = ("All runs share one optimiser setting and one data order so that the sizes below differ only in "
+          "width and depth, which keeps the comparison in this section simple to follow for a reader. ")
+
+
+def _prose(page: pymupdf.Page, y: float, lines: int, text: str = FILLER) -> float:
+    words = (text + " ") * (lines * 105 // len(text) + 2)
+    for i in range(lines):
+        page.insert_text((60, y), words[i * 105:(i + 1) * 105], fontsize=9)
+        y += 11
+    return y
+
+
+def _table(page: pymupdf.Page, y: float, caption: str, header: list[tuple[float, str]],
+           rows: list[tuple[str, list[str]]], xs: list[float]) -> float:
+    page.insert_text((60, y), caption, fontsize=8)
+    y += 26
+    page.draw_line((52, y - 10), (560, y - 10))
+    for x, text in header:
+        page.insert_text((x, y), text, fontsize=8.5)
+    y += 12
+    page.draw_line((52, y - 8), (560, y - 8))
+    for label, cells in rows:
+        page.insert_text((60, y), label, fontsize=8.5)
+        for x, text in zip(xs, cells):
+            page.insert_text((x, y), text, fontsize=8.5)
+        y += 12
+    page.draw_line((52, y - 8), (560, y - 8))
+    return y + 10
+
+
+def _paper(title: str, abstract: str, tables: list[tuple], prose: str = FILLER) -> pymupdf.Document:
+    """A paper: title page with prose, then one page per table (each with prose around it)."""
+    pdf = pymupdf.open()
+    page = pdf.new_page(width=612, height=792)
+    page.insert_text((60, 60), title, fontsize=15)
+    page.insert_text((60, 100), "Abstract", fontsize=11)
+    _prose(page, 118, 3, abstract)
+    _prose(page, 170, 8, prose)
+    for caption, header, rows, xs in tables:
+        page = pdf.new_page(width=612, height=792)
+        y = _prose(page, 70, 6)
+        y = _table(page, y + 14, caption, header, rows, xs)
+        _prose(page, y + 10, 6)
+    return pdf
+
+
+def _best(pdf: pymupdf.Document, field: str, key: str) -> list[float]:
+    doc = read_document(pdf.tobytes(), word_pages=result_table_pages)
+    cands = generate_candidates(doc, pdf)
+    return sorted(c.attrs[key] for c in cands if c.field == field and c.is_best and c.confidence >= 0.5)
+
+
+@pytest.fixture
+def ablated():
+    names: list[str] = []
+
+    def switch_off(name: str) -> None:
+        names.append(name)
+        cues.ablate(names)
+
+    yield switch_off
+    cues.ablate([])
+
+
+ABSTRACT = ("We describe Ferrovia, a family of sequence encoders, and report how its quality grows with its "
+            "size on three language understanding tasks.")
+
+
+# --- configuration tables: the page the result reader never reads --------------------------------
+
+def _configurations_pdf() -> pymupdf.Document:
+    return _paper("Ferrovia: Wide Encoders for Text", ABSTRACT, [(
+        "Table 1: Configurations of the Ferrovia sizes and of the encoder we start from.",
+        [(60, "Model"), (200, "Layers"), (260, "Hidden"), (320, "Heads"), (420, "Params (M)")],
+        [("Gantry [6]", ["12", "768", "12", "118"]),
+         ("Ferrovia-S", ["12", "512", "8", "71"]),
+         ("Ferrovia-L", ["24", "1024", "16", "325"])],
+        [200, 260, 320, 420])])
+
+
+def test_params_column_of_a_configuration_table_gives_the_own_sizes():
+    assert _best(_configurations_pdf(), "parameters", "parameters") == [7.1e7, 3.25e8]
+
+
+def test_without_reading_configuration_pages_the_sizes_are_missed(ablated):
+    ablated("ops_config_tables")
+    assert _best(_configurations_pdf(), "parameters", "parameters") == []
+
+
+def test_a_table_caption_about_something_else_is_not_read_as_a_configuration():
+    pdf = _paper("Ferrovia: Wide Encoders for Text", ABSTRACT, [(
+        "Table 1: Statistics of the three corpora we collect.",
+        [(60, "Corpus"), (200, "Documents"), (300, "Words")],
+        [("News", ["12M", "3.1B"]), ("Forums", ["5M", "880M"])],
+        [200, 300])])
+    assert _best(pdf, "parameters", "parameters") == []
+
+
+# --- one value per column: the architecture table's "FLOPs" row ------------------------------------
+
+def _architecture_pdf(third_header: str) -> pymupdf.Document:
+    return _paper("Ferrovia: Deep Stacks for Images", ABSTRACT, [(
+        "Table 1: Architectures of the Ferrovia depths we train.",
+        [(60, "stage"), (220, "20-layer"), (320, "44-layer"), (420, third_header)],
+        [("width", ["64", "64", "96"]),
+         ("blocks", ["6", "14", "18"]),
+         ("FLOPs", ["1.2×10^9", "2.9×10^9", "3.3×10^9"])],
+        [220, 320, 420])])
+
+
+def test_a_flops_row_gives_one_cost_per_model_column():
+    assert _best(_architecture_pdf("56-layer"), "forward_flops", "flops") == [1.2e9, 2.9e9, 3.3e9]
+
+
+def test_a_column_of_another_cited_model_in_the_flops_row_is_not_the_papers():
+    assert _best(_architecture_pdf("Gantry [6]"), "forward_flops", "flops") == [1.2e9, 2.9e9]
+
+
+def test_the_row_reader_switched_off_reads_no_costs(ablated):
+    ablated("ops_row_quantities")
+    assert _best(_architecture_pdf("56-layer"), "forward_flops", "flops") == []
+
+
+# --- a scale in the header, size-only rows of a table of variants -----------------------------------
+
+def _variations_pdf() -> pymupdf.Document:
+    return _paper("Ferrovia: Wide Encoders for Text", ABSTRACT, [(
+        "Table 2: Variations on the Ferrovia architecture, scored on the development set.",
+        [(60, "variant"), (200, "depth"), (260, "width"), (330, "dev acc."), (420, "params ×10^6")],
+        [("base", ["6", "512", "81.2", "70"]),
+         ("(B)", ["4", "512", "79.9", "52"]),
+         ("big", ["6", "1024", "83.0", "220"])],
+        [200, 260, 330, 420])])
+
+
+def test_size_rows_of_a_table_of_variants_are_the_papers_sizes():
+    # "base" and "big" are sizes; "(B)" changes one setting of the model: a variant, not a size
+    assert _best(_variations_pdf(), "parameters", "parameters") == [7e7, 2.2e8]
+
+
+def test_without_the_header_scale_unitless_cells_are_not_read(ablated):
+    ablated("ops_header_scale")
+    assert _best(_variations_pdf(), "parameters", "parameters") == []
+
+
+# --- cost columns of another model: a detector built on the backbone ------------------------------
+
+def _detector_pdf() -> pymupdf.Document:
+    return _paper("Ferrovia: Deep Stacks for Images", ABSTRACT, [(
+        "Table 3: Ferrovia backbones for object detection on COCO; accuracy and cost.",
+        [(60, "Backbone"), (200, "Top-1"), (260, "FLOPs (G)"), (330, "RetinaNet FLOPs (G)"), (440, "AP")],
+        [("Ferrovia-S", ["79.1", "4.1", "236", "41.5"]),
+         ("Ferrovia-L", ["82.3", "9.8", "301", "44.0"])],
+        [200, 260, 330, 440])])
+
+
+def test_a_cost_column_headed_by_a_detector_is_not_the_backbones_cost():
+    assert _best(_detector_pdf(), "forward_flops", "flops") == [4.1e9, 9.8e9]
+
+
+# --- ablation tables: variants stay only when confirmed elsewhere ----------------------------------
+
+def test_own_rows_of_an_ablation_table_need_a_second_mention():
+    confirm = ("The shared variant of Ferrovia keeps only 19M parameters while matching the accuracy of the "
+               "unshared encoder on every task we consider. ")
+    tables = [(
+        "Table 4: The effect of sharing weights across layers in Ferrovia.",
+        [(60, "Model"), (220, "Params"), (300, "Task A"), (380, "Task B")],
+        [("Ferrovia shared", ["19M", "80.1", "77.0"]),
+         ("Ferrovia unshared", ["64M", "80.9", "77.6"])],
+        [220, 300, 380])]
+    assert _best(_paper("Ferrovia: Wide Encoders for Text", ABSTRACT, tables), "parameters", "parameters") == []
+    assert _best(_paper("Ferrovia: Wide Encoders for Text", ABSTRACT, tables, prose=confirm),
+                 "parameters", "parameters") == [1.9e7]
+
+
+def test_without_the_other_model_column_rule_the_detector_cost_counts(ablated):
+    ablated("ops_other_model_column")
+    assert _best(_detector_pdf(), "forward_flops", "flops") == [4.1e9, 9.8e9, 2.36e11, 3.01e11]
+
+
+def test_a_table_of_one_quantity_row_gives_each_columns_size():
+    pdf = _paper("Ferrovia: Deep Stacks for Images", ABSTRACT, [(
+        "Table 5: Parameters of each Ferrovia network we compare (in millions).",
+        [(60, "Network"), (220, "P"), (300, "Q"), (380, "R"), (460, "S")],
+        [("Number of parameters", ["41", "57", "63", "90"])],
+        [220, 300, 380, 460])])
+    assert _best(pdf, "parameters", "parameters") == [4.1e7, 5.7e7, 6.3e7, 9e7]
+
+
+def _sizes_pdf(first_header: str) -> pymupdf.Document:
+    return _paper("Ferrovia: Wide Encoders for Text", ABSTRACT, [(
+        "Table 1: Configurations of the Ferrovia family: depth, heads and width.",
+        [(60, first_header), (200, "Layers"), (280, "Heads"), (360, "Width")],
+        [("160M", ["12", "12", "768"]), ("1.4B", ["24", "32", "2048"]), ("12B", ["40", "40", "5120"])],
+        [200, 280, 360])])
+
+
+def test_rows_named_by_their_size_in_a_configuration_table_give_the_sizes():
+    assert _best(_sizes_pdf("Model"), "parameters", "parameters") == [1.6e8, 1.4e9, 1.2e10]
+
+
+def test_size_like_labels_under_another_heading_are_no_sizes():
+    # "Tokens" column first: 160M tokens is a data budget, not a model size
+    assert _best(_sizes_pdf("Tokens"), "parameters", "parameters") == []
