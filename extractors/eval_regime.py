@@ -65,7 +65,7 @@ class Regime:
     def features(self) -> dict:
         """The candidate's named signals for the learned scorer and the points."""
         return {"regime": self.kind, "regime_k": -1 if self.k is None else self.k, "regime_from": self.where,
-                "regime_cue": self.cue[:40], "not_trained": not self.trained}
+                "regime_cue": self.cue[:40].lower(), "not_trained": not self.trained}
 
 
 DEFAULT = Regime(FINE_TUNED, where="default")
