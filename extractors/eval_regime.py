@@ -36,14 +36,17 @@ _NO_TRAINING = re.compile(
 _PROBE = re.compile(r"\blinear[-\s]prob(?:e|es|ed|ing)\b|\bfrozen\s+(?:features|representations|backbone|encoder|weights)\b",
                     re.I)
 _FINE_TUNED = re.compile(r"\b(?:fine-?\s?tun(?:e|ed|es|ing)|finetun(?:e|ed|es|ing))\b", re.I)
-# The words after a shot cue that make it a field / task name or other people's methods.
-_TASK_AFTER = re.compile(r"^[\s-]*(?:learning|learners?\b(?!\s+at)|classification\s+benchmark|benchmarks?|"
-                         r"(?:image\s+)?classification\s+tasks?|tasks?\b|methods?|approach(?:es)?|baselines?|"
-                         r"literature|works?\b|models?\s+(?:such\s+as|like)\b)", re.I)
+# The words after a shot cue that make it a field / task name ("few-shot learning", "zero-shot
+# classification benchmark"): such a benchmark's models are trained on it.
+_TASK_AFTER = re.compile(r"^[\s-]*(?:learning|classification\s+benchmark|benchmarks?|"
+                         r"(?:image\s+)?classification\s+tasks?|tasks?\b)", re.I)
+# ...and the words after any cue that give it to other people's methods ("zero-shot baselines").
+_OTHERS_AFTER = re.compile(r"^[\s-]*(?:learning\s+)?(?:methods?|approach(?:es)?|baselines?|literature|works?\b|"
+                           r"models?\s+(?:such\s+as|like)\b)", re.I)
 _WAY = re.compile(r"\d+[-\s]way\s*,?\s*$", re.I)  # "5-way 1-shot": a meta-learning episode, the model is trained
 # Words that hold a cue away from the number: "unlike zero-shot ...", "than the few-shot ...".
 _CONTRAST_BEFORE = re.compile(r"\b(?:unlike|than|compared\s+(?:to|with)|versus|vs\.?|outperform\w*|instead\s+of|"
-                              r"rather\s+than|over|beats?|surpass\w*|prior|previous|existing)\s+(?:the\s+|all\s+|other\s+|"
+                              r"rather\s+than|over|above|below|beats?|surpass\w*|prior|previous|existing)\s+(?:the\s+|all\s+|other\s+|"
                               r"\w+\s+)?$", re.I)
 # Clause edges: a cue beyond them speaks about another number.
 _CLAUSE_EDGE = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bcompared\s+(?:to|with)\b|,\s+and\b", re.I)
@@ -85,13 +88,14 @@ def _cues(text: str) -> list[tuple[int, int, str, int | None]]:
     """(start, end, kind, k) of every regime cue in `text` that speaks of the evaluation itself."""
     out = []
     for m in _SHOT.finditer(text):
-        if _TASK_AFTER.match(text[m.end():m.end() + 40]) or _WAY.search(text[max(0, m.start() - 12):m.start()]):
+        after = text[m.end():m.end() + 40]
+        if _TASK_AFTER.match(after) or _OTHERS_AFTER.match(after) or _WAY.search(text[max(0, m.start() - 12):m.start()]):
             continue
         kind, k = _shot_kind(m.group(1))
         out.append((m.start(), m.end(), kind, k))
     for pattern, kind in ((_IN_CONTEXT, "few-shot"), (_NO_TRAINING, "zero-shot"), (_PROBE, "linear probe")):
         for m in pattern.finditer(text):
-            if pattern is _IN_CONTEXT and _TASK_AFTER.match(text[m.end():m.end() + 40]):
+            if _OTHERS_AFTER.match(text[m.end():m.end() + 40]):
                 continue
             out.append((m.start(), m.end(), kind, None))
     taken = [(s, e) for s, e, _k, _n in out]
