@@ -83,12 +83,12 @@ def _doc(*tables: TableRegion, sentences: tuple[str, ...] = ()) -> DocumentText:
 MIXED = TableRegion(page=5, caption="Table 3: Question answering on SQuAD 2.0 (dev F1).", rows=[
     ["Model", "0-shot", "1-shot", "Fine-tuned"],
     ["", "F1", "F1", "F1"],
-    ["GPT-3 (Brown et al., 2020)", "59.5", "64.6", "-"],
+    ["Finch-13B (Gray et al., 2021)", "59.5", "64.6", "-"],
     ["Wren-XL", "61.2", "66.0", "88.1"],
 ])
 FEW_ONLY = TableRegion(page=6, caption="Table 4: Few-shot results on SQuAD 2.0 with examples in the prompt.", rows=[
     ["Model", "F1"],
-    ["GPT-3 (Brown et al., 2020)", "69.8"],
+    ["Finch-13B (Gray et al., 2021)", "69.8"],
     ["Wren-XL", "71.2"],
 ])
 
