@@ -87,3 +87,17 @@ def test_regressions_leave_the_one_shot_point_out_and_the_report_shows_it(url, t
     html = build_report(frame, fit_all(frame, ("task",), min_points=3), tmp_path, title="t").read_text()
     assert "1 point(s) shown hollow and left out of the fits" in html and "one-shot: 1" in html
     assert "not fitted: a one-shot evaluation" in html
+
+
+def test_primary_point_of_a_paper_is_its_trained_result():
+    """A paper with a one-shot result on the task's first benchmark and a fine-tuned one on another:
+    the task-level fit takes the fine-tuned one (the one-shot one would be left out with the paper)."""
+    import pandas as pd
+
+    from flows.refit import primary_points
+
+    frame = pd.DataFrame({"task": ["question_answering"] * 2, "arxiv_id": ["2105.00015"] * 2,
+                          "dataset": ["SQuAD 1.1", "SQuAD 2.0"], "metric": ["F1", "F1"], "score": [60.0, 85.0],
+                          "fitted": [False, True]})
+    assert primary_points(frame, CONFIG)["dataset"].tolist() == ["SQuAD 2.0"]
+    assert primary_points(frame.drop(columns="fitted"), CONFIG)["dataset"].tolist() == ["SQuAD 1.1"]
