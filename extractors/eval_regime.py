@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractors.cues import ablated
+
 FINE_TUNED = "fine-tuned"
 NOT_TRAINED = ("zero-shot", "one-shot", "few-shot", "linear probe")
 
@@ -144,5 +146,7 @@ def table_regime(levels: list[tuple[str, str]]) -> Regime:
 def choose_trained(candidates: list, regime_of) -> list:
     """The study's convention for a headline: a trained / fine-tuned result, when one is among
     `candidates`, goes before any zero-/few-shot or probe result of the same benchmark."""
+    if ablated("regime_trained_first"):  # measuring only: `progress scorer train --ablate regime_trained_first`
+        return candidates
     trained = [c for c in candidates if regime_of(c) not in NOT_TRAINED]
     return trained or candidates
