@@ -149,3 +149,15 @@ def test_zero_shot_caption_of_a_drawn_pdf_table():
     pdf.close()
     assert [(c.attrs["value"], c.features["regime"], c.features["regime_from"]) for c in best] == [
         (74.8, "zero-shot", "caption")]
+
+
+def test_zero_shot_in_related_work_does_not_mark_the_papers_own_result():
+    sentences = (
+        "Image-text models such as Lark [12] classify ImageNet zero-shot and report 63.0% top-1 accuracy.",
+        "Our Wren-XL network, trained on the ImageNet training set, reaches 84.6% top-1 accuracy.",
+    )
+    items = [Sentence(1, sentences[0], "related_work", 0), Sentence(3, sentences[1], "experiments", 1)]
+    doc = DocumentText(arxiv_id=None, pages=["x"], sentences=items, tables=[],
+                       title="Wren: A Large Language Model")
+    cands = extract_results(doc, None)
+    assert [(c.attrs["value"], c.features["regime"]) for c in cands] == [(84.6, "fine-tuned")]
