@@ -41,6 +41,7 @@ from typing import Any, Iterable
 
 from analysis.compute import DEFAULT_UTILIZATION, Catalog, hardware_estimates
 from analysis.point_operations import OPERATION_FIELDS, OperationCount, _Op, operations_for
+from extractors.eval_regime import NOT_TRAINED
 from extractors.records import Candidate
 from extractors.runs import STAGES, RunLink, dataset_family, datasets_compatible, link
 
@@ -97,9 +98,20 @@ class Point:
     # The paper's decoding / inference runs (and a search on another dataset, or one without a chip):
     # kept beside with their burden, never summed. A search on the result's data is a "search" stage.
     excluded: list[dict] = field(default_factory=list)
+    # How the result was obtained (extractors.eval_regime): "fine-tuned" (trained on the benchmark), or
+    # zero-shot / one-shot / few-shot / linear probe: such a point is shown but left out of the fits.
+    regime: str = "fine-tuned"
+    regime_k: int | None = None
+    regime_cue: str = ""
+    regime_from: str = ""
+
+    @property
+    def fitted(self) -> bool:
+        """The study fits models trained or fine-tuned on the benchmark only."""
+        return self.regime not in NOT_TRAINED
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "fitted": self.fitted}
 
     def main_part(self) -> Part | None:
         """The stage that dominates the burden (the one a single chip/count/time label describes)."""
@@ -471,6 +483,28 @@ def count_search_stages(point: Point, searches: list[Part], utilization: float =
         f"[{p.why}]" for p in searches)
 
 
+def set_regime(point: Point, result: Candidate) -> None:
+    """The result's evaluation regime on its point; a result not trained on the benchmark says so first
+    in the why, since it is left out of the fits (the study's convention)."""
+    features = result.features or {}
+    point.regime = str(features.get("regime") or "fine-tuned")
+    k = features.get("regime_k")
+    point.regime_k = int(k) if isinstance(k, (int, float)) and not isinstance(k, bool) and k >= 0 else None
+    point.regime_cue, point.regime_from = str(features.get("regime_cue") or ""), str(features.get("regime_from") or "")
+    if not point.fitted:
+        point.why = f"NOT FITTED: {regime_text(point.regime, point.regime_k, point.regime_cue, point.regime_from)}; " + point.why
+
+
+def regime_text(regime: str, k: int | None, cue: str, where: str) -> str:
+    """'a one-shot evaluation (1-shot, in the table's column header), not trained on the benchmark'."""
+    kind = f"{regime} (k={k})" if regime == "few-shot" and k is not None else regime
+    place = {"sentence": "in the result's sentence", "header": "in the table's column header",
+             "row": "in the table's row label", "group": "in the table's group header",
+             "caption": "in the table's caption"}.get(where, where)
+    said = f" ('{cue}', {place})" if cue else ""
+    return f"a {kind} evaluation{said}, not a model trained on the benchmark"
+
+
 def build_points(candidates: Iterable[Candidate], *, results: Iterable[Candidate] | None = None,
                  catalog: Catalog | None = None, utilization: float = DEFAULT_UTILIZATION,
                  min_confidence: float = MIN_CONFIDENCE) -> list[Point]:
@@ -490,8 +524,11 @@ def build_points(candidates: Iterable[Candidate], *, results: Iterable[Candidate
                 op_items.append((cand, run))
     pretrained = paper_pretrains(candidates)
     side = side_runs(candidates, catalog=catalog, utilization=utilization, min_confidence=min_confidence)
+    results = list(results)
     points = [point_for(r, items, catalog=catalog, utilization=utilization, op_items=op_items, pretrained=pretrained)
               for r in results]
+    for result, point in zip(results, points):
+        set_regime(point, result)
     for point in points:
         dataset = dataset_family(point.dataset)
         counted = [(kind, part) for kind, part, run in side

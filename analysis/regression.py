@@ -177,6 +177,7 @@ def frontier_mask(points: pd.DataFrame, groups: Sequence[str] = (), *, spec: str
     error; ties stay on the frontier. Points without a date are never on it.
     """
     error = spec_sign(spec) * _y_from_points(points, spec)  # log10(error) whatever the spec
+    error = np.where(fitted_mask(points), error, np.nan)  # a few-shot point sets no frontier it is not fitted on
     frame = pd.DataFrame({"err": error, "date": _date_values(points)}, index=np.arange(len(points)))
     keys = [points[g].to_numpy() for g in groups]
     for i, key in enumerate(keys):
@@ -257,13 +258,22 @@ def _pow2(k: float) -> float:
     return 2.0 ** k
 
 
+def fitted_mask(points: pd.DataFrame) -> np.ndarray:
+    """False for the points the study does not fit: results not trained on the benchmark (zero-/one-/few-shot,
+    linear probe; usecases.scaling sets `fitted`). They stay in the points for the report, are left out of
+    every fit and its frontier, and are not counted in n_dropped (which counts unusable numbers)."""
+    if "fitted" not in points.columns:
+        return np.ones(len(points), dtype=bool)
+    return points["fitted"].map(lambda v: v is not False and v != 0).to_numpy(dtype=bool)
+
+
 def _prepare(points: pd.DataFrame, spec: str, with_year: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
     """x, y, year arrays and the mask of rows usable for a fit (finite x and y, year when needed)."""
     missing = {"compute_flops", "score", "metric", "higher_is_better"} - set(points.columns)
     if missing:
         raise ValueError(f"points lack columns: {sorted(missing)}")
     x, y = _log_compute(points), _y_from_points(points, spec)
-    usable = np.isfinite(x) & np.isfinite(y)
+    usable = np.isfinite(x) & np.isfinite(y) & fitted_mask(points)
     year = None
     if with_year:
         year = _date_values(points)
@@ -281,7 +291,7 @@ def fit_scaling(points: pd.DataFrame, *, spec: str = "error", frontier: bool = F
     if frontier:
         usable &= frontier_mask(points, (), spec=spec)
     return _fit_arrays(x[usable], y[usable], None if year is None else year[usable], spec=spec,
-                       frontier=frontier, n_dropped=int(len(points) - usable.sum()))
+                       frontier=frontier, n_dropped=int(fitted_mask(points).sum() - usable.sum()))
 
 
 def fit_all(points: pd.DataFrame, groups: Iterable[str] = ("task",), *, spec: str = "error",
@@ -292,6 +302,7 @@ def fit_all(points: pd.DataFrame, groups: Iterable[str] = ("task",), *, spec: st
     groups = tuple(groups)
     spec_sign(spec)
     x, y, year, usable = _prepare(points, spec, with_year)
+    fitted = fitted_mask(points)
     if frontier:
         usable &= frontier_mask(points, groups, spec=spec)
     if groups:
@@ -306,7 +317,7 @@ def fit_all(points: pd.DataFrame, groups: Iterable[str] = ("task",), *, spec: st
             continue
         key = {g: points[g].iloc[index[0]] for g in groups}
         keep = index[usable[index]]
-        n_dropped = int(len(index) - len(keep))
+        n_dropped = int(fitted[index].sum() - len(keep))
         if len(keep) < max(min_points, MIN_POINTS):
             rows.append({**key, "n": len(keep), "n_dropped": n_dropped, "spec": spec, "frontier": frontier,
                          "with_year": with_year, "status": f"too few points ({len(keep)} < {max(min_points, MIN_POINTS)})"})

@@ -34,7 +34,7 @@ import pandas as pd  # noqa: E402
 from analysis.ids import arxiv_id_from_text  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
-from analysis.regression import (THEORY_FLOOR_DEGREE, error_fraction, fit_from_row, frontier_mask,  # noqa: E402
+from analysis.regression import (THEORY_FLOOR_DEGREE, error_fraction, fit_from_row, fitted_mask, frontier_mask,  # noqa: E402
                                  row_fit_flag)
 
 FIGURE_INCHES = (8.0, 5.2)  # the plot itself; the legend below it adds LEGEND_LINE_INCHES per entry
@@ -180,8 +180,14 @@ def _plot_task(title: str, pts: pd.DataFrame, task_fits: pd.DataFrame) -> tuple[
     colours = series_colours(pts)
     series = pts.groupby(["dataset", "metric"], sort=True)
     for (dataset, metric), part in series:
-        ax.scatter(part["compute_flops"], part["error"], s=28, alpha=POINT_ALPHA, label=f"{dataset} {metric}",
-                   color=colours[(str(dataset), str(metric))], zorder=3)
+        colour = colours[(str(dataset), str(metric))]
+        fitted = fitted_mask(part)
+        ax.scatter(part["compute_flops"][fitted], part["error"][fitted], s=28, alpha=POINT_ALPHA,
+                   label=f"{dataset} {metric}", color=colour, zorder=3)
+        if not fitted.all():  # not trained on the benchmark (few-shot, probe): hollow, outside the fits
+            ax.scatter(part["compute_flops"][~fitted], part["error"][~fitted], s=28, facecolors="none",
+                       edgecolors=colour, label=f"{dataset} {metric}, not fitted (not trained on it)"
+                       if fitted.any() else f"{dataset} {metric} (not trained on it: not fitted)", zorder=3)
     if len(pts) <= MAX_LABELLED_POINTS:
         for number, row in pts.iterrows():
             ax.annotate(str(number + 1), (row["compute_flops"], row["error"]), textcoords="offset points",
@@ -253,11 +259,11 @@ def _points_table(pts: pd.DataFrame, rows: np.ndarray, slug: str) -> str:
     titles = [t if isinstance(t, str) else n for t, n in zip(_column(shown, "title"), _column(shown, "name"))]
     anchor = html.escape(slug)
     body = []
-    for number, url, key, paper, doi, name, year, dataset, metric, score, compute, method, chips, why in zip(
+    for number, url, key, paper, doi, name, year, dataset, metric, score, compute, method, chips, why, regime in zip(
             rows.tolist(), urls, _column(shown, "arxiv_id"), _column(shown, "paper"), _column(shown, "doi"), titles,
             _column(shown, "year"), shown["dataset"].tolist(), shown["metric"].tolist(), shown["score"].tolist(),
             shown["compute_flops"].tolist(), _column(shown, "compute_method"), _column(shown, "chips"),
-            _column(shown, "point_why")):
+            _column(shown, "point_why"), _column(shown, "regime_note")):
         label = html.escape(str(key or paper or doi or "?"))
         title = f"<br><small>{html.escape(name)}</small>" if isinstance(name, str) and name else ""
         link = f'<a href="{html.escape(url)}">{label}</a>' if url else label
@@ -266,7 +272,21 @@ def _points_table(pts: pd.DataFrame, rows: np.ndarray, slug: str) -> str:
             f"<td>{'' if year is None else int(year)}</td><td>{html.escape(str(dataset))} {html.escape(str(metric))}</td>"
             f"<td>{score:.2f}</td><td>{compute:.3g}</td>"
             f"<td>{html.escape(str(method or ''))}</td><td>{html.escape(str(chips or ''))}{_why(why)}</td></tr>")
+        if isinstance(regime, str) and regime:  # shown, not fitted: the reason first, in the row's own colour
+            body[-1] = body[-1].replace("<tr ", "<tr class=\"flagged\" ", 1).replace(
+                f"<td>{score:.2f}</td>", f"<td>{score:.2f}<br><small>not fitted: {html.escape(regime)}</small></td>", 1)
     return f"<table class=\"points\">{head}{''.join(body)}</table>"
+
+
+def not_fitted_note(pts: pd.DataFrame) -> str:
+    """How many plotted points the fits leave out, and why: results not trained on the benchmark."""
+    left_out = pts[~fitted_mask(pts)]
+    if left_out.empty:
+        return ""
+    kinds = ", ".join(f"{kind}: {n}" for kind, n in left_out["regime"].value_counts().sort_index().items())
+    return (f"<p>{len(left_out)} point(s) shown hollow and left out of the fits: the result was not obtained by "
+            f"training or fine-tuning on the benchmark ({html.escape(kinds)}), and the study fits trained models "
+            f"only.</p>")
 
 
 def _why(why) -> str:
@@ -419,6 +439,7 @@ def build_report(points: pd.DataFrame, fits: pd.DataFrame, out_dir: Path, *, tit
             f"<p>{len(pts)} points plotted"
             f"{f'; {missing} without a usable compute or score not plotted' if missing else ''}"
             f"{f'. Compute methods: {html.escape(method_text)}' if method_text else ''}.</p>"
+            f"{not_fitted_note(pts)}"
             f"{_cap_note(len(rows), len(pts))}"
             f"{_points_table(pts, rows, slug)}</section>")
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

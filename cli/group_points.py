@@ -37,12 +37,18 @@ def points_command(ctx: typer.Context,
         typer.echo(json.dumps([{"arxiv_id": a, **p} for a, p in rows], indent=1, default=str))
         return
     # Plain lines, not a table: the stages and the why are long and must stay readable when wrapped.
-    typer.echo(f"{len(rows)} points (stages and links from the last refit)")
+    left_out = sum(1 for _a, p in rows if ((p["evidence"] or {}).get("regime") or {}).get("fitted") is False)
+    typer.echo(f"{len(rows)} points (stages and links from the last refit)"
+               + (f"; {left_out} not fitted: zero-/few-shot or probe results, not trained on the benchmark"
+                  if left_out else ""))
     for arxiv_id, p in rows:
         flops = "no compute" if p["flops"] is None else f"{p['flops']:.3g} FLOPs ({p['method']})"
         fallback = f"  [FALLBACK: paper's main run for {p['fallback']}]" if p["fallback"] else ""
+        regime = (p["evidence"] or {}).get("regime") or {}
+        not_fitted = (f"  [NOT FITTED: {regime.get('regime')} evaluation, not trained on the benchmark]"
+                      if regime.get("fitted") is False else "")
         typer.echo(f"{arxiv_id}  {p['dataset']} {p['metric']} = {p['value']:g}  {p['model'] or '-'}  {flops}"
-                   f"{fallback}{'  [pending review]' if p['review_state'] == 'pending' else ''}")
+                   f"{fallback}{not_fitted}{'  [pending review]' if p['review_state'] == 'pending' else ''}")
         typer.echo(f"    hardware burden: {_flops(p['hardware_flops'])}   network operations: "
                    f"{_flops(p['operations_flops'])}")
         typer.echo(f"    stages: {p['parts_text'] or '-'}")

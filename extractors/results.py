@@ -23,6 +23,7 @@ from extractors import benchmarks as bm
 from extractors.cues import CITATION, LEADERBOARD, OWN_WORK, ablated, model_count_cues
 from extractors.text import _reads_as_prose as reads_as_prose  # the text reader's own test: one definition
 from extractors.document import DocumentText, Sentence
+from extractors.eval_regime import Regime, choose_trained, regime_in, table_regime
 from extractors.records import Candidate
 from extractors.result_context import SKIPPED_SECTIONS, Found, PaperContext, make_candidate, paper_context
 from extractors.results_tables import table_candidates
@@ -362,6 +363,29 @@ def single_model_first(members: list[Candidate]) -> list[Candidate]:
     return [c for c in members if not (ensemble_only(c) and _split_rank(c) <= max(singles))]
 
 
+def _regime_kind(c: Candidate) -> str:
+    return str(c.features.get("regime") or "fine-tuned")
+
+
+def mark_regimes(found: list[Found], tables: list) -> None:
+    """Every candidate's evaluation regime (extractors.eval_regime) as features: a sentence's from the
+    number's own clause, a table cell's from its column header, row label, group header, then caption."""
+    captions = {}
+    for t in tables:
+        head = (t.caption or "").split(". ")[0][:120].rstrip()
+        captions.setdefault((t.page, head), t.caption or "")
+    for f in found:
+        c = f.candidate
+        if f.source == "sentence":
+            regime = regime_in(c.evidence.sentence, c.evidence.char_start) or Regime("fine-tuned", where="default")
+        else:
+            head = c.evidence.sentence.split(" | ")[0] if " | " in c.evidence.sentence else ""
+            regime = table_regime([("header", c.features.get("header") or ""), ("row", c.features.get("row_label") or ""),
+                                   ("group", c.features.get("group_header") or ""),
+                                   ("caption", captions.get((c.evidence.page, head), head))])
+        c.features.update(regime.features())
+
+
 def _split_rank(c: Candidate) -> int:
     return bm.split_rank(c.features.get("split") or None)
 
@@ -376,6 +400,8 @@ def headline_of(group: list[Candidate], threshold: float) -> Candidate | None:
     the confident ones (>= threshold), single models first where the benchmark's convention says so,
     then among those about as probable as the most probable one the test split and the better score."""
     confident = single_model_first([c for c in group if c.confidence >= threshold])
+    # A trained / fine-tuned result is the headline over a zero-/few-shot one (the study's convention).
+    confident = choose_trained(confident, _regime_kind)
     if not confident:
         return None
     top = max(c.confidence for c in confident)
@@ -510,6 +536,7 @@ def mark_headlines(found: list[Found]) -> None:
         # rules' choice too: it is the scorer's `rule_best` feature, so the model learns to trust it.
         kept = {id(c) for c in single_model_first([f.candidate for f in confident])}
         confident = [f for f in confident if id(f.candidate) in kept]
+        confident = choose_trained(confident, lambda f: _regime_kind(f.candidate))
         best = max(confident, key=lambda f: (bm.split_rank(f.split), f.own, _as_accuracy(f.candidate),
                                              f.candidate.confidence))
         best.candidate.is_best = True
@@ -528,6 +555,7 @@ def extract_results(doc: DocumentText, pdf=None, *, read_tables: list | None = N
     seen = {(t.page, t.caption[:40]) for t in read}
     tables = read + [t for t in doc.tables if (t.page, t.caption[:40]) not in seen]
     found = sentence_candidates(doc, ctx) + table_candidates(tables, ctx, doc)
+    mark_regimes(found, tables)
     corroborate(found)
     share_run_marks(found)
     mark_headlines(found)

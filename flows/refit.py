@@ -24,7 +24,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from analysis.regression import FLAG_MEANING, fit_all, row_fit_flag
+from analysis.regression import FLAG_MEANING, fit_all, fitted_mask, row_fit_flag
 from db.engine import session_scope
 from usecases.points import rebuild_points
 from db.runs import finish_run, start_run
@@ -42,12 +42,14 @@ BENCHMARK = ("task", "dataset", "metric")
 
 def primary_points(points: pd.DataFrame, config: Config) -> pd.DataFrame:
     """One point per paper and task: the paper's result on the first configured benchmark it reports,
-    so a paper with top-1 and top-5 results counts once in the task-level fit."""
+    so a paper with top-1 and top-5 results counts once in the task-level fit. A result the fits leave
+    out (not trained on the benchmark: `fitted` False) comes after the paper's trained ones."""
     if points.empty:
         return points
     rank = {(t, b.dataset, b.metric): i for t, task_cfg in config.tasks.items()
             for i, b in enumerate(task_cfg.benchmarks)}
-    ranked = points.assign(_rank=[rank.get(k, 99) for k in zip(points.task, points.dataset, points.metric)])
+    ranks = [rank.get(k, 99) for k in zip(points.task, points.dataset, points.metric)]
+    ranked = points.assign(_rank=[r + (1000 if not f else 0) for r, f in zip(ranks, fitted_mask(points))])
     return (ranked.sort_values(["task", "arxiv_id", "_rank"], kind="stable").drop_duplicates(["task", "arxiv_id"])
             .drop(columns="_rank").reset_index(drop=True))
 

@@ -106,6 +106,10 @@ def _row(paper_id: int, res: Result, ext: Extraction, point: PointRecord, by_ide
         parts.append(part)
     evidence = dict(point.evidence)
     evidence["result"] = {**evidence["result"], "extraction_id": ext.id, "result_id": res.id}
+    # How the result was obtained; the points table has no column for it (no migration): the regressions
+    # read it from the result's extraction (usecases.scaling), this copy is for `progress points`.
+    evidence["regime"] = {"regime": point.regime, "k": point.regime_k, "cue": point.regime_cue,
+                          "from": point.regime_from, "fitted": point.fitted}
     if "stated_compute" in evidence:
         found = ids_by_sentence.get(("stated_compute", evidence["stated_compute"]["page"],
                                      evidence["stated_compute"]["sentence"], _start(evidence["stated_compute"])))

@@ -13,6 +13,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from analysis.compute import Estimate, arithmetic_inputs, dated_catalog, estimate_compute, paper_month
+from analysis.points import regime_text
+from extractors.eval_regime import FINE_TUNED, NOT_TRAINED
 from usecases.effective import by_paper_and_field, effective_values
 from models import ComputeEstimate, Extraction, Fit, Paper, Point, Result, Run
 from settings.config import Config
@@ -119,8 +121,9 @@ def scaling_points(session: Session, *, source: str | None = None, include_pendi
                    Result.task, Result.dataset, Result.metric, Result.value, Result.higher_is_better,
                    Result.review_state, Result.source, ComputeEstimate.flops, ComputeEstimate.flops_low,
                    ComputeEstimate.flops_high, ComputeEstimate.method, ComputeEstimate.review_state,
-                   ComputeEstimate.disagreement, ComputeEstimate.inputs, Result.id)
+                   ComputeEstimate.disagreement, ComputeEstimate.inputs, Result.id, Extraction.features)
             .join(Result, Result.paper_id == Paper.id)
+            .outerjoin(Extraction, Extraction.id == Result.extraction_id)
             .outerjoin(ComputeEstimate, (ComputeEstimate.paper_id == Paper.id) & chosen
                        & (ComputeEstimate.source == Result.source)))
     stmt = stmt.where(Result.source.in_(NIGHTLY_SOURCES) if source is None else Result.source == source)
@@ -129,7 +132,7 @@ def scaling_points(session: Session, *, source: str | None = None, include_pendi
     if not include_pending:
         stmt = stmt.where(Result.review_state != "pending")
     rows = session.execute(stmt.order_by(Result.task, Paper.arxiv_id, Result.dataset, Result.metric, Result.source)).all()
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=POINT_COLUMNS)
+    frame = with_regime(pd.DataFrame([tuple(r) for r in rows], columns=[*POINT_COLUMNS, "result_features"]))
     frame = _apply_points(session, frame, measure)
     keep = frame["compute_flops"].notna()
     if not include_pending:
@@ -146,6 +149,25 @@ def scaling_points(session: Session, *, source: str | None = None, include_pendi
                       for parts, inputs, fallback in zip(frame["compute_parts"], frame["compute_inputs"],
                                                          frame["compute_fallback"])]
     return frame
+
+
+def with_regime(frame: pd.DataFrame) -> pd.DataFrame:
+    """`regime` (how the result was obtained, extractors.eval_regime, read from its extraction) and
+    `fitted`: False for a zero-/one-/few-shot or linear-probe result, which the regressions leave out
+    (analysis.regression reads `fitted`) and the report shows apart. A result typed in by a person or
+    imported from a curated table has no extraction: trained, as those tables record."""
+    features = [f if isinstance(f, dict) else {} for f in frame.pop("result_features")]
+    frame["regime"] = [str(f.get("regime") or FINE_TUNED) for f in features]
+    frame["regime_note"] = [regime_text(str(f["regime"]), _k(f.get("regime_k")), str(f.get("regime_cue") or ""),
+                                        str(f.get("regime_from") or "")) if f.get("regime") in NOT_TRAINED else ""
+                            for f in features]
+    frame["fitted"] = ~frame["regime"].isin(NOT_TRAINED)
+    return frame
+
+
+def _k(value) -> int | None:
+    """The stated number of in-context examples (-1 in the features: not stated)."""
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _apply_points(session: Session, frame: pd.DataFrame, measure: str | None = None) -> pd.DataFrame:
