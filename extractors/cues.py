@@ -422,24 +422,3 @@ MODEL_TOOK_BEFORE = re.compile(
     r"\b(?:model|network|net|LM|agent|variant|version|system)s?\s+(?:\w+\s+){0,2}?(?:took|takes|needs|needed|"
     r"requires|required|ran|lasted)\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|only\s+|just\s+|~\s*)?$",
     re.IGNORECASE)
-
-
-# ---- hardware (issue 11, round 3): who used the chips, and which count is the whole set-up ----
-
-# A value inside a relative clause whose antecedent is cited: "NASNet [76] (which used 800 GPUs ...)",
-# "an earlier search (Smith et al., 2019), which ran on 450 GPUs": the cited work's resources. The
-# clause is still open at the value (no full stop, semicolon or closing parenthesis in between).
-_CITATION_MARK = (r"(?:\[\d+(?:\s*[,–\-]\s*\d+)*\]|\(\s*[A-Z][A-Za-z\-]+(?: et al\.)?(?: and [A-Z][A-Za-z\-]+)?,? "
-                  r"\d{4}[a-z]?\s*\)|et al\.\s*\(\d{4}[a-z]?\))")
-CITED_ANTECEDENT = re.compile(_CITATION_MARK + r"\s*[(,]?\s*(?:which|who|that|where)\b[^.;)]*$")
-
-
-def cited_antecedent(before: str) -> bool:
-    """The text before a value ends inside a relative clause about a cited work."""
-    return bool(CITED_ANTECEDENT.search(before[-200:]))
-
-
-# "8 GPUs per model-parallel group ..., for a total of 512 GPUs": the total the same sentence gives
-# after a per-unit count (read by the hardware extractor as `part_of_total`).
-TOTAL_AFTER = re.compile(r"\b(?:a total of|totall?ing|in total|total of)\s+(\d{1,3}(?:,\d{3})+|\d+)\b|"
-                         r"\b(\d{1,3}(?:,\d{3})+|\d+)\s+(?:[A-Za-z0-9\-]+\s+){0,2}?in total\b", re.IGNORECASE)

@@ -685,10 +685,6 @@ def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int,
     # total (when no machine count was found to multiply it by)
     features["per_unit"] = not multiplier and bool(
         _PER_UNIT_AFTER.match(sentence.text[char_end:]) or _EACH_UNIT_BEFORE.search(sentence.text[:char_start]))
-    # issue 11: ... and the sentence then gives the whole set-up ("..., for a total of 512 GPUs")
-    features["part_of_total"] = features["per_unit"] and _total_after(sentence.text[char_end:]) > count
-    # issue 11: "NASNet [76] (which used around 800 GPUs in search)": a cited work's chips
-    features["cited_antecedent"] = cues.cited_antecedent(sentence.text[:char_start])
     confidence = rule_confidence(features)
     out = []
     for value in values:
@@ -702,27 +698,6 @@ def _candidates(sentence: Sentence, doc: Doc, mention: Mention, following: int,
             extractor=VERSION, features=dict(features, count_log2=round(math.log2(max(value, 1)), 3)),
         ))
     return out
-
-
-def _total_after(text: str) -> float:
-    """The largest total of chips the rest of the sentence states ("for a total of 512 GPUs"), else 0."""
-    totals = [parse_number(m.group(1) or m.group(2)) or 0 for m in cues.TOTAL_AFTER.finditer(text)]
-    return max(totals, default=0)
-
-
-# "1,024 A100s were used for 19 days": a passive verb of use after the chips states the set-up.
-_USE_PARTICIPLES = frozenset("used employed utilized utilised needed required allocated deployed reserved "
-                             "dedicated".split())
-
-
-def _used_passive(doc: Doc, i: int) -> bool:
-    """doc[i] is "were"/"was"/... followed by a participle of use (an adverb may stand between)."""
-    if cues.ablated("passive_use") or doc[i].lower_ not in ("was", "were", "is", "are"):
-        return False
-    j = i + 1
-    if j < len(doc) and doc[j].lower_.endswith("ly"):
-        j += 1  # "were mainly used"
-    return j < len(doc) and doc[j].lower_ in _USE_PARTICIPLES
 
 
 def signals(sentence: Sentence, doc: Doc, mention: Mention, following: int,
@@ -744,8 +719,7 @@ def signals(sentence: Sentence, doc: Doc, mention: Mention, following: int,
         "non_training_use_after": bool(_NON_TRAINING_USE.match(after)),
         "training_use_after": bool(_TRAINING_USE.match(after)),
         # "One GPU runs the top layers", "A single GTX 580 has only 3GB": the chip is the subject
-        "chip_is_subject": mention.end < len(doc) and doc[mention.end].lower_ in _SUBJECT_VERBS
-        and not _used_passive(doc, mention.end),
+        "chip_is_subject": mention.end < len(doc) and doc[mention.end].lower_ in _SUBJECT_VERBS,
         "is_range": is_range,
         "machine_multiplier": multiplied,
     })
@@ -794,10 +768,6 @@ def rule_confidence(f: dict) -> float:
         score -= 0.4
     if f["cited_subject"]:
         score -= 0.45  # "an evolutionary search [9] ran on 450 K40 GPUs"
-    elif f.get("cited_antecedent") and not cues.ablated("cited_antecedent"):
-        score -= 0.45  # "NASNet [76] (which used 800 GPUs)": the same, said in a relative clause
-    if f.get("part_of_total") and not cues.ablated("part_of_total"):
-        score -= 0.3  # a per-unit count beside the total the sentence gives
     if f["data_preparation"]:
         score -= 0.4
     if f["donation"]:

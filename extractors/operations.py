@@ -582,26 +582,6 @@ def _names_in(text: str) -> list[str]:
     return [m.group(0) for m in _NAME_TOKEN.finditer(text) if not _QUANTITY_WORDS.match(m.group(0))]
 
 
-_SIZE_WORDS = re.compile(r"\b(?:x{0,2}-?large|tiny|small|base|medium|huge|giant|big|mini|nano)\b", re.IGNORECASE)
-
-
-def _unnamed_row(label: str) -> bool:
-    """A row label that is only a size ("base", "Big", "xlarge", "18-layer"), naming no model. (A variant
-    mark such as "(C)" is not a size: ablation rows change one setting of the model.)"""
-    if not (_SIZE_WORDS.search(label) or re.search(r"\b\d+-layers?\b", label)):
-        return False
-    rest = _SIZE_WORDS.sub(" ", label)
-    return not _names_in(rest) and not re.search(r"\b[A-Z][a-z]{2,}", rest)
-
-
-def _other_model_column(header: str, own_names: frozenset[str]) -> str:
-    """The model a cost column is of when its header names one that is not the paper's own: "Mask R-CNN
-    1x FLOPs", "RetinaNet Params", "Semantic FPN GFLOPs" are the detector or segmenter built on each row's
-    backbone, not the row's own model."""
-    names = [n for n in _names_in(header) if not cues.is_own_name(n, own_names)]
-    return names[0] if names else ""
-
-
 def _column_kind(header: str) -> tuple[str, float | None, str] | None:
     """(field, multiplier or None when the cells carry their own suffix, kind) for a header cell."""
     match = _COLUMN.search(header)
@@ -848,11 +828,6 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                 continue
             own, reading = _row_reading(label, group, own_names, title_vocabulary)
             cited = reading["cited"]
-            # "base", "big", "(A)" in a table of the paper's configurations or variants: its own sizes.
-            unnamed_own = bool(not own and own_sizes_table and _unnamed_row(label) and not cited
-                               and not reading["not_own_row"] and not reading["group_not_own"]
-                               and not cues.ablated("ops_unnamed_rows"))
-            own = own or unnamed_own
             for j, ((field, multiplier, kind), header) in columns.items():
                 if j >= len(row):
                     continue
@@ -867,7 +842,6 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                     value *= multiplier
                 else:
                     continue  # no unit anywhere: "25.6" could be millions or units
-                other_column = "" if cues.ablated("ops_other_model_column") else _other_model_column(header, own_names)
                 if kind == "flops" and madds_paper:
                     kind = "multiadds"
                 low, high = (1e4, 1e13) if field == "parameters" else (1e5, 5e13)
@@ -876,12 +850,11 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                 sentence_text = f"{table.caption[:200]} | {header}: {label} {row[j]}"
                 start = len(sentence_text) - len(row[j])
                 features = {"pattern": "table_column", "section": "table", "in_table": True, "own_row": own,
-                            "cited": cited, "model_label": label, "column": header, "kind": kind, **reading,
-                            "unnamed_own_row": unnamed_own, "column_of_other_model": other_column}
+                            "cited": cited, "model_label": label, "column": header, "kind": kind, **reading}
                 attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else \
                     {"flops": float(f"{value:.4g}"), "kind": kind}
                 features["ablation_table"] = ablation
-                score = (0.8 if own else 0.2) - (0.4 if cited else 0.0) - (0.5 if other_column else 0.0) \
+                score = (0.8 if own else 0.2) - (0.4 if cited else 0.0) \
                     - (_ABLATION_PENALTY if ablation else 0.0)
                 out.append(Candidate(field=field, attrs=attrs, value=value,
                                      unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),

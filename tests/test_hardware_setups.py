@@ -1,6 +1,5 @@
 """Hardware set-ups (issue 11, round 3): machines times what one machine holds, processor model
-numbers, a generic count named by a nearby sentence, a cited work's chips in a relative clause and a
-per-unit count beside the sentence's total. Sentences written for these tests, with traps."""
+numbers, a generic count named by a nearby sentence. Sentences written for these tests, with traps."""
 from __future__ import annotations
 
 import pytest
@@ -101,48 +100,13 @@ def test_on_another_page_the_previous_sentence_names_nothing():
     assert [c.attrs["chip"] for c in extract_hardware(sentences)] == ["GPU"]
 
 
-@pytest.mark.parametrize("text", [
-    "Our model outperforms the searched detector, EvoDet [12] (which used around 600 GPUs for its search).",
-    "It improves on the cascade of Lind et al. (2019), which ran on 256 TPU v3 chips, with far less compute.",
-    "We beat the tuned baseline [4, 7], which needed 128 V100 GPUs for two weeks.",
-])
-def test_a_cited_works_chips_in_a_relative_clause_are_not_ours(text):
-    found = read(text)
-    assert found and all(c.features["cited_antecedent"] for c in found)
-    assert confident(text) == []
-
-
-def test_a_relative_clause_about_our_own_set_up_is_not_cited():
-    found = read("We trained the model on a cluster, which has 64 A100 GPUs, for a week.")
-    assert [(c.attrs["count"], c.features["cited_antecedent"]) for c in found] == [(64, False)]
-    assert confident("We trained the model on a cluster, which has 64 A100 GPUs, for a week.") == [("A100", 64, "chips")]
-
-
-def test_a_per_group_count_beside_the_total_is_a_part():
-    text = ("For the largest variant we use 4 GPUs per pipeline stage and 16 data-parallel replicas, "
-            "so 64 GPUs in total.")
-    found = {c.attrs["count"]: c for c in read(text)}
-    assert found[4].features["part_of_total"] and not found[64].features["part_of_total"]
-    assert confident(text) == [("GPU", 64, "chips")]
-    best = select_best(read(text))
-    assert [c.attrs["count"] for c in best] == [64]
-
-
-def test_a_per_unit_count_without_a_total_is_no_part_of_one():
-    found = read("We place 8 GPUs per node.")
-    assert [c.features["part_of_total"] for c in found] == [False]
-
-
-@pytest.mark.parametrize("rule", ["machine_parenthesis", "cpu_model_number", "name_from_nearby",
-                                  "cited_antecedent", "part_of_total"])
+@pytest.mark.parametrize("rule", ["machine_parenthesis", "cpu_model_number", "name_from_nearby"])
 def test_each_rule_can_be_ablated(rule):
     """`scorer train --ablate NAME` measures each rule: switched off, its sentence reads as before."""
     texts = {
         "machine_parenthesis": ("Our runs used 32× NVIDIA DGX H100 nodes (8× H100 80GB) for pre-training.",),
         "cpu_model_number": ("The simulator was trained on a single-socket Xeon(R) Plat-inum 8380 CPU @ 2.30GHz.",),
         "name_from_nearby": ("All of our language-model runs used 32GB V100 GPUs.", "The base model trains on 4 GPUs."),
-        "cited_antecedent": ("Our model outperforms EvoDet [12] (which used around 600 GPUs for its search).",),
-        "part_of_total": ("We use 4 GPUs per pipeline stage and 16 data-parallel replicas, so 64 GPUs in total.",),
     }[rule]
     with_rule = [(c.attrs["chip"], c.attrs["count"], round(c.confidence, 3)) for c in read(*texts)]
     try:
@@ -156,9 +120,8 @@ def test_each_rule_can_be_ablated(rule):
 @pytest.mark.parametrize("text, expected", [
     # a duration after "over one" is no comparison ("a speed-up over one GPU" is)
     ("The network trained over one week on 16 NVIDIA V100 32G GPUs.", [("V100", 16, "chips")]),
-    # the chips as the subject of a passive verb of use state the set-up
-    ("2,048 H100s were used for 11 days to pre-train the model.", [("H100", 2048, "chips")]),
-    ("Sixty-four TPU v4 chips were mainly employed for the sweep of our models.", [("TPU v4", 64, "chips")]),
+    # a hyphenated number word
+    ("The sweep ran on sixty-four TPU v4 chips for nine days.", [("TPU v4", 64, "chips")]),
     # a describing word between the count and the processor
     ("Fitting the parser takes about 20 hours on 6 multicore CPUs.", [("CPU", 6, "chips")]),
 ])
