@@ -23,6 +23,7 @@ from extractors.arxiv_ids import STAMP
 from extractors.document import DocumentText, Sentence
 from extractors.records import ExtractionError
 from extractors.sentences import split_sentences
+from extractors.textpage_boxes import block_boxes
 
 # Text only (no images); ligatures NOT preserved, so MuPDF already expands "ﬁ" -> "fi"
 # (NFKC below catches fonts that map ligatures to compatibility characters anyway).
@@ -124,11 +125,11 @@ _TABLE_CAPTION = re.compile(r"Table\s+(?:\d+|[IVX]+)\s*[:.]")
 
 def _read_textpage(textpage: pymupdf.TextPage) -> list[_RawBlock]:
     """The page's text blocks with markup. The block boxes come straight from MuPDF's structured-text
-    blocks (a pointer walk in Python, ~10 µs per block); `extractBLOCKS()` recomputes every box
+    blocks (`textpage_boxes`, a pointer walk); `extractBLOCKS()` recomputes every box
     from its characters' glyph boxes, which cost more than all the rest of the reading. A page whose
     XHTML paragraphs do not pair one-to-one with its blocks falls back to `extractBLOCKS()`."""
     xhtml = textpage.extractXHTML()
-    boxes = _block_boxes(textpage)
+    boxes = block_boxes(textpage)
     if boxes is not None:
         paragraphs = _paragraphs(xhtml)
         if len(paragraphs) == len(boxes):
@@ -140,25 +141,6 @@ def _read_textpage(textpage: pymupdf.TextPage) -> list[_RawBlock]:
                         out.append(block)
             return out
     return _page_blocks(textpage.extractBLOCKS(), xhtml)
-
-
-def _block_boxes(textpage: pymupdf.TextPage) -> list[tuple[float, float, float, float]] | None:
-    """Boxes of the text blocks, in MuPDF's order; None when the low-level structure is not reachable
-    (another PyMuPDF build), so the caller uses the public API instead."""
-    try:
-        boxes = []
-        block = textpage.this.m_internal.first_block
-        while block is not None:
-            if block.type == _TEXT_BLOCK:
-                box = block.bbox
-                boxes.append((box.x0, box.y0, box.x1, box.y1))
-            block = block.next
-        return boxes
-    except AttributeError:
-        return None
-
-
-_TEXT_BLOCK = pymupdf.mupdf.FZ_STEXT_BLOCK_TEXT
 
 
 def _open(source: str | Path | bytes, *, max_pages: int | None) -> pymupdf.Document:
