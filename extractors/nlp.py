@@ -168,3 +168,77 @@ def parse(sentences: list[Sentence]):
     """(sentence, Doc) pairs for the given sentences, tokenised in one nlp.pipe batch."""
     nlp = get_nlp()
     return zip(sentences, nlp.pipe((s.text for s in sentences), batch_size=256))
+
+
+class FlagMatcher:
+    """A spaCy `Matcher` whose REGEX and IN tests on LOWER / ORTH (TEXT) are lexeme flags.
+
+    spaCy runs a REGEX or IN predicate as a Python call for every token of every Doc (the hardware
+    matcher's ten regexes were ~90% of its time). Whether a token passes such a test depends on its
+    string alone, so each test becomes one flag bit of the vocabulary (`Vocab.add_flag`): computed once
+    per distinct word for the life of the process, then checked in C like IS_DIGIT. Same matches, same
+    order. A test that finds no free flag bit stays a predicate."""
+
+    _FLAG_ATTRS = {"LOWER": "lower", "ORTH": "orth", "TEXT": "orth"}
+
+    def __init__(self, vocab):
+        from spacy.matcher import Matcher
+
+        self.vocab = vocab
+        self._matcher = Matcher(vocab, validate=False)
+        self._flags: dict[tuple[str, str, object], int] = {}
+
+    def add(self, key: str, patterns: list[list[dict]]) -> None:
+        from spacy.matcher import Matcher
+
+        Matcher(self.vocab).add(key, patterns)  # the checks and errors the plain Matcher gives
+        self._matcher.add(key, [[self._flagged(spec) for spec in pattern] for pattern in patterns])
+
+    def __call__(self, doc):
+        return self._matcher(doc)
+
+    def __len__(self) -> int:
+        return len(self._matcher)
+
+    def _flagged(self, spec: dict) -> dict:
+        out: dict = {}
+        for attr, value in spec.items():
+            flag = self._flag(attr, value)
+            if flag is None:
+                out[attr] = value
+            else:
+                out[flag] = True
+        return out
+
+    def _flag(self, attr, value) -> int | None:
+        if not isinstance(attr, str) or attr.upper() not in self._FLAG_ATTRS or not isinstance(value, dict) \
+                or len(value) != 1:
+            return None
+        (operator, argument), = value.items()
+        if operator == "REGEX" and isinstance(argument, str):
+            test_key: object = argument
+        elif operator == "IN" and isinstance(argument, list) and all(isinstance(v, str) for v in argument):
+            test_key = frozenset(argument)
+        else:
+            return None
+        field = self._FLAG_ATTRS[attr.upper()]
+        key = (field, operator, test_key)
+        if key not in self._flags:
+            try:
+                self._flags[key] = self.vocab.add_flag(_flag_getter(field, operator, test_key))
+            except ValueError:  # all 63 flag bits taken: keep the predicate
+                return None
+        return self._flags[key]
+
+
+def _flag_getter(field: str, operator: str, test: object):
+    """f(lexeme text) -> bool: the predicate's answer for a token of that text. A lexeme's LOWER is
+    its text lower-cased (spaCy's LOWER getter)."""
+    if operator == "REGEX":
+        search = re.compile(test).search
+        if field == "lower":
+            return lambda text: search(text.lower()) is not None
+        return lambda text: search(text) is not None
+    if field == "lower":
+        return lambda text: text.lower() in test
+    return lambda text: text in test
