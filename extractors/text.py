@@ -84,7 +84,8 @@ def read_document(path_or_bytes: str | Path | bytes | pymupdf.Document, *, max_p
             rect = page.rect
             page_width.append(rect.width)
             page_height.append(rect.height)
-            if word_pages is not None and any(_TABLE_CAPTION.search(b.text) for b in raw_blocks):
+            # One search over the page's blocks joined by "\0", which the caption pattern cannot cross.
+            if word_pages is not None and _TABLE_CAPTION.search("\0".join([b.text for b in raw_blocks])):
                 kept_textpages[index] = textpage
     except ExtractionError:
         raise
@@ -287,14 +288,24 @@ def _superscript(match: re.Match[str]) -> str:
         return inner
     before = match.string[max(0, match.start() - 12):match.start()]
     before_plain = _TAG.sub("", before)
-    if re.fullmatch(r"[−\-]?\d{1,3}", stripped) and re.search(r"(?:^|[^\d.])10\s*$", before_plain):
+    if _EXPONENT.fullmatch(stripped) and _AFTER_TEN.search(before_plain):
         return "^" + stripped.replace("−", "-") + (" " if inner.endswith(" ") else "")
-    if re.fullmatch(r"\d{1,2}", stripped) and re.search(r"[A-Za-z)]\s*$", before_plain) is None and \
-            re.search(r"\d\s*$", before_plain) and not re.search(r"-\d+\s*$", before_plain):
+    if _SMALL_POWER.fullmatch(stripped) and _AFTER_WORD.search(before_plain) is None and \
+            _AFTER_DIGIT.search(before_plain) and not _AFTER_RANGE.search(before_plain):
         return "^" + stripped + (" " if inner.endswith(" ") else "")  # "32^2 pixels"
-    if _FOOTNOTE_SYMBOLS.match(stripped) or re.fullmatch(r"[\d,]{1,5}", stripped):
+    if _FOOTNOTE_SYMBOLS.match(stripped) or _MARKER_NUMBERS.fullmatch(stripped):
         return " " if inner.endswith(" ") else ""
     return inner
+
+
+# `_superscript`'s tests, compiled once (it runs on every superscript of the paper).
+_EXPONENT = re.compile(r"[−\-]?\d{1,3}")
+_AFTER_TEN = re.compile(r"(?:^|[^\d.])10\s*$")
+_SMALL_POWER = re.compile(r"\d{1,2}")
+_AFTER_WORD = re.compile(r"[A-Za-z)]\s*$")
+_AFTER_DIGIT = re.compile(r"\d\s*$")
+_AFTER_RANGE = re.compile(r"-\d+\s*$")
+_MARKER_NUMBERS = re.compile(r"[\d,]{1,5}")
 
 
 def _plain(fragment: str) -> str:
@@ -602,7 +613,10 @@ def _emit(out: list[Sentence], pieces: list[tuple[int, str]], section: str) -> N
         page_starts.append((len(text), page))
         text += piece
     for start, sentence in split_sentences(text):
-        page = next(p for offset, p in reversed(page_starts) if offset <= start) if page_starts else 1
+        if len(page_starts) == 1:
+            page = page_starts[0][1]  # a paragraph from one page (most): its sentences are on it
+        else:
+            page = next(p for offset, p in reversed(page_starts) if offset <= start) if page_starts else 1
         if section == "abstract" and sentence.lower().startswith("abstract"):
             sentence = sentence[8:].lstrip(" .:—-")
             if not sentence:
