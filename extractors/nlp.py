@@ -85,6 +85,7 @@ class SentenceIndex:
         texts = [s.text for s in sentences]
         self.text = self._SEPARATOR.join(texts)
         self.starts = self._offsets(texts)
+        self._keyword_cache: dict[str, list[int]] = {}
         self.lower = self.text.lower()
         if len(self.lower) == len(self.text):
             self.lower_starts = self.starts
@@ -123,13 +124,22 @@ class SentenceIndex:
         return starts[number + 1] if number + 1 < len(starts) else end
 
     def _keyword_hits(self, keyword: str, found: set[int]) -> None:
+        # Several fields ask for the same keyword ("flop", "ops"): each is scanned once per paper.
+        hits = self._keyword_cache.get(keyword)
+        if hits is None:
+            hits = self._keyword_cache[keyword] = self._scan_keyword(keyword)
+        found.update(hits)
+
+    def _scan_keyword(self, keyword: str) -> list[int]:
         lower, starts = self.lower, self.lower_starts
+        hits: list[int] = []
         at = lower.find(keyword)
         while at >= 0:
             number = bisect_right(starts, at) - 1
-            found.add(number)
+            hits.append(number)
             # One hit is enough for a sentence: go on from the next one.
             at = lower.find(keyword, max(at + 1, self._next_start(starts, number, len(lower))))
+        return hits
 
     def _pattern_hits(self, pattern: re.Pattern[str], found: set[int]) -> None:
         text, starts = self.text, self.starts

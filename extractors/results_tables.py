@@ -184,9 +184,9 @@ def datasets_near_table(doc: DocumentText, table: TableRegion, ctx: PaperContext
     texts: list[str] = []
     if number:
         ref = re.compile(r"\bTables?\s+(?:\d+\s*(?:,|and|&)\s*)*" + re.escape(number.group(1)) + r"\b")
-        # One scan of the paper's joined text (nlp.SentenceIndex) instead of a search per sentence.
-        texts += [s.text for s in index_for(doc.sentences).matching(ref)
-                  if s.section not in ("references", "related_work", "table")]
+        # Only the sentences holding "table" (found in one scan of the paper, nlp.SentenceIndex) can match.
+        texts += [s.text for s in index_for(doc.sentences).containing(("table",))
+                  if s.section not in ("references", "related_work", "table") and ref.search(s.text)]
     if 0 < table.page <= len(doc.pages):
         page = doc.pages[table.page - 1]
         at = page.find(table.caption[:30])
