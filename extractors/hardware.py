@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from extractors import chips, cues
 from extractors.document import Sentence
-from extractors.nlp import get_nlp, parse, prefilter
+from extractors.nlp import FlagMatcher, get_nlp, parse, prefilter
 from extractors.numbers import STRICT_NUMBER_WORDS, parse_number
 from extractors.records import Candidate, Evidence
 
@@ -106,8 +106,8 @@ class Mention:
 
 
 @lru_cache(maxsize=1)
-def _matcher() -> Matcher:
-    matcher = Matcher(get_nlp().vocab)
+def _matcher() -> FlagMatcher:
+    matcher = FlagMatcher(get_nlp().vocab)  # the Matcher, with its REGEX/IN tests as lexeme flags (fast)
     tpu = {"LOWER": {"IN": ["tpu", "tpus"]}}
     generation = {"LOWER": {"REGEX": r"^v\d[a-z]?s?$"}}
     matcher.add("MODEL", [[{"LOWER": {"REGEX": _MODEL_TOKEN}}]])

@@ -85,6 +85,7 @@ class SentenceIndex:
         texts = [s.text for s in sentences]
         self.text = self._SEPARATOR.join(texts)
         self.starts = self._offsets(texts)
+        self._keyword_cache: dict[str, list[int]] = {}
         self.lower = self.text.lower()
         if len(self.lower) == len(self.text):
             self.lower_starts = self.starts
@@ -123,13 +124,22 @@ class SentenceIndex:
         return starts[number + 1] if number + 1 < len(starts) else end
 
     def _keyword_hits(self, keyword: str, found: set[int]) -> None:
+        # Several fields ask for the same keyword ("flop", "ops"): each is scanned once per paper.
+        hits = self._keyword_cache.get(keyword)
+        if hits is None:
+            hits = self._keyword_cache[keyword] = self._scan_keyword(keyword)
+        found.update(hits)
+
+    def _scan_keyword(self, keyword: str) -> list[int]:
         lower, starts = self.lower, self.lower_starts
+        hits: list[int] = []
         at = lower.find(keyword)
         while at >= 0:
             number = bisect_right(starts, at) - 1
-            found.add(number)
+            hits.append(number)
             # One hit is enough for a sentence: go on from the next one.
             at = lower.find(keyword, max(at + 1, self._next_start(starts, number, len(lower))))
+        return hits
 
     def _pattern_hits(self, pattern: re.Pattern[str], found: set[int]) -> None:
         text, starts = self.text, self.starts
@@ -168,3 +178,77 @@ def parse(sentences: list[Sentence]):
     """(sentence, Doc) pairs for the given sentences, tokenised in one nlp.pipe batch."""
     nlp = get_nlp()
     return zip(sentences, nlp.pipe((s.text for s in sentences), batch_size=256))
+
+
+class FlagMatcher:
+    """A spaCy `Matcher` whose REGEX and IN tests on LOWER / ORTH (TEXT) are lexeme flags.
+
+    spaCy runs a REGEX or IN predicate as a Python call for every token of every Doc (the hardware
+    matcher's ten regexes were ~90% of its time). Whether a token passes such a test depends on its
+    string alone, so each test becomes one flag bit of the vocabulary (`Vocab.add_flag`): computed once
+    per distinct word for the life of the process, then checked in C like IS_DIGIT. Same matches, same
+    order. A test that finds no free flag bit stays a predicate."""
+
+    _FLAG_ATTRS = {"LOWER": "lower", "ORTH": "orth", "TEXT": "orth"}
+
+    def __init__(self, vocab):
+        from spacy.matcher import Matcher
+
+        self.vocab = vocab
+        self._matcher = Matcher(vocab, validate=False)
+        self._flags: dict[tuple[str, str, object], int] = {}
+
+    def add(self, key: str, patterns: list[list[dict]]) -> None:
+        from spacy.matcher import Matcher
+
+        Matcher(self.vocab).add(key, patterns)  # the checks and errors the plain Matcher gives
+        self._matcher.add(key, [[self._flagged(spec) for spec in pattern] for pattern in patterns])
+
+    def __call__(self, doc):
+        return self._matcher(doc)
+
+    def __len__(self) -> int:
+        return len(self._matcher)
+
+    def _flagged(self, spec: dict) -> dict:
+        out: dict = {}
+        for attr, value in spec.items():
+            flag = self._flag(attr, value)
+            if flag is None:
+                out[attr] = value
+            else:
+                out[flag] = True
+        return out
+
+    def _flag(self, attr, value) -> int | None:
+        if not isinstance(attr, str) or attr.upper() not in self._FLAG_ATTRS or not isinstance(value, dict) \
+                or len(value) != 1:
+            return None
+        (operator, argument), = value.items()
+        if operator == "REGEX" and isinstance(argument, str):
+            test_key: object = argument
+        elif operator == "IN" and isinstance(argument, list) and all(isinstance(v, str) for v in argument):
+            test_key = frozenset(argument)
+        else:
+            return None
+        field = self._FLAG_ATTRS[attr.upper()]
+        key = (field, operator, test_key)
+        if key not in self._flags:
+            try:
+                self._flags[key] = self.vocab.add_flag(_flag_getter(field, operator, test_key))
+            except ValueError:  # all 63 flag bits taken: keep the predicate
+                return None
+        return self._flags[key]
+
+
+def _flag_getter(field: str, operator: str, test: object):
+    """f(lexeme text) -> bool: the predicate's answer for a token of that text. A lexeme's LOWER is
+    its text lower-cased (spaCy's LOWER getter)."""
+    if operator == "REGEX":
+        search = re.compile(test).search
+        if field == "lower":
+            return lambda text: search(text.lower()) is not None
+        return lambda text: search(text) is not None
+    if field == "lower":
+        return lambda text: text.lower() in test
+    return lambda text: text in test

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from extractors import benchmarks as bm
 from extractors.cues import CITATION, model_count_cues
 from extractors.document import DocumentText, TableRegion
+from extractors.nlp import index_for
 from extractors.result_context import Found, PaperContext, make_candidate
 
 # Row labels cite with an author-year that cues.CITATION (one author) does not cover:
@@ -184,7 +185,8 @@ def datasets_near_table(doc: DocumentText, table: TableRegion, ctx: PaperContext
     texts: list[str] = []
     if number:
         ref = re.compile(r"\bTables?\s+(?:\d+\s*(?:,|and|&)\s*)*" + re.escape(number.group(1)) + r"\b")
-        texts += [s.text for s in doc.sentences
+        # Only the sentences holding "table" (found in one scan of the paper, nlp.SentenceIndex) can match.
+        texts += [s.text for s in index_for(doc.sentences).containing(("table",))
                   if s.section not in ("references", "related_work", "table") and ref.search(s.text)]
     if 0 < table.page <= len(doc.pages):
         page = doc.pages[table.page - 1]

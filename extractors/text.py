@@ -23,6 +23,7 @@ from extractors.arxiv_ids import STAMP
 from extractors.document import DocumentText, Sentence
 from extractors.records import ExtractionError
 from extractors.sentences import split_sentences
+from extractors.textpage_boxes import block_boxes
 
 # Text only (no images); ligatures NOT preserved, so MuPDF already expands "ﬁ" -> "fi"
 # (NFKC below catches fonts that map ligatures to compatibility characters anyway).
@@ -83,7 +84,8 @@ def read_document(path_or_bytes: str | Path | bytes | pymupdf.Document, *, max_p
             rect = page.rect
             page_width.append(rect.width)
             page_height.append(rect.height)
-            if word_pages is not None and any(_TABLE_CAPTION.search(b.text) for b in raw_blocks):
+            # One search over the page's blocks joined by "\0", which the caption pattern cannot cross.
+            if word_pages is not None and _TABLE_CAPTION.search("\0".join([b.text for b in raw_blocks])):
                 kept_textpages[index] = textpage
     except ExtractionError:
         raise
@@ -124,11 +126,11 @@ _TABLE_CAPTION = re.compile(r"Table\s+(?:\d+|[IVX]+)\s*[:.]")
 
 def _read_textpage(textpage: pymupdf.TextPage) -> list[_RawBlock]:
     """The page's text blocks with markup. The block boxes come straight from MuPDF's structured-text
-    blocks (a pointer walk in Python, ~10 µs per block); `extractBLOCKS()` recomputes every box
+    blocks (`textpage_boxes`, a pointer walk); `extractBLOCKS()` recomputes every box
     from its characters' glyph boxes, which cost more than all the rest of the reading. A page whose
     XHTML paragraphs do not pair one-to-one with its blocks falls back to `extractBLOCKS()`."""
     xhtml = textpage.extractXHTML()
-    boxes = _block_boxes(textpage)
+    boxes = block_boxes(textpage)
     if boxes is not None:
         paragraphs = _paragraphs(xhtml)
         if len(paragraphs) == len(boxes):
@@ -140,25 +142,6 @@ def _read_textpage(textpage: pymupdf.TextPage) -> list[_RawBlock]:
                         out.append(block)
             return out
     return _page_blocks(textpage.extractBLOCKS(), xhtml)
-
-
-def _block_boxes(textpage: pymupdf.TextPage) -> list[tuple[float, float, float, float]] | None:
-    """Boxes of the text blocks, in MuPDF's order; None when the low-level structure is not reachable
-    (another PyMuPDF build), so the caller uses the public API instead."""
-    try:
-        boxes = []
-        block = textpage.this.m_internal.first_block
-        while block is not None:
-            if block.type == _TEXT_BLOCK:
-                box = block.bbox
-                boxes.append((box.x0, box.y0, box.x1, box.y1))
-            block = block.next
-        return boxes
-    except AttributeError:
-        return None
-
-
-_TEXT_BLOCK = pymupdf.mupdf.FZ_STEXT_BLOCK_TEXT
 
 
 def _open(source: str | Path | bytes, *, max_pages: int | None) -> pymupdf.Document:
@@ -305,14 +288,24 @@ def _superscript(match: re.Match[str]) -> str:
         return inner
     before = match.string[max(0, match.start() - 12):match.start()]
     before_plain = _TAG.sub("", before)
-    if re.fullmatch(r"[−\-]?\d{1,3}", stripped) and re.search(r"(?:^|[^\d.])10\s*$", before_plain):
+    if _EXPONENT.fullmatch(stripped) and _AFTER_TEN.search(before_plain):
         return "^" + stripped.replace("−", "-") + (" " if inner.endswith(" ") else "")
-    if re.fullmatch(r"\d{1,2}", stripped) and re.search(r"[A-Za-z)]\s*$", before_plain) is None and \
-            re.search(r"\d\s*$", before_plain) and not re.search(r"-\d+\s*$", before_plain):
+    if _SMALL_POWER.fullmatch(stripped) and _AFTER_WORD.search(before_plain) is None and \
+            _AFTER_DIGIT.search(before_plain) and not _AFTER_RANGE.search(before_plain):
         return "^" + stripped + (" " if inner.endswith(" ") else "")  # "32^2 pixels"
-    if _FOOTNOTE_SYMBOLS.match(stripped) or re.fullmatch(r"[\d,]{1,5}", stripped):
+    if _FOOTNOTE_SYMBOLS.match(stripped) or _MARKER_NUMBERS.fullmatch(stripped):
         return " " if inner.endswith(" ") else ""
     return inner
+
+
+# `_superscript`'s tests, compiled once (it runs on every superscript of the paper).
+_EXPONENT = re.compile(r"[−\-]?\d{1,3}")
+_AFTER_TEN = re.compile(r"(?:^|[^\d.])10\s*$")
+_SMALL_POWER = re.compile(r"\d{1,2}")
+_AFTER_WORD = re.compile(r"[A-Za-z)]\s*$")
+_AFTER_DIGIT = re.compile(r"\d\s*$")
+_AFTER_RANGE = re.compile(r"-\d+\s*$")
+_MARKER_NUMBERS = re.compile(r"[\d,]{1,5}")
 
 
 def _plain(fragment: str) -> str:
@@ -631,7 +624,10 @@ def _emit(out: list[Sentence], pieces: list[tuple[int, str]], section: str, *, p
         page_starts.append((len(text), page))
         text += piece
     for start, sentence in split_sentences(text):
-        page = next(p for offset, p in reversed(page_starts) if offset <= start) if page_starts else 1
+        if len(page_starts) == 1:
+            page = page_starts[0][1]  # a paragraph from one page (most): its sentences are on it
+        else:
+            page = next(p for offset, p in reversed(page_starts) if offset <= start) if page_starts else 1
         if section == "abstract" and sentence.lower().startswith("abstract"):
             sentence = sentence[8:].lstrip(" .:—-")
             if not sentence:

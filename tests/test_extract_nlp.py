@@ -92,3 +92,35 @@ def test_prefilter_with_keywords_reuses_the_index_of_the_same_sentence_list():
     assert [s.index for s in prefilter(sentences, re.compile("GPU"), ("gpu",))] == [0]
     other = _paper("A TPU.", "8 GPUs.")
     assert [s.index for s in prefilter(other, re.compile("GPU"), ("gpu",))] == [1]
+
+
+def test_flag_matcher_finds_what_the_matcher_finds():
+    """FlagMatcher turns REGEX / IN tests on LOWER and TEXT into lexeme flags: the same matches in the
+    same order as spaCy's Matcher, on words seen before and after the flags were made, and the same
+    pattern errors."""
+    from spacy.errors import MatchPatternError
+    from spacy.matcher import Matcher
+
+    from extractors.nlp import FlagMatcher
+
+    nlp = get_nlp()
+    patterns = {
+        "CODE": [[{"LOWER": {"REGEX": r"^[a-z]{1,2}\d{2,4}$"}}]],
+        "BOARD": [[{"LOWER": {"IN": ["board", "boards"]}, "OP": "?"}, {"TEXT": {"REGEX": r"^Z\d+$"}},
+                   {"ORTH": {"IN": ["-", "–"]}, "OP": "?"}, {"LOWER": {"IN": ["unit", "units"]}}]],
+        "PAIR": [[{"LOWER": "pair"}, {"LOWER": {"NOT_IN": ["of"]}}]],  # left as a predicate
+    }
+    nlp("a ZZ900 word before the flags exist")
+    plain, flagged = Matcher(nlp.vocab), FlagMatcher(nlp.vocab)
+    for key, pattern in patterns.items():
+        plain.add(key, pattern)
+        flagged.add(key, pattern)
+    texts = ["Our rig held four Z12 units and two boards of XQ880 parts.",
+             "Boards Z7 – Units were cheap; a pair with ab1234 or zz12 chips.",
+             "The ZZ900 and q55 models, pair of Z3 units, board Z44-units.",
+             "A fresh word never tokenised: WQ4321 beside Z99 UNITS and z5 units."]
+    for doc in nlp.pipe(texts):
+        assert flagged(doc) == plain(doc)
+        assert flagged(doc)
+    with pytest.raises(MatchPatternError):
+        FlagMatcher(nlp.vocab).add("BAD", [[{"LOWER": {"REGEX": 7}}]])

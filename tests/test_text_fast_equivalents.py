@@ -39,3 +39,50 @@ def test_paragraphs_are_those_of_the_regex():
     for _ in range(20000):
         page = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
         assert text._paragraphs(page) == text._PARAGRAPH.findall(page), repr(page)
+
+
+def test_block_boxes_read_through_ctypes_are_those_of_the_swig_walk(monkeypatch):
+    """`textpage_boxes` reads MuPDF's block structs through ctypes: on a generated page with text
+    blocks, an image block between them and a rotated line, the same boxes as the SWIG walk, and the
+    self-check then trusts the ctypes walk."""
+    import pymupdf
+
+    from extractors import textpage_boxes
+
+    doc = pymupdf.open()
+    for page_number in range(3):
+        page = doc.new_page()
+        page.insert_text((72, 80), f"Section {page_number}: a heading line", fontsize=14)
+        page.insert_textbox(pymupdf.Rect(72, 100, 300, 200), "A paragraph of body text that wraps. " * 6, fontsize=9)
+        pixmap = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 8, 8), False)
+        page.insert_image(pymupdf.Rect(72, 210, 140, 270), pixmap=pixmap)
+        page.insert_textbox(pymupdf.Rect(320, 100, 540, 200), "The right column holds other words. " * 4, fontsize=9)
+        page.insert_text((30, 500), "A rotated margin stamp", fontsize=10, rotate=90)
+    monkeypatch.setattr(textpage_boxes, "_blocks_to_check", 10)
+    flags = pymupdf.TEXTFLAGS_TEXT | pymupdf.TEXT_PRESERVE_IMAGES  # image blocks sit between the text blocks
+    for page in doc:
+        textpage = page.get_textpage(flags=flags)
+        swig = textpage_boxes._swig_boxes(textpage)
+        assert len(swig) >= 4
+        assert textpage_boxes._ctypes_boxes(textpage) == swig
+        assert textpage_boxes.block_boxes(textpage) == swig
+    assert textpage_boxes._blocks_to_check == 0  # checked enough blocks: the ctypes walk alone from now on
+    assert textpage_boxes.block_boxes(doc[0].get_textpage(flags=flags)) == textpage_boxes._swig_boxes(
+        doc[0].get_textpage(flags=flags))
+
+
+def test_block_boxes_fall_back_to_swig_after_a_difference(monkeypatch):
+    """A struct layout that gives other boxes than the SWIG walk is never trusted again."""
+    import pymupdf
+
+    from extractors import textpage_boxes
+
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 80), "One line of text", fontsize=11)
+    monkeypatch.setattr(textpage_boxes, "_blocks_to_check", 50)
+    monkeypatch.setattr(textpage_boxes, "_ctypes_boxes", lambda textpage: [(0.0, 0.0, 1.0, 1.0)])
+    textpage = page.get_textpage()
+    assert textpage_boxes.block_boxes(textpage) == textpage_boxes._swig_boxes(textpage)
+    assert textpage_boxes._blocks_to_check is None
+    assert textpage_boxes.block_boxes(textpage) == textpage_boxes._swig_boxes(textpage)
