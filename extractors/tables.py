@@ -56,6 +56,13 @@ def caption_openings(page_text: str) -> list[int]:
 # A result cell: "28.4", "3.57%", "0.790", "8.43†", "94.8/89.3", or a dash for "not reported".
 # At most three integer digits, so years ("2014)") and sizes ("392k") are not results.
 _NUMERIC_CELL = re.compile(r"^[-+(]?(?:\d{1,3}(?:\.\d+)?|\.\d+)\s*%?[*†‡§∗⋆]*\)?(?:/(?:\d{1,3}(?:\.\d+)?|\.\d+)%?)*$|^[-–—]$")
+# A quantity cell of a size or cost column: "118M", "4.1G", "25.6 M", "1.8×10^9", "22,855,952", "1024".
+# Not a result, but it outlines its column as well (a "Params" column next to narrow "Layers" and
+# "Heads" columns would else merge into its neighbour and lose its header). A four-digit year
+# ("2019") is not one: a year column stays as it was read before.
+_QUANTITY_CELL = re.compile(
+    r"^[~≈]?(?:\d+(?:\.\d+)?\s?[KMBGTkmbgt]|\d+(?:\.\d+)?\s?[×x]\s?10\^?[-−]?\d+|\d{1,3}(?:,\d{3})+|"
+    r"(?!(?:19|20)\d\d\b)\d{4,}(?:\.\d+)?)[*†‡]?$")
 
 
 @dataclass(slots=True)
@@ -499,9 +506,11 @@ def _grid(rows: list[_Row], height: float) -> tuple[list[list[str]], set[tuple[i
     data_rows = [cells for cells, data in zip(cell_rows, is_data) if data]
     intervals: list[list[float]] = []
     for cells in data_rows:
-        for x0, x1, text in cells:
-            # Only numeric cells outline the columns: labels and notes vary in width row to row.
-            if all(_NUMERIC_CELL.match(t) for t in text.split()):
+        for k, (x0, x1, text) in enumerate(cells):
+            # Only numeric and quantity cells outline the columns: labels and notes vary in width row
+            # to row. A row's first cell is its label, which may read as a quantity ("160M" names a
+            # model by its size): it never outlines a column.
+            if all(_NUMERIC_CELL.match(t) for t in text.split()) or (k > 0 and _QUANTITY_CELL.match(text)):
                 intervals.append([x0, x1])
     if not intervals:
         return [], set()
