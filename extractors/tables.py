@@ -8,11 +8,12 @@ reader for them), and the rows next to the caption are clustered here:
 
 * rows: words whose vertical centres agree, inside the caption's column, or the full page width when
   the caption crosses the middle or the table is wider than its caption's column (its rows go on
-  with numbers across the middle: COCO box and mask columns) — never when the other column holds a
+  with numbers or sizes across the middle: COCO box and mask columns) — never when the other column holds a
   table of its own (two tables side by side, each captioned in its column);
 * extent: walk away from the caption while rows stay table-like (short, numeric) and gaps stay small,
   on the side (above or below) that holds more numeric rows;
-* columns: the union of the x-intervals of the data cells; header cells that span several columns
+* columns: the union of the x-intervals of the data cells (result numbers, and quantity cells such as
+  "118M", "4.1G", "22,855,952" that are not a row's label); header cells that span several columns
   ("Dev" over "EM F1", "ImageNet" over "top-1 top-5", "box" over six AP columns and "mask" over four)
   are copied into the run of columns they are centred over, so every column's header reads whole; a
   header of tightly set subscripted metrics ("AP 50 AP 75") is split word by word onto its columns;
@@ -411,7 +412,8 @@ def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_wid
 def _numbers_across_middle(words: list[_Word], run: list[_Row], middle: float, page_width: float,
                            other_captions: set[int]) -> bool:
     """The column reading's rows go on across the middle with numbers (a full-width table under a
-    caption set in one column, e.g. COCO box and mask columns): the wider reading must be tried.
+    caption set in one column, e.g. COCO box and mask columns, or a configuration table's "Params"
+    column of "118M" cells): the wider reading must be tried.
     Not when the other column has a table caption of its own: its numbers are that table's."""
     left = all((r.x0 + r.x1) / 2 < middle for r in run)
     if other_captions and any(id(w) in other_captions and ((w.x0 + w.x1) / 2 > middle) == left for w in words):
@@ -421,7 +423,7 @@ def _numbers_across_middle(words: list[_Word], run: list[_Row], middle: float, p
     reach = 0.25 * page_width
     across = sum(1 for w in words if top <= w.yc <= bottom and abs((w.x0 + w.x1) / 2 - middle) <= reach
                  and ((w.x0 + w.x1) / 2 > middle) == left
-                 and _NUMERIC_CELL.match(w.text) and w.text not in "-–—")
+                 and (_NUMERIC_CELL.match(w.text) and w.text not in "-–—" or _QUANTITY_CELL.match(w.text)))
     return across >= 2
 
 

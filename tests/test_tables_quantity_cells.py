@@ -157,3 +157,18 @@ def test_a_year_column_and_citation_numbers_do_not_outline_columns():
     best = {(c.attrs["dataset"], c.attrs["metric"]): c.attrs["value"]
             for c in extract_results(doc, pdf) if c.is_best and c.confidence >= 0.5}
     assert best == {("ImageNet", "top-1 accuracy"): 81.6}
+
+
+def test_a_short_caption_still_reads_quantity_columns_across_the_middle():
+    # The caption fits the left half; only quantity cells go on past the page's middle, and they
+    # alone must be enough to read the table at full width.
+    pdf = _table_pdf(
+        "Quillon: Deeper Encoders for Long Documents", "Table 1: Quillon configurations.",
+        [(60, "Model"), (170, "Layers"), (215, "Hidden"), (265, "Heads"), (330, "Tokens"), (400, "Params")],
+        [("Quillon-S", ["6", "512", "8", "96,000,000", "25.6M"]),
+         ("Quillon-L", ["24", "1024", "16", "4.1G", "1.3B"])],
+        [170, 215, 265, 330, 400])
+    doc = read_document(pdf.tobytes(), word_pages=result_table_pages)
+    [table] = find_operation_tables(pdf, doc)
+    assert table.rows[0] == ["Model", "Layers", "Hidden", "Heads", "Tokens", "Params"]
+    assert table.rows[-1] == ["Quillon-L", "24", "1024", "16", "4.1G", "1.3B"]
