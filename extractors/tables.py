@@ -35,6 +35,7 @@ import statistics
 from dataclasses import dataclass
 
 from extractors import benchmarks as bm
+from extractors import cues
 from extractors.document import DocumentText, TableRegion
 
 # Ligatures expanded ("ﬁ" -> "fi"), text outside the page dropped; cheaper than the default flags.
@@ -421,9 +422,10 @@ def _numbers_across_middle(words: list[_Word], run: list[_Row], middle: float, p
     top = min(r.y0 for r in run)
     bottom = max(r.y1 for r in run)
     reach = 0.25 * page_width
+    quantities = not cues.ablated("tables_quantity_columns")
     across = sum(1 for w in words if top <= w.yc <= bottom and abs((w.x0 + w.x1) / 2 - middle) <= reach
                  and ((w.x0 + w.x1) / 2 > middle) == left
-                 and (_NUMERIC_CELL.match(w.text) and w.text not in "-–—" or _QUANTITY_CELL.match(w.text)))
+                 and (_NUMERIC_CELL.match(w.text) and w.text not in "-–—" or quantities and _QUANTITY_CELL.match(w.text)))
     return across >= 2
 
 
@@ -507,12 +509,13 @@ def _grid(rows: list[_Row], height: float) -> tuple[list[list[str]], set[tuple[i
     is_data = [row.numeric_count() >= 1 and not _metric_header(row) for row in rows]
     data_rows = [cells for cells, data in zip(cell_rows, is_data) if data]
     intervals: list[list[float]] = []
+    quantities = not cues.ablated("tables_quantity_columns")
     for cells in data_rows:
         for k, (x0, x1, text) in enumerate(cells):
             # Only numeric and quantity cells outline the columns: labels and notes vary in width row
             # to row. A row's first cell is its label, which may read as a quantity ("160M" names a
             # model by its size): it never outlines a column.
-            if all(_NUMERIC_CELL.match(t) for t in text.split()) or (k > 0 and _QUANTITY_CELL.match(text)):
+            if all(_NUMERIC_CELL.match(t) for t in text.split()) or (quantities and k > 0 and _QUANTITY_CELL.match(text)):
                 intervals.append([x0, x1])
     if not intervals:
         return [], set()

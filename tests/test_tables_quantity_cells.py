@@ -10,6 +10,7 @@ from __future__ import annotations
 import pymupdf
 import pytest
 
+from extractors import cues
 from extractors.document import DocumentText, Sentence
 from extractors.operation_tables import find_operation_tables
 from extractors.pipeline import generate_candidates
@@ -90,6 +91,18 @@ def test_each_quantity_column_keeps_its_cells_and_its_header():
     assert table.rows[0] == ["Model", "Layers", "Hidden", "Heads", "Tokens", "Params", "Steps"]
     assert table.rows[1] == ["Quillon-S", "6", "512", "8", "22,855,952", "25.6M", "1024"]
     assert table.rows[3] == ["Quillon-L", "24", "1024", "16", "4.1G", "1.3B", "4096"]
+
+
+def test_switched_off_the_quantity_cells_merge_into_their_neighbour():
+    pdf = _sizes_pdf()
+    doc = read_document(pdf.tobytes(), word_pages=result_table_pages)
+    cues.ablate(["tables_quantity_columns"])
+    try:
+        [table] = find_operation_tables(pdf, doc)
+    finally:
+        cues.ablate([])
+    assert "Params" not in table.rows[0]
+    assert table.rows[1][-1] == "8 22,855,952 25.6M 1024"
 
 
 def test_the_params_column_gives_the_own_sizes():
