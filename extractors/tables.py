@@ -12,13 +12,14 @@ reader for them), and the rows next to the caption are clustered here:
   table of its own (two tables side by side, each captioned in its column);
 * extent: walk away from the caption while rows stay table-like (short, numeric) and gaps stay small,
   on the side (above or below) that holds more numeric rows;
-* columns: the union of the x-intervals of the data cells (result numbers, and quantity cells such as
-  "118M", "4.1G", "22,855,952" that are not a row's label); header cells that span several columns
+* columns: the union of the x-intervals of the data cells (result numbers; in configuration tables,
+  with QUANTITY_COLUMNS on, quantity cells such as "118M", "4.1G", "22,855,952" too); header cells that span several columns
   ("Dev" over "EM F1", "ImageNet" over "top-1 top-5", "box" over six AP columns and "mask" over four)
   are copied into the run of columns they are centred over, so every column's header reads whole; a
   header of tightly set subscripted metrics ("AP 50 AP 75") is split word by word onto its columns;
 * cells: "25.02 / 23.61" is one slash cell (two readings); bold cells come from MuPDF's XHTML of the
   same TextPage (`DocumentText.page_markup`, <b> spans), about 1 ms a page;
+* rows that two captions reach belong to the nearer caption only;
 * a caption "Table 8: (continued)" reads under its first part's caption (`TableRegion.continued`);
   a table on a page of the appendix has `section == "appendix"`.
 
