@@ -67,5 +67,7 @@ def find_operation_tables(pdf_doc, doc: DocumentText, known: list[TableRegion] =
         def accept(caption: str, page: int = index + 1) -> bool:
             return bool(OPERATION_CAPTION.search(caption[:200])) and (page, caption[:60]) not in seen
 
-        regions.extend(tables_on_page(raw, width, index + 1, accept=accept))
+        # rows the result reader already cut out under another caption are read once, with that caption
+        known_rows = [t.rows for t in known if t.page == index + 1]
+        regions.extend(t for t in tables_on_page(raw, width, index + 1, accept=accept) if t.rows not in known_rows)
     return regions
