@@ -13,7 +13,7 @@ reader for them), and the rows next to the caption are clustered here:
 * extent: walk away from the caption while rows stay table-like (short, numeric) and gaps stay small,
   on the side (above or below) that holds more numeric rows;
 * columns: the union of the x-intervals of the data cells (result numbers; in configuration tables,
-  with QUANTITY_COLUMNS on, quantity cells such as "118M", "4.1G", "22,855,952" too); header cells that span several columns
+  quantity cells such as "118M", "4.1G", "22,855,952" too); header cells that span several columns
   ("Dev" over "EM F1", "ImageNet" over "top-1 top-5", "box" over six AP columns and "mask" over four)
   are copied into the run of columns they are centred over, so every column's header reads whole; a
   header of tightly set subscripted metrics ("AP 50 AP 75") is split word by word onto its columns;
@@ -65,11 +65,6 @@ _NUMERIC_CELL = re.compile(r"^[-+(]?(?:\d{1,3}(?:\.\d+)?|\.\d+)\s*%?[*†‡§�
 # four-digit year ("2019") is not one: a year column stays as it was read before. Neither is a row's
 # first or second cell: the label and a size beside it ("MNLI | 1.3B") name the row, as the size-label
 # reader (operations._size_labels) reads them.
-#
-# Off until the operation labels settle: on, the only corpus change is OLMo's "Size" column (1B, 7B
-# read as its sizes), which bench/operation_labels.jsonl labels as stating no size, so the dev floor
-# of tests/test_operations_corpus.py fails (parameters P 0.878 < 0.89); held-out is unchanged.
-QUANTITY_COLUMNS = False
 _QUANTITY_CELL = re.compile(
     r"^[~≈]?(?:\d+(?:\.\d+)?\s?[KMBGTkmbgt]|\d+(?:\.\d+)?\s?[×x]\s?10\^?[-−]?\d+|\d{1,3}(?:,\d{3})+|"
     r"(?!(?:19|20)\d\d\b)\d{4,}(?:\.\d+)?)[*†‡]?$")
@@ -296,7 +291,7 @@ def tables_on_page(raw_words: list, page_width: float, page_number: int,
     # Quantity cells outline columns in the size and configuration tables (`accept` given): in result
     # tables a "Params" column would be read row by row, other models' rows too, while merged there
     # only the own rows are read (operations._merged_row_inputs), which kept the sizes' precision.
-    quantities = QUANTITY_COLUMNS and accept is not None and not cues.ablated("tables_quantity_columns")
+    quantities = accept is not None and not cues.ablated("tables_quantity_columns")
     for keys in caption_keys:
         caption_words = [w for key in keys for w in lines[key]]
         caption = " ".join(w.text for w in caption_words)

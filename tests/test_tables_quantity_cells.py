@@ -1,8 +1,7 @@
 """Quantity cells ("118M", "4.1G", "22,855,952", "1024", "1.8×10^9") outline the columns of configuration
 tables like result numbers do, so a size or cost column set next to narrow numeric columns keeps its
 own column and its header (issue 17). Years, citation numbers and row labels named by their size must
-not outline one. The grid reads so only with tables.QUANTITY_COLUMNS on (off until the operation labels
-settle, see tables.py): these tests switch it on.
+not outline one (`--ablate tables_quantity_columns` switches the reading off, for measuring).
 
 Tables are drawn by the test with PyMuPDF about made-up models ("Quillon", "Marrow"); every line is the
 test's own wording, never copied from a corpus paper.
@@ -19,12 +18,6 @@ from extractors.pipeline import generate_candidates
 from extractors.results import extract_results
 from extractors.tables import _QUANTITY_CELL, find_result_tables, result_table_pages
 from extractors.text import read_document
-from extractors import tables
-
-@pytest.fixture(autouse=True)
-def quantity_columns(monkeypatch):
-    monkeypatch.setattr(tables, "QUANTITY_COLUMNS", True)
-
 
 FILLER = ("Every network in this section is trained with the same optimiser and the same order of batches, "
           "so the rows of the table below differ only in the quantities that the columns list. ")
