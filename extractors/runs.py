@@ -252,7 +252,25 @@ def stage_of(text: str) -> str:
     return "training"
 
 
+# Most sentences name no data set: one search for the families' key words in the lower-cased sentence
+# tells them apart before the per-family passes, which run on every sentence of the paper for the
+# paragraph and section context. Every match of a pattern above contains one of these key words
+# (tests/test_runs_context.py checks each family's forms).
+_DATASET_KEY = re.compile("|".join(map(re.escape, (
+    "jft", "imagenet", "ilsvrc", "coco", "squad", "conll", "named entit", "german", "french", "wmt", "translation",
+    "language model", "billion word", "penn tree", "ptb", "wikitext", "lm1b", "cnn", "daily", "cifar", "pascal",
+    "voc", "children", "cbt", "triviaqa", "marco", "mnist", "svhn", "cityscapes", "glue", "nli", "sst", "swag",
+    "race"))) + r"|en(?:glish)?[- ]?(?:to[- ])?(?:de|fr)")
+
+
+def may_name_dataset(text: str) -> bool:
+    """False only when no data-set pattern can match `text` (a cheap prefilter)."""
+    return _DATASET_KEY.search(text.lower()) is not None
+
+
 def dataset_of(text: str) -> str | None:
+    if not may_name_dataset(text):
+        return None
     for name, pattern in (*_DATASETS, *_OTHER_DATASETS):
         if pattern.search(text):
             return name
@@ -262,6 +280,8 @@ def dataset_of(text: str) -> str | None:
 def datasets_named(text: str) -> Counter:
     """How often each data-set family is named ("ImageNet-21k" once, not also as "ImageNet")."""
     counts: Counter = Counter()
+    if not may_name_dataset(text):
+        return counts
     for name, pattern in (*_DATASETS, *_OTHER_DATASETS):
         text, found = pattern.subn(" ", text)
         if found:

@@ -7,12 +7,15 @@ wording about made-up models.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import pymupdf
 import pytest
 
 from analysis.points import build_points
 from extractors.document import Sentence
 from extractors.records import Candidate, Evidence
+from extractors import runs
 from extractors.runs import CONTEXT_FEATURE, annotate, context_datasets, link
 from extractors.text import read_document
 
@@ -177,3 +180,34 @@ def test_data_sets_other_than_the_benchmarks_are_read_from_the_clause(text, data
     sentence = Sentence(3, text, "experiments", 0, 0, 1)
     epochs = cand("epochs", {"epochs": 4.0, "phase": "training"}, sentence, text.split()[-2])
     assert link(epochs).dataset == dataset
+
+
+DATASET_FORMS = ["JFT-300M", "ImageNet-21k", "the full ImageNet", "ILSVRC 2012", "MS COCO", "SQuAD v1.1",
+                 "CoNLL-2003", "named entity tags", "English-to-German", "En-Fr", "EN-DE", "WMT'14", "translation",
+                 "language modeling", "One Billion Word", "Penn Treebank", "PTB", "WikiText-103", "LM1B",
+                 "CNN/Daily Mail", "CIFAR-10", "PASCAL VOC 2007", "VOC07", "Children's Book Test", "CBT",
+                 "TriviaQA", "MS MARCO", "MNIST", "SVHN", "Cityscapes", "GLUE", "MultiNLI", "SST-2", "QNLI",
+                 "SWAG", "RACE", "english to french"]
+
+
+@pytest.mark.parametrize("form", DATASET_FORMS)
+def test_the_prefilter_lets_every_family_form_through(form):
+    sentence = f"Our second experiment uses {form} with the same schedule."
+    assert runs.may_name_dataset(sentence)
+    assert runs.datasets_named(sentence)
+
+
+@pytest.mark.parametrize("sentence, skipped", [
+    ("We train for ninety epochs with a cosine schedule and label smoothing.", True),
+    ("The encoder has twelve layers, and the decoder has six of them.", True),
+    # "then decodes" holds the key "en de": it passes the prefilter, and the families' patterns decide
+    ("Dense layers end the network; the model then decodes greedily.", False),
+])
+def test_a_sentence_naming_no_data_set_gets_the_unfiltered_answer(sentence, skipped):
+    unfiltered = Counter()
+    text = sentence
+    for name, pattern in (*runs._DATASETS, *runs._OTHER_DATASETS):
+        text, found = pattern.subn(" ", text)
+        unfiltered[name] += found
+    assert +unfiltered == runs.datasets_named(sentence) == Counter()
+    assert runs.may_name_dataset(sentence) is not skipped
