@@ -314,23 +314,31 @@ def context_datasets(sentences: Iterable[Sentence]) -> dict[tuple[int, str], str
     parts: dict[int, Counter] = {}
     for s in sentences:
         named = datasets_named(s.text)
-        if s.paragraph >= 0:
+        if named and s.paragraph >= 0:
             paragraphs.setdefault(s.paragraph, Counter()).update(named)
-        if s.part >= 0:
+        if named and s.part >= 0:
             parts.setdefault(s.part, Counter()).update(named)
     out = {}
+    decided: dict[tuple[int, int], str | None] = {}  # the answer depends on the paragraph and section only
     for s in sentences:
-        in_paragraph = paragraphs.get(s.paragraph) or Counter()
-        if any(name in PRETRAINING_CORPORA for name in in_paragraph):
-            continue  # the run may be the pretraining of the result's model: only its clause can say
-        if len(in_paragraph) == 1:
-            out[(s.page, s.text)] = next(iter(in_paragraph))
-            continue
-        ranked = (parts.get(s.part) or Counter()).most_common(2)
-        if ranked and ranked[0][0] not in PRETRAINING_CORPORA and ranked[0][1] >= CONTEXT_MIN_MENTIONS and (
-                len(ranked) == 1 or ranked[0][1] >= CONTEXT_DOMINANCE * ranked[1][1]):
-            out[(s.page, s.text)] = ranked[0][0]
+        key = (s.paragraph, s.part)
+        if key not in decided:
+            decided[key] = _context_of(paragraphs.get(s.paragraph) or Counter(), parts.get(s.part) or Counter())
+        if decided[key]:
+            out[(s.page, s.text)] = decided[key]
     return out
+
+
+def _context_of(in_paragraph: Counter, in_part: Counter) -> str | None:
+    if any(name in PRETRAINING_CORPORA for name in in_paragraph):
+        return None  # the run may be the pretraining of the result's model: only its clause can say
+    if len(in_paragraph) == 1:
+        return next(iter(in_paragraph))
+    ranked = in_part.most_common(2)
+    if ranked and ranked[0][0] not in PRETRAINING_CORPORA and ranked[0][1] >= CONTEXT_MIN_MENTIONS and (
+            len(ranked) == 1 or ranked[0][1] >= CONTEXT_DOMINANCE * ranked[1][1]):
+        return ranked[0][0]
+    return None
 
 
 def dataset_family(dataset: str | None) -> str | None:
