@@ -10,7 +10,7 @@ from pathlib import Path
 from extractors import compute, cues, hardware, operations, scoring, training_time
 from extractors.arxiv_ids import filename_ref
 from extractors.document import DocumentText
-from extractors.operation_tables import find_operation_tables
+from extractors.operation_tables import find_operation_tables, operation_table_pages
 from extractors.records import Candidate, ExtractionError, PaperExtraction
 from extractors.result_context import names_in_results_prose
 from extractors.results import extract_results
@@ -87,6 +87,12 @@ def extract_document(doc: DocumentText, pdf=None) -> list[Candidate]:
     return candidates
 
 
+def _table_pages(doc: DocumentText) -> list[int]:
+    """Pages whose word boxes the result and configuration-table readers will ask for: taken from the
+    TextPage the text reader builds anyway, not from a second one."""
+    return sorted({*result_table_pages(doc), *operation_table_pages(doc)})
+
+
 def generate_pdf(path: str | Path, *, max_pages: int | None = None) -> PaperExtraction:
     """Read one PDF and generate every field's candidates (unscored); raises ExtractionError when the
     PDF cannot be read. The PDF is opened once: the text reader and the results extractor share it."""
@@ -94,7 +100,7 @@ def generate_pdf(path: str | Path, *, max_pages: int | None = None) -> PaperExtr
     path = Path(path)
     pdf = open_pdf(path, max_pages=max_pages)
     try:
-        doc = read_document(pdf, word_pages=result_table_pages)
+        doc = read_document(pdf, word_pages=_table_pages)
         if doc.arxiv_id is None:
             doc.arxiv_id = arxiv_id_from_filename(path)
         candidates = generate_candidates(doc, pdf)

@@ -277,12 +277,27 @@ def dataset_of(text: str) -> str | None:
     return None
 
 
+# Key words per family (lower case): a family none of whose keys is in the sentence is not tried. The
+# language pairs have no fixed word ("En-De", "English-German"): always tried.
+_FAMILY_KEYS = {"JFT": ("jft",), "ImageNet-21k": ("imagenet",), "ImageNet": ("imagenet", "ilsvrc"),
+                "COCO": ("coco",), "SQuAD": ("squad",), "CoNLL": ("conll", "named entit"), "WMT": ("wmt", "translation"),
+                "language modelling": ("language model", "billion word", "penn tree", "ptb", "wikitext", "lm1b"),
+                "CNN/DailyMail": ("cnn", "daily"), "CIFAR": ("cifar",), "PASCAL VOC": ("pascal", "voc"),
+                "Children's Book Test": ("children", "cbt"), "TriviaQA": ("triviaqa",), "MS MARCO": ("marco",),
+                "MNIST": ("mnist",), "SVHN": ("svhn",), "Cityscapes": ("cityscapes",), "GLUE": ("glue", "nli", "sst"),
+                "SWAG": ("swag",), "RACE": ("race",)}
+
+
 def datasets_named(text: str) -> Counter:
     """How often each data-set family is named ("ImageNet-21k" once, not also as "ImageNet")."""
     counts: Counter = Counter()
     if not may_name_dataset(text):
         return counts
+    low = text.lower()
     for name, pattern in (*_DATASETS, *_OTHER_DATASETS):
+        keys = _FAMILY_KEYS.get(name)
+        if keys is not None and not any(key in low for key in keys):
+            continue
         text, found = pattern.subn(" ", text)
         if found:
             counts[name] += found

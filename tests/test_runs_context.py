@@ -190,11 +190,24 @@ DATASET_FORMS = ["JFT-300M", "ImageNet-21k", "the full ImageNet", "ILSVRC 2012",
                  "SWAG", "RACE", "english to french"]
 
 
+def _unfiltered(sentence: str) -> Counter:
+    """datasets_named without its prefilters: every family's pattern tried."""
+    counts = Counter()
+    for name, pattern in (*runs._DATASETS, *runs._OTHER_DATASETS):
+        sentence, found = pattern.subn(" ", sentence)
+        counts[name] += found
+    return +counts
+
+
 @pytest.mark.parametrize("form", DATASET_FORMS)
-def test_the_prefilter_lets_every_family_form_through(form):
+def test_the_prefilters_let_every_family_form_through(form):
     sentence = f"Our second experiment uses {form} with the same schedule."
     assert runs.may_name_dataset(sentence)
-    assert runs.datasets_named(sentence)
+    assert runs.datasets_named(sentence) == _unfiltered(sentence) != Counter()
+
+
+def test_every_family_key_list_belongs_to_a_family():
+    assert set(runs._FAMILY_KEYS) <= {name for name, _ in (*runs._DATASETS, *runs._OTHER_DATASETS)}
 
 
 @pytest.mark.parametrize("sentence, skipped", [
@@ -204,10 +217,5 @@ def test_the_prefilter_lets_every_family_form_through(form):
     ("Dense layers end the network; the model then decodes greedily.", False),
 ])
 def test_a_sentence_naming_no_data_set_gets_the_unfiltered_answer(sentence, skipped):
-    unfiltered = Counter()
-    text = sentence
-    for name, pattern in (*runs._DATASETS, *runs._OTHER_DATASETS):
-        text, found = pattern.subn(" ", text)
-        unfiltered[name] += found
-    assert +unfiltered == runs.datasets_named(sentence) == Counter()
+    assert _unfiltered(sentence) == runs.datasets_named(sentence) == Counter()
     assert runs.may_name_dataset(sentence) is not skipped
