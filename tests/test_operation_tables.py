@@ -13,6 +13,7 @@ from extractors import cues
 from extractors.pipeline import generate_candidates
 from extractors.tables import result_table_pages
 from extractors.text import read_document
+from table_pdfs import draw_table
 
 FILLER = ("All runs share one optimiser setting and one data order so that the sizes below differ only in "
           "width and depth, which keeps the comparison in this section simple to follow for a reader. ")
@@ -26,24 +27,6 @@ def _prose(page: pymupdf.Page, y: float, lines: int, text: str = FILLER) -> floa
     return y
 
 
-def _table(page: pymupdf.Page, y: float, caption: str, header: list[tuple[float, str]],
-           rows: list[tuple[str, list[str]]], xs: list[float]) -> float:
-    page.insert_text((60, y), caption, fontsize=8)
-    y += 26
-    page.draw_line((52, y - 10), (560, y - 10))
-    for x, text in header:
-        page.insert_text((x, y), text, fontsize=8.5)
-    y += 12
-    page.draw_line((52, y - 8), (560, y - 8))
-    for label, cells in rows:
-        page.insert_text((60, y), label, fontsize=8.5)
-        for x, text in zip(xs, cells):
-            page.insert_text((x, y), text, fontsize=8.5)
-        y += 12
-    page.draw_line((52, y - 8), (560, y - 8))
-    return y + 10
-
-
 def _paper(title: str, abstract: str, tables: list[tuple], prose: str = FILLER) -> pymupdf.Document:
     """A paper: title page with prose, then one page per table (each with prose around it)."""
     pdf = pymupdf.open()
@@ -55,7 +38,7 @@ def _paper(title: str, abstract: str, tables: list[tuple], prose: str = FILLER) 
     for caption, header, rows, xs in tables:
         page = pdf.new_page(width=612, height=792)
         y = _prose(page, 70, 6)
-        y = _table(page, y + 14, caption, header, rows, xs)
+        y = draw_table(page, y + 14, caption, header, rows, xs)
         _prose(page, y + 10, 6)
     return pdf
 

@@ -18,6 +18,7 @@ from extractors.pipeline import generate_candidates
 from extractors.results import extract_results
 from extractors.tables import _QUANTITY_CELL, find_result_tables, result_table_pages
 from extractors.text import read_document
+from table_pdfs import draw_table
 
 FILLER = ("Every network in this section is trained with the same optimiser and the same order of batches, "
           "so the rows of the table below differ only in the quantities that the columns list. ")
@@ -39,21 +40,8 @@ def _table_pdf(title: str, caption: str, header: list[tuple[float, str]],
     page.insert_text((60, 60), title, fontsize=15)
     _prose(page, 100, 10)
     page = pdf.new_page(width=612, height=792)
-    y = _prose(page, 70, 6) + 14
-    page.insert_text((60, y), caption, fontsize=8)
-    y += 26
-    page.draw_line((52, y - 10), (560, y - 10))
-    for x, text in header:
-        page.insert_text((x, y), text, fontsize=8.5)
-    y += 12
-    page.draw_line((52, y - 8), (560, y - 8))
-    for label, cells in rows:
-        page.insert_text((60, y), label, fontsize=8.5)
-        for x, text in zip(xs, cells):
-            page.insert_text((x, y), text, fontsize=8.5)
-        y += 12
-    page.draw_line((52, y - 8), (560, y - 8))
-    _prose(page, y + 20, 6)
+    y = draw_table(page, _prose(page, 70, 6) + 14, caption, header, rows, xs)
+    _prose(page, y + 10, 6)
     return pdf
 
 
