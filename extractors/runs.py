@@ -291,9 +291,9 @@ _FAMILY_KEYS = {"JFT": ("jft",), "ImageNet-21k": ("imagenet",), "ImageNet": ("im
 def datasets_named(text: str) -> Counter:
     """How often each data-set family is named ("ImageNet-21k" once, not also as "ImageNet")."""
     counts: Counter = Counter()
-    if not may_name_dataset(text):
-        return counts
     low = text.lower()
+    if _DATASET_KEY.search(low) is None:  # may_name_dataset, with the lower-cased text kept for below
+        return counts
     for name, pattern in (*_DATASETS, *_OTHER_DATASETS):
         keys = _FAMILY_KEYS.get(name)
         if keys is not None and not any(key in low for key in keys):
