@@ -86,9 +86,24 @@ def _shot_kind(word: str) -> tuple[str, int | None]:
     return "few-shot", k
 
 
+def _may_hold_cue(text: str) -> bool:
+    """False only when no cue pattern can match: each one holds one of these words (case-folded, as
+    the patterns ignore case). Most sentences and table cells hold none, and five case-insensitive
+    patterns per text were most of the regime reading's cost."""
+    low = text.casefold()
+    return any(word in low for word in _CUE_WORDS) or ("without" in low and "training" in low)
+
+
+# "shot" (_SHOT), "context"/"prompt" (_IN_CONTEXT), "tun"/"gradient" (_NO_TRAINING, _FINE_TUNED),
+# "prob"/"frozen" (_PROBE); _NO_TRAINING's "without ... training on it" is tested apart.
+_CUE_WORDS = ("shot", "context", "prompt", "tun", "gradient", "prob", "frozen")
+
+
 def _cues(text: str) -> list[tuple[int, int, str, int | None]]:
     """(start, end, kind, k) of every regime cue in `text` that speaks of the evaluation itself."""
     out = []
+    if not _may_hold_cue(text):
+        return out
     for m in _SHOT.finditer(text):
         after = text[m.end():m.end() + 40]
         if _TASK_AFTER.match(after) or _OTHERS_AFTER.match(after) or _WAY.search(text[max(0, m.start() - 12):m.start()]):

@@ -50,12 +50,17 @@ def generate_candidates(doc: DocumentText, pdf=None) -> list[Candidate]:
     # The result tables are read once: the operation-count columns and the results both use them.
     read_tables: list | None = None
     ops: list[Candidate] = []
+    try:  # the own-model names results prose gives ("our X", "called X"): read once for both readers
+        prose_names = names_in_results_prose(doc)
+    except Exception:  # a bug in one field's extractor must not lose the other fields
+        log.exception("results prose names failed on %s", doc.arxiv_id or doc.title[:60])
+        prose_names = set()
     try:
         read_tables = find_result_tables(pdf, doc)
         tables = read_tables if pdf is not None or doc.page_words else list(doc.tables)
         # The operation counts judge rows and sentences by the names the results reader knows too
         # ("our ResNet", "called X"): the same own-model reading for both.
-        ops_names = own_names if cues.ablated("ops_prose_names") else own_names | names_in_results_prose(doc)
+        ops_names = own_names if cues.ablated("ops_prose_names") else own_names | prose_names
         if not cues.ablated("ops_config_tables"):
             # Configuration and architecture tables ("Layers | Hidden | Params") name no benchmark:
             # the result-table reader skips them, the operation counts read them.
@@ -68,7 +73,7 @@ def generate_candidates(doc: DocumentText, pdf=None) -> list[Candidate]:
 
     results: list[Candidate] = []
     try:
-        results = list(extract_results(doc, pdf, read_tables=read_tables))
+        results = list(extract_results(doc, pdf, read_tables=read_tables, own_names=own_names | prose_names))
     except Exception:  # a bug in one field's extractor must not lose the other fields
         log.exception("results extractor failed on %s", doc.arxiv_id or doc.title[:60])
     candidates = [*hw, *times, *flops, *rates, *ops, *results]

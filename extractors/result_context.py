@@ -74,14 +74,17 @@ class PaperContext:
         return fitting[0] if len(fitting) == 1 else None
 
 
-def paper_context(doc: DocumentText) -> PaperContext:
+def paper_context(doc: DocumentText, own_names: set[str] | None = None) -> PaperContext:
+    """`own_names`: the paper's model names (cues.own_model_names | names_in_results_prose), when the
+    caller has them already; else they are read here."""
     ctx = PaperContext()
     body = [s for s in doc.sentences if s.section not in SKIPPED_SECTIONS]
     text = "\n".join(s.text for s in body)
     ctx.has_wmt14 = bm.mentions_wmt14(text)
     for m in bm.find_datasets(text, paper_has_wmt14=ctx.has_wmt14):
         ctx.dataset_counts[m.name] = ctx.dataset_counts.get(m.name, 0) + 1
-    ctx.own_names = set(cues.own_model_names(doc.title, doc.sentences)) | names_in_results_prose(doc)
+    ctx.own_names = set(own_names) if own_names is not None else \
+        set(cues.own_model_names(doc.title, doc.sentences)) | names_in_results_prose(doc)
     # A benchmark the paper reports as a main result shows up in its abstract or a table caption, or
     # is named often; one named in passing (an auxiliary translation model used for data
     # augmentation) is not the paper's headline.

@@ -542,10 +542,12 @@ def mark_headlines(found: list[Found]) -> None:
         best.candidate.is_best = True
 
 
-def extract_results(doc: DocumentText, pdf=None, *, read_tables: list | None = None) -> list[Candidate]:
+def extract_results(doc: DocumentText, pdf=None, *, read_tables: list | None = None,
+                    own_names: set[str] | None = None) -> list[Candidate]:
     """All benchmark-result candidates of one paper; the headline per dataset+metric has is_best.
-    `read_tables`: the paper's `find_result_tables`, when the caller has already read them."""
-    ctx = paper_context(doc)
+    `read_tables`: the paper's `find_result_tables`, when the caller has already read them;
+    `own_names`: its model names (see `paper_context`), likewise."""
+    ctx = paper_context(doc, own_names)
     if not ctx.dataset_counts:  # no scored benchmark: no table
         read = []
     else:

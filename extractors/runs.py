@@ -314,10 +314,13 @@ CONTEXT_MIN_MENTIONS = 3  # a section's data set: named at least this often ...
 CONTEXT_DOMINANCE = 2.0  # ... and this many times as often as the next one
 
 
-def context_datasets(sentences: Iterable[Sentence]) -> dict[tuple[int, str], str]:
+def context_datasets(sentences: Iterable[Sentence], wanted: set[tuple[int, str]] | None = None
+                     ) -> dict[tuple[int, str], str]:
     """(page, sentence text) -> the data set its paragraph or section is about, for the sentences whose
     paragraph / section says so: the one family the paragraph names, else the family that dominates
-    its numbered section (`CONTEXT_MIN_MENTIONS`, `CONTEXT_DOMINANCE`).
+    its numbered section (`CONTEXT_MIN_MENTIONS`, `CONTEXT_DOMINANCE`). With `wanted` (page, text)
+    keys, only those sentences are answered, and only their paragraphs and sections are read (the
+    data-set patterns over every sentence of a paper were a twentieth of the raw-text floor).
 
     Papers describe each experiment in its own section or paragraph and name the data once, at its
     start ("5 Cloze Test ... CNN/DailyMail ...", later "training takes 60 hours on eight GPUs"): the
@@ -325,6 +328,11 @@ def context_datasets(sentences: Iterable[Sentence]) -> dict[tuple[int, str], str
     previous experiment or picks a data set named only in comparison. A paragraph naming two data sets
     ("similar to our SQuAD model, ... each CNN article") defers to its section."""
     sentences = [s for s in sentences if s.section not in _NO_CONTEXT_SECTIONS]
+    if wanted is not None:
+        asked = [s for s in sentences if (s.page, s.text) in wanted]
+        needed_paragraphs = {s.paragraph for s in asked}
+        needed_parts = {s.part for s in asked}
+        sentences = [s for s in sentences if s.paragraph in needed_paragraphs or s.part in needed_parts]
     paragraphs: dict[int, Counter] = {}
     parts: dict[int, Counter] = {}
     for s in sentences:
@@ -335,7 +343,7 @@ def context_datasets(sentences: Iterable[Sentence]) -> dict[tuple[int, str], str
             parts.setdefault(s.part, Counter()).update(named)
     out = {}
     decided: dict[tuple[int, int], str | None] = {}  # the answer depends on the paragraph and section only
-    for s in sentences:
+    for s in sentences if wanted is None else asked:
         key = (s.paragraph, s.part)
         if key not in decided:
             decided[key] = _context_of(paragraphs.get(s.paragraph) or Counter(), parts.get(s.part) or Counter())
@@ -443,7 +451,8 @@ def annotate(candidates: Iterable[Candidate], sentences: Iterable[Sentence] | No
     the feature `run_context_dataset` (context_datasets), which `link` uses when the clause names none."""
     candidates = list(candidates)
     if sentences is not None:
-        contexts = context_datasets(sentences)
+        contexts = context_datasets(sentences, {(c.evidence.page, c.evidence.sentence)
+                                                for c in candidates if c.field in DATA_FIELDS})
         for cand in candidates:
             found = contexts.get((cand.evidence.page, cand.evidence.sentence)) if cand.field in DATA_FIELDS else None
             if found:

@@ -69,6 +69,17 @@ def test_the_section_names_the_data_when_the_sentence_and_its_paragraph_cannot()
     assert found[(cloze_time.page, cloze_time.text)] == "CNN/DailyMail"
 
 
+def test_asking_for_some_sentences_gives_their_full_answers_only():
+    """Only the wanted sentences' paragraphs and sections are read, with the same answers."""
+    sents = sentences(*READER)
+    full = context_datasets(sents)
+    squad_time, cloze_time, cloze_opening = sents[3], sents[7], sents[4]
+    for wanted in ({(squad_time.page, squad_time.text)}, {(cloze_time.page, cloze_time.text)},
+                   {(squad_time.page, squad_time.text), (cloze_opening.page, cloze_opening.text)}):
+        assert context_datasets(sents, wanted) == {key: full[key] for key in wanted if key in full}
+    assert context_datasets(sents, set()) == {}
+
+
 def test_the_other_experiments_run_is_not_the_benchmark_results_run():
     sents = sentences(*READER)
     cands = [cand("training_time", {"hours": 18.0, "kind": "wall"}, sents[3], "about 18 hours"),
