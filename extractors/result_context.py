@@ -62,10 +62,18 @@ class PaperContext:
     dataset_counts: dict[str, int] = field(default_factory=dict)
     prominent: set[str] = field(default_factory=set)  # in title/abstract/table captions, or often named
     has_wmt14: bool = False
+    _own_label: tuple[frozenset[str], re.Pattern[str] | None] | None = field(default=None, repr=False, compare=False)
 
     def is_own_label(self, text: str) -> bool:
         """The text names the paper's model: "BERTLARGE", "MnasNet-A1", "LSTM-CRF (no char)"."""
-        return any(re.search(r"(?<![A-Za-z0-9])" + re.escape(name), text, re.I) for name in self.own_names)
+        names = frozenset(self.own_names)
+        if self._own_label is None or self._own_label[0] != names:
+            # one pattern for all the names, compiled once per paper (asked for every row and sentence)
+            pattern = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(map(re.escape, sorted(names))) + ")", re.I) \
+                if names else None
+            self._own_label = (names, pattern)
+        pattern = self._own_label[1]
+        return pattern is not None and pattern.search(text) is not None
 
     def default_dataset(self, metric: str) -> str | None:
         """The one scored dataset the paper reports `metric` on, when only one fits."""

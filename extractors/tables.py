@@ -457,7 +457,8 @@ def _best_side(all_rows: list[_Row], caption_words: list[_Word], height: float, 
     rows = []
     for row in all_rows:
         # The unsorted words answer "holds a caption word?" as well; sorting every row is not needed.
-        if any(id(w) in caption_ids for w in row._words):
+        # A row whose box lies above or below the caption's holds none of its words.
+        if row.y1 >= cy0 and row.y0 <= cy1 and any(id(w) in caption_ids for w in row._words):
             rest = [w for w in row.words if id(w) not in caption_ids]
             if rest:
                 rows.append(_Row(rest))
