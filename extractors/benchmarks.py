@@ -181,6 +181,10 @@ _METRIC_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("F1", re.compile(r"\bF1\b|\bF\s*-\s*1\b|\bF\s*-?\s*(?:score|measure)\b", re.I)),
     ("BLEU", re.compile(r"\bBLEU\b", re.I)),
 ]
+# A lower-case word every match of each pattern above holds (one of them), in the same order: the
+# eleven case-insensitive patterns then run only where they can match.
+_METRIC_PATTERN_KEYS = (("top",), ("top",), ("top",), ("@",), ("@",), ("ap",), ("ap",), ("ap",), ("em", "exact"),
+                        ("f",), ("bleu",))
 
 
 def find_metrics(text: str) -> list[Mention]:
@@ -188,7 +192,10 @@ def find_metrics(text: str) -> list[Mention]:
     found: list[Mention] = []
     if not _METRIC_WORD.search(text):
         return found
-    for kind, pattern in _METRIC_PATTERNS:
+    low = text.lower()
+    for (kind, pattern), keys in zip(_METRIC_PATTERNS, _METRIC_PATTERN_KEYS):
+        if not any(key in low for key in keys):
+            continue
         for m in pattern.finditer(text):
             if any(m.start() < f.end and f.start < m.end() for f in found):
                 continue
