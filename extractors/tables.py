@@ -134,11 +134,27 @@ def caption_score(snippet: str) -> int:
     return score
 
 
+# The last answer of result_table_pages: (the page list it read, max_pages, pages). The text reader
+# asks which pages to keep word boxes of, then the table reader which to read: one decision, as
+# index_for keeps one paper's sentence index.
+_last_pages: tuple[list[str], int, list[int]] | None = None
+
+
 def result_table_pages(doc: DocumentText, max_pages: int = 4) -> list[int]:
     """0-based pages worth reading as word boxes, best first by caption evidence, at most max_pages.
 
     Decided on the page text already read: each "Table N" caption's first 300 characters must name
     a scored dataset, or name a metric or "results" on a page that prints a scored metric."""
+    global _last_pages
+    last = _last_pages
+    if last is not None and last[0] is doc.pages and last[1] == max_pages and len(last[0]) == len(doc.pages):
+        return list(last[2])
+    pages = _rank_table_pages(doc, max_pages)
+    _last_pages = (doc.pages, max_pages, pages)
+    return list(pages)
+
+
+def _rank_table_pages(doc: DocumentText, max_pages: int) -> list[int]:
     ranked: list[tuple[int, int]] = []
     by_number: dict[str, int] = {}  # a "(continued)" caption scores as its table's first part
     for index, text in enumerate(doc.pages):
