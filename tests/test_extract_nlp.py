@@ -71,6 +71,26 @@ def test_sentence_index_finds_what_a_per_sentence_scan_finds():
     assert [s.index for s in both] == [2, 4]
 
 
+def test_keywords_learned_on_one_paper_are_found_in_one_pass_on_the_next():
+    """The first paper teaches the automaton the keywords asked for; later papers answer them all in
+    one pass, with the same sentences a scan per keyword finds (overlapping keywords too), and a
+    keyword first asked for later is still found."""
+    from extractors import nlp
+    from extractors.nlp import SentenceIndex
+
+    texts = ("Eight GPUs ran for two days.", "A gpu-hour is cheap; GPU GPU gpu.", "No accelerator here.",
+             "İstanbul days, then 3 hours on one TPU.", "")
+    keywords = ("gpu", "gpus", "day", "hour", "tpu", "our")
+    first = SentenceIndex(_paper(*texts))
+    first.containing(keywords)  # the first paper: scanned keyword by keyword, and learned
+    assert all(nlp._KEYWORDS.knows(k) for k in keywords)
+    second = SentenceIndex(_paper(*reversed(texts)))
+    expected = {k: [n for n, t in enumerate(reversed(texts)) if k in t.lower()] for k in keywords}
+    assert {k: [s.index for s in second.containing((k,))] for k in keywords} == expected
+    assert second._scanned_known  # answered from the one pass
+    assert [s.index for s in second.containing(("accelerator", "ran f"))] == [2, 4]  # new ones
+
+
 def test_sentence_index_confirms_a_match_that_runs_across_sentences():
     import re
 
