@@ -86,3 +86,25 @@ def test_block_boxes_fall_back_to_swig_after_a_difference(monkeypatch):
     assert textpage_boxes.block_boxes(textpage) == textpage_boxes._swig_boxes(textpage)
     assert textpage_boxes._blocks_to_check is None
     assert textpage_boxes.block_boxes(textpage) == textpage_boxes._swig_boxes(textpage)
+
+
+def test_digit_count_is_that_of_a_per_character_count():
+    """`_digit_count` counts digit bytes of the UTF-8 form: the same as counting ASCII digits one
+    character at a time, with other scripts' digits, multi-byte characters and lone surrogates."""
+    pieces = ["0", "7", "9", "a", " ", "é", "Ω", "٣", "𝟘", "½", "\ud800", "10^19", "x", "—"]
+    rng = random.Random(212)
+    for _ in range(20000):
+        block = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        assert text._digit_count(block) == sum(ch in "0123456789" for ch in block), repr(block)
+
+
+def test_plain_collapses_whitespace_as_split_and_join_do():
+    """`_plain` skips `" ".join(text.split())` for text with no whitespace to collapse: the same result
+    for every kind of whitespace str.split knows (tabs, newlines, no-break and ideographic spaces,
+    line separators) and for leading, trailing and doubled spaces."""
+    pieces = ["a", "Z", "9", ".", " ", "  ", "\t", "\n", "\xa0", "\u2009", "\u3000", "\u2028", "\x1c", "\x85",
+              "\u200b", "é", "train- ", "ing"]
+    rng = random.Random(1212)
+    for _ in range(20000):
+        block = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+        assert text._plain(block) == text._dehyphenate(" ".join(block.split())), repr(block)
