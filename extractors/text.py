@@ -282,7 +282,7 @@ def _mark_large_type(pages: list[list[_RawBlock]]) -> None:
 def _superscript(match: re.Match[str]) -> str:
     """Superscripts after a number become '^' exponents ("10^19", "32^2"); footnote markers glued to
     words or numbers ("GPUs^1", "v3-8" + footnote "1") are dropped, keeping one space."""
-    inner = html.unescape(_TAG.sub("", match.group(1)))
+    inner = _unescape(_TAG.sub("", match.group(1)))
     stripped = inner.strip()
     if not stripped:
         return inner
@@ -308,10 +308,32 @@ _AFTER_RANGE = re.compile(r"-\d+\s*$")
 _MARKER_NUMBERS = re.compile(r"[\d,]{1,5}")
 
 
+# html.unescape's own pattern (the standard library's `html._charref`): what it replaces depends on the
+# matched text alone, so each distinct reference is decoded once, not at each of its occurrences
+# (MuPDF writes every non-ASCII character as one, "&#x3b4;").
+_CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+_DECODED: dict[str, str] = {}
+
+
+def _decode_reference(match: re.Match[str]) -> str:
+    reference = match.group()
+    decoded = _DECODED.get(reference)
+    if decoded is None:
+        decoded = html.unescape(reference)
+        if len(_DECODED) < 20000:  # a bound for streams of odd "&name" text; real papers use a few hundred
+            _DECODED[reference] = decoded
+    return decoded
+
+
+def _unescape(text: str) -> str:
+    """`html.unescape(text)`, with each distinct character reference decoded once per process."""
+    return _CHARREF.sub(_decode_reference, text) if "&" in text else text
+
+
 def _plain(fragment: str) -> str:
     text = _TAG.sub("", fragment) if "<" in fragment else fragment
     if "&" in text:
-        text = html.unescape(text)
+        text = _unescape(text)
     if not text.isascii():  # ASCII text is already in NFKC form
         text = unicodedata.normalize("NFKC", text)
     if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
@@ -535,8 +557,13 @@ def _title_case(words: list[str]) -> bool:
     return all(w[:1].isupper() or w.lower() in _SMALL_WORDS or not w[:1].isalpha() for w in words)
 
 
-_NUMERIC_CELL = re.compile(r"(?:^|\s)[\d.,%±()/\-–+×x]*\d[\d.,%±()/\-–+×x]*(?=\s|$)")
-_TOKEN_WITH_DIGIT = re.compile(r"\S*\d\S*")
+# A token of digits and number punctuation holding a digit. Its first digit splits it into two runs
+# that never backtrack (possessive "*+"): `[\d.,%±()/\-–+×x]*\d[\d.,%±()/\-–+×x]*` matches the same
+# tokens but retries every split of each token, the regex's main cost.
+_NUMERIC_CELL = re.compile(r"(?:^|\s)[.,%±()/\-–+×x]*+\d[\d.,%±()/\-–+×x]*+(?=\s|$)")
+# Counts tokens holding a digit, one match each, from the token's start: `\S*\d\S*` found the same
+# tokens but was tried (and backtracked) at every character of a token without a digit.
+_TOKEN_WITH_DIGIT = re.compile(r"(?<!\S)[^\s\d]*+\d")
 
 
 def _looks_like_table(text: str) -> bool:

@@ -108,3 +108,33 @@ def test_plain_collapses_whitespace_as_split_and_join_do():
     for _ in range(20000):
         block = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
         assert text._plain(block) == text._dehyphenate(" ".join(block.split())), repr(block)
+
+
+def test_token_patterns_count_what_the_backtracking_patterns_counted():
+    """`_NUMERIC_CELL` and `_TOKEN_WITH_DIGIT` use possessive runs that never backtrack: they find as
+    many tokens as the plain patterns they replace, in text with numbers, units, Unicode digits and
+    every kind of whitespace."""
+    import re
+
+    numeric_cell = re.compile(r"(?:^|\s)[\d.,%±()/\-–+×x]*\d[\d.,%±()/\-–+×x]*(?=\s|$)")
+    token_with_digit = re.compile(r"\S*\d\S*")
+    pieces = ["1", "42", "٣", ".", ",", "%", "±", "(", ")", "/", "-", "–", "+", "×", "x", "a", "B", "é", " ",
+              "  ", "\t", "\n", "\xa0", "ms", "M"]
+    rng = random.Random(31202)
+    for _ in range(20000):
+        block = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        assert len(text._NUMERIC_CELL.findall(block)) == len(numeric_cell.findall(block)), repr(block)
+        assert len(text._TOKEN_WITH_DIGIT.findall(block)) == len(token_with_digit.findall(block)), repr(block)
+
+
+def test_unescape_decodes_as_html_unescape():
+    """`_unescape` decodes each distinct reference once and reuses it: the same text as
+    `html.unescape` for numeric, hex, named, unterminated and invalid references, repeated."""
+    import html
+
+    pieces = ["&#x3b4;", "&#X3B4;", "&#948;", "&#x110000;", "&#xd800;", "&#0;", "&#x80;", "&amp;", "&amp", "&lt;",
+              "&notin;", "&not", "&noti", "&bogus;", "&", "#", ";", "x", "3", " ", "é", "&#", "&#x;", "\n"]
+    rng = random.Random(41202)
+    for _ in range(20000):
+        block = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert text._unescape(block) == html.unescape(block), repr(block)
