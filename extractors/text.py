@@ -457,19 +457,22 @@ def _reading_order(blocks: list[_RawBlock], page_width: float) -> list[_RawBlock
     blocks = [b for b in blocks if not b.rotated]
     mid = page_width / 2
     margin = 0.04 * page_width
-
-    def side(b: _RawBlock) -> str:
+    left_edge, right_edge = mid + margin, mid - margin
+    sides: list[str] = []  # each block's column: one pass that also counts the characters in each
+    left_chars = right_chars = total = 0
+    for b in blocks:
         x0, _, x1, _ = b.bbox
-        if x1 <= mid + margin:
-            return "left"
-        if x0 >= mid - margin:
-            return "right"
-        return "full"
-
-    sides = [side(b) for b in blocks]
-    left_chars = sum(len(b.text) for b, s in zip(blocks, sides) if s == "left")
-    right_chars = sum(len(b.text) for b, s in zip(blocks, sides) if s == "right")
-    total = sum(len(b.text) for b in blocks) or 1
+        length = len(b.text)
+        total += length
+        if x1 <= left_edge:
+            sides.append("left")
+            left_chars += length
+        elif x0 >= right_edge:
+            sides.append("right")
+            right_chars += length
+        else:
+            sides.append("full")
+    total = total or 1
     if left_chars < 0.15 * total or right_chars < 0.15 * total:
         return sorted(blocks, key=lambda b: (round(b.bbox[1]), b.bbox[0]))
 
@@ -617,13 +620,19 @@ def _sentences(blocks: list[_Block]) -> list[Sentence]:
             flush()
         pending_section = section
         pending.append((block.page, block.text))
-        if _PARAGRAPH_END.search(block.text):
+        if _ends_paragraph(block.text):
             flush()  # the paragraph ends here; otherwise it continues in the next column or page
     flush()
     return out  # `_emit` numbers each sentence by its position in `out`
 
 
-_PARAGRAPH_END = re.compile(r"[.!?:][\"'”’)\]]*\s*$")
+_CLOSERS = "\"'”’)]"
+
+
+def _ends_paragraph(text: str) -> bool:
+    r"""Whether `text` ends like a paragraph, as `re.search(r"[.!?:][\"'”’)\]]*\s*$", text)` tells: read
+    from its end with two strips instead of a regex tried at every punctuation mark of the block."""
+    return text.rstrip().rstrip(_CLOSERS).endswith((".", "!", "?", ":"))
 
 
 def _is_abstract_start(text: str) -> bool:

@@ -138,3 +138,39 @@ def test_unescape_decodes_as_html_unescape():
     for _ in range(20000):
         block = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         assert text._unescape(block) == html.unescape(block), repr(block)
+
+
+def test_paragraph_end_is_that_of_the_regex():
+    """`_ends_paragraph` reads a block's end with strips: the same answer as the regex it replaces,
+    with closing quotes and brackets, trailing whitespace of every kind and punctuation inside."""
+    import re
+
+    paragraph_end = re.compile(r"[.!?:][\"'”’)\]]*\s*$")
+    pieces = [".", "!", "?", ":", ";", ",", '"', "'", "”", "’", ")", "]", "(", "a", "7", " ", "\n", "\t", "\xa0", "\u2028"]
+    rng = random.Random(51202)
+    for _ in range(20000):
+        block = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert text._ends_paragraph(block) == bool(paragraph_end.search(block)), repr(block)
+
+
+def test_sentence_keeps_the_frozen_dataclass_behaviour():
+    """`Sentence` sets its fields through the instance dict (cheaper than the generated __init__):
+    it stays frozen, hashable, comparable, replaceable and picklable, with the same defaults."""
+    import dataclasses
+    import pickle
+
+    import pytest
+
+    from extractors.document import Sentence
+
+    sentence = Sentence(2, "We train for 3 days.", "experiments", 7)
+    assert (sentence.paragraph, sentence.part) == (-1, -1)
+    assert sentence == Sentence(page=2, text="We train for 3 days.", section="experiments", index=7, paragraph=-1)
+    assert len({sentence, Sentence(2, "We train for 3 days.", "experiments", 7, -1, -1)}) == 1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        sentence.text = "changed"
+    moved = dataclasses.replace(sentence, section="table", part=3)
+    assert (moved.section, moved.part, moved.text) == ("table", 3, sentence.text)
+    assert pickle.loads(pickle.dumps(moved)) == moved
+    assert [f.name for f in dataclasses.fields(Sentence)] == ["page", "text", "section", "index", "paragraph", "part"]
+    assert repr(sentence).startswith("Sentence(page=2, text='We train for 3 days.'")
