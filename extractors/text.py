@@ -195,8 +195,38 @@ _PARAGRAPH_OPEN = re.compile(r"<(p|h\d)>")
 
 
 def _paragraphs(xhtml: str) -> list[tuple[str, str]]:
-    """`_PARAGRAPH.findall(xhtml)`: (tag, body) of each paragraph. Each closing tag is found with
-    `str.find` instead of the lazy `.*?`, which tests for it at every character (half the cost)."""
+    """`_PARAGRAPH.findall(xhtml)`: (tag, body) of each paragraph. MuPDF writes each paragraph on a line
+    of its own, so the lines are read first; a page with any other line falls back to a search."""
+    paragraphs = _line_paragraphs(xhtml)
+    return paragraphs if paragraphs is not None else _searched_paragraphs(xhtml)
+
+
+def _line_paragraphs(xhtml: str) -> list[tuple[str, str]] | None:
+    """The paragraphs of a page whose every paragraph is one line ("<p>...</p>", "<h2>...</h2>"), found
+    with str methods; None when some line opens a paragraph it does not close, or holds an opening
+    tag elsewhere (the search then decides)."""
+    out: list[tuple[str, str]] = []
+    for line in xhtml.split("\n"):
+        if line.startswith("<p>"):
+            tag, closing = "p", "</p>"
+        elif line.startswith("<h") and line[3:4] == ">" and line[2:3].isdecimal():  # what \d matches
+            tag = line[1:3]
+            closing = f"</{tag}>"
+        elif "<p>" in line or "<h" in line:
+            return None
+        else:
+            continue
+        # The body ends at the first closing tag after the opening one: here, at the end of the line.
+        start, end = len(closing) - 1, len(line) - len(closing)
+        if end < start or line.find(closing, start) != end:
+            return None
+        out.append((tag, line[start:end]))
+    return out
+
+
+def _searched_paragraphs(xhtml: str) -> list[tuple[str, str]]:
+    """`_PARAGRAPH.findall(xhtml)` for any page. Each closing tag is found with `str.find` instead of the
+    lazy `.*?`, which tests for it at every character (half the cost)."""
     out: list[tuple[str, str]] = []
     at = 0
     while True:
@@ -210,6 +240,8 @@ def _paragraphs(xhtml: str) -> list[tuple[str, str]]:
             continue
         out.append((tag, xhtml[opening.end():end]))
         at = end + len(tag) + 3
+
+
 _SUP = re.compile(r"<sup>(.*?)</sup>", re.S)
 _BOLD = re.compile(r"<b>(.*?)</b>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -282,17 +314,19 @@ def _mark_large_type(pages: list[list[_RawBlock]]) -> None:
 def _superscript(match: re.Match[str]) -> str:
     """Superscripts after a number become '^' exponents ("10^19", "32^2"); footnote markers glued to
     words or numbers ("GPUs^1", "v3-8" + footnote "1") are dropped, keeping one space."""
-    inner = _unescape(_TAG.sub("", match.group(1)))
+    inner = match.group(1)
+    inner = _unescape(_TAG.sub("", inner) if "<" in inner else inner)
     stripped = inner.strip()
     if not stripped:
         return inner
-    before = match.string[max(0, match.start() - 12):match.start()]
-    before_plain = _TAG.sub("", before)
-    if _EXPONENT.fullmatch(stripped) and _AFTER_TEN.search(before_plain):
-        return "^" + stripped.replace("−", "-") + (" " if inner.endswith(" ") else "")
-    if _SMALL_POWER.fullmatch(stripped) and _AFTER_WORD.search(before_plain) is None and \
-            _AFTER_DIGIT.search(before_plain) and not _AFTER_RANGE.search(before_plain):
-        return "^" + stripped + (" " if inner.endswith(" ") else "")  # "32^2 pixels"
+    if _EXPONENT.fullmatch(stripped):  # the text before matters only to a number (_SMALL_POWER is one too)
+        before = match.string[max(0, match.start() - 12):match.start()]
+        before_plain = _TAG.sub("", before) if "<" in before else before
+        if _AFTER_TEN.search(before_plain):
+            return "^" + stripped.replace("−", "-") + (" " if inner.endswith(" ") else "")
+        if _SMALL_POWER.fullmatch(stripped) and _AFTER_WORD.search(before_plain) is None and \
+                _AFTER_DIGIT.search(before_plain) and not _AFTER_RANGE.search(before_plain):
+            return "^" + stripped + (" " if inner.endswith(" ") else "")  # "32^2 pixels"
     if _FOOTNOTE_SYMBOLS.match(stripped) or _MARKER_NUMBERS.fullmatch(stripped):
         return " " if inner.endswith(" ") else ""
     return inner

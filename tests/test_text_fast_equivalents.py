@@ -41,6 +41,18 @@ def test_paragraphs_are_those_of_the_regex():
         assert text._paragraphs(page) == text._PARAGRAPH.findall(page), repr(page)
 
 
+def test_paragraphs_read_by_line_are_those_of_the_regex():
+    """Pages shaped as MuPDF writes them (a paragraph a line), some lines broken: `_paragraphs` reads
+    the lines or falls back to the search, and gives what `_PARAGRAPH.findall` gives either way."""
+    lines = ["<p>a plain line</p>", "<p></p>", "<h2>A heading</h2>", "<h1>x</h1>", "<p>with <b>bold</b> and <sup>1</sup></p>",
+             "<p>nested <p>open</p>", "<p>two</p><p>on one line</p>", "<p>", "</p>", "<h2>", "<h2>unclosed", "<p>x</h2>",
+             "<h3>x</p>", '<div id="page0">', "</div>", "<hr>", "text <p>late</p>", "<p>a</p> tail", "", "<h٣>x</h٣>"]
+    rng = random.Random(2112)
+    for _ in range(20000):
+        page = "\n".join(rng.choice(lines) for _ in range(rng.randint(0, 8)))
+        assert text._paragraphs(page) == text._PARAGRAPH.findall(page), repr(page)
+
+
 def test_block_boxes_read_through_ctypes_are_those_of_the_swig_walk(monkeypatch):
     """`textpage_boxes` reads MuPDF's block structs through ctypes: on a generated page with text
     blocks, an image block between them and a rotated line, the same boxes as the SWIG walk, and the
