@@ -10,25 +10,45 @@ _ABBREVIATIONS = frozenset(
     est max min avg std var dim resp incl excl orig""".split()
 )
 # A candidate boundary: terminal punctuation, optional closing quote/bracket, whitespace, then a
-# capital letter (or an opening quote/bracket followed by one).
-_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“(\[]?[A-Z])")
+# capital letter (or an opening quote/bracket followed by one). The group is the whitespace: the
+# sentence before ends where it starts, the next one begins where it ends.
+_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(\s+)(?=[\"“(\[]?[A-Z])")
+# The same after a period alone, for text without "!" or "?" (most paragraphs): a pattern opening with
+# a literal character is found with a fast scan, one opening with a character set is tried at every
+# position, at four times the cost.
+_PERIOD_BOUNDARY = re.compile(r"\.[\"'”’)\]]*(\s+)(?=[\"“(\[]?[A-Z])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_INITIAL_BEFORE = re.compile(r"(?:[A-Z]\. |[(,;] ?)$")
+_INITIAL_AFTER = re.compile(r" [A-Z]\. ")
 
 
 def split_sentences(text: str) -> list[tuple[int, str]]:
     """Split `text` into (start offset, sentence) pairs; offsets index into `text`."""
     out: list[tuple[int, str]] = []
     start = 0
-    for match in _BOUNDARY.finditer(text):
-        if text[match.start()] == "." and _is_abbreviation(text, match.start()):
+    boundary = _BOUNDARY if "?" in text or "!" in text else _PERIOD_BOUNDARY
+    for match in boundary.finditer(text):
+        period = match.start()
+        if text[period] == "." and _is_abbreviation(text, period):
             continue
-        _append(out, text, start, match.end())
+        if start:  # after a boundary: no whitespace on either side of the sentence
+            out.append((start, text[start:match.start(1)]))
+        else:
+            _append(out, text, 0, match.start(1))
         start = match.end()
     _append(out, text, start, len(text))
     return out
 
 
+# Letters right before a period, more than any abbreviation has: a word that cannot be one.
+_PAST_ABBREVIATIONS = max(map(len, _ABBREVIATIONS)) + 1
+
+
 def _is_abbreviation(text: str, period: int) -> bool:
+    if period >= _PAST_ABBREVIATIONS:  # most sentences end with a long word: no search for it
+        tail = text[period - _PAST_ABBREVIATIONS:period]
+        if tail.isalpha() and tail.isascii():
+            return False
     word = _WORD_BEFORE.search(text, max(0, period - 12), period)
     if not word:
         return False
@@ -37,7 +57,7 @@ def _is_abbreviation(text: str, period: int) -> bool:
         # An initial ("J. K. Smith", "(A. Krizhevsky"), but not a model letter ("Titan X. We ...").
         before = text[max(0, word.start() - 3):word.start()]
         after = text[period + 1:period + 5]
-        return word.start() == 0 or bool(re.search(r"(?:[A-Z]\. |[(,;] ?)$", before) or re.match(r" [A-Z]\. ", after))
+        return word.start() == 0 or bool(_INITIAL_BEFORE.search(before) or _INITIAL_AFTER.match(after))
     return token.lower().rstrip(".") in _ABBREVIATIONS
 
 

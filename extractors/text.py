@@ -195,8 +195,38 @@ _PARAGRAPH_OPEN = re.compile(r"<(p|h\d)>")
 
 
 def _paragraphs(xhtml: str) -> list[tuple[str, str]]:
-    """`_PARAGRAPH.findall(xhtml)`: (tag, body) of each paragraph. Each closing tag is found with
-    `str.find` instead of the lazy `.*?`, which tests for it at every character (half the cost)."""
+    """`_PARAGRAPH.findall(xhtml)`: (tag, body) of each paragraph. MuPDF writes each paragraph on a line
+    of its own, so the lines are read first; a page with any other line falls back to a search."""
+    paragraphs = _line_paragraphs(xhtml)
+    return paragraphs if paragraphs is not None else _searched_paragraphs(xhtml)
+
+
+def _line_paragraphs(xhtml: str) -> list[tuple[str, str]] | None:
+    """The paragraphs of a page whose every paragraph is one line ("<p>...</p>", "<h2>...</h2>"), found
+    with str methods; None when some line opens a paragraph it does not close, or holds an opening
+    tag elsewhere (the search then decides)."""
+    out: list[tuple[str, str]] = []
+    for line in xhtml.split("\n"):
+        if line.startswith("<p>"):
+            tag, closing = "p", "</p>"
+        elif line.startswith("<h") and line[3:4] == ">" and line[2:3].isdecimal():  # what \d matches
+            tag = line[1:3]
+            closing = f"</{tag}>"
+        elif "<p>" in line or "<h" in line:
+            return None
+        else:
+            continue
+        # The body ends at the first closing tag after the opening one: here, at the end of the line.
+        start, end = len(closing) - 1, len(line) - len(closing)
+        if end < start or line.find(closing, start) != end:
+            return None
+        out.append((tag, line[start:end]))
+    return out
+
+
+def _searched_paragraphs(xhtml: str) -> list[tuple[str, str]]:
+    """`_PARAGRAPH.findall(xhtml)` for any page. Each closing tag is found with `str.find` instead of the
+    lazy `.*?`, which tests for it at every character (half the cost)."""
     out: list[tuple[str, str]] = []
     at = 0
     while True:
@@ -210,6 +240,8 @@ def _paragraphs(xhtml: str) -> list[tuple[str, str]]:
             continue
         out.append((tag, xhtml[opening.end():end]))
         at = end + len(tag) + 3
+
+
 _SUP = re.compile(r"<sup>(.*?)</sup>", re.S)
 _BOLD = re.compile(r"<b>(.*?)</b>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -282,17 +314,19 @@ def _mark_large_type(pages: list[list[_RawBlock]]) -> None:
 def _superscript(match: re.Match[str]) -> str:
     """Superscripts after a number become '^' exponents ("10^19", "32^2"); footnote markers glued to
     words or numbers ("GPUs^1", "v3-8" + footnote "1") are dropped, keeping one space."""
-    inner = html.unescape(_TAG.sub("", match.group(1)))
+    inner = match.group(1)
+    inner = _unescape(_TAG.sub("", inner) if "<" in inner else inner)
     stripped = inner.strip()
     if not stripped:
         return inner
-    before = match.string[max(0, match.start() - 12):match.start()]
-    before_plain = _TAG.sub("", before)
-    if _EXPONENT.fullmatch(stripped) and _AFTER_TEN.search(before_plain):
-        return "^" + stripped.replace("−", "-") + (" " if inner.endswith(" ") else "")
-    if _SMALL_POWER.fullmatch(stripped) and _AFTER_WORD.search(before_plain) is None and \
-            _AFTER_DIGIT.search(before_plain) and not _AFTER_RANGE.search(before_plain):
-        return "^" + stripped + (" " if inner.endswith(" ") else "")  # "32^2 pixels"
+    if _EXPONENT.fullmatch(stripped):  # the text before matters only to a number (_SMALL_POWER is one too)
+        before = match.string[max(0, match.start() - 12):match.start()]
+        before_plain = _TAG.sub("", before) if "<" in before else before
+        if _AFTER_TEN.search(before_plain):
+            return "^" + stripped.replace("−", "-") + (" " if inner.endswith(" ") else "")
+        if _SMALL_POWER.fullmatch(stripped) and _AFTER_WORD.search(before_plain) is None and \
+                _AFTER_DIGIT.search(before_plain) and not _AFTER_RANGE.search(before_plain):
+            return "^" + stripped + (" " if inner.endswith(" ") else "")  # "32^2 pixels"
     if _FOOTNOTE_SYMBOLS.match(stripped) or _MARKER_NUMBERS.fullmatch(stripped):
         return " " if inner.endswith(" ") else ""
     return inner
@@ -308,13 +342,40 @@ _AFTER_RANGE = re.compile(r"-\d+\s*$")
 _MARKER_NUMBERS = re.compile(r"[\d,]{1,5}")
 
 
+# html.unescape's own pattern (the standard library's `html._charref`): what it replaces depends on the
+# matched text alone, so each distinct reference is decoded once, not at each of its occurrences
+# (MuPDF writes every non-ASCII character as one, "&#x3b4;").
+_CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+_DECODED: dict[str, str] = {}
+
+
+def _decode_reference(match: re.Match[str]) -> str:
+    reference = match.group()
+    decoded = _DECODED.get(reference)
+    if decoded is None:
+        decoded = html.unescape(reference)
+        if len(_DECODED) < 20000:  # a bound for streams of odd "&name" text; real papers use a few hundred
+            _DECODED[reference] = decoded
+    return decoded
+
+
+def _unescape(text: str) -> str:
+    """`html.unescape(text)`, with each distinct character reference decoded once per process."""
+    return _CHARREF.sub(_decode_reference, text) if "&" in text else text
+
+
 def _plain(fragment: str) -> str:
     text = _TAG.sub("", fragment) if "<" in fragment else fragment
     if "&" in text:
-        text = html.unescape(text)
+        text = _unescape(text)
     if not text.isascii():  # ASCII text is already in NFKC form
         text = unicodedata.normalize("NFKC", text)
-    return _dehyphenate(" ".join(text.split()))  # split() and \s agree on what is whitespace
+    if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
+        # split() and \s agree on what is whitespace. A printable text holds no whitespace but " "
+        # (every other kind is a control or separator character), so without a double, leading or
+        # trailing space it is already collapsed: most blocks, spared a split into words and a join.
+        text = " ".join(text.split())
+    return _dehyphenate(text)
 
 
 _HYPHEN_BREAK = re.compile(r"\b([A-Za-z][a-z]*)- ([a-z][a-z]*)")
@@ -430,19 +491,22 @@ def _reading_order(blocks: list[_RawBlock], page_width: float) -> list[_RawBlock
     blocks = [b for b in blocks if not b.rotated]
     mid = page_width / 2
     margin = 0.04 * page_width
-
-    def side(b: _RawBlock) -> str:
+    left_edge, right_edge = mid + margin, mid - margin
+    sides: list[str] = []  # each block's column: one pass that also counts the characters in each
+    left_chars = right_chars = total = 0
+    for b in blocks:
         x0, _, x1, _ = b.bbox
-        if x1 <= mid + margin:
-            return "left"
-        if x0 >= mid - margin:
-            return "right"
-        return "full"
-
-    sides = [side(b) for b in blocks]
-    left_chars = sum(len(b.text) for b, s in zip(blocks, sides) if s == "left")
-    right_chars = sum(len(b.text) for b, s in zip(blocks, sides) if s == "right")
-    total = sum(len(b.text) for b in blocks) or 1
+        length = len(b.text)
+        total += length
+        if x1 <= left_edge:
+            sides.append("left")
+            left_chars += length
+        elif x0 >= right_edge:
+            sides.append("right")
+            right_chars += length
+        else:
+            sides.append("full")
+    total = total or 1
     if left_chars < 0.15 * total or right_chars < 0.15 * total:
         return sorted(blocks, key=lambda b: (round(b.bbox[1]), b.bbox[0]))
 
@@ -530,8 +594,13 @@ def _title_case(words: list[str]) -> bool:
     return all(w[:1].isupper() or w.lower() in _SMALL_WORDS or not w[:1].isalpha() for w in words)
 
 
-_NUMERIC_CELL = re.compile(r"(?:^|\s)[\d.,%±()/\-–+×x]*\d[\d.,%±()/\-–+×x]*(?=\s|$)")
-_TOKEN_WITH_DIGIT = re.compile(r"\S*\d\S*")
+# A token of digits and number punctuation holding a digit. Its first digit splits it into two runs
+# that never backtrack (possessive "*+"): `[\d.,%±()/\-–+×x]*\d[\d.,%±()/\-–+×x]*` matches the same
+# tokens but retries every split of each token, the regex's main cost.
+_NUMERIC_CELL = re.compile(r"(?:^|\s)[.,%±()/\-–+×x]*+\d[\d.,%±()/\-–+×x]*+(?=\s|$)")
+# Counts tokens holding a digit, one match each, from the token's start: `\S*\d\S*` found the same
+# tokens but was tried (and backtracked) at every character of a token without a digit.
+_TOKEN_WITH_DIGIT = re.compile(r"(?<!\S)[^\s\d]*+\d")
 
 
 def _looks_like_table(text: str) -> bool:
@@ -585,13 +654,19 @@ def _sentences(blocks: list[_Block]) -> list[Sentence]:
             flush()
         pending_section = section
         pending.append((block.page, block.text))
-        if _PARAGRAPH_END.search(block.text):
+        if _ends_paragraph(block.text):
             flush()  # the paragraph ends here; otherwise it continues in the next column or page
     flush()
     return out  # `_emit` numbers each sentence by its position in `out`
 
 
-_PARAGRAPH_END = re.compile(r"[.!?:][\"'”’)\]]*\s*$")
+_CLOSERS = "\"'”’)]"
+
+
+def _ends_paragraph(text: str) -> bool:
+    r"""Whether `text` ends like a paragraph, as `re.search(r"[.!?:][\"'”’)\]]*\s*$", text)` tells: read
+    from its end with two strips instead of a regex tried at every punctuation mark of the block."""
+    return text.rstrip().rstrip(_CLOSERS).endswith((".", "!", "?", ":"))
 
 
 def _is_abstract_start(text: str) -> bool:
@@ -687,9 +762,13 @@ def _reads_as_prose(text: str) -> bool:
 _DIGIT = re.compile(r"\d")
 
 
+_DIGIT_BYTES = b"0123456789"
+
+
 def _digit_count(text: str) -> int:
-    """Digits in `text`: ten substring counts in C, far cheaper than a regex over the text. An upper
-    bound for the number of tokens holding a digit, so most prose is ruled out before any regex."""
-    count = text.count
-    return (count("0") + count("1") + count("2") + count("3") + count("4") + count("5") + count("6")
-            + count("7") + count("8") + count("9"))
+    """ASCII digits in `text`, counted in C as the bytes its UTF-8 form loses when they are deleted
+    (UTF-8 writes every other character with bytes >= 0x80, so no digit byte belongs to one): a
+    third of the cost of ten `str.count`s, far cheaper than a regex. An upper bound for the number
+    of tokens holding a digit, so most prose is ruled out before any regex."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    return len(encoded) - len(encoded.translate(None, _DIGIT_BYTES))
