@@ -34,6 +34,7 @@ from typing import Iterable
 from extractors.chips import canonical_name
 from extractors.cues import cited_subject
 from extractors.document import Sentence
+from extractors.nlp import index_for
 from extractors.records import Candidate
 
 RUN_FIELDS = ("hardware", "training_time", "stated_compute", "throughput")
@@ -256,11 +257,17 @@ def stage_of(text: str) -> str:
 # tells them apart before the per-family passes, which run on every sentence of the paper for the
 # paragraph and section context. Every match of a pattern above contains one of these key words
 # (tests/test_runs_context.py checks each family's forms).
-_DATASET_KEY = re.compile("|".join(map(re.escape, (
+_DATASET_KEY_WORDS = (
     "jft", "imagenet", "ilsvrc", "coco", "squad", "conll", "named entit", "german", "french", "wmt", "translation",
     "language model", "billion word", "penn tree", "ptb", "wikitext", "lm1b", "cnn", "daily", "cifar", "pascal",
     "voc", "children", "cbt", "triviaqa", "marco", "mnist", "svhn", "cityscapes", "glue", "nli", "sst", "swag",
-    "race"))) + r"|en(?:glish)?[- ]?(?:to[- ])?(?:de|fr)")
+    "race")
+_DATASET_KEY = re.compile("|".join(map(re.escape, _DATASET_KEY_WORDS)) + r"|en(?:glish)?[- ]?(?:to[- ])?(?:de|fr)")
+# The same key words as plain strings, the pattern's language pairs spelled out ("ende", "en-to-fr",
+# ...), so that a paper's SentenceIndex finds the sentences holding one in its single keyword pass.
+_DATASET_KEYWORDS = _DATASET_KEY_WORDS + tuple(
+    f"{english}{sep}{to}{target}" for english in ("en", "english") for sep in ("", "-", " ")
+    for to in ("", "to-", "to ") for target in ("de", "fr"))
 
 
 def may_name_dataset(text: str) -> bool:
@@ -327,6 +334,8 @@ def context_datasets(sentences: Iterable[Sentence], wanted: set[tuple[int, str]]
     sentence with the time names no data set, and a fixed look-back of a few sentences crosses into the
     previous experiment or picks a data set named only in comparison. A paragraph naming two data sets
     ("similar to our SQuAD model, ... each CNN article") defers to its section."""
+    sentences = list(sentences)
+    keyed = {id(s) for s in index_for(sentences).containing(_DATASET_KEYWORDS)}
     sentences = [s for s in sentences if s.section not in _NO_CONTEXT_SECTIONS]
     if wanted is not None:
         asked = [s for s in sentences if (s.page, s.text) in wanted]
@@ -336,6 +345,8 @@ def context_datasets(sentences: Iterable[Sentence], wanted: set[tuple[int, str]]
     paragraphs: dict[int, Counter] = {}
     parts: dict[int, Counter] = {}
     for s in sentences:
+        if id(s) not in keyed:
+            continue  # no data-set key word: datasets_named would find nothing
         named = datasets_named(s.text)
         if named and s.paragraph >= 0:
             paragraphs.setdefault(s.paragraph, Counter()).update(named)

@@ -230,3 +230,14 @@ def test_every_family_key_list_belongs_to_a_family():
 def test_a_sentence_naming_no_data_set_gets_the_unfiltered_answer(sentence, skipped):
     assert _unfiltered(sentence) == runs.datasets_named(sentence) == Counter()
     assert runs.may_name_dataset(sentence) is not skipped
+
+
+@pytest.mark.parametrize("text", [
+    "we translate english-to-german news", "the En-De and EN→FR pairs", "training on en de text",
+    "results on the english-fr split", "an engine depends on fresh data", "nothing to see here",
+    "Penn Treebank and WikiText-103", "a trace of the racetrack",
+])
+def test_key_words_as_strings_say_what_the_key_pattern_says(text):
+    """The paper-wide keyword pass (runs._DATASET_KEYWORDS) and the per-sentence key pattern agree."""
+    low = text.lower()
+    assert (runs._DATASET_KEY.search(low) is not None) == any(k in low for k in runs._DATASET_KEYWORDS)
