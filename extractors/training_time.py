@@ -44,6 +44,9 @@ PREFILTER = re.compile(r"\d\s?(?:h|hrs?|hours?|days?|weeks?|months?|mins?|minute
 # caught by _COMPACT_HOURS instead (a short regex, much cheaper than PREFILTER on every sentence).
 _KEYWORDS = ("hour", "day", "week", "month", "minute", "min", "hr", "year")
 _COMPACT_HOURS = re.compile(r"\d\s?h\b")
+# Its digit-and-"h" openings as plain strings, for the paper's one keyword pass (sentences from the
+# text reader hold no whitespace but single spaces); each hit is confirmed with the pattern.
+_COMPACT_KEYWORDS = tuple(f"{digit}{space}h" for digit in "0123456789" for space in ("", " "))
 
 # What follows a duration that makes it something other than a training run's length.
 _NOT_A_RUN_AFTER = re.compile(
@@ -109,7 +112,10 @@ def extract_training_time(sentences: list[Sentence], *, own_names: frozenset[str
     `own_names` / `title_vocabulary` (cues.own_model_names / cues.title_words) tell the paper's
     own model from baselines in model-name clauses and table rows."""
     out: list[Candidate] = []
-    candidates = index_for(sentences).select(keywords=_KEYWORDS, patterns=(_COMPACT_HOURS,))
+    index = index_for(sentences)
+    keep = {id(s) for s in index.containing(_KEYWORDS)}
+    keep |= {id(s) for s in index.containing(_COMPACT_KEYWORDS) if _COMPACT_HOURS.search(s.text)}
+    candidates = [s for s in index.containing(_KEYWORDS + _COMPACT_KEYWORDS) if id(s) in keep]
     for sentence in prefilter(candidates, PREFILTER):
         row_is_own = False
         previous_end = 0
