@@ -5,7 +5,8 @@ walk; `extractBLOCKS()` would recompute every glyph box) and `extractXHTML()` gi
 with markup (<sup> superscripts, <b> bold, <hN> large type), a string built in C. Building
 `get_text("dict")` (a Python object per span) was ~50% slower on the real corpus. Python then works
 on blocks with a few regexes, never per character. Pages with a table caption keep their TextPage
-until the end, so the table reader's word boxes come from it (`read_document(word_pages=...)`).
+until the end, so the table reader's word boxes come from it and its XHTML is not written a second
+time (`read_document(word_pages=...)`).
 """
 from __future__ import annotations
 
@@ -72,21 +73,22 @@ def read_document(path_or_bytes: str | Path | bytes | pymupdf.Document, *, max_p
     from the TextPage already built here, which only pages with a "Table N" caption keep until then."""
     owned = not isinstance(path_or_bytes, pymupdf.Document)
     doc = _open(path_or_bytes, max_pages=max_pages) if owned else path_or_bytes
-    kept_textpages: dict[int, pymupdf.TextPage] = {}
+    kept_textpages: dict[int, tuple[pymupdf.TextPage, str]] = {}  # with the page's XHTML, read once
     try:
         page_raw: list[list[_RawBlock]] = []
         page_width: list[float] = []
         page_height: list[float] = []
         for index, page in enumerate(doc):
             textpage = page.get_textpage(flags=_TEXT_FLAGS)
-            raw_blocks = _read_textpage(textpage)
+            xhtml = textpage.extractXHTML()
+            raw_blocks = _read_textpage(textpage, xhtml)
             page_raw.append(raw_blocks)
             rect = page.rect
             page_width.append(rect.width)
             page_height.append(rect.height)
             # One search over the page's blocks joined by "\0", which the caption pattern cannot cross.
             if word_pages is not None and _TABLE_CAPTION.search("\0".join([b.text for b in raw_blocks])):
-                kept_textpages[index] = textpage
+                kept_textpages[index] = (textpage, xhtml)
     except ExtractionError:
         raise
     except Exception as exc:  # MuPDF raises plain RuntimeError on damaged content streams
@@ -112,11 +114,12 @@ def read_document(path_or_bytes: str | Path | bytes | pymupdf.Document, *, max_p
     if kept_textpages:
         for index in word_pages(document):
             if index in kept_textpages:
+                textpage, xhtml = kept_textpages[index]
                 try:
-                    document.page_words[index] = kept_textpages[index].extractWORDS()
-                    document.page_markup[index] = kept_textpages[index].extractXHTML()  # ~1 ms a page
+                    document.page_words[index] = textpage.extractWORDS()
                 except Exception:  # a damaged page: the table reader reads it again or skips it
                     continue
+                document.page_markup[index] = xhtml  # the XHTML the blocks were read from
     return document
 
 
@@ -124,12 +127,12 @@ def read_document(path_or_bytes: str | Path | bytes | pymupdf.Document, *, max_p
 _TABLE_CAPTION = re.compile(r"Table\s+(?:\d+|[IVX]+)\s*[:.]")
 
 
-def _read_textpage(textpage: pymupdf.TextPage) -> list[_RawBlock]:
+def _read_textpage(textpage: pymupdf.TextPage, xhtml: str) -> list[_RawBlock]:
     """The page's text blocks with markup. The block boxes come straight from MuPDF's structured-text
     blocks (`textpage_boxes`, a pointer walk); `extractBLOCKS()` recomputes every box
     from its characters' glyph boxes, which cost more than all the rest of the reading. A page whose
-    XHTML paragraphs do not pair one-to-one with its blocks falls back to `extractBLOCKS()`."""
-    xhtml = textpage.extractXHTML()
+    XHTML paragraphs (`xhtml`, the TextPage's `extractXHTML()`) do not pair one-to-one with its blocks
+    falls back to `extractBLOCKS()`."""
     boxes = block_boxes(textpage)
     if boxes is not None:
         paragraphs = _paragraphs(xhtml)
