@@ -1,4 +1,4 @@
-"""The text reader's cheaper equivalents (extractors/text.py, sentences.py, document.py) give exactly
+"""The text reader's cheaper equivalents (extractors/text.py, sentences.py) give exactly
 what the plain forms they replace give: `_dehyphenate` tries its regexes only at each "- "
 (`_sub_at_breaks`), `_paragraphs` reads lines and finds closing tags with str.find, digits are counted
 as bytes, references decoded from a cache, token patterns never backtrack, paragraph ends are read with
@@ -166,29 +166,6 @@ def test_paragraph_end_is_that_of_the_regex():
     for _ in range(20000):
         block = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
         assert text._ends_paragraph(block) == bool(paragraph_end.search(block)), repr(block)
-
-
-def test_sentence_keeps_the_frozen_dataclass_behaviour():
-    """`Sentence` sets its fields through the instance dict (cheaper than the generated __init__):
-    it stays frozen, hashable, comparable, replaceable and picklable, with the same defaults."""
-    import dataclasses
-    import pickle
-
-    import pytest
-
-    from extractors.document import Sentence
-
-    sentence = Sentence(2, "We train for 3 days.", "experiments", 7)
-    assert (sentence.paragraph, sentence.part) == (-1, -1)
-    assert sentence == Sentence(page=2, text="We train for 3 days.", section="experiments", index=7, paragraph=-1)
-    assert len({sentence, Sentence(2, "We train for 3 days.", "experiments", 7, -1, -1)}) == 1
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        sentence.text = "changed"
-    moved = dataclasses.replace(sentence, section="table", part=3)
-    assert (moved.section, moved.part, moved.text) == ("table", 3, sentence.text)
-    assert pickle.loads(pickle.dumps(moved)) == moved
-    assert [f.name for f in dataclasses.fields(Sentence)] == ["page", "text", "section", "index", "paragraph", "part"]
-    assert repr(sentence).startswith("Sentence(page=2, text='We train for 3 days.'")
 
 
 def _reference_split(text: str) -> list[tuple[int, str]]:
