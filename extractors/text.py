@@ -138,8 +138,9 @@ def _read_textpage(textpage: pymupdf.TextPage, xhtml: str) -> list[_RawBlock]:
         paragraphs = _paragraphs(xhtml)
         if len(paragraphs) == len(boxes):
             out: list[_RawBlock] = []
-            for (x0, y0, x1, y1), (tag, body) in zip(boxes, paragraphs):
-                for block in _marked_up_blocks((x0, y0, x1, y1), tag, body, False):
+            for box, (tag, body) in zip(boxes, paragraphs):
+                x0, y0, x1, y1 = box
+                for block in _marked_up_blocks(box, tag, body, False):
                     if block.text:  # whitespace-only blocks, lone footnote markers
                         block.rotated = (x1 - x0) < 0.1 * (y1 - y0) and len(block.text) > 12
                         out.append(block)
@@ -210,20 +211,20 @@ def _line_paragraphs(xhtml: str) -> list[tuple[str, str]] | None:
     tag elsewhere (the search then decides)."""
     out: list[tuple[str, str]] = []
     for line in xhtml.split("\n"):
+        # The body ends at the first closing tag after the opening one: here, at the end of the line.
         if line.startswith("<p>"):
-            tag, closing = "p", "</p>"
+            end = len(line) - 4
+            if end < 3 or line.find("</p>", 3) != end:
+                return None
+            out.append(("p", line[3:end]))
         elif line.startswith("<h") and line[3:4] == ">" and line[2:3].isdecimal():  # what \d matches
             tag = line[1:3]
-            closing = f"</{tag}>"
+            end = len(line) - 5
+            if end < 4 or line.find(f"</{tag}>", 4) != end:
+                return None
+            out.append((tag, line[4:end]))
         elif "<p>" in line or "<h" in line:
             return None
-        else:
-            continue
-        # The body ends at the first closing tag after the opening one: here, at the end of the line.
-        start, end = len(closing) - 1, len(line) - len(closing)
-        if end < start or line.find(closing, start) != end:
-            return None
-        out.append((tag, line[start:end]))
     return out
 
 
@@ -701,16 +702,16 @@ def _emit(out: list[Sentence], pieces: list[tuple[int, str]], section: str, *, p
                 text += " "
         page_starts.append((len(text), page))
         text += piece
+    one_page = page_starts[0][1] if len(page_starts) == 1 else 0  # most paragraphs: their sentences are on it
+    abstract = section == "abstract"
+    tables_apart = section not in ("references", "caption", "table")
     for start, sentence in split_sentences(text):
-        if len(page_starts) == 1:
-            page = page_starts[0][1]  # a paragraph from one page (most): its sentences are on it
-        else:
-            page = next(p for offset, p in reversed(page_starts) if offset <= start) if page_starts else 1
-        if section == "abstract" and sentence.lower().startswith("abstract"):
+        page = one_page or next(p for offset, p in reversed(page_starts) if offset <= start)
+        if abstract and sentence.lower().startswith("abstract"):
             sentence = sentence[8:].lstrip(" .:—-")
             if not sentence:
                 continue
-        if section not in ("references", "caption", "table") and _looks_like_table_text(sentence):
+        if tables_apart and _looks_like_table_text(sentence):
             # A table whose cells MuPDF returned as running text: keep it apart from prose.
             out.append(Sentence(page, sentence, "table", len(out), paragraph, part))
             continue
