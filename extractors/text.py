@@ -598,21 +598,26 @@ def _title_case(words: list[str]) -> bool:
     return all(w[:1].isupper() or w.lower() in _SMALL_WORDS or not w[:1].isalpha() for w in words)
 
 
-# A token of digits and number punctuation holding a digit. Its first digit splits it into two runs
-# that never backtrack (possessive "*+"): `[\d.,%±()/\-–+×x]*\d[\d.,%±()/\-–+×x]*` matches the same
-# tokens but retries every split of each token, the regex's main cost.
-_NUMERIC_CELL = re.compile(r"(?:^|\s)[.,%±()/\-–+×x]*+\d[\d.,%±()/\-–+×x]*+(?=\s|$)")
-# Counts tokens holding a digit, one match each, from the token's start: `\S*\d\S*` found the same
+# A numeric cell: a token of digits and number punctuation holding a digit, after whitespace (searched
+# in " " + text, so the first token has some: a pattern opening with `\s` is scanned for far faster
+# than one opening with `(?:^|\s)`). Its first digit splits the token into two runs that never
+# backtrack ("*+"); `[\d.,%±()/\-–+×x]*\d[\d.,%±()/\-–+×x]*` matched the same tokens but retried every split.
+_NUMERIC_CELL = re.compile(r"\s[.,%±()/\-–+×x]*+\d[\d.,%±()/\-–+×x]*+(?=\s|$)")
+# A token holding a digit, one match each: from its first digit to its end. `\S*\d\S*` found the same
 # tokens but was tried (and backtracked) at every character of a token without a digit.
-_TOKEN_WITH_DIGIT = re.compile(r"(?<!\S)[^\s\d]*+\d")
+_TOKEN_WITH_DIGIT = re.compile(r"\d\S*+")
+_SENTENCE_BREAK = re.compile(r"[a-z]{3,}[.!?]\s+[A-Z]")
+
+
+def _numeric_cells(text: str) -> int:
+    return len(_NUMERIC_CELL.findall(" " + text))
 
 
 def _looks_like_table(text: str) -> bool:
     tokens = text.count(" ") + 1
     if tokens < 4 or _digit_count(text) < 0.4 * tokens:
         return False  # every numeric cell holds a digit: too few digits, too few numeric cells
-    numeric = len(_NUMERIC_CELL.findall(text))
-    return numeric >= 0.4 * tokens and not re.search(r"[a-z]{3,}[.!?]\s+[A-Z]", text) and not _reads_as_prose(text)
+    return _numeric_cells(text) >= 0.4 * tokens and not _SENTENCE_BREAK.search(text) and not _reads_as_prose(text)
 
 
 def _sentences(blocks: list[_Block]) -> list[Sentence]:
