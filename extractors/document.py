@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class Sentence:
     page: int  # 1-based
     text: str
@@ -21,11 +21,6 @@ class Sentence:
     # top-level section, numbered by the numbered level-1 headings seen before it. -1: not known.
     paragraph: int = -1
     part: int = -1
-
-    def __init__(self, page: int, text: str, section: str, index: int, paragraph: int = -1, part: int = -1):
-        # The fields go straight into the instance dict: a frozen dataclass's generated __init__ sets
-        # each one through object.__setattr__, at twice the cost, and the reader makes ~500 a paper.
-        self.__dict__.update(page=page, text=text, section=section, index=index, paragraph=paragraph, part=part)
 
 
 @dataclass

@@ -5,7 +5,8 @@ walk; `extractBLOCKS()` would recompute every glyph box) and `extractXHTML()` gi
 with markup (<sup> superscripts, <b> bold, <hN> large type), a string built in C. Building
 `get_text("dict")` (a Python object per span) was ~50% slower on the real corpus. Python then works
 on blocks with a few regexes, never per character. Pages with a table caption keep their TextPage
-until the end, so the table reader's word boxes come from it (`read_document(word_pages=...)`).
+until the end, so the table reader's word boxes come from it and its XHTML is not written a second
+time (`read_document(word_pages=...)`).
 """
 from __future__ import annotations
 
@@ -72,21 +73,22 @@ def read_document(path_or_bytes: str | Path | bytes | pymupdf.Document, *, max_p
     from the TextPage already built here, which only pages with a "Table N" caption keep until then."""
     owned = not isinstance(path_or_bytes, pymupdf.Document)
     doc = _open(path_or_bytes, max_pages=max_pages) if owned else path_or_bytes
-    kept_textpages: dict[int, pymupdf.TextPage] = {}
+    kept_textpages: dict[int, tuple[pymupdf.TextPage, str]] = {}  # with the page's XHTML, read once
     try:
         page_raw: list[list[_RawBlock]] = []
         page_width: list[float] = []
         page_height: list[float] = []
         for index, page in enumerate(doc):
             textpage = page.get_textpage(flags=_TEXT_FLAGS)
-            raw_blocks = _read_textpage(textpage)
+            xhtml = textpage.extractXHTML()
+            raw_blocks = _read_textpage(textpage, xhtml)
             page_raw.append(raw_blocks)
             rect = page.rect
             page_width.append(rect.width)
             page_height.append(rect.height)
             # One search over the page's blocks joined by "\0", which the caption pattern cannot cross.
             if word_pages is not None and _TABLE_CAPTION.search("\0".join([b.text for b in raw_blocks])):
-                kept_textpages[index] = textpage
+                kept_textpages[index] = (textpage, xhtml)
     except ExtractionError:
         raise
     except Exception as exc:  # MuPDF raises plain RuntimeError on damaged content streams
@@ -112,11 +114,12 @@ def read_document(path_or_bytes: str | Path | bytes | pymupdf.Document, *, max_p
     if kept_textpages:
         for index in word_pages(document):
             if index in kept_textpages:
+                textpage, xhtml = kept_textpages[index]
                 try:
-                    document.page_words[index] = kept_textpages[index].extractWORDS()
-                    document.page_markup[index] = kept_textpages[index].extractXHTML()  # ~1 ms a page
+                    document.page_words[index] = textpage.extractWORDS()
                 except Exception:  # a damaged page: the table reader reads it again or skips it
                     continue
+                document.page_markup[index] = xhtml  # the XHTML the blocks were read from
     return document
 
 
@@ -124,19 +127,20 @@ def read_document(path_or_bytes: str | Path | bytes | pymupdf.Document, *, max_p
 _TABLE_CAPTION = re.compile(r"Table\s+(?:\d+|[IVX]+)\s*[:.]")
 
 
-def _read_textpage(textpage: pymupdf.TextPage) -> list[_RawBlock]:
+def _read_textpage(textpage: pymupdf.TextPage, xhtml: str) -> list[_RawBlock]:
     """The page's text blocks with markup. The block boxes come straight from MuPDF's structured-text
     blocks (`textpage_boxes`, a pointer walk); `extractBLOCKS()` recomputes every box
     from its characters' glyph boxes, which cost more than all the rest of the reading. A page whose
-    XHTML paragraphs do not pair one-to-one with its blocks falls back to `extractBLOCKS()`."""
-    xhtml = textpage.extractXHTML()
+    XHTML paragraphs (`xhtml`, the TextPage's `extractXHTML()`) do not pair one-to-one with its blocks
+    falls back to `extractBLOCKS()`."""
     boxes = block_boxes(textpage)
     if boxes is not None:
         paragraphs = _paragraphs(xhtml)
         if len(paragraphs) == len(boxes):
             out: list[_RawBlock] = []
-            for (x0, y0, x1, y1), (tag, body) in zip(boxes, paragraphs):
-                for block in _marked_up_blocks((x0, y0, x1, y1), tag, body, False):
+            for box, (tag, body) in zip(boxes, paragraphs):
+                x0, y0, x1, y1 = box
+                for block in _marked_up_blocks(box, tag, body, False):
                     if block.text:  # whitespace-only blocks, lone footnote markers
                         block.rotated = (x1 - x0) < 0.1 * (y1 - y0) and len(block.text) > 12
                         out.append(block)
@@ -207,20 +211,20 @@ def _line_paragraphs(xhtml: str) -> list[tuple[str, str]] | None:
     tag elsewhere (the search then decides)."""
     out: list[tuple[str, str]] = []
     for line in xhtml.split("\n"):
+        # The body ends at the first closing tag after the opening one: here, at the end of the line.
         if line.startswith("<p>"):
-            tag, closing = "p", "</p>"
+            end = len(line) - 4
+            if end < 3 or line.find("</p>", 3) != end:
+                return None
+            out.append(("p", line[3:end]))
         elif line.startswith("<h") and line[3:4] == ">" and line[2:3].isdecimal():  # what \d matches
             tag = line[1:3]
-            closing = f"</{tag}>"
+            end = len(line) - 5
+            if end < 4 or line.find(f"</{tag}>", 4) != end:
+                return None
+            out.append((tag, line[4:end]))
         elif "<p>" in line or "<h" in line:
             return None
-        else:
-            continue
-        # The body ends at the first closing tag after the opening one: here, at the end of the line.
-        start, end = len(closing) - 1, len(line) - len(closing)
-        if end < start or line.find(closing, start) != end:
-            return None
-        out.append((tag, line[start:end]))
     return out
 
 
@@ -594,21 +598,26 @@ def _title_case(words: list[str]) -> bool:
     return all(w[:1].isupper() or w.lower() in _SMALL_WORDS or not w[:1].isalpha() for w in words)
 
 
-# A token of digits and number punctuation holding a digit. Its first digit splits it into two runs
-# that never backtrack (possessive "*+"): `[\d.,%±()/\-–+×x]*\d[\d.,%±()/\-–+×x]*` matches the same
-# tokens but retries every split of each token, the regex's main cost.
-_NUMERIC_CELL = re.compile(r"(?:^|\s)[.,%±()/\-–+×x]*+\d[\d.,%±()/\-–+×x]*+(?=\s|$)")
-# Counts tokens holding a digit, one match each, from the token's start: `\S*\d\S*` found the same
+# A numeric cell: a token of digits and number punctuation holding a digit, after whitespace (searched
+# in " " + text, so the first token has some: a pattern opening with `\s` is scanned for far faster
+# than one opening with `(?:^|\s)`). Its first digit splits the token into two runs that never
+# backtrack ("*+"); `[\d.,%±()/\-–+×x]*\d[\d.,%±()/\-–+×x]*` matched the same tokens but retried every split.
+_NUMERIC_CELL = re.compile(r"\s[.,%±()/\-–+×x]*+\d[\d.,%±()/\-–+×x]*+(?=\s|$)")
+# A token holding a digit, one match each: from its first digit to its end. `\S*\d\S*` found the same
 # tokens but was tried (and backtracked) at every character of a token without a digit.
-_TOKEN_WITH_DIGIT = re.compile(r"(?<!\S)[^\s\d]*+\d")
+_TOKEN_WITH_DIGIT = re.compile(r"\d\S*+")
+_SENTENCE_BREAK = re.compile(r"[a-z]{3,}[.!?]\s+[A-Z]")
+
+
+def _numeric_cells(text: str) -> int:
+    return len(_NUMERIC_CELL.findall(" " + text))
 
 
 def _looks_like_table(text: str) -> bool:
     tokens = text.count(" ") + 1
     if tokens < 4 or _digit_count(text) < 0.4 * tokens:
         return False  # every numeric cell holds a digit: too few digits, too few numeric cells
-    numeric = len(_NUMERIC_CELL.findall(text))
-    return numeric >= 0.4 * tokens and not re.search(r"[a-z]{3,}[.!?]\s+[A-Z]", text) and not _reads_as_prose(text)
+    return _numeric_cells(text) >= 0.4 * tokens and not _SENTENCE_BREAK.search(text) and not _reads_as_prose(text)
 
 
 def _sentences(blocks: list[_Block]) -> list[Sentence]:
@@ -698,16 +707,16 @@ def _emit(out: list[Sentence], pieces: list[tuple[int, str]], section: str, *, p
                 text += " "
         page_starts.append((len(text), page))
         text += piece
+    one_page = page_starts[0][1] if len(page_starts) == 1 else 0  # most paragraphs: their sentences are on it
+    abstract = section == "abstract"
+    tables_apart = section not in ("references", "caption", "table")
     for start, sentence in split_sentences(text):
-        if len(page_starts) == 1:
-            page = page_starts[0][1]  # a paragraph from one page (most): its sentences are on it
-        else:
-            page = next(p for offset, p in reversed(page_starts) if offset <= start) if page_starts else 1
-        if section == "abstract" and sentence.lower().startswith("abstract"):
+        page = one_page or next(p for offset, p in reversed(page_starts) if offset <= start)
+        if abstract and sentence.lower().startswith("abstract"):
             sentence = sentence[8:].lstrip(" .:—-")
             if not sentence:
                 continue
-        if section not in ("references", "caption", "table") and _looks_like_table_text(sentence):
+        if tables_apart and _looks_like_table_text(sentence):
             # A table whose cells MuPDF returned as running text: keep it apart from prose.
             out.append(Sentence(page, sentence, "table", len(out), paragraph, part))
             continue

@@ -1,4 +1,4 @@
-"""The text reader's cheaper equivalents (extractors/text.py, sentences.py, document.py) give exactly
+"""The text reader's cheaper equivalents (extractors/text.py, sentences.py) give exactly
 what the plain forms they replace give: `_dehyphenate` tries its regexes only at each "- "
 (`_sub_at_breaks`), `_paragraphs` reads lines and finds closing tags with str.find, digits are counted
 as bytes, references decoded from a cache, token patterns never backtrack, paragraph ends are read with
@@ -47,9 +47,10 @@ def test_paragraphs_are_those_of_the_regex():
 def test_paragraphs_read_by_line_are_those_of_the_regex():
     """Pages shaped as MuPDF writes them (a paragraph a line), some lines broken: `_paragraphs` reads
     the lines or falls back to the search, and gives what `_PARAGRAPH.findall` gives either way."""
-    lines = ["<p>a plain line</p>", "<p></p>", "<h2>A heading</h2>", "<h1>x</h1>", "<p>with <b>bold</b> and <sup>1</sup></p>",
-             "<p>nested <p>open</p>", "<p>two</p><p>on one line</p>", "<p>", "</p>", "<h2>", "<h2>unclosed", "<p>x</h2>",
-             "<h3>x</p>", '<div id="page0">', "</div>", "<hr>", "text <p>late</p>", "<p>a</p> tail", "", "<h٣>x</h٣>"]
+    lines = ["<p>a plain line</p>", "<p></p>", "<h2>A heading</h2>", "<h1>x</h1>",
+             "<p>with <b>bold</b> and <sup>1</sup></p>", "<p>nested <p>open</p>", "<p>two</p><p>on one line</p>",
+             "<p>", "</p>", "<h2>", "<h2>unclosed", "<p>x</h2>", "<h3>x</p>", '<div id="page0">', "</div>", "<hr>",
+             "text <p>late</p>", "<p>a</p> tail", "", "<h٣>x</h٣>"]
     rng = random.Random(2112)
     for _ in range(20000):
         page = "\n".join(rng.choice(lines) for _ in range(rng.randint(0, 8)))
@@ -126,8 +127,8 @@ def test_plain_collapses_whitespace_as_split_and_join_do():
 
 
 def test_token_patterns_count_what_the_backtracking_patterns_counted():
-    """`_NUMERIC_CELL` and `_TOKEN_WITH_DIGIT` use possessive runs that never backtrack: they find as
-    many tokens as the plain patterns they replace, in text with numbers, units, Unicode digits and
+    """`_numeric_cells` and `_TOKEN_WITH_DIGIT` use patterns that scan fast and never backtrack: they
+    find as many tokens as the plain patterns they replace, in text with numbers, units, Unicode digits and
     every kind of whitespace."""
     import re
 
@@ -138,7 +139,7 @@ def test_token_patterns_count_what_the_backtracking_patterns_counted():
     rng = random.Random(31202)
     for _ in range(20000):
         block = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
-        assert len(text._NUMERIC_CELL.findall(block)) == len(numeric_cell.findall(block)), repr(block)
+        assert text._numeric_cells(block) == len(numeric_cell.findall(block)), repr(block)
         assert len(text._TOKEN_WITH_DIGIT.findall(block)) == len(token_with_digit.findall(block)), repr(block)
 
 
@@ -161,34 +162,12 @@ def test_paragraph_end_is_that_of_the_regex():
     import re
 
     paragraph_end = re.compile(r"[.!?:][\"'”’)\]]*\s*$")
-    pieces = [".", "!", "?", ":", ";", ",", '"', "'", "”", "’", ")", "]", "(", "a", "7", " ", "\n", "\t", "\xa0", "\u2028"]
+    pieces = [".", "!", "?", ":", ";", ",", '"', "'", "”", "’", ")", "]", "(", "a", "7", " ", "\n", "\t", "\xa0",
+              "\u2028"]
     rng = random.Random(51202)
     for _ in range(20000):
         block = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
         assert text._ends_paragraph(block) == bool(paragraph_end.search(block)), repr(block)
-
-
-def test_sentence_keeps_the_frozen_dataclass_behaviour():
-    """`Sentence` sets its fields through the instance dict (cheaper than the generated __init__):
-    it stays frozen, hashable, comparable, replaceable and picklable, with the same defaults."""
-    import dataclasses
-    import pickle
-
-    import pytest
-
-    from extractors.document import Sentence
-
-    sentence = Sentence(2, "We train for 3 days.", "experiments", 7)
-    assert (sentence.paragraph, sentence.part) == (-1, -1)
-    assert sentence == Sentence(page=2, text="We train for 3 days.", section="experiments", index=7, paragraph=-1)
-    assert len({sentence, Sentence(2, "We train for 3 days.", "experiments", 7, -1, -1)}) == 1
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        sentence.text = "changed"
-    moved = dataclasses.replace(sentence, section="table", part=3)
-    assert (moved.section, moved.part, moved.text) == ("table", 3, sentence.text)
-    assert pickle.loads(pickle.dumps(moved)) == moved
-    assert [f.name for f in dataclasses.fields(Sentence)] == ["page", "text", "section", "index", "paragraph", "part"]
-    assert repr(sentence).startswith("Sentence(page=2, text='We train for 3 days.'")
 
 
 def _reference_split(text: str) -> list[tuple[int, str]]:
@@ -206,7 +185,8 @@ def _reference_split(text: str) -> list[tuple[int, str]]:
         if len(token) == 1 and token.isupper():
             before = text[max(0, word.start() - 3):word.start()]
             after = text[period + 1:period + 5]
-            return word.start() == 0 or bool(re.search(r"(?:[A-Z]\. |[(,;] ?)$", before) or re.match(r" [A-Z]\. ", after))
+            return word.start() == 0 or bool(re.search(r"(?:[A-Z]\. |[(,;] ?)$", before)
+                                             or re.match(r" [A-Z]\. ", after))
         return token.lower().rstrip(".") in _ABBREVIATIONS
 
     out, start = [], 0
