@@ -815,6 +815,10 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
             out += _merged_row_inputs(table, first, own_names=own_names, title_vocabulary=title_vocabulary,
                                       madds_paper=madds_paper)
             continue
+        # The quantities the header and the caption name, in order ("#Params: ...; #Mult-Adds: ...").
+        named = [k for k in (_column_kind(m.group(0)) for m in
+                             _COLUMN.finditer(" ".join(" ".join(r) for r in table.rows[:first]) + " " + table.caption))
+                 if k]
         # A group header right under the column headers ("Ours", "Previous methods") sits among the
         # header rows: its label is the only cell filled.
         group = next((r[0].strip() for r in reversed(table.rows[1:first])
@@ -828,6 +832,8 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                 continue
             own, reading = _row_reading(label, group, own_names, title_vocabulary)
             cited = reading["cited"]
+            if own and not cited:
+                out += _paired_cells(table, row, columns, named, madds_paper=madds_paper, ablation=ablation)
             for j, ((field, multiplier, kind), header) in columns.items():
                 if j >= len(row):
                     continue
@@ -861,6 +867,67 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                                      raw_text=row[j], confidence=cues.clamp(score),
                                      evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
                                      extractor=OPERATIONS_VERSION, features=features))
+    return out
+
+
+# Two values in one cell: the grid merged a quantity column with its neighbour ("3.9M 312M" under
+# "#Params" when the "#Mult-Adds" header was lost; "1x 2.5B" where a ratio column ran into FLOPs).
+_PAIR_CELL = re.compile(r"^[~≈]?(?P<a>\d+(?:\.\d+)?)\s*(?P<sa>[KMGBT])?(?P<ra>[x×])?[*†‡§∗⋆]*\s+"
+                        r"[~≈]?(?P<b>\d+(?:\.\d+)?)\s*(?P<sb>[KMGBT])?(?P<rb>[x×])?[*†‡§∗⋆]*$")
+
+
+def _paired_cells(table: TableRegion, row: list[str], columns: dict, named: list[tuple], *, madds_paper: bool,
+                  ablation: bool) -> list[Candidate]:
+    """An own row's cells that hold two numbers because the grid merged two columns. Under a params
+    column the second number is the forward cost the header or caption names next; after a ratio
+    ("1x 2.5B") a G/B/T-suffixed number is the forward cost when the table names one but no column
+    of it was found. Numbers need their own scale letter."""
+    if cues.ablated("ops_paired_cells"):
+        return []
+    forward = next((k for k in named if k[0] == "forward_flops"), None)
+    if forward is None:
+        return []
+    has_forward_column = any(k[0] == "forward_flops" for k, _ in columns.values())
+    label = row[0].strip()
+    out = []
+    for j, cell_text in enumerate(row[1:], start=1):
+        pair = _PAIR_CELL.match(cell_text.strip())
+        if not pair or pair.group("rb") or not pair.group("sb"):
+            continue
+        column = columns.get(j)
+        values: list[tuple[str, float, str]] = []  # (field, value, kind)
+        second = float(pair.group("b")) * _SCALE[pair.group("sb").lower()]
+        if column and column[0][0] == "parameters" and not pair.group("ra"):
+            multiplier = column[0][1]
+            first = float(pair.group("a"))
+            if pair.group("sa"):
+                first *= _SCALE[pair.group("sa").lower()]
+            elif multiplier:
+                first *= multiplier
+            else:
+                continue
+            values = [("parameters", first, "parameters"), ("forward_flops", second, forward[2])]
+        elif pair.group("ra") and not column and not has_forward_column and pair.group("sb") in "GBT":
+            values = [("forward_flops", second, forward[2])]
+        header = " ".join(r[j] for r in table.rows[:1] if j < len(r))
+        for field, value, kind in values:
+            low, high = (1e4, 1e13) if field == "parameters" else (1e5, 5e13)
+            if not low <= value <= high:
+                continue
+            if field == "forward_flops" and kind == "flops" and madds_paper:
+                kind = "multiadds"
+            sentence_text = f"{table.caption[:200]} | {header}: {label} {cell_text}"
+            start = len(sentence_text) - len(cell_text)
+            features = {"pattern": "table_pair", "section": "table", "in_table": True, "own_row": True,
+                        "cited": False, "model_label": label, "column": header, "kind": kind,
+                        "ablation_table": ablation}
+            attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else \
+                {"flops": float(f"{value:.4g}"), "kind": kind}
+            out.append(Candidate(field=field, attrs=attrs, value=value,
+                                 unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
+                                 raw_text=cell_text, confidence=cues.clamp(0.7 - (_ABLATION_PENALTY if ablation else 0.0)),
+                                 evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
+                                 extractor=OPERATIONS_VERSION, features=features))
     return out
 
 

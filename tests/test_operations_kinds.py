@@ -231,3 +231,56 @@ def test_training_token_forms(text, value):
 ])
 def test_training_token_traps(text):
     assert _best_values([text], "training_tokens") == []
+
+
+# --- two values in one cell: the grid merged a quantity column with its neighbour ----------------------
+
+def _merged_cells_table(caption, header, *rows):
+    return TableRegion(page=3, caption=caption, rows=[header, *rows])
+
+
+def test_a_params_cell_holding_the_next_columns_cost_gives_both():
+    table = _merged_cells_table(
+        "Table 1: Mobile image classifiers. #Params: trainable weights; #Mult-Adds: operations per image.",
+        ["Model", "#Params", "Top-1 (%)", "Latency"],
+        ["SlimNet [12]", "4.4M 560M", "70.9", "110ms"],
+        ["FooNet-A", "3.1M 290M", "74.8", "70ms"],
+        ["FooNet-B", "4.6M 350M", "75.9", "88ms"])
+    assert _best_values([], "parameters", tables=[table]) == [pytest.approx(3.1e6), pytest.approx(4.6e6)]
+    flops = [c for c in _found([], "forward_flops", tables=[table]) if c.is_best]
+    assert sorted(c.value for c in flops) == [pytest.approx(2.9e8), pytest.approx(3.5e8)]
+    assert {c.attrs["kind"] for c in flops} == {"multiadds"}  # the caption calls them Mult-Adds
+
+
+def test_a_ratio_run_into_the_cost_gives_the_cost_of_own_rows_only():
+    table = _merged_cells_table(
+        "Table 2: Detectors on the validation split. Params and FLOPs count weights and multiply-adds.",
+        ["Model", "AP", "Params", "Ratio"],
+        ["FooNet-D1", "39.0", "6.1M", "1x 5.8B"],
+        ["BoxNet-R50 [8]", "37.2", "33M", "6.1x 96B"],
+        ["FooNet-D2", "42.7", "8.3M", "1x 10B"])
+    assert _best_values([], "forward_flops", tables=[table]) == [pytest.approx(5.8e9), pytest.approx(1e10)]
+
+
+@pytest.mark.parametrize("caption, cells", [
+    # no forward cost named anywhere: the second number is not known to be one
+    ("Table 3: Segmentation quality and size of the models.", ["Model", "mIoU", "Params"]),
+    # a cost column of its own was read: a ratio cell beside it is no second reading
+    ("Table 3: Segmentation quality, size and cost of the models.", ["Model", "mIoU", "FLOPs"]),
+])
+def test_pairs_need_a_named_cost_and_no_cost_column(caption, cells):
+    table = _merged_cells_table(caption, cells, ["FooNet-S", "80.2", "2x 17B"])
+    assert _best_values([], "forward_flops", tables=[table]) == []
+
+
+def test_the_paired_cell_reader_switched_off_reads_nothing(ablated_ops):
+    table = _merged_cells_table("Table 1: Models. #Params: weights; #Mult-Adds: operations per image.",
+                                ["Model", "#Params", "Top-1 (%)"], ["FooNet-A", "3.1M 290M", "74.8"])
+    ablated_ops("ops_paired_cells")
+    assert _best_values([], "forward_flops", tables=[table]) == []
+
+
+@pytest.fixture
+def ablated_ops():
+    yield lambda name: cues.ablate([name])
+    cues.ablate([])
