@@ -329,6 +329,61 @@ def _listed_sizes(text: str, match: re.Match[str]) -> list[re.Match[str]]:
     return [m for m in _LISTED_SIZE.finditer(text, offset, match.start())]
 
 
+# A size in parentheses after a model's name: "Tiny (28M), Base (89M) and Large (198M)", "FooLM-small
+# (60M)", "a FooLM-large model (770M)". Bare "Name (1M)" is no parameter count (training steps, corpus
+# sizes: "ALBERT (1M)" in a results table), so the name must be a size word (alone or as a hyphenated
+# suffix) or the list must end in "model(s)". Only K/M/B scales: "(2T)" is a token count.
+_SIZE_WORDS = frozenset("tiny small base medium large huge giant big mini micro nano pico femto atto xl xxl "
+                        "xlarge xxlarge".split())
+NAMED_SIZE = re.compile(r"(?<![\w.-])(?P<name>[A-Z][\w.]*(?:-[\w.]+)*)(?:\s+model)?\s*\(\s*[~≈]?\s*"
+                        r"(?P<num>\d+(?:\.\d+)?)\s*(?P<scale>[KMB]|million|billion)\s*\)")
+_NAMED_SIZE_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
+_MODELS_AFTER = re.compile(r"\s*models?\b", re.IGNORECASE)
+
+
+def _is_size_word(name: str) -> bool:
+    return name.lower() in _SIZE_WORDS or name.rsplit("-", 1)[-1].lower() in _SIZE_WORDS
+
+
+def _named_sizes(text: str) -> list[re.Match[str]]:
+    """The named sizes of a sentence: each item of a run of "Name (size)" items counts when its name is
+    a size word or the run ends in "model(s)"."""
+    if cues.ablated("ops_named_sizes"):
+        return []
+    matches = list(NAMED_SIZE.finditer(text))
+    out, run = [], []
+    for i, match in enumerate(matches):
+        run.append(match)
+        nxt = matches[i + 1] if i + 1 < len(matches) else None
+        if nxt and _NAMED_SIZE_GAP.search(text[match.end():nxt.start()]) and nxt.start() - match.end() <= 8:
+            continue
+        ends_in_models = bool(_MODELS_AFTER.match(text, run[-1].end()))
+        out += [m for m in run if ends_in_models or _is_size_word(m.group("name")) or " model" in m.group(0)]
+        run = []
+    return out
+
+
+# The cheap prefilter of named sizes: a parenthesised size, found in the joined text at once.
+_PAREN_SIZE = re.compile(r"\(\s*[~≈]?\s*\d+(?:\.\d+)?\s*(?:[KMB]|million|billion)\s*\)")
+
+
+def _named_size_parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
+    out = []
+    for match in _named_sizes(sentence.text):
+        value = _number(match)
+        if value is None or not 1e4 <= value <= 1e13:
+            continue
+        features = _cues(sentence, match.start(), match.end(), own_names)
+        # A size word names a variant, not another model ("Base (89M)").
+        if _is_size_word(match.group("name")):
+            features["other_model"] = False
+            features["model_label"] = match.group("name")
+        features["pattern"] = "named_size"
+        out.append(_candidate("parameters", {"parameters": float(f"{value:.4g}")}, value, "parameters",
+                              sentence, match, features, 0.6))
+    return out
+
+
 def _parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
     out = []
     for pattern in (PARAMS, PARAMS_AFTER):
@@ -529,6 +584,10 @@ def extract_operation_inputs(sentences: list[Sentence], *, own_names: frozenset[
             out += _tokens(sentence, own_names)
         if any(k in text_lower for k in dataset_keywords):
             out += _training_sets(sentence, own_names)
+    if not cues.ablated("ops_named_sizes"):
+        for sentence in index.matching(_PAREN_SIZE):
+            if sentence.section != "references":
+                out += _named_size_parameters(sentence, own_names)
     out += table_inputs(list(tables), own_names=own_names, title_vocabulary=title_vocabulary, madds_paper=madds_paper)
     return out
 

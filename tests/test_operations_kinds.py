@@ -284,3 +284,31 @@ def test_the_paired_cell_reader_switched_off_reads_nothing(ablated_ops):
 def ablated_ops():
     yield lambda name: cues.ablate([name])
     cues.ablate([])
+
+
+# --- a size in parentheses after a model's name -------------------------------------------------------
+
+@pytest.mark.parametrize("text, values", [
+    ("Three widths are trained: Small (21M), Medium (48M) and Huge (610M), all with the same recipe.",
+     [21e6, 48e6, 610e6]),
+    ("Here S, M, L stand for the Kestrel (4.2M), Osprey (11M) and Condor (37M) models of the family.",
+     [4.2e6, 11e6, 37e6]),
+    ("We train FooNet-small (45M) and FooNet-large (0.8B) on the same shuffled data.", [45e6, 0.8e9]),
+    ("Our FooNet model (1.4B) uses rotary position embeddings throughout.", [1.4e9]),
+])
+def test_named_sizes_are_parameter_counts(text, values):
+    assert _best_values([text], "parameters") == [pytest.approx(v) for v in values]
+
+
+@pytest.mark.parametrize("text", [
+    "FooNet (1M) 88.1 93.0 FooNet (1.5M) 88.9 93.4",  # training steps beside a name in a results table
+    "The corpora are Newswire (30M), Forum (4M) and Subtitles (120M) before filtering.",  # corpus sizes
+    "Our Large (2T) run saw every document twice.",  # a token count: no T scale for sizes
+])
+def test_named_size_traps(text):
+    assert _best_values([text], "parameters") == []
+
+
+def test_the_named_size_reader_switched_off_reads_nothing(ablated_ops):
+    ablated_ops("ops_named_sizes")
+    assert _best_values(["Three widths are trained: Small (21M), Medium (48M) and Huge (610M)."], "parameters") == []
