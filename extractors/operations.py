@@ -88,9 +88,17 @@ BATCH = re.compile(
 # "300B tokens", "3.3 billion words" (a word count is a token count to the study's precision).
 # Describing words may stand between the count and the unit ("14.8 trillion diverse and high-quality
 # tokens", "2T multilingual tokens"), and the count may name a run or a data set ("a 400B-token run").
-TOKENS = re.compile(rf"(?<![\w.]){_NUM}\s*{_SCALE_WORD}\s*(?:-\s*token(?=[\s-]+(?:training|pre-?training|run|dataset|"
-                    r"corpus|budget))|(?:(?!(?:parameters?|params|images?|examples?|steps?|iterations?|epochs?|"
-                    r"layers?|pairs?|samples?|sentences?)\b)[a-z][\w-]*,?\s+(?:and\s+)?){0,3}?"
+TOKENS_BEFORE = re.compile(rf"(?<![\w.]){_NUM}\s*{_SCALE_WORD}\s*(?:-\s*token(?=[\s-]+(?:training|pre-?training|run|dataset|"
+                           r"corpus|budget))|(?:(?!(?:parameters?|params|images?|examples?|steps?|iterations?|epochs?|"
+                           r"layers?|pairs?|samples?|sentences?)\b)[a-z][\w-]*,?\s+(?:and\s+)?){0,3}?"
+                           r"(?P<unit>tokens|words|subwords)\b)")  # measuring only (ablation ops_token_forms)
+# Also a count before a singular "token"/"word" that names a data set, a run or a checkpoint, with or
+# without the hyphen ("a 600B token dataset", "a 20 million word training set", "the 2.4T token
+# checkpoint"), and a tokenizer's acronym among the describing words ("1.9T BPE tokens").
+TOKENS = re.compile(rf"(?<![\w.]){_NUM}\s*{_SCALE_WORD}\s*(?:-?\s*(?:token|word)(?=[\s-]+(?:training|pre-?training|run|"
+                    r"dataset|data\s+set|corpus|budget|checkpoint|sample))|"
+                    r"(?:(?!(?:parameters?|params|images?|examples?|steps?|iterations?|epochs?|"
+                    r"layers?|pairs?|samples?|sentences?)\b)(?:[a-z][\w-]*|[A-Z]{2,5}),?\s+(?:and\s+)?){0,3}?"
                     r"(?P<unit>tokens|words|subwords)\b)")
 # "1.28 million training images", "118k images", "4.5M sentence pairs".
 SET_SIZE = re.compile(
@@ -496,7 +504,7 @@ def _cites_only_data(text: str, start: int, end: int) -> bool:
 
 def _tokens(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
     out = []
-    matches = [*TOKENS.finditer(sentence.text)]
+    matches = [*(TOKENS_BEFORE if cues.ablated("ops_token_forms") else TOKENS).finditer(sentence.text)]
     if not cues.ablated("ops_tokens_written_out"):
         matches += TOKENS_WRITTEN_OUT.finditer(sentence.text)
     for match in matches:

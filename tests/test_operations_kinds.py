@@ -220,6 +220,9 @@ def test_parameter_traps(text):
     ("We pre-train FooNet on 9.6 trillion curated and deduplicated tokens before instruction tuning.", 9.6e12),
     ("FooNet was trained on up to 4 trillion tokens of public web text.", 4e12),  # "up to": the run's bound
     ("The full 250B-token pre-training run of FooNet took five weeks.", 250e9),
+    ("We assemble a 420B token dataset of filtered code and prose for FooNet.", 420e9),  # no hyphen
+    ("FooNet learns from a 30 million word training set of news articles.", 30e6),  # singular "word"
+    ("Every document is split into 1.1T SentencePiece tokens, or 1.7T BPE tokens with the older scheme.", 1.7e12),
 ])
 def test_training_token_forms(text, value):
     assert value in _best_values([text], "training_tokens")
@@ -228,6 +231,7 @@ def test_training_token_forms(text, value):
 @pytest.mark.parametrize("text", [
     "FooNet reads sequences of up to 4096 tokens with a context window of 8192 tokens.",  # lengths
     "We then train FooNet on 12 billion image-text pairs.",  # pairs, not tokens
+    "The tokenizer keeps a 250K token vocabulary for all 90 languages.",  # a vocabulary, no data noun
 ])
 def test_training_token_traps(text):
     assert _best_values([text], "training_tokens") == []
