@@ -224,9 +224,38 @@ def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -
         # A bibliography entry read as body text: another work's title ("X: a 17B parameter model").
         "reference_entry": bool(cues.REFERENCE_ENTRY.search(text)) and not cues.ablated("reference_entry"),
     }
+    if features["cited"] and features["own"] and _cites_only_recipe(text, start, end):
+        features["cited"], features["cites_recipe"] = False, True
     if model:
         features["model_label"] = model
     return features
+
+
+# A citation introduced as the recipe the paper follows ("following Smith et al. (2020)", "the default
+# setting of Toolkit [39]", "a similar strategy in Detector [3]", "the architecture of [12]") credits a
+# design or a schedule, not the value beside it: the paper's own sentence stays its own.
+_RECIPE_BEFORE = re.compile(r"\b(?:follow\w*|as\s+in|similar\s+to|same\s+[\w-]+(?:\s+[\w-]+)?\s+as|"
+                            r"settings?\s+(?:of|in)|recipes?\s+(?:of|in|from)|protocols?\s+(?:of|in)|"
+                            r"strateg(?:y|ies)\s+(?:of|in|from)|architecture\s+(?:of|in|from)|"
+                            r"implementation\s+(?:of|in|from))\b(?:\s+(?:the\s+)?[\w.-]+){0,4}?\s*[(\[]?$", re.IGNORECASE)
+
+
+# Before the value a bare "follows X [4]" may introduce X's own figure ("follows X [4], a 340M parameter
+# model"): there the recipe must be named as one (setting, recipe, strategy, architecture ...).
+_RECIPE_NOUN = re.compile(r"\b(?:settings?|recipes?|protocols?|strateg(?:y|ies)|architecture|implementation|"
+                          r"as\s+in|same\s+[\w-]+(?:\s+[\w-]+)?\s+as)\b", re.IGNORECASE)
+
+
+def _cites_only_recipe(text: str, start: int, end: int) -> bool:
+    """Every citation near the value (60 characters before, 80 after) is introduced as a recipe."""
+    if cues.ablated("ops_recipe_citation"):
+        return False
+    near = [m for m in cues.CITATION.finditer(text) if start - 60 <= m.start() <= end + 80]
+
+    def recipe(m: re.Match[str]) -> bool:
+        found = _RECIPE_BEFORE.search(text[max(0, m.start() - 60):m.start()])
+        return bool(found) and (m.start() >= end or bool(_RECIPE_NOUN.search(found.group(0))))
+    return bool(near) and all(recipe(m) for m in near)
 
 
 def _confidence(base: float, f: dict) -> float:

@@ -316,3 +316,23 @@ def test_named_size_traps(text):
 def test_the_named_size_reader_switched_off_reads_nothing(ablated_ops):
     ablated_ops("ops_named_sizes")
     assert _best_values(["Three widths are trained: Small (21M), Medium (48M) and Huge (610M)."], "parameters") == []
+
+
+# --- a citation of the recipe the paper follows -------------------------------------------------------
+
+@pytest.mark.parametrize("text, field, value", [
+    ("We train a 2.6B-parameter decoder following the architecture of Smith et al. (2021) on our own data.",
+     "parameters", 2.6e9),
+    ("We keep the default setting of the ToolBox codebase [17], where a 24-epoch schedule is used.", "epochs", 24),
+    ("Our FooNet uses the same optimiser settings as Doe et al. (2019) and trains for 60 epochs.", "epochs", 60),
+])
+def test_a_cited_recipe_does_not_make_the_papers_value_cited(text, field, value):
+    assert _best_values([text], field) == [pytest.approx(value)]
+
+
+@pytest.mark.parametrize("text, field", [
+    ("Our encoder follows BarNet [4], a 340M parameter model, in its layer layout.", "parameters"),  # BarNet's size
+    ("BarNet follows the recipe of Doe et al. (2019) and trains for 60 epochs.", "epochs"),  # not our sentence
+])
+def test_a_recipe_citation_still_leaves_other_models_values_theirs(text, field):
+    assert _best_values([text], field) == []
