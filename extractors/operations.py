@@ -183,6 +183,16 @@ def _cited_after(text: str, end: int, limit: int = 80) -> bool:
     return any(m.start() < (cut.start() if cut else limit) for m in cues.CITATION.finditer(after))
 
 
+# A count located in one part of the model: "... in the embedding layer", "... are in the image encoder",
+# "... within each block" (the whole model's count says "in total" or names no part).
+_MODEL_PART_AFTER = re.compile(
+    r"\s*(?:\)\s*)?(?:(?:are|is|lie|sit|reside)\s+)?(?:in|within|of|for|inside)\s+(?:the|its|each|every|one|a|our)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:(?:embedding|attention|output|input|hidden|convolutional|linear|projection|"
+    r"classification|prediction)\s+)?(?:layers?|encoders?|decoders?|embeddings?|heads?|backbones?|blocks?|"
+    r"modules?|branch(?:es)?|towers?|adapters?|stems?|classifiers?|sub-?networks?|experts?)\b",
+    re.IGNORECASE)
+
+
 def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -> dict:
     """The signals shared by every prose candidate: section, own-work words, citations, comparisons,
     the model named before the value (its `model_label`) and whether that model is the paper's."""
@@ -221,6 +231,8 @@ def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -
         # "1 billion parameters per GPU", "2 FLOPs per parameter": a rate, not the model's size.
         "per_unit": bool(re.match(r"\s*(?:per|/|each)\s+(?:GPU|device|chip|core|node|layer|head|parameter|token)\b",
                                   text[end:end + 20], re.IGNORECASE)),
+        # "131M parameters in the embedding layer", "2 GFLOPs in each block": a part of the model.
+        "model_part": bool(_MODEL_PART_AFTER.match(text, end)) and not cues.ablated("ops_model_part"),
         # A bibliography entry read as body text: another work's title ("X: a 17B parameter model").
         "reference_entry": bool(cues.REFERENCE_ENTRY.search(text)) and not cues.ablated("reference_entry"),
     }
@@ -271,6 +283,7 @@ def _confidence(base: float, f: dict) -> float:
     score -= 0.5 if f.get("schedule") else 0.0
     score -= 0.5 if f.get("axis_label") else 0.0
     score -= 0.4 if f.get("per_unit") else 0.0
+    score -= 0.4 if f.get("model_part") else 0.0
     score -= 0.2 if f.get("range_bound") else 0.0
     score -= 0.4 if f.get("increment") else 0.0
     score -= 0.6 if f.get("reference_entry") else 0.0

@@ -336,3 +336,22 @@ def test_a_cited_recipe_does_not_make_the_papers_value_cited(text, field, value)
 ])
 def test_a_recipe_citation_still_leaves_other_models_values_theirs(text, field):
     assert _best_values([text], field) == []
+
+
+# --- a count located in one part of the model -----------------------------------------------------------
+
+@pytest.mark.parametrize("text, field", [
+    ("The large vocabulary puts 96M parameters in the input embedding layer of FooNet.", "parameters"),
+    ("With 0.9B parameters in its vision tower, FooNet stays small overall.", "parameters"),
+    ("FooNet spends 0.4 GFLOPs within each attention block at this width.", "forward_flops"),
+])
+def test_a_count_in_one_part_of_the_model_is_not_the_models(text, field):
+    assert _best_values([text], field) == []
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("FooNet has 1.3B parameters in total and runs on one accelerator.", "parameters", 1.3e9),
+    ("We train FooNet for 40 epochs in the first stage and 10 in the second.", "epochs", 40),
+])
+def test_a_whole_model_count_or_a_training_stage_is_kept(text, field, value):
+    assert value in _best_values([text], field)
