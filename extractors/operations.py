@@ -120,6 +120,11 @@ _SCHEDULE_BEFORE = re.compile(r"\b(?:every|each|after(?: around| about| roughly|
                               re.IGNORECASE)
 _NOT_MODELS = frozenset("ADAM ADAMW SGD LAMB LARS RMSPROP ADAFACTOR ADAGRAD NESTEROV IMAGENET COCO SQUAD WMT CONLL "
                         "CIFAR JFT MS FP16 FP32 BF16 BLEU".split())
+# Kinds of model rather than a named one ("a multiplicative LSTM (18M parameters)", "an MoE-based model
+# with 600B parameters"), more optimisers and data sets ("RAdam", "MNIST", "IN-1K" for ImageNet-1K):
+# naming one before a value does not make the value another model's.
+_NOT_MODELS_MORE = frozenset("LSTM LSTMS BILSTM GRU RNN RNNS CNN CNNS DNN MLP MLPS MOE GAN VAE CRF RADAM NADAM ADAMAX "
+                             "MNIST SVHN IN".split())
 # Tick labels of a figure read as text run into the axis title: "0 100 200 300 epoch", and
 # "5.25% 24.98% 10 −3 epoch" (signed exponents and percentages of a log axis).
 _AXIS_BEFORE = re.compile(r"(?:^|\s)(?:[−\-]?\d+(?:\.\d+)?%?\s+){3,}[−\-]?\d")
@@ -200,7 +205,8 @@ def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -
     clause = cues.clause_before(text, start)
     window = cues.window(text, start, end, 60, 80)
     model = cues.nearest_model_name(clause)
-    if model and model.split("-")[0].upper() in _NOT_MODELS:
+    if model and (model.split("-")[0].upper() in _NOT_MODELS or (
+            model.split("-")[0].upper() in _NOT_MODELS_MORE and not cues.ablated("ops_not_model_kinds"))):
         model = None  # an optimiser or a data set named before the value is not the model it belongs to
     # The paper's own name anywhere in the clause ("a DLRM and DCN both with 540M parameters") makes
     # the value its own even when another model is named last.

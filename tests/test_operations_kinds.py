@@ -355,3 +355,19 @@ def test_a_count_in_one_part_of_the_model_is_not_the_models(text, field):
 ])
 def test_a_whole_model_count_or_a_training_stage_is_kept(text, field, value):
     assert value in _best_values([text], field)
+
+
+# --- a kind of model, an optimiser or a data set named before the value is no other model -------------
+
+@pytest.mark.parametrize("text, field, value", [
+    ("Our two-layer bidirectional LSTM (about 21M parameters) reads characters.", "parameters", 21e6),
+    ("The sparse MoE-style FooNet holds 340 billion parameters across its routed layers.", "parameters", 340e9),
+    ("With RAdam and a cosine schedule we train every model for 120 epochs.", "epochs", 120),
+    ("On MNIST we train all variants for 30 epochs.", "epochs", 30),
+])
+def test_a_model_kind_or_data_set_before_the_value_is_no_other_model(text, field, value):
+    assert value in _best_values([text], field)
+
+
+def test_a_named_model_before_the_value_is_still_another_models():
+    assert _best_values(["The BarNet-L encoder alone has 340M parameters."], "parameters") == []
