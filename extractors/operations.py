@@ -225,7 +225,10 @@ def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -
         # "only 18% of VGG-19 (19.6 billion FLOPs)": a share of another model is a comparison.
         "comparison": bool(cues.COMPARISON_BEFORE.search(clause) or re.search(r"\d%\s+of\b", clause)),
         "third_person": bool(cues.THIRD_PERSON.search(clause)),
-        "difference": bool(_DIFFERENCE.search(text[max(0, start - 50):start]) or _DIFFERENCE.search(text[end:end + 20])),
+        # After the value only up to a clause break: "100B parameters, with more than 2T tokens" compares
+        # nothing with the count.
+        "difference": bool(_DIFFERENCE.search(text[max(0, start - 50):start]) or _DIFFERENCE.search(
+            text[end:end + 20] if cues.ablated("ops_difference_clause") else re.split(r"[,;]", text[end:end + 20])[0])),
         "cue_training": bool(cues.TRAINING_STRONG.search(text)),
         # Only near the value: "..., so that they could be used on phones" elsewhere is no hypothetical.
         "hypothetical": bool(re.search(r"\b(?:could|would|might|if)\b", text[max(0, start - 60):end + 25])),

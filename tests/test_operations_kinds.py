@@ -371,3 +371,17 @@ def test_a_model_kind_or_data_set_before_the_value_is_no_other_model(text, field
 
 def test_a_named_model_before_the_value_is_still_another_models():
     assert _best_values(["The BarNet-L encoder alone has 340M parameters."], "parameters") == []
+
+
+# --- a comparison word past a clause break compares something else -----------------------------------
+
+@pytest.mark.parametrize("text, value", [
+    ("FooNet now has about 70 billion parameters, with more than four trillion tokens behind it.", 70e9),
+    ("Our FooNet has 118M parameters, a 4% increase over the plain encoder.", 118e6),
+])
+def test_a_comparison_after_a_clause_break_leaves_the_count(text, value):
+    assert _best_values([text], "parameters") == [pytest.approx(value)]
+
+
+def test_a_comparison_right_after_the_count_still_marks_it():
+    assert _best_values(["FooNet needs 30M parameters fewer than the plain encoder."], "parameters") == []
