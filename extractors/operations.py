@@ -247,6 +247,10 @@ def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -
     }
     if features["cited"] and features["own"] and _cites_only_recipe(text, start, end):
         features["cited"], features["cites_recipe"] = False, True
+    # "trained on the Corpus [7] dataset, the largest with 3B parameters": the citation is the data's.
+    if features["cited"] and not features["third_person"] and not cues.ablated("ops_data_citation_all") \
+            and _cites_only_data(text, start, end):
+        features["cited"], features["cites_data"] = False, True
     if model:
         features["model_label"] = model
     return features

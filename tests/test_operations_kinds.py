@@ -385,3 +385,10 @@ def test_a_comparison_after_a_clause_break_leaves_the_count(text, value):
 
 def test_a_comparison_right_after_the_count_still_marks_it():
     assert _best_values(["FooNet needs 30M parameters fewer than the plain encoder."], "parameters") == []
+
+
+def test_a_data_sets_citation_leaves_the_size_and_length_the_papers():
+    text = "We pre-train FooNet on the TextHeap [9] corpus, the largest variant with 2.7 billion parameters."
+    assert _best_values([text], "parameters") == [pytest.approx(2.7e9)]
+    text = "Our FooNet is trained on the BarSet [4] dataset for 45 epochs."
+    assert _best_values([text], "epochs") == [45]
