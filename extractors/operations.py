@@ -929,6 +929,7 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                     kind = (kind[0], scale, kind[2])
                 columns[j] = (kind, header)
         ablation = _ablation_table(table)
+        out += _epoch_columns(table, first, own_names=own_names, title_vocabulary=title_vocabulary, ablation=ablation)
         own_sizes_table = bool(_OWN_SIZES_CAPTION.search(table.caption[:200]) or any(
             cues.is_own_name(n, own_names) for n in _names_in(table.caption[:200])))
         if own_sizes_table and not ablation:
@@ -989,6 +990,61 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                                      raw_text=row[j], confidence=cues.clamp(score),
                                      evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
                                      extractor=OPERATIONS_VERSION, features=features))
+    return out
+
+
+# An "Epochs" column ("Training epochs", "Epochs"), not a point or a rate in a schedule ("Switchover
+# point (epochs)", "Warm-up epochs", "Time per epoch (days)").
+_EPOCH_HEADER = re.compile(r"\bepochs?\b", re.IGNORECASE)
+_NOT_EPOCH_LENGTH = re.compile(r"warm|switch|point|decay|every|\bper\b|\btime\b|hours?|days?|\bat\b|after|drop",
+                               re.IGNORECASE)
+_EPOCH_CELL = re.compile(r"^(?P<num>\d{1,4})[*†‡§∗⋆]*$")
+# A table of the paper's own settings: its rows are the paper's runs (tasks, sizes), not models.
+_SETTINGS_CAPTION = re.compile(r"\bhyper-?\s?parameters?\b|\bsettings?\b|\btraining details\b|\bfine-?tun\w*|"
+                               r"\bconfigurations?\b|\brecipes?\b", re.IGNORECASE)
+
+
+def _epoch_columns(table: TableRegion, first: int, *, own_names: frozenset[str], title_vocabulary: frozenset[str],
+                   ablation: bool) -> list[Candidate]:
+    """Training lengths in an "Epochs" column: one per row, the row's reading as for params/FLOPs
+    columns, except that in a table of the paper's own settings every row not marked as another's
+    (cited, a baseline) is the paper's run."""
+    if cues.ablated("ops_epoch_columns") or first == 0 or first >= len(table.rows):
+        return []
+    width = max(len(r) for r in table.rows)
+    columns = []
+    for j in range(1, width):
+        header = " ".join(r[j] for r in table.rows[:first] if j < len(r) and r[j].strip())
+        if _EPOCH_HEADER.search(header) and not _NOT_EPOCH_LENGTH.search(header):
+            columns.append((j, header))
+    if not columns:
+        return []
+    settings = bool(_SETTINGS_CAPTION.search(table.caption[:200]))
+    phase = _phase(table.caption[:200])
+    out = []
+    for row in table.rows[first:]:
+        label = row[0].strip() if row else ""
+        if not label:
+            continue
+        own, reading = _row_reading(label, "", own_names, title_vocabulary)
+        if settings and not (reading["cited"] or reading["not_own_row"]):
+            own = True
+        for j, header in columns:
+            cell = _EPOCH_CELL.match(row[j].strip()) if j < len(row) else None
+            if not cell or not 1 <= int(cell.group("num")) <= 10000:
+                continue
+            value = float(cell.group("num"))
+            sentence_text = f"{table.caption[:200]} | {header}: {label} {row[j]}"
+            start = len(sentence_text) - len(row[j])
+            variant = ablation or _ablation_table(table)
+            features = {"pattern": "table_column", "section": "table", "in_table": True, "own_row": own,
+                        "cited": reading["cited"], "model_label": label, "column": header, "phase": phase,
+                        "settings_table": settings, "ablation_table": variant}
+            score = (0.7 if own else 0.2) - (0.4 if reading["cited"] else 0.0) - (_ABLATION_PENALTY if variant else 0.0)
+            out.append(Candidate(field="epochs", attrs={"epochs": value, "phase": phase}, value=value, unit="epochs",
+                                 raw_text=row[j], confidence=cues.clamp(score),
+                                 evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
+                                 extractor=OPERATIONS_VERSION, features=features))
     return out
 
 

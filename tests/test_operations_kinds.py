@@ -392,3 +392,30 @@ def test_a_data_sets_citation_leaves_the_size_and_length_the_papers():
     assert _best_values([text], "parameters") == [pytest.approx(2.7e9)]
     text = "Our FooNet is trained on the BarSet [4] dataset for 45 epochs."
     assert _best_values([text], "epochs") == [45]
+
+
+# --- an "Epochs" column ------------------------------------------------------------------------------------
+
+def test_an_epochs_column_of_a_settings_table_gives_each_runs_length():
+    table = TableRegion(page=9, caption="Table 7: Hyper-parameters for fine-tuning FooNet on each downstream task.",
+                        rows=[["Task", "Batch size", "Learning rate", "Epochs"],
+                              ["Entailment", "64", "2e-5", "6"],
+                              ["Paraphrase", "32", "3e-5", "4"]])
+    found = [c for c in _found([], "epochs", tables=[table]) if c.is_best]
+    assert sorted(c.value for c in found) == [4, 6]
+    assert {c.attrs["phase"] for c in found} == {"finetuning"}
+
+
+def test_an_epochs_column_of_a_results_table_keeps_only_own_rows():
+    table = TableRegion(page=6, caption="Table 2: Detection accuracy on the validation split.",
+                        rows=[["Model", "Epochs", "AP", "AP50"],
+                              ["BoxNet [14]", "500", "42.1", "62.0"],
+                              ["FooNet-S", "36", "43.0", "62.2"]])
+    assert _best_values([], "epochs", tables=[table]) == [36]
+
+
+@pytest.mark.parametrize("header", ["Switch point (epochs)", "Time per epoch (h)", "Warm-up epochs"])
+def test_a_schedule_point_or_rate_column_is_no_training_length(header):
+    table = TableRegion(page=9, caption="Table 7: Hyper-parameters of FooNet for each data set.",
+                        rows=[["Data", "Batch size", header], ["Set A", "128", "12"], ["Set B", "256", "9"]])
+    assert _best_values([], "epochs", tables=[table]) == []
