@@ -9,8 +9,9 @@ hardware still state these inputs, so this module reads them (pure: sentences/ta
                  (MACs, Mult-Adds, and "FLOPs" a paper defines as multiply-adds) are doubled by the
                  estimate, as the study's `multiadds` column is; plain "FLOPs" enter as written.
   parameters     {"parameters": 2.56e7}                          "25.6M params", "a 175B-parameter model",
-                 "Params (M)" columns
-  epochs         {"epochs": 90, "phase": "training"|"pretraining"|"finetuning", "dataset"?}
+                 "Tiny (28M), Base (89M)", "Params (M)" columns
+  epochs         {"epochs": 90, "phase": "training"|"pretraining"|"finetuning", "dataset"?}  "90 epochs",
+                 "Epochs: 3", "Epochs" columns of results and settings tables
   steps          {"steps": 3e5, "batch_size"?: 4096, "batch_unit"?: "examples"|"tokens", "phase"}
   training_tokens {"tokens": 3e11}                               "trained on 300B tokens"
   training_set   {"dataset": "ImageNet-1k", "examples": 1281167, "size_source": "paper"|"catalog", "phase"}
@@ -18,14 +19,17 @@ hardware still state these inputs, so this module reads them (pure: sentences/ta
 Tables are read by column ("Params (M)", "params ×10^6"), by row (an architecture table's "FLOPs" row,
 one value per model column: pattern "table_row") and by size-named rows of configuration tables
 ("125M | 12 | 768": "table_size_label"); operation_tables.py finds the configuration tables the result
-reader skips. Own rows follow the result tables' reading; ablation tables' rows need a second mention, and
-a cost column headed by another model ("RetinaNet FLOPs") is that model's.
+reader skips. A cell holding two numbers where the grid merged two columns ("3.9M 312M" under
+"#Params", "1x 2.5B" after a ratio) is split ("table_pair"). Own rows follow the result tables' reading;
+ablation tables' rows need a second mention.
 
 Every candidate carries its evidence, a rule confidence and named `features` (pattern, section, own/cited
 /comparison cues, the row or model it belongs to as `model_label`) for the learned scorer.
 Values of other people's models ("ResNet-50 [12] needs 4.1 GFLOPs", a baseline row of a FLOPs table),
 differences ("reduces FLOPs by 30%"), schedule points ("decay every 30 epochs", "4000 warm-up steps"),
-rates ("125 TFLOPS") and vocabulary or sequence sizes in tokens are not the paper's training inputs.
+rates ("125 TFLOPS"), parts of a model ("131M parameters in the embedding layer") and vocabulary or
+sequence sizes in tokens are not the paper's training inputs. A citation of a data set or of a recipe the
+paper follows ("following the architecture of Smith et al. (2020)") does not make its own value cited.
 """
 from __future__ import annotations
 
