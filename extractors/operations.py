@@ -114,7 +114,7 @@ SET_SIZE = re.compile(
 _KEYWORDS = ("flop", "mac", "mult", "param", "weights", "epoch", "step", "iteration", "update", "token", "word")
 # A number that changes a cost rather than being one: "reduces FLOPs by 1.2G", "2x fewer".
 _DIFFERENCE = re.compile(r"\b(?:reduc\w*|sav(?:e|es|ed|ing|ings)|fewer|less|lower|increas\w*|more than|additional|extra|"
-                         r"overhead|cut\w*|drop\w*|only adds?|(?<!-)adds? (?:only|just)|(?<!-)added|difference|speed-?ups?|faster|smaller|larger|"
+                         r"overhead|cut\w*|drop(?!out)\w*|only adds?|(?<!-)adds? (?:only|just)|(?<!-)added|difference|speed-?ups?|faster|smaller|larger|"
                          r"compared to|vs\.?|versus|than)\b", re.IGNORECASE)
 # A point in a schedule, not its length: "every 30 epochs", "after 10k steps", "the first 5 epochs".
 _SCHEDULE_BEFORE = re.compile(r"\b(?:every|each|after(?: around| about| roughly| approximately)?|at|first|last|per|within|"

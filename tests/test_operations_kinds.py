@@ -419,3 +419,9 @@ def test_a_schedule_point_or_rate_column_is_no_training_length(header):
     table = TableRegion(page=9, caption="Table 7: Hyper-parameters of FooNet for each data set.",
                         rows=[["Data", "Batch size", header], ["Set A", "128", "12"], ["Set B", "256", "9"]])
     assert _best_values([], "epochs", tables=[table]) == []
+
+
+def test_dropout_is_no_drop_in_cost():
+    text = "FooNet uses two convolutional layers, a dropout rate of 0.3 and 412k free parameters."
+    assert _best_values([text], "parameters") == [pytest.approx(4.12e5)]
+    assert _best_values(["Pruning drops 12M parameters from FooNet."], "parameters") == []
