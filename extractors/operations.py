@@ -63,9 +63,16 @@ FORWARD = re.compile(
 # "a 24-billion parameter model", and a count written out in digits ("7,241,732,096 parameters").
 # A power of ten written out ("13.6 × 10^6 parameters", and "13.6 · 106" where the text layer lost the
 # superscript) and "free" or "weights" for parameters, the form of older papers ("26.5M weights").
-PARAMS = re.compile(
+PARAMS_BEFORE = re.compile(
     rf"(?<![\w.]){_NUM}(?:{_EXP}|[\s-]*{_SCALE_WORD}(?:\s*\((?-i:[A-Z])[^()]{{0,28}}\))?)?\s*-?\s*(?:trainable\s+|learnable\s+|free\s+|model\s+|network\s+|"
-    r"total\s+)?(?<![a-z])(?P<unit>parameters|parameter|params|param|weights)\b")
+    r"total\s+)?(?<![a-z])(?P<unit>parameters|parameter|params|param|weights)\b")  # measuring only (ops_param_adjectives)
+# Up to two describing words between count and unit, the forms of older papers among them: "60,000
+# trainable free parameters", "9,760 independent parameters", "18,629 weight parameters", "800 million
+# training parameters".
+PARAMS = re.compile(
+    rf"(?<![\w.]){_NUM}(?:{_EXP}|[\s-]*{_SCALE_WORD}(?:\s*\((?-i:[A-Z])[^()]{{0,28}}\))?)?\s*-?\s*"
+    r"(?:(?:trainable|learnable|free|model|network|total|independent|weight|training|learned|adjustable|tunable)\s+){0,2}"
+    r"(?<![a-z])(?P<unit>parameters|parameter|params|param|weights)\b")
 # "the number of parameters is 340M", "#params: 25.6M", "Params = 86M".
 # The key in any case ("Total Parameters=110M" in a list of hyper-parameters) and "amounts to".
 PARAMS_AFTER = re.compile(
@@ -253,7 +260,7 @@ def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -
         features["cited"], features["cites_recipe"] = False, True
     # "trained on the Corpus [7] dataset, the largest with 3B parameters": the citation is the data's.
     if features["cited"] and not features["third_person"] and not cues.ablated("ops_data_citation_all") \
-            and _cites_only_data(text, start, end):
+            and not cues.ablated("ops_data_citation") and _cites_only_data(text, start, end):
         features["cited"], features["cites_data"] = False, True
     if model:
         features["model_label"] = model
@@ -453,7 +460,8 @@ def _named_size_parameters(sentence: Sentence, own_names: frozenset[str]) -> lis
 
 def _parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
     out = []
-    for pattern in (PARAMS, PARAMS_AFTER):
+    params = PARAMS_BEFORE if cues.ablated("ops_param_adjectives") else PARAMS
+    for pattern in (params, PARAMS_AFTER):
         for match in pattern.finditer(sentence.text):
             value = _number(match)
             if value is None or not 1e4 <= value <= 1e13 or _IN_URL.search(sentence.text[max(0, match.start() - 100):match.start()]):
@@ -464,7 +472,7 @@ def _parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate
             features["pattern"] = "prose_after" if pattern is PARAMS_AFTER else "prose"
             out.append(_candidate("parameters", {"parameters": float(f"{value:.4g}")}, value, "parameters",
                                   sentence, match, features, 0.6))
-            if pattern is not PARAMS:
+            if pattern is PARAMS_AFTER:
                 continue
             for item in _listed_sizes(sentence.text, match):
                 size = _number(item)

@@ -425,3 +425,13 @@ def test_dropout_is_no_drop_in_cost():
     text = "FooNet uses two convolutional layers, a dropout rate of 0.3 and 412k free parameters."
     assert _best_values([text], "parameters") == [pytest.approx(4.12e5)]
     assert _best_values(["Pruning drops 12M parameters from FooNet."], "parameters") == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("The network has 3,120 units but only 24,800 trainable free parameters thanks to tied kernels.", 24800.0),
+    ("In all, FooNet holds 52,300 independent parameters.", 52300.0),
+    ("FooNet is specified by 31,406 weight parameters in total.", 31406.0),
+    ("The new FooNet release has 900 million training parameters.", 900e6),
+])
+def test_describing_words_between_count_and_parameters(text, value):
+    assert value in _best_values([text], "parameters")
