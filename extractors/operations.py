@@ -448,8 +448,9 @@ def _named_size_parameters(sentence: Sentence, own_names: frozenset[str]) -> lis
         if value is None or not 1e4 <= value <= 1e13:
             continue
         features = _cues(sentence, match.start(), match.end(), own_names)
-        # A size word names a variant, not another model ("Base (89M)").
-        if _is_size_word(match.group("name")):
+        # A bare size word names a variant, not another model ("Base (89M)"); "BarNet-Large (300M)" is
+        # judged by its name like any other.
+        if match.group("name").lower() in _SIZE_WORDS:
             features["other_model"] = False
             features["model_label"] = match.group("name")
         features["pattern"] = "named_size"

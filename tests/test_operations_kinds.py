@@ -435,3 +435,8 @@ def test_dropout_is_no_drop_in_cost():
 ])
 def test_describing_words_between_count_and_parameters(text, value):
     assert value in _best_values([text], "parameters")
+
+
+def test_a_named_size_of_another_model_stays_its_own():
+    text = "We compare with BarNet-Large (300M) and BarNet-Huge (630M) on the same split."
+    assert _best_values([text], "parameters") == []
