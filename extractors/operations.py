@@ -929,6 +929,7 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
     for table in tables:
         out += _row_quantities(table, own_names=own_names, title_vocabulary=title_vocabulary, madds_paper=madds_paper)
         first = _header_rows(table.rows)
+        out += _epoch_columns(table, first, own_names=own_names, title_vocabulary=title_vocabulary)
         if first == 0 or first >= len(table.rows):
             continue
         width = max(len(r) for r in table.rows)
@@ -942,7 +943,6 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                     kind = (kind[0], scale, kind[2])
                 columns[j] = (kind, header)
         ablation = _ablation_table(table)
-        out += _epoch_columns(table, first, own_names=own_names, title_vocabulary=title_vocabulary, ablation=ablation)
         own_sizes_table = bool(_OWN_SIZES_CAPTION.search(table.caption[:200]) or any(
             cues.is_own_name(n, own_names) for n in _names_in(table.caption[:200])))
         if own_sizes_table and not ablation:
@@ -1017,13 +1017,19 @@ _SETTINGS_CAPTION = re.compile(r"\bhyper-?\s?parameters?\b|\bsettings?\b|\btrain
                                r"\bconfigurations?\b|\brecipes?\b", re.IGNORECASE)
 
 
-def _epoch_columns(table: TableRegion, first: int, *, own_names: frozenset[str], title_vocabulary: frozenset[str],
-                   ablation: bool) -> list[Candidate]:
+def _epoch_columns(table: TableRegion, first: int, *, own_names: frozenset[str],
+                   title_vocabulary: frozenset[str]) -> list[Candidate]:
     """Training lengths in an "Epochs" column: one per row, the row's reading as for params/FLOPs
     columns, except that in a table of the paper's own settings every row not marked as another's
-    (cited, a baseline) is the paper's run."""
-    if cues.ablated("ops_epoch_columns") or first == 0 or first >= len(table.rows):
+    (cited, a baseline) is the paper's run. A settings table whose grid merged two value columns
+    ("32 2e-5") has no row of two plain numbers: its data start at the first row with a number."""
+    if cues.ablated("ops_epoch_columns"):
         return []
+    if first == 0 or first >= len(table.rows):
+        first = next((i for i, r in enumerate(table.rows) if i and any(re.match(r"\d", c.strip()) for c in r[1:])), 0)
+        if first == 0:
+            return []
+    ablation = _ablation_table(table)
     width = max(len(r) for r in table.rows)
     columns = []
     for j in range(1, width):
@@ -1049,7 +1055,7 @@ def _epoch_columns(table: TableRegion, first: int, *, own_names: frozenset[str],
             value = float(cell.group("num"))
             sentence_text = f"{table.caption[:200]} | {header}: {label} {row[j]}"
             start = len(sentence_text) - len(row[j])
-            variant = ablation or _ablation_table(table)
+            variant = ablation
             features = {"pattern": "table_column", "section": "table", "in_table": True, "own_row": own,
                         "cited": reading["cited"], "model_label": label, "column": header, "phase": phase,
                         "settings_table": settings, "ablation_table": variant}
