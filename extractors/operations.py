@@ -9,8 +9,9 @@ hardware still state these inputs, so this module reads them (pure: sentences/ta
                  (MACs, Mult-Adds, and "FLOPs" a paper defines as multiply-adds) are doubled by the
                  estimate, as the study's `multiadds` column is; plain "FLOPs" enter as written.
   parameters     {"parameters": 2.56e7}                          "25.6M params", "a 175B-parameter model",
-                 "Params (M)" columns
-  epochs         {"epochs": 90, "phase": "training"|"pretraining"|"finetuning", "dataset"?}
+                 "Tiny (28M), Base (89M)", "Params (M)" columns
+  epochs         {"epochs": 90, "phase": "training"|"pretraining"|"finetuning", "dataset"?}  "90 epochs",
+                 "Epochs: 3", "Epochs" columns of results and settings tables
   steps          {"steps": 3e5, "batch_size"?: 4096, "batch_unit"?: "examples"|"tokens", "phase"}
   training_tokens {"tokens": 3e11}                               "trained on 300B tokens"
   training_set   {"dataset": "ImageNet-1k", "examples": 1281167, "size_source": "paper"|"catalog", "phase"}
@@ -18,14 +19,17 @@ hardware still state these inputs, so this module reads them (pure: sentences/ta
 Tables are read by column ("Params (M)", "params ×10^6"), by row (an architecture table's "FLOPs" row,
 one value per model column: pattern "table_row") and by size-named rows of configuration tables
 ("125M | 12 | 768": "table_size_label"); operation_tables.py finds the configuration tables the result
-reader skips. Own rows follow the result tables' reading; ablation tables' rows need a second mention, and
-a cost column headed by another model ("RetinaNet FLOPs") is that model's.
+reader skips. A cell holding two numbers where the grid merged two columns ("3.9M 312M" under
+"#Params", "1x 2.5B" after a ratio) is split ("table_pair"). Own rows follow the result tables' reading;
+ablation tables' rows need a second mention.
 
 Every candidate carries its evidence, a rule confidence and named `features` (pattern, section, own/cited
 /comparison cues, the row or model it belongs to as `model_label`) for the learned scorer.
 Values of other people's models ("ResNet-50 [12] needs 4.1 GFLOPs", a baseline row of a FLOPs table),
 differences ("reduces FLOPs by 30%"), schedule points ("decay every 30 epochs", "4000 warm-up steps"),
-rates ("125 TFLOPS") and vocabulary or sequence sizes in tokens are not the paper's training inputs.
+rates ("125 TFLOPS"), parts of a model ("131M parameters in the embedding layer") and vocabulary or
+sequence sizes in tokens are not the paper's training inputs. A citation of a data set or of a recipe the
+paper follows ("following the architecture of Smith et al. (2020)") does not make its own value cited.
 """
 from __future__ import annotations
 
@@ -59,9 +63,16 @@ FORWARD = re.compile(
 # "a 24-billion parameter model", and a count written out in digits ("7,241,732,096 parameters").
 # A power of ten written out ("13.6 × 10^6 parameters", and "13.6 · 106" where the text layer lost the
 # superscript) and "free" or "weights" for parameters, the form of older papers ("26.5M weights").
-PARAMS = re.compile(
+PARAMS_BEFORE = re.compile(
     rf"(?<![\w.]){_NUM}(?:{_EXP}|[\s-]*{_SCALE_WORD}(?:\s*\((?-i:[A-Z])[^()]{{0,28}}\))?)?\s*-?\s*(?:trainable\s+|learnable\s+|free\s+|model\s+|network\s+|"
-    r"total\s+)?(?<![a-z])(?P<unit>parameters|parameter|params|param|weights)\b")
+    r"total\s+)?(?<![a-z])(?P<unit>parameters|parameter|params|param|weights)\b")  # measuring only (ops_param_adjectives)
+# Up to two describing words between count and unit, the forms of older papers among them: "60,000
+# trainable free parameters", "9,760 independent parameters", "18,629 weight parameters", "800 million
+# training parameters".
+PARAMS = re.compile(
+    rf"(?<![\w.]){_NUM}(?:{_EXP}|[\s-]*{_SCALE_WORD}(?:\s*\((?-i:[A-Z])[^()]{{0,28}}\))?)?\s*-?\s*"
+    r"(?:(?:trainable|learnable|free|model|network|total|independent|weight|training|learned|adjustable|tunable)\s+){0,2}"
+    r"(?<![a-z])(?P<unit>parameters|parameter|params|param|weights)\b")
 # "the number of parameters is 340M", "#params: 25.6M", "Params = 86M".
 # The key in any case ("Total Parameters=110M" in a list of hyper-parameters) and "amounts to".
 PARAMS_AFTER = re.compile(
@@ -88,9 +99,17 @@ BATCH = re.compile(
 # "300B tokens", "3.3 billion words" (a word count is a token count to the study's precision).
 # Describing words may stand between the count and the unit ("14.8 trillion diverse and high-quality
 # tokens", "2T multilingual tokens"), and the count may name a run or a data set ("a 400B-token run").
-TOKENS = re.compile(rf"(?<![\w.]){_NUM}\s*{_SCALE_WORD}\s*(?:-\s*token(?=[\s-]+(?:training|pre-?training|run|dataset|"
-                    r"corpus|budget))|(?:(?!(?:parameters?|params|images?|examples?|steps?|iterations?|epochs?|"
-                    r"layers?|pairs?|samples?|sentences?)\b)[a-z][\w-]*,?\s+(?:and\s+)?){0,3}?"
+TOKENS_BEFORE = re.compile(rf"(?<![\w.]){_NUM}\s*{_SCALE_WORD}\s*(?:-\s*token(?=[\s-]+(?:training|pre-?training|run|dataset|"
+                           r"corpus|budget))|(?:(?!(?:parameters?|params|images?|examples?|steps?|iterations?|epochs?|"
+                           r"layers?|pairs?|samples?|sentences?)\b)[a-z][\w-]*,?\s+(?:and\s+)?){0,3}?"
+                           r"(?P<unit>tokens|words|subwords)\b)")  # measuring only (ablation ops_token_forms)
+# Also a count before a singular "token"/"word" that names a data set, a run or a checkpoint, with or
+# without the hyphen ("a 600B token dataset", "a 20 million word training set", "the 2.4T token
+# checkpoint"), and a tokenizer's acronym among the describing words ("1.9T BPE tokens").
+TOKENS = re.compile(rf"(?<![\w.]){_NUM}\s*{_SCALE_WORD}\s*(?:-?\s*(?:token|word)(?=[\s-]+(?:training|pre-?training|run|"
+                    r"dataset|data\s+set|corpus|budget|checkpoint|sample))|"
+                    r"(?:(?!(?:parameters?|params|images?|examples?|steps?|iterations?|epochs?|"
+                    r"layers?|pairs?|samples?|sentences?)\b)(?:[a-z][\w-]*|[A-Z]{2,5}),?\s+(?:and\s+)?){0,3}?"
                     r"(?P<unit>tokens|words|subwords)\b)")
 # "1.28 million training images", "118k images", "4.5M sentence pairs".
 SET_SIZE = re.compile(
@@ -102,7 +121,7 @@ SET_SIZE = re.compile(
 _KEYWORDS = ("flop", "mac", "mult", "param", "weights", "epoch", "step", "iteration", "update", "token", "word")
 # A number that changes a cost rather than being one: "reduces FLOPs by 1.2G", "2x fewer".
 _DIFFERENCE = re.compile(r"\b(?:reduc\w*|sav(?:e|es|ed|ing|ings)|fewer|less|lower|increas\w*|more than|additional|extra|"
-                         r"overhead|cut\w*|drop\w*|only adds?|(?<!-)adds? (?:only|just)|(?<!-)added|difference|speed-?ups?|faster|smaller|larger|"
+                         r"overhead|cut\w*|drop(?!out)\w*|only adds?|(?<!-)adds? (?:only|just)|(?<!-)added|difference|speed-?ups?|faster|smaller|larger|"
                          r"compared to|vs\.?|versus|than)\b", re.IGNORECASE)
 # A point in a schedule, not its length: "every 30 epochs", "after 10k steps", "the first 5 epochs".
 _SCHEDULE_BEFORE = re.compile(r"\b(?:every|each|after(?: around| about| roughly| approximately)?|at|first|last|per|within|"
@@ -112,6 +131,11 @@ _SCHEDULE_BEFORE = re.compile(r"\b(?:every|each|after(?: around| about| roughly|
                               re.IGNORECASE)
 _NOT_MODELS = frozenset("ADAM ADAMW SGD LAMB LARS RMSPROP ADAFACTOR ADAGRAD NESTEROV IMAGENET COCO SQUAD WMT CONLL "
                         "CIFAR JFT MS FP16 FP32 BF16 BLEU".split())
+# Kinds of model rather than a named one ("a multiplicative LSTM (18M parameters)", "an MoE-based model
+# with 600B parameters"), more optimisers and data sets ("RAdam", "MNIST", "IN-1K" for ImageNet-1K):
+# naming one before a value does not make the value another model's.
+_NOT_MODELS_MORE = frozenset("LSTM LSTMS BILSTM GRU RNN RNNS CNN CNNS DNN MLP MLPS MOE GAN VAE CRF RADAM NADAM ADAMAX "
+                             "MNIST SVHN IN".split())
 # Tick labels of a figure read as text run into the axis title: "0 100 200 300 epoch", and
 # "5.25% 24.98% 10 −3 epoch" (signed exponents and percentages of a log axis).
 _AXIS_BEFORE = re.compile(r"(?:^|\s)(?:[−\-]?\d+(?:\.\d+)?%?\s+){3,}[−\-]?\d")
@@ -175,6 +199,16 @@ def _cited_after(text: str, end: int, limit: int = 80) -> bool:
     return any(m.start() < (cut.start() if cut else limit) for m in cues.CITATION.finditer(after))
 
 
+# A count located in one part of the model: "... in the embedding layer", "... are in the image encoder",
+# "... within each block" (the whole model's count says "in total" or names no part).
+_MODEL_PART_AFTER = re.compile(
+    r"\s*(?:\)\s*)?(?:(?:are|is|lie|sit|reside)\s+)?(?:in|within|of|for|inside)\s+(?:the|its|each|every|one|a|our)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:(?:embedding|attention|output|input|hidden|convolutional|linear|projection|"
+    r"classification|prediction)\s+)?(?:layers?|encoders?|decoders?|embeddings?|heads?|backbones?|blocks?|"
+    r"modules?|branch(?:es)?|towers?|adapters?|stems?|classifiers?|sub-?networks?|experts?)\b",
+    re.IGNORECASE)
+
+
 def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -> dict:
     """The signals shared by every prose candidate: section, own-work words, citations, comparisons,
     the model named before the value (its `model_label`) and whether that model is the paper's."""
@@ -182,7 +216,8 @@ def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -
     clause = cues.clause_before(text, start)
     window = cues.window(text, start, end, 60, 80)
     model = cues.nearest_model_name(clause)
-    if model and model.split("-")[0].upper() in _NOT_MODELS:
+    if model and (model.split("-")[0].upper() in _NOT_MODELS or (
+            model.split("-")[0].upper() in _NOT_MODELS_MORE and not cues.ablated("ops_not_model_kinds"))):
         model = None  # an optimiser or a data set named before the value is not the model it belongs to
     # The paper's own name anywhere in the clause ("a DLRM and DCN both with 540M parameters") makes
     # the value its own even when another model is named last.
@@ -201,7 +236,10 @@ def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -
         # "only 18% of VGG-19 (19.6 billion FLOPs)": a share of another model is a comparison.
         "comparison": bool(cues.COMPARISON_BEFORE.search(clause) or re.search(r"\d%\s+of\b", clause)),
         "third_person": bool(cues.THIRD_PERSON.search(clause)),
-        "difference": bool(_DIFFERENCE.search(text[max(0, start - 50):start]) or _DIFFERENCE.search(text[end:end + 20])),
+        # After the value only up to a clause break: "100B parameters, with more than 2T tokens" compares
+        # nothing with the count.
+        "difference": bool(_DIFFERENCE.search(text[max(0, start - 50):start]) or _DIFFERENCE.search(
+            text[end:end + 20] if cues.ablated("ops_difference_clause") else re.split(r"[,;]", text[end:end + 20])[0])),
         "cue_training": bool(cues.TRAINING_STRONG.search(text)),
         # Only near the value: "..., so that they could be used on phones" elsewhere is no hypothetical.
         "hypothetical": bool(re.search(r"\b(?:could|would|might|if)\b", text[max(0, start - 60):end + 25])),
@@ -213,12 +251,47 @@ def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -
         # "1 billion parameters per GPU", "2 FLOPs per parameter": a rate, not the model's size.
         "per_unit": bool(re.match(r"\s*(?:per|/|each)\s+(?:GPU|device|chip|core|node|layer|head|parameter|token)\b",
                                   text[end:end + 20], re.IGNORECASE)),
+        # "131M parameters in the embedding layer", "2 GFLOPs in each block": a part of the model.
+        "model_part": bool(_MODEL_PART_AFTER.match(text, end)) and not cues.ablated("ops_model_part"),
         # A bibliography entry read as body text: another work's title ("X: a 17B parameter model").
         "reference_entry": bool(cues.REFERENCE_ENTRY.search(text)) and not cues.ablated("reference_entry"),
     }
+    if features["cited"] and features["own"] and _cites_only_recipe(text, start, end):
+        features["cited"], features["cites_recipe"] = False, True
+    # "trained on the Corpus [7] dataset, the largest with 3B parameters": the citation is the data's.
+    if features["cited"] and not features["third_person"] and not cues.ablated("ops_data_citation_all") \
+            and not cues.ablated("ops_data_citation") and _cites_only_data(text, start, end):
+        features["cited"], features["cites_data"] = False, True
     if model:
         features["model_label"] = model
     return features
+
+
+# A citation introduced as the recipe the paper follows ("following Smith et al. (2020)", "the default
+# setting of Toolkit [39]", "a similar strategy in Detector [3]", "the architecture of [12]") credits a
+# design or a schedule, not the value beside it: the paper's own sentence stays its own.
+_RECIPE_BEFORE = re.compile(r"\b(?:follow\w*|as\s+in|similar\s+to|same\s+[\w-]+(?:\s+[\w-]+)?\s+as|"
+                            r"settings?\s+(?:of|in)|recipes?\s+(?:of|in|from)|protocols?\s+(?:of|in)|"
+                            r"strateg(?:y|ies)\s+(?:of|in|from)|architecture\s+(?:of|in|from)|"
+                            r"implementation\s+(?:of|in|from))\b(?:\s+(?:the\s+)?[\w.-]+){0,4}?\s*[(\[]?$", re.IGNORECASE)
+
+
+# Before the value a bare "follows X [4]" may introduce X's own figure ("follows X [4], a 340M parameter
+# model"): there the recipe must be named as one (setting, recipe, strategy, architecture ...).
+_RECIPE_NOUN = re.compile(r"\b(?:settings?|recipes?|protocols?|strateg(?:y|ies)|architecture|implementation|"
+                          r"as\s+in|same\s+[\w-]+(?:\s+[\w-]+)?\s+as)\b", re.IGNORECASE)
+
+
+def _cites_only_recipe(text: str, start: int, end: int) -> bool:
+    """Every citation near the value (60 characters before, 80 after) is introduced as a recipe."""
+    if cues.ablated("ops_recipe_citation"):
+        return False
+    near = [m for m in cues.CITATION.finditer(text) if start - 60 <= m.start() <= end + 80]
+
+    def recipe(m: re.Match[str]) -> bool:
+        found = _RECIPE_BEFORE.search(text[max(0, m.start() - 60):m.start()])
+        return bool(found) and (m.start() >= end or bool(_RECIPE_NOUN.search(found.group(0))))
+    return bool(near) and all(recipe(m) for m in near)
 
 
 def _confidence(base: float, f: dict) -> float:
@@ -234,6 +307,7 @@ def _confidence(base: float, f: dict) -> float:
     score -= 0.5 if f.get("schedule") else 0.0
     score -= 0.5 if f.get("axis_label") else 0.0
     score -= 0.4 if f.get("per_unit") else 0.0
+    score -= 0.4 if f.get("model_part") else 0.0
     score -= 0.2 if f.get("range_bound") else 0.0
     score -= 0.4 if f.get("increment") else 0.0
     score -= 0.6 if f.get("reference_entry") else 0.0
@@ -329,9 +403,66 @@ def _listed_sizes(text: str, match: re.Match[str]) -> list[re.Match[str]]:
     return [m for m in _LISTED_SIZE.finditer(text, offset, match.start())]
 
 
+# A size in parentheses after a model's name: "Tiny (28M), Base (89M) and Large (198M)", "FooLM-small
+# (60M)", "a FooLM-large model (770M)". Bare "Name (1M)" is no parameter count (training steps, corpus
+# sizes: "ALBERT (1M)" in a results table), so the name must be a size word (alone or as a hyphenated
+# suffix) or the list must end in "model(s)". Only K/M/B scales: "(2T)" is a token count.
+_SIZE_WORDS = frozenset("tiny small base medium large huge giant big mini micro nano pico femto atto xl xxl "
+                        "xlarge xxlarge".split())
+NAMED_SIZE = re.compile(r"(?<![\w.-])(?P<name>[A-Z][\w.]*(?:-[\w.]+)*)(?:\s+model)?\s*\(\s*[~≈]?\s*"
+                        r"(?P<num>\d+(?:\.\d+)?)\s*(?P<scale>[KMB]|million|billion)\s*\)")
+_NAMED_SIZE_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
+_MODELS_AFTER = re.compile(r"\s*models?\b", re.IGNORECASE)
+
+
+def _is_size_word(name: str) -> bool:
+    return name.lower() in _SIZE_WORDS or name.rsplit("-", 1)[-1].lower() in _SIZE_WORDS
+
+
+def _named_sizes(text: str) -> list[re.Match[str]]:
+    """The named sizes of a sentence: each item of a run of "Name (size)" items counts when its name is
+    a size word or the run ends in "model(s)"."""
+    if cues.ablated("ops_named_sizes"):
+        return []
+    matches = list(NAMED_SIZE.finditer(text))
+    out, run = [], []
+    for i, match in enumerate(matches):
+        run.append(match)
+        nxt = matches[i + 1] if i + 1 < len(matches) else None
+        if nxt and _NAMED_SIZE_GAP.search(text[match.end():nxt.start()]) and nxt.start() - match.end() <= 8:
+            continue
+        ends_in_models = bool(_MODELS_AFTER.match(text, run[-1].end()))
+        out += [m for m in run if ends_in_models or _is_size_word(m.group("name")) or " model" in m.group(0)]
+        run = []
+    return out
+
+
+# The cheap prefilter of named sizes: a parenthesised size, found in the joined text at once.
+_PAREN_SIZE = re.compile(r"\(\s*[~≈]?\s*\d+(?:\.\d+)?\s*(?:[KMB]|million|billion)\s*\)")
+
+
+def _named_size_parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
+    out = []
+    for match in _named_sizes(sentence.text):
+        value = _number(match)
+        if value is None or not 1e4 <= value <= 1e13:
+            continue
+        features = _cues(sentence, match.start(), match.end(), own_names)
+        # A bare size word names a variant, not another model ("Base (89M)"); "BarNet-Large (300M)" is
+        # judged by its name like any other.
+        if match.group("name").lower() in _SIZE_WORDS:
+            features["other_model"] = False
+            features["model_label"] = match.group("name")
+        features["pattern"] = "named_size"
+        out.append(_candidate("parameters", {"parameters": float(f"{value:.4g}")}, value, "parameters",
+                              sentence, match, features, 0.6))
+    return out
+
+
 def _parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
     out = []
-    for pattern in (PARAMS, PARAMS_AFTER):
+    params = PARAMS_BEFORE if cues.ablated("ops_param_adjectives") else PARAMS
+    for pattern in (params, PARAMS_AFTER):
         for match in pattern.finditer(sentence.text):
             value = _number(match)
             if value is None or not 1e4 <= value <= 1e13 or _IN_URL.search(sentence.text[max(0, match.start() - 100):match.start()]):
@@ -342,7 +473,7 @@ def _parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate
             features["pattern"] = "prose_after" if pattern is PARAMS_AFTER else "prose"
             out.append(_candidate("parameters", {"parameters": float(f"{value:.4g}")}, value, "parameters",
                                   sentence, match, features, 0.6))
-            if pattern is not PARAMS:
+            if pattern is PARAMS_AFTER:
                 continue
             for item in _listed_sizes(sentence.text, match):
                 size = _number(item)
@@ -441,7 +572,7 @@ def _cites_only_data(text: str, start: int, end: int) -> bool:
 
 def _tokens(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
     out = []
-    matches = [*TOKENS.finditer(sentence.text)]
+    matches = [*(TOKENS_BEFORE if cues.ablated("ops_token_forms") else TOKENS).finditer(sentence.text)]
     if not cues.ablated("ops_tokens_written_out"):
         matches += TOKENS_WRITTEN_OUT.finditer(sentence.text)
     for match in matches:
@@ -529,6 +660,10 @@ def extract_operation_inputs(sentences: list[Sentence], *, own_names: frozenset[
             out += _tokens(sentence, own_names)
         if any(k in text_lower for k in dataset_keywords):
             out += _training_sets(sentence, own_names)
+    if not cues.ablated("ops_named_sizes"):
+        for sentence in index.matching(_PAREN_SIZE):
+            if sentence.section != "references":
+                out += _named_size_parameters(sentence, own_names)
     out += table_inputs(list(tables), own_names=own_names, title_vocabulary=title_vocabulary, madds_paper=madds_paper)
     return out
 
@@ -794,6 +929,7 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
     for table in tables:
         out += _row_quantities(table, own_names=own_names, title_vocabulary=title_vocabulary, madds_paper=madds_paper)
         first = _header_rows(table.rows)
+        out += _epoch_columns(table, first, own_names=own_names, title_vocabulary=title_vocabulary)
         if first == 0 or first >= len(table.rows):
             continue
         width = max(len(r) for r in table.rows)
@@ -815,6 +951,10 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
             out += _merged_row_inputs(table, first, own_names=own_names, title_vocabulary=title_vocabulary,
                                       madds_paper=madds_paper)
             continue
+        # The quantities the header and the caption name, in order ("#Params: ...; #Mult-Adds: ...").
+        named = [k for k in (_column_kind(m.group(0)) for m in
+                             _COLUMN.finditer(" ".join(" ".join(r) for r in table.rows[:first]) + " " + table.caption))
+                 if k]
         # A group header right under the column headers ("Ours", "Previous methods") sits among the
         # header rows: its label is the only cell filled.
         group = next((r[0].strip() for r in reversed(table.rows[1:first])
@@ -828,6 +968,8 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                 continue
             own, reading = _row_reading(label, group, own_names, title_vocabulary)
             cited = reading["cited"]
+            if own and not cited:
+                out += _paired_cells(table, row, columns, named, madds_paper=madds_paper, ablation=ablation)
             for j, ((field, multiplier, kind), header) in columns.items():
                 if j >= len(row):
                     continue
@@ -861,6 +1003,128 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                                      raw_text=row[j], confidence=cues.clamp(score),
                                      evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
                                      extractor=OPERATIONS_VERSION, features=features))
+    return out
+
+
+# An "Epochs" column ("Training epochs", "Epochs"), not a point or a rate in a schedule ("Switchover
+# point (epochs)", "Warm-up epochs", "Time per epoch (days)").
+_EPOCH_HEADER = re.compile(r"\bepochs?\b", re.IGNORECASE)
+_NOT_EPOCH_LENGTH = re.compile(r"warm|switch|point|decay|every|\bper\b|\btime\b|hours?|days?|\bat\b|after|drop",
+                               re.IGNORECASE)
+_EPOCH_CELL = re.compile(r"^(?P<num>\d{1,4})[*†‡§∗⋆]*$")
+# A table of the paper's own settings: its rows are the paper's runs (tasks, sizes), not models.
+_SETTINGS_CAPTION = re.compile(r"\bhyper-?\s?parameters?\b|\bsettings?\b|\btraining details\b|\bfine-?tun\w*|"
+                               r"\bconfigurations?\b|\brecipes?\b", re.IGNORECASE)
+
+
+def _epoch_columns(table: TableRegion, first: int, *, own_names: frozenset[str],
+                   title_vocabulary: frozenset[str]) -> list[Candidate]:
+    """Training lengths in an "Epochs" column: one per row, the row's reading as for params/FLOPs
+    columns, except that in a table of the paper's own settings every row not marked as another's
+    (cited, a baseline) is the paper's run. A settings table whose grid merged two value columns
+    ("32 2e-5") has no row of two plain numbers: its data start at the first row with a number."""
+    if cues.ablated("ops_epoch_columns"):
+        return []
+    if first == 0 or first >= len(table.rows):
+        first = next((i for i, r in enumerate(table.rows) if i and any(re.match(r"\d", c.strip()) for c in r[1:])), 0)
+        if first == 0:
+            return []
+    ablation = _ablation_table(table)
+    width = max(len(r) for r in table.rows)
+    columns = []
+    for j in range(1, width):
+        header = " ".join(r[j] for r in table.rows[:first] if j < len(r) and r[j].strip())
+        if _EPOCH_HEADER.search(header) and not _NOT_EPOCH_LENGTH.search(header):
+            columns.append((j, header))
+    if not columns:
+        return []
+    settings = bool(_SETTINGS_CAPTION.search(table.caption[:200]))
+    phase = _phase(table.caption[:200])
+    out = []
+    for row in table.rows[first:]:
+        label = row[0].strip() if row else ""
+        if not label:
+            continue
+        own, reading = _row_reading(label, "", own_names, title_vocabulary)
+        if settings and not (reading["cited"] or reading["not_own_row"]):
+            own = True
+        for j, header in columns:
+            cell = _EPOCH_CELL.match(row[j].strip()) if j < len(row) else None
+            if not cell or not 1 <= int(cell.group("num")) <= 10000:
+                continue
+            value = float(cell.group("num"))
+            sentence_text = f"{table.caption[:200]} | {header}: {label} {row[j]}"
+            start = len(sentence_text) - len(row[j])
+            variant = ablation
+            features = {"pattern": "table_column", "section": "table", "in_table": True, "own_row": own,
+                        "cited": reading["cited"], "model_label": label, "column": header, "phase": phase,
+                        "settings_table": settings, "ablation_table": variant}
+            score = (0.7 if own else 0.2) - (0.4 if reading["cited"] else 0.0) - (_ABLATION_PENALTY if variant else 0.0)
+            out.append(Candidate(field="epochs", attrs={"epochs": value, "phase": phase}, value=value, unit="epochs",
+                                 raw_text=row[j], confidence=cues.clamp(score),
+                                 evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
+                                 extractor=OPERATIONS_VERSION, features=features))
+    return out
+
+
+# Two values in one cell: the grid merged a quantity column with its neighbour ("3.9M 312M" under
+# "#Params" when the "#Mult-Adds" header was lost; "1x 2.5B" where a ratio column ran into FLOPs).
+_PAIR_CELL = re.compile(r"^[~≈]?(?P<a>\d+(?:\.\d+)?)\s*(?P<sa>[KMGBT])?(?P<ra>[x×])?[*†‡§∗⋆]*\s+"
+                        r"[~≈]?(?P<b>\d+(?:\.\d+)?)\s*(?P<sb>[KMGBT])?(?P<rb>[x×])?[*†‡§∗⋆]*$")
+
+
+def _paired_cells(table: TableRegion, row: list[str], columns: dict, named: list[tuple], *, madds_paper: bool,
+                  ablation: bool) -> list[Candidate]:
+    """An own row's cells that hold two numbers because the grid merged two columns. Under a params
+    column the second number is the forward cost the header or caption names next; after a ratio
+    ("1x 2.5B") a G/B/T-suffixed number is the forward cost when the table names one but no column
+    of it was found. Numbers need their own scale letter."""
+    if cues.ablated("ops_paired_cells"):
+        return []
+    forward = next((k for k in named if k[0] == "forward_flops"), None)
+    if forward is None:
+        return []
+    has_forward_column = any(k[0] == "forward_flops" for k, _ in columns.values())
+    label = row[0].strip()
+    out = []
+    for j, cell_text in enumerate(row[1:], start=1):
+        pair = _PAIR_CELL.match(cell_text.strip())
+        if not pair or pair.group("rb") or not pair.group("sb"):
+            continue
+        column = columns.get(j)
+        values: list[tuple[str, float, str]] = []  # (field, value, kind)
+        second = float(pair.group("b")) * _SCALE[pair.group("sb").lower()]
+        if column and column[0][0] == "parameters" and not pair.group("ra"):
+            multiplier = column[0][1]
+            first = float(pair.group("a"))
+            if pair.group("sa"):
+                first *= _SCALE[pair.group("sa").lower()]
+            elif multiplier:
+                first *= multiplier
+            else:
+                continue
+            values = [("parameters", first, "parameters"), ("forward_flops", second, forward[2])]
+        elif pair.group("ra") and not column and not has_forward_column and pair.group("sb") in "GBT":
+            values = [("forward_flops", second, forward[2])]
+        header = " ".join(r[j] for r in table.rows[:1] if j < len(r))
+        for field, value, kind in values:
+            low, high = (1e4, 1e13) if field == "parameters" else (1e5, 5e13)
+            if not low <= value <= high:
+                continue
+            if field == "forward_flops" and kind == "flops" and madds_paper:
+                kind = "multiadds"
+            sentence_text = f"{table.caption[:200]} | {header}: {label} {cell_text}"
+            start = len(sentence_text) - len(cell_text)
+            features = {"pattern": "table_pair", "section": "table", "in_table": True, "own_row": True,
+                        "cited": False, "model_label": label, "column": header, "kind": kind,
+                        "ablation_table": ablation}
+            attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else \
+                {"flops": float(f"{value:.4g}"), "kind": kind}
+            out.append(Candidate(field=field, attrs=attrs, value=value,
+                                 unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
+                                 raw_text=cell_text, confidence=cues.clamp(0.7 - (_ABLATION_PENALTY if ablation else 0.0)),
+                                 evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
+                                 extractor=OPERATIONS_VERSION, features=features))
     return out
 
 

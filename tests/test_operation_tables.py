@@ -180,3 +180,21 @@ def test_rows_named_by_their_size_in_a_configuration_table_give_the_sizes():
 def test_size_like_labels_under_another_heading_are_no_sizes():
     # "Tokens" column first: 160M tokens is a data budget, not a model size
     assert _best(_sizes_pdf("Tokens"), "parameters", "parameters") == []
+
+
+# --- an "Epochs" column of a settings table, read from the page ------------------------------------
+
+def _settings_pdf(epoch_header: str) -> pymupdf.Document:
+    return _paper("Ferrovia: Wide Encoders for Text", ABSTRACT, [(
+        "Table 6: Hyper-parameters for fine-tuning Ferrovia on each task.",
+        [(60, "Task"), (200, "Batch"), (280, "Rate"), (380, epoch_header)],
+        [("Entailment", ["32", "2e-5", "5"]), ("Paraphrase", ["64", "3e-5", "8"])],
+        [200, 280, 380])])
+
+
+def test_an_epochs_column_of_a_settings_table_gives_each_tasks_length():
+    assert _best(_settings_pdf("Epochs"), "epochs", "epochs") == [5, 8]
+
+
+def test_a_warmup_epochs_column_is_no_training_length():
+    assert _best(_settings_pdf("Warm-up epochs"), "epochs", "epochs") == []
