@@ -34,6 +34,7 @@ import itertools
 import re
 import statistics
 from dataclasses import dataclass
+from operator import attrgetter
 
 from extractors import benchmarks as bm
 from extractors import cues
@@ -263,7 +264,7 @@ def bold_words(markup: str, raw_words: list) -> list[bool] | None:
             continue
         if "<" in piece:  # a stray "<" that opens no tag is no character of the text
             piece = piece.replace("<", "")
-        chars = "".join(html.unescape(piece).split())
+        chars = "".join((html.unescape(piece) if "&" in piece else piece).split())
         if chars:
             flags.append(("1" if depth > 0 else "0") * len(chars))
     marks = "".join(flags)
@@ -360,21 +361,29 @@ def _mentions_results(caption: str) -> bool:
     return bool(re.search(r"\b(?:results?|performance|accuracy|error|comparison|comparisons|scores?)\b", caption, re.I))
 
 
-def _group_rows(words: list[_Word]) -> list[_Row]:
-    """Words whose vertical centres agree (within half a line height) form one row."""
+def _group_rows(words: list[_Word], height: float | None = None) -> list[_Row]:
+    """Words whose vertical centres agree (within half a line height) form one row. `height`: the
+    words' median height, when the caller has it already."""
     if not words:
         return []
-    height = statistics.median(w.y1 - w.y0 for w in words)
+    if height is None:
+        height = statistics.median(w.y1 - w.y0 for w in words)
+    reach = 0.45 * height
     groups: list[list[_Word]] = []
+    group: list[_Word] = []
     centre_sum = 0.0
-    for w in sorted(words, key=lambda w: w.yc):
-        if groups and abs(w.yc - centre_sum / len(groups[-1])) <= 0.45 * height:
-            groups[-1].append(w)
+    for w in sorted(words, key=_BY_CENTRE):
+        if group and abs(w.yc - centre_sum / len(group)) <= reach:
+            group.append(w)
             centre_sum += w.yc
         else:
-            groups.append([w])
+            group = [w]
+            groups.append(group)
             centre_sum = w.yc
     return [_Row(g) for g in groups]
+
+
+_BY_CENTRE = attrgetter("yc")
 
 
 def _is_prose(row: _Row, width: float, height: float) -> bool:
@@ -431,7 +440,7 @@ def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_wid
         if (lo, hi) not in rows_by_band:  # several captions on a page share a band's rows
             inside = [w for w in words if lo - 2 <= (w.x0 + w.x1) / 2 <= hi + 2]
             height = statistics.median(w.y1 - w.y0 for w in inside) if inside else 0.0
-            rows_by_band[(lo, hi)] = (_group_rows(inside), height)
+            rows_by_band[(lo, hi)] = (_group_rows(inside, height), height)
         all_rows, height = rows_by_band[(lo, hi)]
         score, run = _best_side(all_rows, caption_words, height, hi - lo, other_captions)
         if score > best[0]:
