@@ -104,8 +104,24 @@ class Mention:
     end: int
 
 
-def find_datasets(text: str, *, paper_has_wmt14: bool = False) -> list[Mention]:
-    """Scored datasets named in `text`, leftmost first, overlapping matches removed."""
+def word_positions(low: str, word: str) -> list[int]:
+    """Every start of `word` in the lower-cased text `low`, overlapping ones too."""
+    out = []
+    at = low.find(word)
+    while at >= 0:
+        out.append(at)
+        at = low.find(word, at + 1)
+    return out
+
+
+# The words whose places a whole paper's text is searched around (find_datasets, mentions_wmt14).
+LONG_TEXT_WORDS = (*_DATASET_WORDS, "wmt", "newstest")
+
+
+def find_datasets(text: str, *, paper_has_wmt14: bool = False,
+                  positions: dict[str, list[int]] | None = None) -> list[Mention]:
+    """Scored datasets named in `text`, leftmost first, overlapping matches removed. `positions`:
+    `word_positions` of each of LONG_TEXT_WORDS in `text`, when the caller has found them already."""
     low = text.lower()
     if len(text) <= 2000:
         return _find_datasets_in(text, low, paper_has_wmt14)
@@ -113,10 +129,8 @@ def find_datasets(text: str, *, paper_has_wmt14: bool = False) -> list[Mention]:
     # windows around the places where a dataset word occurs.
     windows: list[list[int]] = []
     for word in _DATASET_WORDS:
-        at = low.find(word)
-        while at >= 0:
+        for at in positions[word] if positions is not None else word_positions(low, word):
             windows.append([max(0, at - 80), at + len(word) + 80])
-            at = low.find(word, at + 1)
     windows.sort()
     merged: list[list[int]] = []
     for w in windows:
@@ -149,14 +163,14 @@ def _find_datasets_in(text: str, low: str, paper_has_wmt14: bool) -> list[Mentio
     return sorted(found, key=lambda f: f.start)
 
 
-def mentions_wmt14(text: str) -> bool:
-    low = text.lower()
+def mentions_wmt14(text: str, positions: dict[str, list[int]] | None = None) -> bool:
+    """`positions`: as for find_datasets."""
+    low = text.lower() if positions is None else ""
     for word in ("wmt", "newstest"):
-        at = low.find(word)
-        while at >= 0:  # the pattern runs only where it can match: fast on a whole paper
+        # the pattern runs only where it can match: fast on a whole paper
+        for at in positions[word] if positions is not None else word_positions(low, word):
             if _WMT14_ANYWHERE.match(text, at):
                 return True
-            at = low.find(word, at + 1)
     return False
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from extractors import benchmarks as bm
 from extractors import cues
 from extractors.document import DocumentText
+from extractors.nlp import index_for
 from extractors.records import Candidate, Evidence
 from extractors.tables import caption_openings
 
@@ -88,8 +89,9 @@ def paper_context(doc: DocumentText, own_names: set[str] | None = None) -> Paper
     ctx = PaperContext()
     body = [s for s in doc.sentences if s.section not in SKIPPED_SECTIONS]
     text = "\n".join(s.text for s in body)
-    ctx.has_wmt14 = bm.mentions_wmt14(text)
-    for m in bm.find_datasets(text, paper_has_wmt14=ctx.has_wmt14):
+    positions = _word_positions(text, body, doc.sentences)
+    ctx.has_wmt14 = bm.mentions_wmt14(text, positions)
+    for m in bm.find_datasets(text, paper_has_wmt14=ctx.has_wmt14, positions=positions):
         ctx.dataset_counts[m.name] = ctx.dataset_counts.get(m.name, 0) + 1
     ctx.own_names = set(own_names) if own_names is not None else \
         set(cues.own_model_names(doc.title, doc.sentences)) | names_in_results_prose(doc)
@@ -110,6 +112,29 @@ def paper_context(doc: DocumentText, own_names: set[str] | None = None) -> Paper
     return ctx
 
 
+
+
+def _word_positions(text: str, body: list, sentences: list) -> dict[str, list[int]] | None:
+    """bm.word_positions of each of bm.LONG_TEXT_WORDS in `text` (the `body` sentences joined by a
+    newline), looked for only in the sentences the paper's keyword pass found the word in; None when
+    lower-casing changes the text's length (the offsets would not carry over)."""
+    if len(text.lower()) != len(text):
+        return None
+    index = index_for(sentences)
+    start_of: dict[int, int] = {}
+    at = 0
+    for s in body:
+        start_of[id(s)] = at
+        at += len(s.text) + 1
+    out: dict[str, list[int]] = {}
+    for word in bm.LONG_TEXT_WORDS:
+        found: list[int] = []
+        for s in index.containing((word,)):
+            start = start_of.get(id(s))
+            if start is not None:
+                found.extend(start + p for p in bm.word_positions(s.text.lower(), word))
+        out[word] = found
+    return out
 
 
 def names_in_results_prose(doc: DocumentText) -> set[str]:
