@@ -53,11 +53,17 @@ def test_run_json_on_five_synthetic_papers(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_run_table_without_json(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "bench/run.py", "--corpus", "synthetic", "--limit", "2", "--workers", "1",
-                           "--cache-dir", str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=600)
+                           "--repeat", "2", "--cache-dir", str(tmp_path)], cwd=REPO, capture_output=True, text=True,
+                          timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     header, rule, *rows = done.stdout.splitlines()
     assert "papers/s" in header and set(rule) <= {"-", " "}
     assert rows[0].split()[:3] == ["synthetic", "2", rows[0].split()[2]] and rows[1].split()[0] == "all"
+    # --repeat 2: two floor/extraction pairs, their CPU ratios listed in order; the upper one is shown
+    pairs_line = next(line for line in rows if line.startswith("synthetic: cpu ratio of each"))
+    ratios = [float(r.rstrip("x")) for r in pairs_line.split(": ")[-1].split(", ")]
+    assert len(ratios) == 2 and ratios == sorted(ratios) and all(r > 0 for r in ratios)
+    assert float(rows[0].split()[6].rstrip("x")) == pytest.approx(ratios[1], abs=0.011)
 
 
 @pytest.mark.slow
