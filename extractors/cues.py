@@ -7,6 +7,7 @@ work, a cited paper's set-up, a latency benchmark or a hypothetical.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from extractors.chips import canonical_name
 
@@ -246,33 +247,45 @@ def sentence_signals(text: str, section: str, clause: str, own_names: frozenset[
     """The cues every field reads around a value, by name: the sentence's (`text`) and the clause's
     before the value (`clause`, from `clause_before`). Booleans and the section; the learned scorer
     (extractors/scoring) weighs them, the rule confidences add their hand-set numbers."""
-    own = bool(OWN_WORK.search(text))
+    (own, training_cue, training_strong, inference_cue, et_al, citation, third_person, hypothetical, capacity,
+     data_preparation, donation, contrast_opening, baseline_word, evaluation_cue) = _text_signals(text)
     return {
         "section": section,
         "in_table": section == "table",
         "own_work": own,
-        "training_cue": bool(TRAINING_CUE.search(text)),
-        "training_strong": bool(TRAINING_STRONG.search(text)),
-        "inference_cue": bool(INFERENCE_CUE.search(text)),
-        "et_al": "et al." in text,
-        "citation": bool(CITATION.search(text)),
-        "third_person": bool(THIRD_PERSON.search(text)),
+        "training_cue": training_cue,
+        "training_strong": training_strong,
+        "inference_cue": inference_cue,
+        "et_al": et_al,
+        "citation": citation,
+        "third_person": third_person,
         "third_person_before": bool(THIRD_PERSON.search(clause)),
-        "hypothetical": bool(HYPOTHETICAL.search(text)),
+        "hypothetical": hypothetical,
         "comparison_before": bool(COMPARISON_BEFORE.search(clause)),
-        "capacity": bool(CAPACITY.search(text)),
+        "capacity": capacity,
         "negation_before": bool(NEGATION.search(clause)),
         "cited_subject": cited_subject(clause),
-        "data_preparation": bool(DATA_PREPARATION.search(text)),
+        "data_preparation": data_preparation,
         "data_preparation_before": bool(DATA_PREPARATION.search(clause)),
-        "donation": bool(DONATION.search(text)),
+        "donation": donation,
         "generic_practice_before": bool(GENERIC_PRACTICE.search(clause)),
-        "contrast_opening": bool(CONTRAST_OPENING.match(text)),
+        "contrast_opening": contrast_opening,
         "other_model_subject": other_model_subject(text, own_names),
-        "baseline_word": bool(BASELINE.search(text)),
-        "evaluation_cue": bool(EVALUATION.search(text)),
+        "baseline_word": baseline_word,
+        "evaluation_cue": evaluation_cue,
         "citation_before": bool(CITATION.search(clause)),
     }
+
+
+@lru_cache(maxsize=4096)
+def _text_signals(text: str) -> tuple:
+    """The whole sentence's cues of `sentence_signals`, read once per sentence: the hardware,
+    training-time and compute readers ask for the same sentence, and for each value in it."""
+    return (bool(OWN_WORK.search(text)), bool(TRAINING_CUE.search(text)), bool(TRAINING_STRONG.search(text)),
+            bool(INFERENCE_CUE.search(text)), "et al." in text, bool(CITATION.search(text)),
+            bool(THIRD_PERSON.search(text)), bool(HYPOTHETICAL.search(text)), bool(CAPACITY.search(text)),
+            bool(DATA_PREPARATION.search(text)), bool(DONATION.search(text)), bool(CONTRAST_OPENING.match(text)),
+            bool(BASELINE.search(text)), bool(EVALUATION.search(text)))
 
 
 BASELINE = re.compile(r"\bbaselines?\b", re.IGNORECASE)
