@@ -88,9 +88,13 @@ SINGLE_EPOCH = re.compile(r"\b(?:a\s+)?(?:full\s+)?single\s+(?:full\s+)?epoch\b|
 # Hyper-parameter lists and tables: "Epochs: 3", "training epochs 800", "# epochs = 90".
 EPOCHS_AFTER = re.compile(r"(?:\btraining\s+epochs|\b[Ee]pochs\s*[:=]|#\s*epochs\s*[:=]?)\s*(?P<num>\d{1,4})\b(?!\s*(?:,|and)\s*\d)")
 # "300k steps", "1M iterations", "450,000 training steps", "100K updates".
-STEPS = re.compile(
+STEPS_PLAIN = re.compile(
     rf"(?<![\w.]){_NUM}\s*(?P<scale>[kKM]|thousand|million)?\s*(?:training\s+|gradient\s+|optimi[sz]ation\s+|update\s+)?"
     r"(?P<unit>steps|iterations|updates)\b")
+# ... and a power of ten written out: "60 × 10^4 iterations", "2.7 × 10^5 iterations" (2 dev papers).
+STEPS = re.compile(
+    rf"(?<![\w.]){_NUM}(?:{_EXP}|\s*(?P<scale>[kKM]|thousand|million))?\s*"
+    r"(?:training\s+|gradient\s+|optimi[sz]ation\s+|update\s+)?(?P<unit>steps|iterations|updates)\b")
 BATCH = re.compile(
     r"\b(?:mini-?)?batch(?:es)?(?:\s+size)?\s*(?:of|=|:|is|was|to|holds?|contain\w*|with|has|had)?\s*"
     r"(?:about|approximately|roughly|~)?\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>[kKM])?\b"
@@ -537,7 +541,7 @@ def _epochs(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
 
 def _steps(sentence: Sentence, own_names: frozenset[str], neighbours: str) -> list[Candidate]:
     out = []
-    for match in STEPS.finditer(sentence.text):
+    for match in (STEPS_PLAIN if cues.ablated("ops_steps_power_of_ten") else STEPS).finditer(sentence.text):
         value = _number(match)
         if value is None or not 100 <= value <= 1e8:
             continue

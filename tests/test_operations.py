@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors import datasets, operations
+from extractors import cues, datasets, operations
 from extractors.document import Sentence, TableRegion
 
 
@@ -109,6 +109,26 @@ def test_steps_with_batch_size():
     text = "Our model is trained for 300k steps; each batch holds 4096 images."
     best = _best([text], "steps")
     assert [(c.attrs["steps"], c.attrs["batch_size"], c.attrs["batch_unit"]) for c in best] == [(3e5, 4096.0, "examples")]
+
+
+@pytest.mark.parametrize("text, steps", [
+    ("Our detector is trained for 1.2 × 10^5 iterations with a mini-batch of 32 images.", 1.2e5),
+    ("We run FooNet for 3x10^4 steps with a batch of 512 images.", 3e4),
+    ("Training runs for 45 · 10^4 iterations with a batch of 64 images.", 4.5e5),
+])
+def test_steps_written_as_a_power_of_ten(text, steps):
+    best = _best([text], "steps")
+    assert [c.attrs["steps"] for c in best] == [steps] and best[0].attrs["batch_unit"] == "examples"
+    cues.ablate(["ops_steps_power_of_ten"])
+    try:
+        assert _best([text], "steps") == []
+    finally:
+        cues.ablate([])
+
+
+def test_a_learning_rate_in_powers_of_ten_is_no_step_count():
+    text = "The learning rate starts at 4 × 10^-4 and the batch holds 128 images; warm-up takes 500 steps."
+    assert _best([text], "steps") == []
 
 
 def test_steps_batch_in_tokens_and_warmup_steps_ignored():
