@@ -186,6 +186,19 @@ def _number(match: re.Match[str]) -> float | None:
     return value
 
 
+def _scaled(number: str, suffix: str | None, multiplier: float | None, exponent: str | None = None) -> float | None:
+    """A table cell's value: its own power of ten or scale letter ("1.8×10^9", "118M"), else the
+    column's scale (`multiplier`, "Params (M)"); None when neither says the unit."""
+    value = float(number)
+    if exponent:
+        return value * 10.0 ** int(exponent)
+    if suffix:
+        return value * _SCALE[suffix.lower()]
+    if multiplier:
+        return value * multiplier
+    return None
+
+
 def _evidence(sentence: Sentence, start: int, end: int) -> Evidence:
     return Evidence(sentence.page, sentence.text, start, end, sentence.section)
 
@@ -865,14 +878,8 @@ def _row_quantities(table: TableRegion, *, own_names: frozenset[str], title_voca
             not_own = bool(header and (reading["cited"] or reading["not_own_row"] or
                                        (_names_in(header) and not own)))
             for match in values:
-                value = float(match.group("num"))
-                if match.group("exp"):
-                    value *= 10.0 ** int(match.group("exp"))
-                elif match.group("suffix"):
-                    value *= _SCALE[match.group("suffix").lower()]
-                elif multiplier:
-                    value *= multiplier
-                else:
+                value = _scaled(match.group("num"), match.group("suffix"), multiplier, match.group("exp"))
+                if value is None:
                     continue
                 low, high = (1e4, 1e13) if field == "parameters" else (1e5, 5e13)
                 if not low <= value <= high:
@@ -1100,12 +1107,8 @@ def _paired_cells(table: TableRegion, row: list[str], columns: dict, named: list
         second = float(pair.group("b")) * _SCALE[pair.group("sb").lower()]
         if column and column[0][0] == "parameters" and not pair.group("ra"):
             multiplier = column[0][1]
-            first = float(pair.group("a"))
-            if pair.group("sa"):
-                first *= _SCALE[pair.group("sa").lower()]
-            elif multiplier:
-                first *= multiplier
-            else:
+            first = _scaled(pair.group("a"), pair.group("sa"), multiplier)
+            if first is None:
                 continue
             values = [("parameters", first, "parameters"), ("forward_flops", second, forward[2])]
         elif pair.group("ra") and not column and not has_forward_column and pair.group("sb") in "GBT":
