@@ -16,12 +16,12 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.util import compile_infix_regex, compile_prefix_regex
 
 try:  # one pass over a paper for all keywords (Aho-Corasick); without it, one str.find scan per keyword
     import ahocorasick
 except ImportError:  # pragma: no cover - a declared dependency; the scans below are the same answers
     ahocorasick = None
-from spacy.util import compile_infix_regex, compile_prefix_regex
 
 from extractors.document import Sentence
 
