@@ -159,7 +159,13 @@ def compatibility(item: RunLink, result: RunLink, result_dataset: str | None) ->
     if item.dataset and not datasets_compatible(item.dataset, result_dataset) and item.stage != "pretraining":
         where = " (named by its paragraph / section)" if item.context else ""
         return None, [f"trained on {item.dataset}{where}, the result is on {result_dataset}"]
+    depths = (item.depth, result.depth)
+    if all(depths) and depths[0] != depths[1]:
+        return None, [f"depth {depths[0]} is not the result's {depths[1]}"]
     score = 0
+    if all(depths):  # "152-layer" (an architecture table's column) is the result's "ResNet-152"
+        score += 2
+        reasons.append(f"same depth ({depths[0]} layers)")
     if item.size and item.size == result.size:
         score += 2
         reasons.append(f"same size ({item.size})")

@@ -40,6 +40,7 @@ from extractors import cues, datasets
 from extractors.document import Sentence, TableRegion
 # The result tables' own-row reading (baseline rows, "Previous work" group headers, author-year
 # citations, "Ours"), shared so both readers judge a row alike.
+from extractors.tables import QUANTITY_ROW_LABEL
 from extractors.results_tables import ABLATION_CAPTION, NOT_OWN_GROUP, NOT_OWN_ROW, OURS_LABEL, row_cited
 from extractors.nlp import index_for
 from extractors.numbers import WORD_NUMBERS, STRICT_NUMBER_WORDS
@@ -695,10 +696,6 @@ _CELL = re.compile(r"^[~≈]?(?P<num>\d+(?:\.\d+)?)\s*(?P<suffix>[KMGBT])?[*†�
 # the caret: "×106"), "Parameters (in millions)", "(millions)".
 _HEADER_SCALE = re.compile(r"[×x]\s*10\s*\^?\s*(?P<exp>\d{1,2})\b|\(\s*(?:in\s+)?(?P<word>thousands|millions|billions)\s*\)",
                            re.IGNORECASE)
-# A row that holds one size or cost per column (the architecture tables' "FLOPs | 1.8×10^9 | 3.6×10^9",
-# "Number of parameters | 133 | 134"): its label is only the quantity's name.
-_ROW_QUANTITY = re.compile(r"^\s*(?:#\s?|number\s+of\s+|total\s+)?(?:params?\.?|parameters|FLOPs?|GFLOPs|MFLOPs|MACs|"
-                           r"Mult-?Adds|multiply-?adds)\s*(?:\(\s*(?:in\s+)?\w+\s*\)|\[\s*\w\s*\])?\s*$", re.IGNORECASE)
 _ROW_VALUE = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)(?:\s*[×x]\s*10\s*\^?\s*(?P<exp>\d{1,2})|(?P<suffix>[KMGBT]))?(?![\w.])")
 # Captions of tables that list the paper's own model sizes: rows there that name no model ("base",
 # "big", "(A)", "18-layer") are the paper's own variants.
@@ -862,7 +859,7 @@ def _row_quantities(table: TableRegion, *, own_names: frozenset[str], title_voca
     out = []
     for i, row in enumerate(table.rows):
         label = row[0].strip() if row else ""
-        if not label or not _ROW_QUANTITY.match(label):
+        if not label or not QUANTITY_ROW_LABEL.match(label):
             continue
         kind = _column_kind(label)
         if not kind:
@@ -872,12 +869,11 @@ def _row_quantities(table: TableRegion, *, own_names: frozenset[str], title_voca
         headers = table.rows[0] if i > 0 else []
         for j, cell in enumerate(row[1:], start=1):
             values = list(_ROW_VALUE.finditer(cell))
-            header = headers[j].strip() if j < len(headers) and len(values) == 1 else ""
-            own, reading = _row_reading(header, "", own_names, title_vocabulary) if header else (False, {})
-            # A column that names no model in a model-size table is one of the paper's own sizes.
-            not_own = bool(header and (reading["cited"] or reading["not_own_row"] or
-                                       (_names_in(header) and not own)))
-            for match in values:
+            for match, header in zip(values, _value_headers(headers[j] if j < len(headers) else "", len(values))):
+                own, reading = _row_reading(header, "", own_names, title_vocabulary) if header else (False, {})
+                # A column that names no model in a model-size table is one of the paper's own sizes.
+                not_own = bool(header and (reading["cited"] or reading["not_own_row"] or
+                                           (_names_in(header) and not own)))
                 value = _scaled(match.group("num"), match.group("suffix"), multiplier, match.group("exp"))
                 if value is None:
                     continue
@@ -897,6 +893,19 @@ def _row_quantities(table: TableRegion, *, own_names: frozenset[str], title_voca
                                      evidence=Evidence(table.page, sentence_text, start, start + len(match.group(0)), "table"),
                                      extractor=OPERATIONS_VERSION, features=features))
     return out
+
+
+def _value_headers(header: str, n_values: int) -> list[str]:
+    """The model each of a cell's values belongs to: the column's header for one value; for several
+    values in a cell the grid merged ("3.6×10^9 3.8×10^9"), the header's names in order when it has
+    exactly one per value ("34-layer 50-layer"), else none."""
+    header = header.strip()
+    if n_values == 1:
+        return [header]
+    names = header.split()
+    if n_values > 1 and len(names) == n_values and not cues.ablated("tables_merged_model_headers"):
+        return names
+    return [""] * n_values
 
 
 _SIZE_LABEL = re.compile(r"^(?P<num>\d+(?:\.\d+)?)\s?(?P<suffix>[KMBT])[*†‡§∗⋆]?$")

@@ -153,6 +153,10 @@ class RunLink:
     def family(self) -> str | None:
         return model_family(self.model)
 
+    @property
+    def depth(self) -> int | None:
+        return depth_of(self.model)
+
     def as_features(self) -> dict[str, object]:
         return {"run_model": self.model or "", "run_size": self.size or "", "run_stage": self.stage,
                 "run_dataset": "" if self.context else self.dataset or "", "run_to_target": self.to_target, "run_own": self.own,
@@ -213,12 +217,25 @@ def model_names(text: str) -> list[str]:
 
 
 def model_family(name: str | None) -> str | None:
-    """"BERT-large" and "BERTLARGE" -> "bert"; "ResNet-50" -> "resnet"; "Transformer (big)" -> "transformer"."""
-    if not name:
+    """"BERT-large" and "BERTLARGE" -> "bert"; "ResNet-50" -> "resnet"; "Transformer (big)" -> "transformer";
+    a depth alone ("152-layer") names no family."""
+    if not name or _DEPTH_LABEL.match(name):
         return None
     head = re.split(r"[-/ (_]", name)[0]
     head = re.sub(r"(?i)(?:XXL|XL|LARGE|BASE|SMALL|BIG|HUGE|TINY|GIANT)$", "", head) or head
     return head.lower()
+
+
+# A network named by its depth: an architecture table's column "152-layer", or a name "ResNet-152",
+# "VGG-16", "DenseNet-121" (two or three digits: "GPT-3" and "T5-11B" name no depth).
+_DEPTH_LABEL = re.compile(r"^(\d{2,3})-layers?$")
+_DEPTH_NAME = re.compile(r"^[A-Za-z]+-(\d{2,3})$")
+
+
+def depth_of(name: str | None) -> int | None:
+    """"152-layer" and "ResNet-152" -> 152; else None."""
+    match = _DEPTH_LABEL.match(name or "") or _DEPTH_NAME.match(name or "")
+    return int(match.group(1)) if match else None
 
 
 def size_of(text: str, model: str | None = None) -> str | None:

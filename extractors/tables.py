@@ -546,6 +546,12 @@ def _cell_text(words: list[_Word]) -> str:
     return text
 
 
+# A row that holds one size or cost per column (the architecture tables' "FLOPs | 1.8×10^9 | 3.6×10^9",
+# "Number of parameters | 133 | 134"): its label is only the quantity's name.
+QUANTITY_ROW_LABEL = re.compile(r"^\s*(?:#\s?|number\s+of\s+|total\s+)?(?:params?\.?|parameters|FLOPs?|GFLOPs|MFLOPs|MACs|"
+                                r"Mult-?Adds|multiply-?adds)\s*(?:\(\s*(?:in\s+)?\w+\s*\)|\[\s*\w\s*\])?\s*$", re.IGNORECASE)
+
+
 def _grid(rows: list[_Row], height: float, quantities: bool = False) -> tuple[list[list[str]], set[tuple[int, int]]]:
     """The rows as cells under shared columns, and the (row, column) cells whose words are all bold."""
     cell_rows = [_cells(r, height) for r in rows]
@@ -570,11 +576,15 @@ def _grid(rows: list[_Row], height: float, quantities: bool = False) -> tuple[li
         else:
             columns.append([x0, x1])
     first_data = next(i for i, data in enumerate(is_data) if data)
+    # Architecture tables (a "FLOPs" row under one column per model) keep every model header even where
+    # the grid merged their columns (operations reads the merged values against them in order).
+    keep_all = quantities or (not cues.ablated("tables_merged_model_headers") and any(
+        cells and QUANTITY_ROW_LABEL.match(cells[0][2]) for cells in cell_rows[first_data:]))
     grid: list[list[str]] = []
     bold: set[tuple[int, int]] = set()
     for index, cells in enumerate(cell_rows):
         if index < first_data:
-            grid.append(_header_line(rows[index], height, columns))
+            grid.append(_header_line(rows[index], height, columns, keep_all=keep_all))
             continue
         line = [""] * (len(columns) + 1)
         for x0, x1, text in cells:
@@ -601,11 +611,13 @@ def _metric_header(row: _Row) -> bool:
         and len(bm.find_metrics(row.text)) >= 2
 
 
-def _header_line(row: _Row, height: float, columns: list[list[float]]) -> list[str]:
+def _header_line(row: _Row, height: float, columns: list[list[float]], keep_all: bool = False) -> list[str]:
     """A header row as one name per column. Each column takes the header cell above its centre, or
     the nearest one, so a group header centred over several columns ("Dev" over "EM F1") names each
     of them. Header cells set closer than data cells ("top-1 val. error (%) top-5 val. error (%)")
-    are first cut at their widest word gaps."""
+    are first cut at their widest word gaps. `keep_all` (size and architecture tables): a header no
+    column took joins its nearest column's, in order, because there the grid merged model columns
+    whose cells are not numbers ("3.6×10^9 3.8×10^9" under "34-layer 50-layer")."""
     line = [""] * (len(columns) + 1)
     heads: list[tuple[float, float, str]] = []
     for cell_words in _header_cells(row, height, columns):
@@ -626,7 +638,19 @@ def _header_line(row: _Row, height: float, columns: list[list[float]]) -> list[s
             above = [h for h in heads if h[0] - 1 <= centre <= h[1] + 1]
             pick = above or [min(heads, key=lambda h: abs((h[0] + h[1]) / 2 - centre))]
             line[j + 1] = pick[0][2]
+        if keep_all:
+            _join_unpicked_heads(line, heads, columns)
     return line
+
+
+def _join_unpicked_heads(line: list[str], heads: list[tuple[float, float, str]], columns: list[list[float]]) -> None:
+    """Each head no column took, appended (left to right) to the name of the column nearest to it."""
+    taken = set(line[1:])
+    for x0, x1, text in heads:
+        if text in taken:
+            continue
+        j = min(range(len(columns)), key=lambda k: abs((columns[k][0] + columns[k][1]) / 2 - (x0 + x1) / 2))
+        line[j + 1] = f"{line[j + 1]} {text}".strip()
 
 
 def _spanning_groups(heads: list[tuple[float, float, str]], columns: list[list[float]]) -> list[tuple[int, int]] | None:

@@ -198,3 +198,34 @@ def test_an_epochs_column_of_a_settings_table_gives_each_tasks_length():
 
 def test_a_warmup_epochs_column_is_no_training_length():
     assert _best(_settings_pdf("Warm-up epochs"), "epochs", "epochs") == []
+
+
+# --- model columns the grid merged: only the first columns hold plain numbers ----------------------
+
+def _merged_architecture_pdf() -> pymupdf.Document:
+    """Plain numbers sit only under the two shallow columns (the deeper ones list blocks as "[3×3]
+    ×18"), so the grid finds two columns and the deeper costs land in the second one's cell."""
+    return _paper("Ferrovia: Deep Stacks for Images", ABSTRACT, [(
+        "Table 1: Architectures of the Ferrovia depths we train.",
+        [(60, "stage"), (220, "20-layer"), (300, "44-layer"), (380, "56-layer"), (460, "110-layer")],
+        [("width", ["64", "64", "[3×3, 96]", "[3×3, 128]"]),
+         ("blocks", ["6", "14", "[3×3] ×18", "[3×3] ×36"]),
+         ("FLOPs", ["1.2×10^9", "2.9×10^9", "3.3×10^9", "6.5×10^9"])],
+        [220, 300, 380, 460])])
+
+
+def _labelled_costs(pdf: pymupdf.Document) -> dict[float, str]:
+    doc = read_document(pdf.tobytes(), word_pages=result_table_pages)
+    return {c.attrs["flops"]: c.features.get("model_label") for c in generate_candidates(doc, pdf)
+            if c.field == "forward_flops" and c.features.get("pattern") == "table_row"}
+
+
+def test_costs_in_a_merged_cell_take_the_model_headers_in_order():
+    assert _labelled_costs(_merged_architecture_pdf()) == {
+        1.2e9: "20-layer", 2.9e9: "44-layer", 3.3e9: "56-layer", 6.5e9: "110-layer"}
+
+
+def test_without_the_merged_headers_the_deeper_costs_name_no_model(ablated):
+    ablated("tables_merged_model_headers")
+    labels = _labelled_costs(_merged_architecture_pdf())
+    assert labels[1.2e9] == "20-layer" and labels[6.5e9] == ""

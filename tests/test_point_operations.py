@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from analysis.points import build_points
-from extractors.runs import is_inference, is_search, link
+from extractors.runs import depth_of, is_inference, is_search, link, model_family
 from candidate_factory import candidate
 
 IMAGENET = 1281167  # extractors/datasets.yaml, ImageNet-1k
@@ -231,3 +231,26 @@ def test_a_decoding_run_stays_beside_the_point():
     assert point.hardware_flops == pytest.approx(8 * 15.7e12 * 48 * 3600)
     (beside,) = point.excluded
     assert beside["kind"] == "decoding/inference" and "not counted, kept beside" in point.why
+
+
+def test_an_architecture_tables_depth_column_is_the_results_model_of_that_depth():
+    """Architecture tables head their model columns by depth ("50-layer"); the result names the model
+    ("Plover-101"). The column of the same depth gives the cost, deeper and shallower ones do not."""
+    table = "Table 1: Architectures for ImageNet | FLOPs: 1.9×10^9 4.0×10^9 7.7×10^9"
+    sched = "All Plover networks are trained on ImageNet for 90 epochs."
+    cands = [forward(f, table, raw, section="table", features={"model_label": label})
+             for f, raw, label in ((1.9e9, "1.9×10^9", "26-layer"), (4.0e9, "4.0×10^9", "50-layer"),
+                                   (7.7e9, "7.7×10^9", "101-layer"))]
+    cands += [epochs(90, sched, "90 epochs"),
+              result("ImageNet", "top-1 accuracy", 78.5, "Table 3: ImageNet | Plover-50 78.5", "78.5", section="table")]
+    point = only(build_points(cands, catalog={}), "ImageNet", "top-1 accuracy")
+    assert point.operations["inputs"]["forward_flops"] == 4.0e9
+    assert "same depth (50 layers)" in point.operations["why"]
+
+
+@pytest.mark.parametrize("name, depth", [("152-layer", 152), ("34-layers", 34), ("ResNet-50", 50), ("VGG-16", 16),
+                                         ("GPT-3", None), ("T5-11B", None), ("Plover-L", None), (None, None)])
+def test_depth_of_a_model_name(name, depth):
+    assert depth_of(name) == depth
+    if name and name[0].isdigit():
+        assert model_family(name) is None  # a depth alone names no family
