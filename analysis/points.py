@@ -139,11 +139,18 @@ def _evidence(cand: Candidate) -> dict[str, Any]:
             "extractor": cand.extractor, "confidence": round(float(cand.confidence), 4)}
 
 
+# What a model is rather than how it was trained: stated at inference as well as anywhere ("1.5 billion
+# multiply-adds at inference time" is the forward cost the network operations need).
+_MODEL_PROPERTIES = frozenset({"forward_flops", "parameters"})
+
+
 def _usable(cand: Candidate, run: RunLink, min_confidence: float) -> bool:
     if not (cand.is_best or cand.confidence >= min_confidence):
         return False
-    if not run.own or run.search or run.inference:
-        return False  # related work, a search / proxy phase, or decoding: not the model's training
+    if not run.own or run.search:
+        return False  # related work, a search / proxy phase: not the model's training
+    if run.inference and cand.field not in _MODEL_PROPERTIES:
+        return False  # decoding: not the model's training (a forward cost "at inference time" is the model's)
     return not (cand.field == "training_time" and run.to_target)
 
 

@@ -254,3 +254,16 @@ def test_depth_of_a_model_name(name, depth):
     assert depth_of(name) == depth
     if name and name[0].isdigit():
         assert model_family(name) is None  # a depth alone names no family
+
+
+def test_a_forward_cost_stated_at_inference_is_the_models_while_a_decoding_time_is_not_training():
+    cost = "We keep the Plover network within a budget of 2 billion multiply-adds at inference time."
+    sched = "The Plover network is trained on ImageNet for 90 epochs."
+    decode = "Inference takes 30 hours on one GPU for the whole test set."
+    cands = [forward(2e9, cost, "2 billion multiply-adds", kind="multiadds"), epochs(90, sched, "90 epochs"),
+             cand("training_time", {"hours": 30.0}, decode, "30 hours"),
+             result("ImageNet", "top-1 accuracy", 74.0, "Table 2: ImageNet | Plover 74.0", "74.0", section="table")]
+    point = only(build_points(cands, catalog={}), "ImageNet", "top-1 accuracy")
+    assert point.operations["inputs"]["forward_flops"] == 2 * 2e9
+    assert point.operations_flops == pytest.approx(2 * 2e9 * 3 * 90 * IMAGENET)
+    assert point.hardware_flops is None  # the decoding time is no training run
