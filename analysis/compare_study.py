@@ -1,10 +1,13 @@
 """Our extraction against the hand curation of Thompson et al. (the imported thompson2022 rows).
 
-Pure pandas: db/comparisons.py reads both sides from the database. Papers are matched by arXiv id,
+Pure pandas: usecases/comparisons.py reads both sides from the database. Papers are matched by arXiv id,
 else by normalised title (the study's row title is "model: paper title"). The study has one row per
 model and benchmark; per paper it is represented as compare epoch does:
 - hardware burden: its largest burden among the paper's rows (the headline model, pretraining
   included), against our hardware-method estimate at peak (the study applies no utilization);
+- network operations: its largest count among the paper's rows, against our largest point's count
+  (else the paper-level arithmetic estimate), each with the forward cost, epochs and set sizes (or
+  parameters and tokens) it multiplied, so a disagreement shows which factor differs;
 - headline results: per benchmark and metric, its best score among the paper's rows, against our
   result for that benchmark. A result of ours that equals another of the paper's rows (a smaller
   model, a single model vs an ensemble) is marked so; every other disagreement gets a kind
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -51,31 +55,30 @@ def compare_with_study(ours: pd.DataFrame, our_results: pd.DataFrame, study: pd.
                        factor: float = BURDEN_FACTOR, tolerance: float = RESULT_TOLERANCE) -> dict:
     """Per-paper burden ratios, per-benchmark result differences, a summary and the disagreements.
 
-    ours: arxiv_id, title, burden (peak FLOPs or NaN), burden_evidence (list of dicts), chips, hours.
+    ours: arxiv_id, title, burden (peak FLOPs or NaN), burden_evidence (list of dicts), chips, hours,
+          operations (FLOPs or NaN), operations_formula, operations_inputs (dict), operations_evidence
+          (list of dicts), operations_why.
     our_results: arxiv_id, dataset, metric, value, page, sentence.
     study: study_key, arxiv_id, title, where, dataset, burden (NaN when none), chips, hours,
-           results ({metric: value}).
+           operations (NaN when none), operations_inputs (dict), results ({metric: value}).
     """
     matches = match_papers(ours, study)
     study = study.assign(match=study["study_key"].map(matches))
     matched = study[study["match"].notna()]
     papers = _burden_table(ours, matched, factor)
+    operations = _operations_table(ours, matched, factor)
     results = _results_table(our_results, matched, tolerance)
-    with_burden = papers[papers["ratio"].notna()]
-    disagreements = ([_burden_disagreement(r, factor) for r in with_burden.to_dict("records") if not r["within"]]
+    disagreements = ([_burden_disagreement(r, factor) for r in _outside(papers)]
+                     + [_operations_disagreement(r, factor) for r in _outside(operations)]
                      + [_result_disagreement(r) for r in results.to_dict("records") if not r["within"]])
     summary = {
         "study_rows": int(len(study)), "study_papers": int(study["paper"].nunique()),
         "our_papers": int(len(ours)), "matched_papers": int(len(papers)),
         "matched_by_id": int(len({matches[k] for k, a in zip(study["study_key"], study["arxiv_id"])
                                   if k in matches and a == matches[k]})),
-        "burden_both": int(len(with_burden)),
-        "burden_study_only": int((papers["study_burden"].notna() & papers["our_burden"].isna()).sum()),
-        "burden_ours_only": int((papers["study_burden"].isna() & papers["our_burden"].notna()).sum()),
-        "burden_within": int(with_burden["within"].sum()),
-        "burden_share_within": _share(with_burden["within"]),
-        "burden_median_ratio": float(with_burden["ratio"].median()) if len(with_burden) else math.nan,
+        **_measure_summary("burden", papers, "our_burden", "study_burden"),
         "burden_factor": factor,
+        **_measure_summary("ops", operations, "our_operations", "study_operations"),
         "results_both": int(len(results)),
         "results_within": int(results["within"].sum()) if len(results) else 0,
         "results_share_within": _share(results["within"]) if len(results) else math.nan,
@@ -84,37 +87,89 @@ def compare_with_study(ours: pd.DataFrame, our_results: pd.DataFrame, study: pd.
                                if len(results) else {}),
         "result_tolerance": tolerance,
     }
-    return {"summary": summary, "papers": papers, "results": results, "disagreements": disagreements}
+    return {"summary": summary, "papers": papers, "operations": operations, "results": results,
+            "disagreements": disagreements}
 
 
 def _share(flags: pd.Series) -> float:
     return float(flags.mean()) if len(flags) else math.nan
 
 
-def _burden_table(ours: pd.DataFrame, matched: pd.DataFrame, factor: float) -> pd.DataFrame:
+def _measure_summary(prefix: str, table: pd.DataFrame, ours: str, study: str) -> dict:
+    """Counts of one compute measure over the matched papers: on both sides, within the factor, the
+    median ours/study, and on one side only."""
+    both = table[table["ratio"].notna()]
+    return {f"{prefix}_both": int(len(both)),
+            f"{prefix}_study_only": int((table[study].notna() & table[ours].isna()).sum()),
+            f"{prefix}_ours_only": int((table[study].isna() & table[ours].notna()).sum()),
+            f"{prefix}_within": int(both["within"].sum()),
+            f"{prefix}_share_within": _share(both["within"]),
+            f"{prefix}_median_ratio": float(both["ratio"].median()) if len(both) else math.nan}
+
+
+def _outside(table: pd.DataFrame) -> list[dict]:
+    """The papers whose measure is on both sides and further apart than the factor."""
+    return [r for r in table.to_dict("records") if not math.isnan(r["ratio"]) and not r["within"]]
+
+
+def _largest_row(part: pd.DataFrame, column: str) -> pd.Series | None:
+    """The paper's study row with the largest positive `column` (its headline model), if any."""
+    positive = part[part[column].notna() & (part[column] > 0)]
+    return positive.loc[positive[column].idxmax()] if len(positive) else None
+
+
+def _positive(value) -> float:
+    return float(value) if value is not None and not pd.isna(value) and value > 0 else np.nan
+
+
+def _ratio_within(ours: float, study: float, factor: float) -> dict:
+    ratio = ours / study if not (np.isnan(ours) or np.isnan(study)) else np.nan
+    return {"ratio": ratio, "within": bool(not np.isnan(ratio) and 1 / factor <= ratio <= factor)}
+
+
+def _measure_table(ours: pd.DataFrame, matched: pd.DataFrame, factor: float, column: str,
+                   details: Callable[[pd.Series | None, dict], dict], columns: list[str]) -> pd.DataFrame:
+    """Per matched paper: the study's largest `column` among its rows (the headline model) against ours,
+    their ratio, and what `details(headline row or None, our row)` says each was made of (`columns`)."""
     rows = []
     by_id = {r["arxiv_id"]: r for r in ours.to_dict("records")}
     for arxiv_id, part in matched.groupby("match", sort=True):
         mine = by_id[arxiv_id]
-        with_burden = part[part["burden"].notna() & (part["burden"] > 0)]
-        headline = with_burden.loc[with_burden["burden"].idxmax()] if len(with_burden) else None
-        our_burden = mine.get("burden")
-        our_burden = float(our_burden) if our_burden is not None and not pd.isna(our_burden) and our_burden > 0 else np.nan
-        study_burden = float(headline["burden"]) if headline is not None else np.nan
-        ratio = our_burden / study_burden if not (np.isnan(our_burden) or np.isnan(study_burden)) else np.nan
+        headline = _largest_row(part, column)
+        our_value = _positive(mine.get(column))
+        study_value = float(headline[column]) if headline is not None else np.nan
         rows.append({
             "arxiv_id": arxiv_id, "title": mine.get("title"), "study_rows": int(len(part)),
             "study_model": headline["where"] if headline is not None else part.iloc[0]["where"],
-            "study_chips": headline["chips"] if headline is not None else "",
-            "study_hours": headline["hours"] if headline is not None else np.nan,
-            "study_burden": study_burden, "our_burden": our_burden,
-            "our_chips": mine.get("chips"), "our_hours": mine.get("hours"),
-            "our_evidence": mine.get("burden_evidence") or [],
-            "ratio": ratio, "within": bool(not np.isnan(ratio) and 1 / factor <= ratio <= factor),
+            f"study_{column}": study_value, f"our_{column}": our_value, **details(headline, mine),
+            **_ratio_within(our_value, study_value, factor),
         })
-    columns = ["arxiv_id", "title", "study_rows", "study_model", "study_chips", "study_hours", "study_burden",
-               "our_burden", "our_chips", "our_hours", "our_evidence", "ratio", "within"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=["arxiv_id", "title", "study_rows", "study_model", *columns, "ratio", "within"])
+
+
+def _burden_table(ours: pd.DataFrame, matched: pd.DataFrame, factor: float) -> pd.DataFrame:
+    def details(headline: pd.Series | None, mine: dict) -> dict:
+        return {"study_chips": headline["chips"] if headline is not None else "",
+                "study_hours": headline["hours"] if headline is not None else np.nan,
+                "our_chips": mine.get("chips"), "our_hours": mine.get("hours"),
+                "our_evidence": mine.get("burden_evidence") or []}
+
+    return _measure_table(ours, matched, factor, "burden", details,
+                          ["study_chips", "study_hours", "study_burden", "our_burden", "our_chips", "our_hours",
+                           "our_evidence"])
+
+
+def _operations_table(ours: pd.DataFrame, matched: pd.DataFrame, factor: float) -> pd.DataFrame:
+    """The study's network operations (its row's inputs) against ours (the formula, inputs, evidence and
+    why of our count)."""
+    def details(headline: pd.Series | None, mine: dict) -> dict:
+        return {"study_inputs": headline["operations_inputs"] if headline is not None else {},
+                "our_formula": mine.get("operations_formula") or "", "our_inputs": mine.get("operations_inputs") or {},
+                "our_evidence": mine.get("operations_evidence") or [], "our_why": mine.get("operations_why") or ""}
+
+    return _measure_table(ours, matched, factor, "operations", details,
+                          ["study_inputs", "study_operations", "our_operations", "our_formula", "our_inputs",
+                           "our_evidence", "our_why"])
 
 
 def _results_table(our_results: pd.DataFrame, matched: pd.DataFrame, tolerance: float) -> pd.DataFrame:
@@ -199,12 +254,54 @@ def miss_kind(ours: float, study: float, study_row: str, other_row: bool, marks:
     return MISS_KINDS[7]
 
 
+def _measure_disagreement(row: dict, factor: float, kind: str, column: str, ours: str, study: str,
+                          why: str = "") -> dict:
+    """A paper whose compute measure differs beyond the factor, each side with what it was made of."""
+    note = f"ours/study {row['ratio']:.3g}, outside {factor:g}x" + (f"; {why}" if why else "")
+    return {"arxiv_id": row["arxiv_id"], "kind": kind, "ours": f"{row[f'our_{column}']:.3g} FLOPs ({ours})",
+            "study": f"{row[f'study_{column}']:.3g} FLOPs ({study})", "ratio": row["ratio"],
+            "our_evidence": row["our_evidence"], "study_row": row["study_model"], "note": note}
+
+
 def _burden_disagreement(row: dict, factor: float) -> dict:
-    return {"arxiv_id": row["arxiv_id"], "kind": "hardware burden",
-            "ours": f"{row['our_burden']:.3g} FLOPs ({_text(row['our_chips'])}, {_hours(row['our_hours'])})",
-            "study": f"{row['study_burden']:.3g} FLOPs ({_text(row['study_chips'])}, {_hours(row['study_hours'])})",
-            "ratio": row["ratio"], "our_evidence": row["our_evidence"], "study_row": row["study_model"],
-            "note": f"ours/study {row['ratio']:.3g}, outside {factor:g}x"}
+    return _measure_disagreement(row, factor, "hardware burden", "burden",
+                                 f"{_text(row['our_chips'])}, {_hours(row['our_hours'])}",
+                                 f"{_text(row['study_chips'])}, {_hours(row['study_hours'])}")
+
+
+def _operations_disagreement(row: dict, factor: float) -> dict:
+    return _measure_disagreement(row, factor, "network operations", "operations", operations_text(row["our_inputs"]),
+                                 operations_text(row["study_inputs"]), row["our_why"])
+
+
+def operations_text(inputs: dict) -> str:
+    """What a network-operations count multiplied, in one line for either side (our points and the
+    study's rows store the same keys: usecases.imports, analysis.point_operations): "forward 4.1e+09
+    x 3 x (training 90 epochs x 1.28e+06)", or "6 x 3.4e+08 parameters x 1.3e+11 tokens"."""
+    if not inputs:
+        return "inputs not stored"
+    if inputs.get("parameters") and inputs.get("tokens"):
+        return f"6 x {_number(inputs['parameters'])} parameters x {_number(inputs['tokens'])} tokens"
+    forward = f"forward {_number(inputs.get('forward_flops'))}"
+    if inputs.get("forward_kind") == "multiadds":
+        forward += " (multiply-adds doubled)"
+    stages = " + ".join(_examples_text(stage) for stage in inputs.get("stages") or []) or "? examples"
+    return f"{forward} x 3 x ({stages})"
+
+
+def _examples_text(stage: dict) -> str:
+    """One stage's examples seen: steps x batch, or epochs x the training set (named when known)."""
+    if stage.get("steps") and stage.get("batch_size"):
+        seen = f"{stage['steps']:g} steps x batch {stage['batch_size']:g}"
+    else:
+        named = f" {stage['training_set']}" if stage.get("training_set") else ""
+        epochs = f"{stage['epochs']:g}" if stage.get("epochs") is not None else "?"
+        seen = f"{epochs} epochs x{named} {_number(stage.get('training_set_size'))}"
+    return f"{stage.get('stage') or 'training'} {seen}"
+
+
+def _number(value) -> str:
+    return "?" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.3g}"
 
 
 def _result_disagreement(row: dict) -> dict:

@@ -1,6 +1,6 @@
-"""`progress compare thompson`: our per-paper hardware burden and headline results against the study's
-imported table (analysis/compare_study.py on db/comparisons.py). Added to the `compare` group of
-cli/group_analysis.py, beside `compare epoch`."""
+"""`progress compare thompson`: our per-paper hardware burden, network operations and headline results
+against the study's imported table (analysis/compare_study.py on usecases/comparisons.py). Added to the
+`compare` group of cli/group_analysis.py, beside `compare epoch`."""
 from __future__ import annotations
 
 import json
@@ -38,8 +38,24 @@ def _records(frame) -> list[dict]:
     return json.loads(frame.to_json(orient="records"))
 
 
+def _print_operations_table(operations) -> None:
+    from analysis.compare_study import operations_text
+
+    def inputs(count: float, stored: dict) -> str:  # no count, no inputs to show
+        return escape(operations_text(stored)) if math.isfinite(count) else "-"
+
+    table = Table(title="Matched papers: network operations (FLOPs)")
+    for column in ("arXiv", "ours", "our inputs", "study", "study inputs", "ratio", "study row"):
+        table.add_column(column)
+    for r in operations.to_dict("records"):
+        table.add_row(r["arxiv_id"], _fmt(r["our_operations"], ".3g"), inputs(r["our_operations"], r["our_inputs"]),
+                      _fmt(r["study_operations"], ".3g"), inputs(r["study_operations"], r["study_inputs"]),
+                      _fmt(r["ratio"], ".3g"), escape(str(r["study_model"])[:60]))
+    console.print(table)
+
+
 def compare_thompson_command(ctx: typer.Context,
-                             within: float = typer.Option(2.0, help="Burden factor counted as agreement"),
+                             within: float = typer.Option(2.0, help="Burden and operations factor counted as agreement"),
                              tolerance: float = typer.Option(0.15, help="Result difference (metric points) "
                                                                         "counted as agreement"),
                              rows: bool = typer.Option(False, "--rows", help="Every matched paper and result, "
@@ -47,8 +63,9 @@ def compare_thompson_command(ctx: typer.Context,
                              as_json: bool = typer.Option(False, "--json")) -> None:
     """Our extracted papers against Thompson et al.'s curation (`progress reference import thompson2022`
     first): papers matched by arXiv id, else title; hardware-burden ratio per paper (ours at peak, as
-    the study counts) and the share within 2x; headline results per benchmark and the share within
-    0.15; every disagreement with our page and sentence and the study's row."""
+    the study counts) and network-operations ratio per paper, each with the share within 2x; headline
+    results per benchmark and the share within 0.15; every disagreement with our page and sentence and
+    the study's row."""
     from analysis.compare_study import compare_with_study
     from usecases.comparisons import our_papers, study_rows
 
@@ -66,7 +83,8 @@ def compare_thompson_command(ctx: typer.Context,
                                for k, v in summary.items()},
                    "disagreements": out["disagreements"]}
         if rows:
-            payload |= {"papers": _records(out["papers"]), "results": _records(out["results"])}
+            payload |= {"papers": _records(out["papers"]), "operations": _records(out["operations"]),
+                        "results": _records(out["results"])}
         typer.echo(json.dumps(payload, indent=1, default=str))
         return
     console.print(
@@ -78,6 +96,11 @@ def compare_thompson_command(ctx: typer.Context,
         f"{within:g}x ({_fmt(summary['burden_share_within'], '.0%')}), median ours/study "
         f"{_fmt(summary['burden_median_ratio'], '.3g')}; the study only: {summary['burden_study_only']}, "
         f"ours only: {summary['burden_ours_only']}.", highlight=False)
+    console.print(
+        f"network operations: both sides for {summary['ops_both']} papers, {summary['ops_within']} within "
+        f"{within:g}x ({_fmt(summary['ops_share_within'], '.0%')}), median ours/study "
+        f"{_fmt(summary['ops_median_ratio'], '.3g')}; the study only: {summary['ops_study_only']}, "
+        f"ours only: {summary['ops_ours_only']}.", highlight=False)
     console.print(
         f"headline results: {summary['results_both']} paper x benchmark pairs, {summary['results_within']} within "
         f"{tolerance:g} ({_fmt(summary['results_share_within'], '.0%')}); {summary['results_other_row']} of the "
@@ -94,6 +117,7 @@ def compare_thompson_command(ctx: typer.Context,
                           _fmt(r["study_burden"], ".3g"), f"{_text(r['study_chips'])} / {_fmt(r['study_hours'], '.3g')}",
                           _fmt(r["ratio"], ".3g"), escape(str(r["study_model"])[:60]))
         console.print(table)
+        _print_operations_table(out["operations"])
         table = Table(title="Matched results")
         for column in ("arXiv", "benchmark", "ours", "study", "difference", "study row"):
             table.add_column(column)

@@ -78,8 +78,8 @@ def test_our_candidates_and_marks_reach_the_comparison(db_url):
     assert sorted(a["value"] for a in row["alternatives"]) == [94.8, 96.1]  # errors read as accuracies
     study = pd.DataFrame([{"study_key": "k1", "arxiv_id": "1701.00001", "title": "Quill Networks for Image Recognition",
                            "paper": "1701.00001", "where": "imagenet row 9: Quill (single model)", "dataset": "ImageNet",
-                           "burden": float("nan"), "chips": "", "hours": float("nan"),
-                           "results": {"top-5 accuracy": 94.8}}])
+                           "burden": float("nan"), "chips": "", "hours": float("nan"), "operations": float("nan"),
+                           "operations_inputs": {}, "results": {"top-5 accuracy": 94.8}}])
     out = compare_with_study(ours, results, study)
     assert out["summary"]["results_miss_kinds"] == {"ensemble taken, the study records the single model": 1}
     note = [d for d in out["disagreements"] if d["kind"] == "ImageNet top-5 accuracy"][0]["note"]

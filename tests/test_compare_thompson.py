@@ -33,10 +33,11 @@ def groups():
         _register_groups()
 
 
-def write_study(folder: Path) -> Path:
-    groups = ",".join(["group"] * len(HEADER.split(",")))
+def write_study(folder: Path, header: str = HEADER, rows: list[str] = STUDY) -> Path:
+    """The study's ImageNet file with `rows` under `header` (and its three rows of group labels)."""
+    groups = ",".join(["group"] * len(header.split(",")))
     path = folder / "image-classification-on-imagenet.csv"
-    path.write_text("\n".join([HEADER, groups, groups, groups, *STUDY]) + "\n", encoding="utf-8")
+    path.write_text("\n".join([header, groups, groups, groups, *rows]) + "\n", encoding="utf-8")
     return path
 
 

@@ -169,7 +169,7 @@ def _study_estimates(paper_id, row, hardware, times, where, utilization, factor,
                                 "note": "the study's hardware burden: seconds x chips x peak, summed over phases"}))
     if not _missing(operations) and operations > 0:
         out.append(dict(method="arithmetic", flops=float(operations), flops_utilized=float(operations),
-                        inputs={**common, "column": "network_operations",
+                        inputs={**common, "column": "network_operations", **_study_operation_inputs(row),
                                 "note": "the study's operation count: forward FLOPs x 3 x epochs x training-set size"}))
     if out:
         out[0]["preferred"] = True  # hardware when present: the study's x axis
@@ -180,6 +180,32 @@ def _study_estimates(paper_id, row, hardware, times, where, utilization, factor,
                    preferred=est.get("preferred", False), review_state=IMPORTED_STATE, source=STUDY_SOURCE,
                    run_id=run_id)
     return out
+
+
+def _study_operation_inputs(row: dict) -> dict:
+    """The row's columns its network_operations multiplied, under the keys our points' operation counts
+    use (analysis.point_operations), so `compare thompson` can set both side by side: the forward cost
+    (its flops column, else multiply-adds doubled, the study's convention) and per phase the epochs and
+    training-set size. Only what the row states: a missing column stays out (or None within a phase)."""
+    def number(column: str) -> float | None:
+        value = row.get(column)
+        return None if _missing(value) else float(value)
+
+    out: dict = {}
+    flops, multiadds = number("flops"), number("multiadds")
+    if flops is not None:
+        out |= {"forward_flops": flops, "forward_kind": "flops", "forward_as_stated": flops}
+    elif multiadds is not None:
+        out |= {"forward_flops": 2.0 * multiadds, "forward_kind": "multiadds", "forward_as_stated": multiadds}
+    stages = []
+    for phase in PHASES:
+        epochs, size = number(f"{phase}_epochs"), number(f"{phase}_set_size")
+        if epochs is None and size is None:
+            continue
+        named = row.get(f"{phase}_dataset")
+        stages.append({"stage": phase, "epochs": epochs, "training_set_size": size,
+                       "training_set": named.strip() if isinstance(named, str) else None})
+    return out | ({"stages": stages} if stages else {})
 
 
 # --- Epoch AI's All ML Systems ------------------------------------------------------------------------

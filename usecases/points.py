@@ -137,11 +137,17 @@ def _operations(point: PointRecord, ids_by_sentence: dict) -> dict:
     ops = dict(point.operations or {})
     evidence = {}
     for name, ev in (ops.get("evidence") or {}).items():
-        field = name.rsplit("_", 1)[0] if name.rsplit("_", 1)[-1].isdigit() else name
+        field = evidence_field(name)
         found = ids_by_sentence.get((field, ev["page"], ev["sentence"], _start(ev)))
         evidence[name] = {**ev, "extraction_id": found[0], "state": found[1]} if found else ev
     ops["evidence"] = evidence
     return ops
+
+
+def evidence_field(name: str) -> str:
+    """The field of an operation count's evidence key: a second input of one field is keyed "epochs_2"."""
+    head, _, tail = name.rpartition("_")
+    return head if head and tail.isdigit() else name
 
 
 def _start(ev: dict) -> int:
