@@ -38,9 +38,9 @@ from typing import Iterable
 
 from extractors import cues, datasets
 from extractors.document import Sentence, TableRegion
+from extractors.tables import QUANTITY_ROW_LABEL
 # The result tables' own-row reading (baseline rows, "Previous work" group headers, author-year
 # citations, "Ours"), shared so both readers judge a row alike.
-from extractors.tables import QUANTITY_ROW_LABEL
 from extractors.results_tables import ABLATION_CAPTION, NOT_OWN_GROUP, NOT_OWN_ROW, OURS_LABEL, row_cited
 from extractors.nlp import index_for
 from extractors.numbers import WORD_NUMBERS, STRICT_NUMBER_WORDS

@@ -257,7 +257,7 @@ def test_depth_of_a_model_name(name, depth):
 
 
 def test_a_forward_cost_stated_at_inference_is_the_models_while_a_decoding_time_is_not_training():
-    cost = "We keep the Plover network within a budget of 2 billion multiply-adds at inference time."
+    cost = "Inference time for the Plover network stays low: 2 billion multiply-adds per image."
     sched = "The Plover network is trained on ImageNet for 90 epochs."
     decode = "Inference takes 30 hours on one GPU for the whole test set."
     cands = [forward(2e9, cost, "2 billion multiply-adds", kind="multiadds"), epochs(90, sched, "90 epochs"),
