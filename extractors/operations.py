@@ -86,6 +86,12 @@ EPOCHS = re.compile(rf"(?<![\w.])(?P<num>\d+(?:\.\d+)?|{_SMALL_WORDS})\s*-?\s*(?
                     re.IGNORECASE)
 # "a single epoch", "one full epoch": one pass over the data.
 SINGLE_EPOCH = re.compile(r"\b(?:a\s+)?(?:full\s+)?single\s+(?:full\s+)?epoch\b|\bone\s+full\s+epoch\b", re.IGNORECASE)
+# An epoch in the words of older papers: "90 cycles through the training set", "25 sweeps through the
+# training data", "30 passes over the data" ("multiple passes over the data" gives no count).
+EPOCH_PASSES = re.compile(rf"(?<![\w.])(?P<num>\d+(?:\.\d+)?|{_SMALL_WORDS})\s+(?:full\s+|complete\s+)?"
+                          r"(?:passes|sweeps|cycles)\s+(?:through|over)\s+(?:the|our|its|all|each)\s+(?:of\s+the\s+)?"
+                          r"(?:whole\s+|entire\s+|full\s+)?(?:training\s+)?(?:set|data(?:\s?set)?|corpus|examples|images)\b",
+                          re.IGNORECASE)
 # Hyper-parameter lists and tables: "Epochs: 3", "training epochs 800", "# epochs = 90".
 EPOCHS_AFTER = re.compile(r"(?:\btraining\s+epochs|\b[Ee]pochs\s*[:=]|#\s*epochs\s*[:=]?)\s*(?P<num>\d{1,4})\b(?!\s*(?:,|and)\s*\d)")
 # "300k steps", "1M iterations", "450,000 training steps", "100K updates".
@@ -99,8 +105,18 @@ STEPS = re.compile(
 BATCH = re.compile(
     r"\b(?:mini-?)?batch(?:es)?(?:\s+size)?\s*(?:of|=|:|is|was|to|holds?|contain\w*|with|has|had)?\s*"
     r"(?:about|approximately|roughly|~)?\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>[kKM])?\b"
-    r"(?:\s*(?:source\s+|target\s+)?(?P<unit>tokens|sequences|images|examples|sentences|sentence pairs|pairs))?",
+    r"(?:\s*(?:source\s+|target\s+)?(?P<unit>tokens|words|subwords|sequences|images|examples|sentences|sentence pairs|pairs))?",
     re.IGNORECASE)
+# A batch counted in tokens written as a rate: "128,000 tokens/batch", "64k words per batch".
+TOKENS_PER_BATCH = re.compile(
+    r"(?<![\w.])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>[kKM])?\s*(?:tokens|words|subwords|subword units)"
+    r"\s*(?:/|per)\s*(?:mini-?)?batch\b", re.IGNORECASE)
+# The length of each sequence when a batch is counted in sequences: "a sequence length of 512",
+# "sequences of 1024 subword units", "256 sequences * 512 tokens", "each with a sequence length of 2048".
+SEQUENCE_LENGTH = re.compile(
+    r"\b(?:(?:max(?:imum)?\s+)?sequence\s+length\s*(?:of|=|:|is)?|sequences\s+of(?:\s+length)?|sequences?\s*[*×x])\s*"
+    r"(?P<num>\d{1,3}(?:,\d{3})+|\d{2,6})\b(?!\s*%)", re.IGNORECASE)
+_BATCH_TOKEN_UNITS = frozenset({"tokens", "words", "subwords"})
 # "300B tokens", "3.3 billion words" (a word count is a token count to the study's precision).
 # Describing words may stand between the count and the unit ("14.8 trillion diverse and high-quality
 # tokens", "2T multilingual tokens"), and the count may name a run or a data set ("a 400B-token run").
@@ -123,7 +139,8 @@ SET_SIZE = re.compile(
 
 # Lower-case substrings one of which a sentence must hold to be read at all (SentenceIndex finds them in
 # the paper's joined text at once); training-set sizes are read only next to a catalogued set's name.
-_KEYWORDS = ("flop", "mac", "mult", "param", "weights", "epoch", "step", "iteration", "update", "token", "word")
+_KEYWORDS = ("flop", "mac", "mult", "param", "weights", "epoch", "step", "iteration", "update", "token", "word",
+             "passes", "sweeps", "cycles")
 # A number that changes a cost rather than being one: "reduces FLOPs by 1.2G", "2x fewer".
 _DIFFERENCE = re.compile(r"\b(?:reduc\w*|sav(?:e|es|ed|ing|ings)|fewer|less|lower|increas\w*|more than|additional|extra|"
                          r"overhead|cut\w*|drop(?!out)\w*|only adds?|(?<!-)adds? (?:only|just)|(?<!-)added|difference|speed-?ups?|faster|smaller|larger|"
@@ -504,14 +521,32 @@ def _parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate
     return out
 
 
-def _batch(text: str) -> tuple[float, str] | None:
+def _batch(text: str, at: int | None = None) -> tuple[float, str] | None:
+    """The batch size of a sentence and its unit: "tokens" when it is counted in tokens or words, or
+    in sequences whose length the same sentence gives ("256 sequences of 512 tokens"), else "examples".
+    A language model's steps x batch is its training tokens only when the batch is counted in tokens.
+    With `at` (the steps' position), a batch in the steps' own ";" clause wins: "X ran 1M steps with a
+    batch of 32k words; Y ran 1M steps with a batch of 128k words" gives each run its own batch."""
+    if at is not None and ";" in text and not cues.ablated("ops_batch_same_clause"):
+        begin = text.rfind(";", 0, at) + 1
+        end = text.find(";", at)
+        own_clause = _batch(text[begin:] if end < 0 else text[begin:end])
+        if own_clause:
+            return own_clause
+    in_tokens = not cues.ablated("ops_batch_token_units")
+    rate = TOKENS_PER_BATCH.search(text) if in_tokens else None
+    if rate and (_number(rate) or 0) >= 2:
+        return _number(rate), "tokens"
     match = BATCH.search(text)
     if not match:
         return None
-    value = float(match.group("num").replace(",", ""))
-    if match.group("scale"):
-        value *= _SCALE[match.group("scale").lower()]
-    unit = "tokens" if (match.group("unit") or "").lower() == "tokens" else "examples"
+    value = _number(match) or 0.0
+    unit_word = (match.group("unit") or "").lower()
+    unit = "tokens" if unit_word == "tokens" or (in_tokens and unit_word in _BATCH_TOKEN_UNITS) else "examples"
+    if unit == "examples" and unit_word in ("", "sequences", "examples") and not cues.ablated("ops_batch_sequence_length"):
+        length = SEQUENCE_LENGTH.search(text)
+        if length and 16 <= (_number(length) or 0) <= 1_000_000:
+            value, unit = value * _number(length), "tokens"
     return (value, unit) if value >= 2 else None
 
 
@@ -527,7 +562,8 @@ def _schedule_point(text: str, start: int, key_value: re.Match[str] | None = Non
 
 def _epochs(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
     out = []
-    matches = [*EPOCHS.finditer(sentence.text), *EPOCHS_AFTER.finditer(sentence.text)]
+    matches = [*EPOCHS.finditer(sentence.text), *EPOCHS_AFTER.finditer(sentence.text),
+               *([] if cues.ablated("ops_epoch_passes") else EPOCH_PASSES.finditer(sentence.text))]
     for match in SINGLE_EPOCH.finditer(sentence.text):
         features = _cues(sentence, match.start(), match.end(), own_names)
         features.update(difference=False, schedule=False, phase=_phase(sentence.text), pattern="single_epoch")
@@ -565,10 +601,11 @@ def _steps(sentence: Sentence, own_names: frozenset[str], neighbours: str) -> li
         phase = _phase(sentence.text)
         features["phase"] = phase
         attrs: dict = {"steps": value, "phase": phase}
-        batch = _batch(sentence.text) or _batch(neighbours)
+        in_sentence = _batch(sentence.text, match.start())
+        batch = in_sentence or _batch(neighbours)
         if batch:
             attrs["batch_size"], attrs["batch_unit"] = batch
-            features["batch_in_sentence"] = _batch(sentence.text) is not None
+            features["batch_in_sentence"] = in_sentence is not None
         base = 0.55 + (0.1 if features["cue_training"] else 0.0)
         out.append(_candidate("steps", attrs, value, "steps", sentence, match, features, base))
     return out
@@ -667,7 +704,7 @@ def extract_operation_inputs(sentences: list[Sentence], *, own_names: frozenset[
             out += _forward(sentence, own_names, madds_paper)
         if "param" in text_lower or "weights" in text_lower:
             out += _parameters(sentence, own_names)
-        if "epoch" in text_lower:
+        if "epoch" in text_lower or "passes" in text_lower or "sweeps" in text_lower or "cycles" in text_lower:
             out += _epochs(sentence, own_names)
         if "step" in text_lower or "iteration" in text_lower or "update" in text_lower:
             i = sentence.index

@@ -72,7 +72,7 @@ _SIZE_IN_NAME = re.compile(r"(?:^|[-_/ (])(XXL|XL|T|S|B|M|L|H|G)(?:$|[-_/ )\d])"
 _LARGEST = re.compile(r"\b(?:our|the) (?:largest|biggest|best) (?:model|network|variant|configuration)\b", re.IGNORECASE)
 # A model-like name: CamelCase or capitals with digits ("ResNet-50", "BERTLARGE", "FCN-32s", "ViT-L/16").
 _MODEL = re.compile(r"\b(?:[A-Z][A-Za-z0-9]*(?:[A-Z0-9][A-Za-z0-9]*)|[A-Z][a-z]+(?=-(?:tiny|small|base|medium|large|"
-                    r"big|huge|giant|xl|xxl|\d|[A-Z])))(?:[-/][A-Za-z0-9]+)*(?:\s*\((?:big|base|large|small)\))?")
+                    r"big|huge|giant|xl|xxl|\d|[A-Z])))(?:[-/][A-Za-z0-9]+(?:\.\d+[A-Za-z]*)?)*(?:\s*\((?:big|base|large|small)\))?")
 _NOT_MODELS = frozenset(
     "GPU GPUs TPU TPUs CPU CPUs NVIDIA GB TB MB FLOPs FLOPS PF TF BLEU AP EM F1 SGD ADAM Adam LSTM LSTMs RNN RNNs CNN "
     "CNNs ImageNet COCO SQuAD WMT CIFAR LM1B JFT SXM SXM2 SXM4 PCIe NVLink HBM DGX GTX RTX TITAN Titan Quadro "

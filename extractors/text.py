@@ -21,6 +21,7 @@ from pathlib import Path
 import pymupdf
 
 from extractors.arxiv_ids import STAMP
+from extractors.cues import ablated
 from extractors.document import DocumentText, Sentence
 from extractors.records import ExtractionError
 from extractors.sentences import split_sentences
@@ -644,6 +645,8 @@ def _sentences(blocks: list[_Block]) -> list[Sentence]:
 
     for index, block in enumerate(blocks):
         if block.kind == "heading":
+            if pending and _header_inside_word(pending[-1][1], blocks, index):
+                continue  # a running page header between the halves of a hyphenated word, no section
             flush()
             section = _next_section(section, block, seen_references)
             # A new top-level section: a numbered level-1 heading ("5 Cloze Test"), not a bold run-in
@@ -670,6 +673,13 @@ def _sentences(blocks: list[_Block]) -> list[Sentence]:
 
 
 _CLOSERS = "\"'”’)]"
+
+
+def _header_inside_word(before: str, blocks: list[_Block], index: int) -> bool:
+    """A "heading" block that falls inside a word hyphenated across a page break ("itera-" | the paper's
+    running title | "tions.") is the page's running header: a real heading never splits a word."""
+    after = next((b for b in blocks[index + 1:] if b.kind not in ("heading", "caption", "table", "footnote")), None)
+    return after is not None and _is_soft_hyphen_break(before, after.text) and not ablated("text_header_in_word")
 
 
 def _ends_paragraph(text: str) -> bool:

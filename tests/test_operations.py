@@ -131,6 +131,88 @@ def test_a_learning_rate_in_powers_of_ten_is_no_step_count():
     assert _best([text], "steps") == []
 
 
+@pytest.mark.parametrize("text, steps, batch_tokens", [
+    # a batch counted as a rate of tokens (or words) per batch
+    ("FooNet is pretrained for 400k steps, roughly 1M tokens per batch.", 4e5, 1e6),
+    ("We ran 200k updates of FooNet with 64k words/batch.", 2e5, 6.4e4),
+    # a batch counted in words is a batch counted in tokens
+    ("FooNet ran for 150,000 steps; its batch size was 96,000 words.", 1.5e5, 9.6e4),
+    # a batch of sequences whose length the sentence gives
+    ("We pretrain FooNet for 500k steps on batches of 1024 sequences with a sequence length of 256.", 5e5, 1024 * 256),
+    ("Every FooNet run uses sequences of 2048 tokens at a batch size of 300 for 150k iterations.", 1.5e5, 300 * 2048),
+    ("A batch holds 64 sequences * 512 tokens, and FooNet trains for 90,000 steps.", 9e4, 64 * 512),
+])
+def test_a_language_models_batch_counted_in_tokens(text, steps, batch_tokens):
+    best = _best([text], "steps")
+    assert [(c.attrs["steps"], c.attrs["batch_size"], c.attrs["batch_unit"]) for c in best] == \
+        [(steps, float(batch_tokens), "tokens")]
+
+
+@pytest.mark.parametrize("text, rule", [
+    ("We pretrain FooNet for 500k steps on batches of 1024 sequences with a sequence length of 256.",
+     "ops_batch_sequence_length"),
+    ("FooNet ran for 150,000 steps; its batch size was 96,000 words.", "ops_batch_token_units"),
+])
+def test_batch_token_rules_switch_off(text, rule):
+    cues.ablate([rule])
+    try:
+        best = _best([text], "steps")
+    finally:
+        cues.ablate([])
+    assert [c.attrs["batch_unit"] for c in best] == ["examples"]
+
+
+@pytest.mark.parametrize("text, batch, unit", [
+    # images are no sequences: a sequence length elsewhere in the sentence does not multiply them
+    ("FooNet sees 256 images per batch for 300k steps, and its text encoder reads sequences of 77 tokens.",
+     None, None),
+    ("FooNet trains for 300k steps with a batch of 256 images; the caption encoder has a sequence length of 77.",
+     256.0, "examples"),
+    # a percentage is not a length
+    ("Using batches of 128, FooNet trains for 100k steps on sequences of 90% English text.", 128.0, "examples"),
+])
+def test_sequence_lengths_that_do_not_make_a_batch_of_tokens(text, batch, unit):
+    best = _best([text], "steps")
+    assert [(c.attrs.get("batch_size"), c.attrs.get("batch_unit")) for c in best] == [(batch, unit)]
+
+
+def test_each_run_of_a_sentence_keeps_the_batch_of_its_own_clause():
+    text = ("The baseline ran 1M steps with a batch of 16k tokens; "
+            "FooNet ran 600k steps with a batch of 64k tokens.")
+    found = operations.extract_operation_inputs(_sentences(text), own_names=frozenset({"FooNet"}))
+    batches = {c.attrs["steps"]: c.attrs["batch_size"] for c in found if c.field == "steps"}
+    assert batches == {1e6: 1.6e4, 6e5: 6.4e4}
+    cues.ablate(["ops_batch_same_clause"])
+    try:
+        found = operations.extract_operation_inputs(_sentences(text), own_names=frozenset({"FooNet"}))
+    finally:
+        cues.ablate([])
+    assert {c.attrs["batch_size"] for c in found if c.field == "steps"} == {1.6e4}
+
+
+@pytest.mark.parametrize("text, epochs", [
+    ("FooNet makes 40 passes over the training set before the learning rate is dropped.", 40.0),
+    ("Training FooNet took 25 full sweeps through the data on one machine.", 25.0),
+    ("We trained FooNet for twelve complete cycles through the entire training set.", 12.0),
+])
+def test_epochs_stated_as_passes_through_the_data(text, epochs):
+    assert [c.attrs["epochs"] for c in _best([text], "epochs")] == [epochs]
+    cues.ablate(["ops_epoch_passes"])
+    try:
+        assert _best([text], "epochs") == []
+    finally:
+        cues.ablate([])
+
+
+@pytest.mark.parametrize("text", [
+    "FooNet makes multiple passes over the training set.",  # no count
+    "Each image takes two forward passes through the network.",  # passes through a model, not the data
+    "The signal cycles through 4 stages of the pipeline.",
+])
+def test_passes_that_are_no_epochs(text):
+    assert _best([text], "epochs") == []
+
+
 def test_steps_batch_in_tokens_and_warmup_steps_ignored():
     texts = ["We use 4000 warm-up steps and train the big model for 250,000 steps.",
              "Each training batch holds about 25000 tokens."]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pymupdf
 import pytest
 
+from extractors import cues
 from extractors.records import ExtractionError
 from extractors.text import read_document
 
@@ -236,3 +237,40 @@ def test_a_short_paragraph_of_results_is_prose_not_a_table_block():
     sections = {s.text: s.section for s in read_document(_paragraph_pdf(prose, cells)).sentences}
     assert sections[prose] == "experiments"
     assert sections[cells] == "table"
+
+
+def _word_broken_by_a_running_header() -> bytes:
+    pdf = pymupdf.open()
+    first = pdf.new_page(width=612, height=792)
+    first.insert_htmlbox(pymupdf.Rect(72, 72, 540, 700), "<p>" + "Filler prose about the method fills the page. " * 30
+                         + "The language model then runs for a further 120k itera-</p>", css=CSS)
+    second = pdf.new_page(width=612, height=792)
+    # The paper's running title in bold at the top of the next page: styled, so it reads as a heading.
+    second.insert_htmlbox(pymupdf.Rect(72, 30, 540, 50),
+                          "<p><b>Scaling Sparse Language Models Across Many Accelerators</b></p>", css=CSS)
+    second.insert_htmlbox(pymupdf.Rect(72, 72, 540, 700), "<p>tions at a batch of 512 sequences. "
+                          + "More filler prose on the second page. " * 20 + "</p>", css=CSS)
+    data = pdf.tobytes()
+    pdf.close()
+    return data
+
+
+def test_a_running_header_inside_a_hyphenated_word_is_no_heading():
+    data = _word_broken_by_a_running_header()
+    texts = [s.text for s in read_document(data).sentences]
+    assert any(t.endswith("runs for a further 120k iterations at a batch of 512 sequences.") for t in texts)
+    cues.ablate(["text_header_in_word"])
+    try:
+        texts = [s.text for s in read_document(data).sentences]
+    finally:
+        cues.ablate([])
+    assert "tions at a batch of 512 sequences." in texts  # without the rule the word stays split
+
+
+def test_a_heading_after_a_compound_hyphen_still_starts_a_section():
+    pdf = pymupdf.open()
+    page = pdf.new_page()
+    page.insert_htmlbox(pymupdf.Rect(72, 60, 540, 760), css=CSS, text=(
+        "<p>We compare against the state-of-the-</p><p><b>4 Experiments</b></p><p>We train on 8 GPUs.</p>"))
+    sentences = read_document(pdf.tobytes()).sentences
+    assert {s.text: s.section for s in sentences}["We train on 8 GPUs."] == "experiments"
