@@ -32,7 +32,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from extractors.chips import canonical_name
-from extractors.cues import cited_subject
+from extractors.cues import ablated, cited_subject
 from extractors.document import Sentence
 from extractors.nlp import index_for
 from extractors.records import Candidate
@@ -369,22 +369,41 @@ def context_datasets(sentences: Iterable[Sentence], wanted: set[tuple[int, str]]
             paragraphs.setdefault(s.paragraph, Counter()).update(named)
         if named and s.part >= 0:
             parts.setdefault(s.part, Counter()).update(named)
+    # The last prose paragraph before each one in its section that names a data set (captions and tables
+    # skipped), when it speaks of training: paragraphs of training details that name none continue the
+    # experiment it introduced ("The ILSVRC 2012 set has 1.2M training images" | architecture details |
+    # "We train for 120 epochs"). One that names a benchmark only to report on it introduces no run.
+    training_talk = {s.paragraph for s in sentences if s.paragraph in paragraphs and _TRAINING_WORD.search(s.text)}
+    previous: dict[int, int] = {}
+    last_named: dict[int, int] = {}  # part -> the last paragraph so far that names a data set
+    for part, para in sorted({(s.part, s.paragraph) for s in sentences if s.paragraph >= 0}):
+        if part in last_named and last_named[part] in training_talk:
+            previous[para] = last_named[part]
+        if paragraphs.get(para):
+            last_named[part] = para
     out = {}
     decided: dict[tuple[int, int], str | None] = {}  # the answer depends on the paragraph and section only
     for s in sentences if wanted is None else asked:
         key = (s.paragraph, s.part)
         if key not in decided:
-            decided[key] = _context_of(paragraphs.get(s.paragraph) or Counter(), parts.get(s.part) or Counter())
+            before = paragraphs.get(previous.get(s.paragraph, -1)) or Counter()
+            decided[key] = _context_of(paragraphs.get(s.paragraph) or Counter(), parts.get(s.part) or Counter(),
+                                       Counter() if ablated("runs_previous_paragraph") else before)
         if decided[key]:
             out[(s.page, s.text)] = decided[key]
     return out
 
 
-def _context_of(in_paragraph: Counter, in_part: Counter) -> str | None:
+_TRAINING_WORD = re.compile(r"\b(?:pre-?)?train(?:s|ed|ing)?\b", re.IGNORECASE)
+
+
+def _context_of(in_paragraph: Counter, in_part: Counter, in_previous: Counter = Counter()) -> str | None:
     if any(name in PRETRAINING_CORPORA for name in in_paragraph):
         return None  # the run may be the pretraining of the result's model: only its clause can say
     if len(in_paragraph) == 1:
         return next(iter(in_paragraph))
+    if not in_paragraph and len(in_previous) == 1 and not any(name in PRETRAINING_CORPORA for name in in_previous):
+        return next(iter(in_previous))
     ranked = in_part.most_common(2)
     if ranked and ranked[0][0] not in PRETRAINING_CORPORA and ranked[0][1] >= CONTEXT_MIN_MENTIONS and (
             len(ranked) == 1 or ranked[0][1] >= CONTEXT_DOMINANCE * ranked[1][1]):

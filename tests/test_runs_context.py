@@ -13,6 +13,7 @@ import pymupdf
 import pytest
 
 from analysis.points import build_points
+from extractors import cues
 from extractors.document import Sentence
 from extractors.records import Candidate, Evidence
 from extractors import runs
@@ -241,3 +242,37 @@ def test_key_words_as_strings_say_what_the_key_pattern_says(text):
     """The paper-wide keyword pass (runs._DATASET_KEYWORDS) and the per-sentence key pattern agree."""
     low = text.lower()
     assert (runs._DATASET_KEY.search(low) is not None) == any(k in low for k in runs._DATASET_KEYWORDS)
+
+
+# One section with two experiments: each is introduced by a paragraph about its training data, and the
+# schedule comes a paragraph or two later, after details that name no data set.
+TWO_EXPERIMENTS = [
+    (3, ["Kestrel is first trained on CIFAR-10, whose 50k training images are small.",
+         "On CIFAR-10 we keep the usual crop and flip."]),
+    (3, ["The stem is a single convolution and the blocks follow."]),
+    (3, ["The larger models are trained on ImageNet, which holds 1.28M training images in 1000 classes.",
+         "ImageNet images are resized to 224 pixels."]),
+    (3, ["Each stage doubles the width of the one before it."]),
+    (3, ["We run the optimiser for 120 epochs with eight GPUs."]),
+]
+
+
+def test_a_paragraph_naming_no_data_continues_the_experiment_introduced_before_it():
+    sents = sentences(*TWO_EXPERIMENTS)
+    schedule, stem = sents[-1], sents[2]
+    found = context_datasets(sents)
+    assert found[(schedule.page, schedule.text)] == "ImageNet"  # the section alone names both equally
+    assert found[(stem.page, stem.text)] == "CIFAR"
+    assert context_datasets(sents, {(schedule.page, schedule.text)}) == {(schedule.page, schedule.text): "ImageNet"}
+    cues.ablate(["runs_previous_paragraph"])
+    try:
+        assert (schedule.page, schedule.text) not in context_datasets(sents)
+    finally:
+        cues.ablate([])
+
+
+def test_a_benchmark_named_only_to_report_on_it_introduces_no_run():
+    sents = sentences((3, ["Kestrel improves CIFAR-10 accuracy by two points over its baseline."]),
+                      (3, ["We run the optimiser for 120 epochs with eight GPUs."]),
+                      (3, ["The ImageNet numbers are in the appendix."]))
+    assert (sents[1].page, sents[1].text) not in context_datasets(sents)
