@@ -9,7 +9,8 @@ hardware still state these inputs, so this module reads them (pure: sentences/ta
                  (MACs, Mult-Adds, and "FLOPs" a paper defines as multiply-adds) are doubled by the
                  estimate, as the study's `multiadds` column is; plain "FLOPs" enter as written.
   parameters     {"parameters": 2.56e7}                          "25.6M params", "a 175B-parameter model",
-                 "Tiny (28M), Base (89M)", "Params (M)" columns
+                 "Tiny (28M), Base (89M)", "Params (M)" columns, "the number of parameters grows to
+                 52M", "parameters (24 M)", "fewer parameters than X (6M versus 70M)"
   epochs         {"epochs": 90, "phase": "training"|"pretraining"|"finetuning", "dataset"?}  "90 epochs",
                  "Epochs: 3", "Epochs" columns of results and settings tables
   steps          {"steps": 3e5, "batch_size"?: 4096, "batch_unit"?: "examples"|"tokens", "phase"}
@@ -76,10 +77,47 @@ PARAMS = re.compile(
     r"(?<![a-z])(?P<unit>parameters|parameter|params|param|weights)\b")
 # "the number of parameters is 340M", "#params: 25.6M", "Params = 86M".
 # The key in any case ("Total Parameters=110M" in a list of hyper-parameters) and "amounts to".
-PARAMS_AFTER = re.compile(
+PARAMS_AFTER_BASE = re.compile(
     rf"(?<![\w-])(?i:parameters|parameter|params|#params|#param)\s*(?:(?:of|in)\s+(?:[\w-]+\s+){{1,4}}?)?(?:count\s*)?"
     rf"(?:is|are|was|were|=|:|totals?|totall?ed|reaches|amount(?:s|ed)?\s+to)\s*"
     rf"(?:about|around|roughly|only|approximately|~|≈)?\s*{_NUM}\s*{_SCALE_WORD}\b")
+# ... with the count named by "number", "size" or "scale" ("the whole parameter number is 260M", "the
+# parameter scale reached 2.1 trillion") and a past "reached" (Epoch quotes of two papers).
+PARAMS_AFTER = re.compile(
+    rf"(?<![\w-])(?i:parameters|parameter|params|#params|#param)\s*(?:(?:number|size|scale)\s+)?"
+    rf"(?:(?:of|in)\s+(?:[\w-]+\s+){{1,4}}?)?(?:count\s*)?"
+    rf"(?:is|are|was|were|=|:|totals?|totall?ed|reach(?:es|ed)|amount(?:s|ed)?\s+to)\s*"
+    rf"(?:about|around|roughly|only|approximately|~|≈)?\s*{_NUM}\s*{_SCALE_WORD}\b")  # ablation ops_param_noun
+# The size a change ends at: "the overall number of parameters grows to 52 million", "scales the model
+# parameters up to 9B", "cut the number of parameters to 40 million" (four papers among Epoch's
+# quotes). The count after "to" is the model's size, not the change, so no difference cue before it.
+PARAMS_TO = re.compile(
+    r"(?<![\w-])(?i:parameters|parameter|params)\s+"
+    # "of the model" may stand between noun and verb, but not a comparison ("... of ours compared to").
+    r"(?:(?:of|in)\s+(?:(?!(?:compared|relative|close|equal|similar|comparable|proportional|due|according)\b)"
+    r"[\w-]+\s+){1,4}?)?"
+    r"(?:(?:(?:rise|grow|go|increase|expand|scale|come|drop|shrink|decrease|reduce|fall)\w*|rose|grew|went|"
+    r"came|shrank|fell|brought)\s+)?(?:up\s+|down\s+)?to\s*"
+    rf"(?:about|around|roughly|only|approximately|just|~|≈)?\s*{_NUM}\s*{_SCALE_WORD}\b")
+# A count right before the noun makes "to" the end of a range ("from 125M parameters to 1.3B"), which
+# the size-first pattern reads with its range cue.
+_COUNT_BEFORE = re.compile(r"\d\s*(?:[KMBT]|thousand|million|billion|trillion)?\s*-?\s*(?:[a-z]+\s+)?$")
+# A count in parentheses right after the noun: "with a fixed budget of parameters (24 M)", "more
+# parameters (50M) than ...". Whose count it is the usual cues tell (a model named before it, a
+# comparison word).
+PARAMS_PAREN = re.compile(rf"(?<![\w-])(?i:parameters|params)\s*\(\s*(?:about\s+|~\s*|≈\s*)?{_NUM}\s*{_SCALE_WORD}\s*\)")
+# Two counts set against each other in parentheses after a comparison: "X needs fewer parameters than
+# Y (6M versus 70M)", "... than X (40M vs. 3M)". The first is the subject's, the second the comparand's.
+PARAMS_VERSUS = re.compile(r"\(\s*(?P<a>\d+(?:\.\d+)?)\s*(?P<sa>[KMBT]|million|billion)?\s*"
+                           r"(?P<unit_a>(?:trainable\s+)?(?:parameters|params)\s+)?(?:versus|vs\.?|against)\s+"
+                           r"(?P<b>\d+(?:\.\d+)?)\s*(?P<sb>[KMBT]|million|billion)\b"
+                           r"\s*(?P<unit_b>(?:trainable\s+)?(?:parameters|params)\s*)?\)")
+# The quantity a pair without its own unit compares is the last one named before it: "more parameters
+# than X (..)" is about sizes, "similar FLOPs (..)" or "a larger vocabulary (64K vs. 32K)" is not.
+_QUANTITY_NOUN = re.compile(r"\b(?:parameters|params|weights|flops|macs|mult-adds|tokens|words|vocabular\w*|"
+                            r"images|examples|samples|steps|iterations|epochs|layers|gpus|tpus|hours|days|"
+                            r"memory|latency|speed)\b", re.IGNORECASE)
+_COMPARAND = re.compile(r"\b(?:than|as|compared\s+(?:to|with)|relative\s+to|unlike)\b", re.IGNORECASE)
 _SMALL_WORDS = "|".join(sorted(STRICT_NUMBER_WORDS, key=len, reverse=True))
 # "90 epochs", "300-epoch schedule", "ten epochs".
 EPOCHS = re.compile(rf"(?<![\w.])(?P<num>\d+(?:\.\d+)?|{_SMALL_WORDS})\s*-?\s*(?:training\s+|full\s+)?epochs?\b",
@@ -497,18 +535,29 @@ def _named_size_parameters(sentence: Sentence, own_names: frozenset[str]) -> lis
 def _parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
     out = []
     params = PARAMS_BEFORE if cues.ablated("ops_param_adjectives") else PARAMS
-    for pattern in (params, PARAMS_AFTER):
+    after = PARAMS_AFTER_BASE if cues.ablated("ops_param_noun") else PARAMS_AFTER
+    patterns = (params, after) if cues.ablated("ops_params_to") else (params, after, PARAMS_TO)
+    for pattern in patterns:
         for match in pattern.finditer(sentence.text):
             value = _number(match)
             if value is None or not 1e4 <= value <= 1e13 or _IN_URL.search(sentence.text[max(0, match.start() - 100):match.start()]):
                 continue
             if match.groupdict().get("unit") == "weights" and sentence.text[max(0, match.start() - 1):match.start()] == "-":
                 continue  # "ImageNet-21K weights": a checkpoint named by its data set, not a count
+            if pattern is PARAMS_TO and _COUNT_BEFORE.search(sentence.text[max(0, match.start() - 30):match.start()]):
+                continue
             features = _cues(sentence, match.start(), match.end(), own_names)
-            features["pattern"] = "prose_after" if pattern is PARAMS_AFTER else "prose"
+            features["pattern"] = {after: "prose_after", PARAMS_TO: "prose_to"}.get(pattern, "prose")
+            if pattern is PARAMS_TO:
+                after_text = re.split(r"[,;]", sentence.text[match.end():match.end() + 20])[0]
+                features["difference"] = bool(_DIFFERENCE.search(after_text))
+                # "parameters in the embedding layer grow to 40M": the part is named before the count
+                features["model_part"] = features["model_part"] or (
+                    bool(_MODEL_PART_AFTER.search(sentence.text, match.start(), match.end()))
+                    and not cues.ablated("ops_model_part"))
             out.append(_candidate("parameters", {"parameters": float(f"{value:.4g}")}, value, "parameters",
                                   sentence, match, features, 0.6))
-            if pattern is PARAMS_AFTER:
+            if pattern is not params:
                 continue
             for item in _listed_sizes(sentence.text, match):
                 size = _number(item)
@@ -518,6 +567,62 @@ def _parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate
                                  "range_bound": features["range_bound"]}
                 out.append(_candidate("parameters", {"parameters": float(f"{size:.4g}")}, size, "parameters",
                                       sentence, (item.start(), item.end()), item_features, 0.6))
+    if not cues.ablated("ops_params_paren"):
+        for match in PARAMS_PAREN.finditer(sentence.text):
+            value = _number(match)
+            if value is None or not 1e4 <= value <= 1e13:
+                continue
+            features = {**_cues(sentence, match.start(), match.end(), own_names), "pattern": "prose_paren"}
+            out.append(_candidate("parameters", {"parameters": float(f"{value:.4g}")}, value, "parameters",
+                                  sentence, match, features, 0.6))
+    if not cues.ablated("ops_params_versus"):
+        out += _versus_parameters(sentence, own_names)
+    return out
+
+
+def _side_is_own(text: str, own_names: frozenset[str]) -> bool:
+    if cues.OWN_WORK.search(text):
+        return True
+    return bool(own_names) and any(cues.is_own_name(w, own_names) for w in re.findall(r"[A-Za-z][\w-]+", text))
+
+
+def _versus_parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
+    """The own count of a pair set against another model's ("fewer parameters than Y (6M versus 70M)").
+    The comparand runs from "than"/"compared to" to the next comma; the rest of the text before the
+    pair is the subject. Read only when exactly one side is the paper's (its name, "our", "ours")."""
+    text = sentence.text
+    out = []
+    for match in PARAMS_VERSUS.finditer(text):
+        scale_b = match.group("sb")
+        scale_a = match.group("sa") or scale_b
+        before = text[max(0, match.start() - 250):match.start()]
+        word = None
+        for word in _COMPARAND.finditer(before):
+            pass
+        if word is None:
+            continue
+        nouns = list(_QUANTITY_NOUN.finditer(before))
+        if not (match.group("unit_a") or match.group("unit_b")) and not (
+                nouns and nouns[-1].group(0).lower() in ("parameters", "params", "weights")):
+            continue
+        comma = before.find(",", word.end())
+        comparand_end = comma if comma >= 0 else len(before)
+        comparand = before[word.end():comparand_end]
+        subject = before[:word.start()] + " " + before[comparand_end:]
+        subject_own, comparand_own = _side_is_own(subject, own_names), _side_is_own(comparand, own_names)
+        if subject_own == comparand_own:
+            continue
+        group = "a" if subject_own else "b"
+        value = float(match.group(group)) * _SCALE[(scale_a if group == "a" else scale_b).lower()]
+        if not 1e4 <= value <= 1e13:
+            continue
+        span = match.span(group)
+        features = _cues(sentence, *span, own_names)
+        # The comparison is resolved: the words that mark one are what located the own side.
+        features.update(pattern="prose_versus", comparison=False, difference=False, other_model=False,
+                        cited=False, own_model=True, model_label="")
+        out.append(_candidate("parameters", {"parameters": float(f"{value:.4g}")}, value, "parameters",
+                              sentence, span, features, 0.6))
     return out
 
 
