@@ -77,17 +77,10 @@ PARAMS = re.compile(
     r"(?<![a-z])(?P<unit>parameters|parameter|params|param|weights)\b")
 # "the number of parameters is 340M", "#params: 25.6M", "Params = 86M".
 # The key in any case ("Total Parameters=110M" in a list of hyper-parameters) and "amounts to".
-PARAMS_AFTER_BASE = re.compile(
+PARAMS_AFTER = re.compile(
     rf"(?<![\w-])(?i:parameters|parameter|params|#params|#param)\s*(?:(?:of|in)\s+(?:[\w-]+\s+){{1,4}}?)?(?:count\s*)?"
     rf"(?:is|are|was|were|=|:|totals?|totall?ed|reaches|amount(?:s|ed)?\s+to)\s*"
     rf"(?:about|around|roughly|only|approximately|~|≈)?\s*{_NUM}\s*{_SCALE_WORD}\b")
-# ... with the count named by "number", "size" or "scale" ("the whole parameter number is 260M", "the
-# parameter scale reached 2.1 trillion") and a past "reached" (Epoch quotes of two papers).
-PARAMS_AFTER = re.compile(
-    rf"(?<![\w-])(?i:parameters|parameter|params|#params|#param)\s*(?:(?:number|size|scale)\s+)?"
-    rf"(?:(?:of|in)\s+(?:[\w-]+\s+){{1,4}}?)?(?:count\s*)?"
-    rf"(?:is|are|was|were|=|:|totals?|totall?ed|reach(?:es|ed)|amount(?:s|ed)?\s+to)\s*"
-    rf"(?:about|around|roughly|only|approximately|~|≈)?\s*{_NUM}\s*{_SCALE_WORD}\b")  # ablation ops_param_noun
 # The size a change ends at: "the overall number of parameters grows to 52 million", "scales the model
 # parameters up to 9B", "cut the number of parameters to 40 million" (four papers among Epoch's
 # quotes). The count after "to" is the model's size, not the change, so no difference cue before it.
@@ -535,8 +528,7 @@ def _named_size_parameters(sentence: Sentence, own_names: frozenset[str]) -> lis
 def _parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
     out = []
     params = PARAMS_BEFORE if cues.ablated("ops_param_adjectives") else PARAMS
-    after = PARAMS_AFTER_BASE if cues.ablated("ops_param_noun") else PARAMS_AFTER
-    patterns = (params, after) if cues.ablated("ops_params_to") else (params, after, PARAMS_TO)
+    patterns = (params, PARAMS_AFTER) if cues.ablated("ops_params_to") else (params, PARAMS_AFTER, PARAMS_TO)
     for pattern in patterns:
         for match in pattern.finditer(sentence.text):
             value = _number(match)
@@ -547,7 +539,7 @@ def _parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate
             if pattern is PARAMS_TO and _COUNT_BEFORE.search(sentence.text[max(0, match.start() - 30):match.start()]):
                 continue
             features = _cues(sentence, match.start(), match.end(), own_names)
-            features["pattern"] = {after: "prose_after", PARAMS_TO: "prose_to"}.get(pattern, "prose")
+            features["pattern"] = {PARAMS_AFTER: "prose_after", PARAMS_TO: "prose_to"}.get(pattern, "prose")
             if pattern is PARAMS_TO:
                 after_text = re.split(r"[,;]", sentence.text[match.end():match.end() + 20])[0]
                 features["difference"] = bool(_DIFFERENCE.search(after_text))

@@ -67,22 +67,9 @@ def test_without_the_to_form_the_end_state_is_missed(ablated):
 
 # --- "parameter number", "parameter scale" ---------------------------------------------------------
 
-@pytest.mark.parametrize("text, value", [
-    ("With its wider embedding table, the whole parameter number of Lumen is 260M.", 2.6e8),
-    ("After the last growth stage the parameter scale of Lumen reached 2.1 trillion.", 2.1e12),
-])
-def test_the_count_named_parameter_number_or_scale(text, value):
-    assert _best(text) == [pytest.approx(value)]
-
-
 def test_a_part_of_the_model_named_by_its_parameter_size_is_not_the_whole():
     # "per stage": a rate, and the embedding's share is a part
     assert _best("Each of the three towers has a parameter size of 0.4B per stage in our setup.") == []
-
-
-def test_without_the_noun_form_the_parameter_number_is_missed(ablated):
-    ablated("ops_param_noun")
-    assert _best("With its wider embedding table, the whole parameter number of Lumen is 260M.") == []
 
 
 # --- a count in parentheses right after the noun ----------------------------------------------------
