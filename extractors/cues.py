@@ -143,9 +143,32 @@ def own_model_names(title: str, sentences) -> frozenset[str]:
                      if m.group(0) not in _NOT_MODEL_NAMES and not m.group(0).isupper())
     for sentence in list(sentences)[:60]:
         for match in _PROPOSAL.finditer(sentence.text):
-            if match.group(1) not in _NOT_MODEL_NAMES and len(match.group(1)) >= 3:
-                names.add(match.group(1))
+            name = _proposed_name(sentence.text, match)
+            if name and name not in _NOT_MODEL_NAMES and len(name) >= 3:
+                names.add(name)
     return frozenset(n.rstrip("-") for n in names if n)
+
+
+# "an overview of Transformer architecture", "architectures for NER": a name after a preposition is
+# what the proposal is about or for, not what it is called.
+_PREPOSITION_BEFORE = re.compile(r"\b(?:of|for|on|to|with|in|from|by|over|into|via|using|against)\s+$")
+# "Open Pre-trained Transformers (OPT)", "an Additive Angular Margin Loss (ArcFace)": a capitalised phrase
+# is named by the short name in brackets after it, not by its first word.
+_PHRASE_REST = re.compile(r"(?:[\s-]+(?:[A-Z][\w-]*|of|for|and|with|via|the|a|an|to|in|on))+?\s*\(([A-Z][A-Za-z0-9\-]{1,20})\)")
+
+
+def _proposed_name(text: str, match: re.Match[str]) -> str | None:
+    """The name a proposal sentence gives, or None when the capitalised word after the verb is not one."""
+    name = match.group(1)
+    if ablated("own_name_proposal_shape"):
+        return name
+    if _PREPOSITION_BEFORE.search(text[max(0, match.start(1) - 12):match.start(1)]):
+        return None
+    after = text[match.end(1):match.end(1) + 80]
+    if re.match(r"\s+[A-Z]", after):  # the first word of a capitalised phrase
+        short = _PHRASE_REST.match(after)
+        return short.group(1) if short else None
+    return name
 
 
 def nearest_model_name(clause: str) -> str | None:

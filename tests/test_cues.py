@@ -26,6 +26,32 @@ def test_a_sentence_opening_with_the_papers_hyphenated_model_is_its_own():
     assert cues.other_model_subject("HeronNet was trained on 64 accelerators for a week.", own) > 0
 
 
+def _proposals(*texts: str) -> frozenset[str]:
+    return cues.own_model_names("Notes on sparse training", [Sentence(1, t, "body", i) for i, t in enumerate(texts)])
+
+
+@pytest.mark.parametrize("text, names", [
+    ("In this work we present Kestrel, a sparse encoder for long documents.", {"Kestrel"}),
+    ("Below we introduce the Kestrel architecture and study how it scales.", {"Kestrel"}),
+    # a capitalised phrase is named by the short name in brackets after it, not by its first word
+    ("Here we propose a Sparse Gated Recurrent Encoder (SGRE) for long inputs.", {"SGRE"}),
+    ("Here we present Shared Window Attention, which reuses keys across layers.", set()),
+    # after a preposition the name is what the proposal is about or for
+    ("First we present a short survey of Transformer variants before our method.", set()),
+    ("This paper presents encoders for NER that need no gazetteers.", set()),
+])
+def test_the_name_a_proposal_sentence_gives(text, names):
+    assert _proposals(text) == names
+
+
+def test_proposal_shape_rule_switches_off():
+    cues.ablate(["own_name_proposal_shape"])
+    try:
+        assert _proposals("Here we present Shared Window Attention, which reuses keys across layers.") == {"Shared"}
+    finally:
+        cues.ablate([])
+
+
 @pytest.mark.parametrize("clause, comparison", [
     ("It takes more than", False),  # an amount: "more than two weeks"
     ("Pre-training needs less than", False),
