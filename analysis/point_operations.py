@@ -190,9 +190,15 @@ def _examples_per_stage(ops: dict[str, list[_Op]], result_dataset: str | None, r
     return [stages[s][1] for s in ordered], [i for s in ordered for i in stages[s][2]]
 
 
-def _tokens(ops: dict[str, list[_Op]], result_dataset: str | None, result_model: str | None
-            ) -> tuple[float | None, str, list[_Op]]:
+def _tokens(ops: dict[str, list[_Op]], result_dataset: str | None, result_model: str | None,
+            skipped: list[str]) -> tuple[float | None, str, list[_Op]]:
     found: list[tuple[float, str, _Op]] = []
+    # A token count whose run names another model ("For BarNet models, ... 300k iterations") is that
+    # model's, as a parameter count naming another model is: never this result's.
+    for item in ops["training_tokens"] + ops["steps"]:
+        if item.score < 0 and (item.cand.attrs.get("tokens") or item.cand.attrs.get("batch_unit") == "tokens"):
+            skipped.append(f"{item.cand.raw_text} ({item.run.model}'s run: another model)")
+    ops = {field: [i for i in items if i.score >= 0] for field, items in ops.items()}
     stated = [t for t in ops["training_tokens"] if t.cand.attrs.get("tokens") and _on_result_data(t, result_dataset)]
     if stated:
         best = max(stated, key=lambda t: (_rank(t, result_model)[0], float(t.cand.attrs["tokens"])))
@@ -228,7 +234,7 @@ def operations_for(result_model: str | None, result_dataset: str | None, items: 
     stages, stage_items = _examples_per_stage(ops, result_dataset, result_model,
                                               result_set_size(result_dataset_name or result_dataset), other_sets,
                                               skipped)
-    tokens, tokens_how, token_items = _tokens(ops, result_dataset, result_model)
+    tokens, tokens_how, token_items = _tokens(ops, result_dataset, result_model, skipped)
     missing = []
     if forward is not None and stages:
         examples = sum(s["examples"] for s in stages)

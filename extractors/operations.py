@@ -686,7 +686,18 @@ def _epochs(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
     return out
 
 
-def _steps(sentence: Sentence, own_names: frozenset[str], neighbours: str) -> list[Candidate]:
+def _neighbour_batch(neighbours: tuple[str, ...]) -> tuple[tuple[float, str], str | None] | None:
+    """The batch the sentence before (else after) gives, and the model that sentence names before it: a
+    schedule sentence that borrows "For BarNet models, ... a batch size of 512" is BarNet's run."""
+    for text in neighbours:
+        batch = _batch(text)
+        if batch:
+            at = next((m.start() for m in (TOKENS_PER_BATCH.search(text), BATCH.search(text)) if m), len(text))
+            return batch, cues.nearest_model_name(text[max(0, at - 150):at])
+    return None
+
+
+def _steps(sentence: Sentence, own_names: frozenset[str], neighbours: tuple[str, ...]) -> list[Candidate]:
     out = []
     for match in (STEPS_PLAIN if cues.ablated("ops_steps_power_of_ten") else STEPS).finditer(sentence.text):
         value = _number(match)
@@ -698,8 +709,11 @@ def _steps(sentence: Sentence, own_names: frozenset[str], neighbours: str) -> li
         phase = _phase(sentence.text)
         features["phase"] = phase
         attrs: dict = {"steps": value, "phase": phase}
-        in_sentence = _batch(sentence.text, match.start())
-        batch = in_sentence or _batch(neighbours)
+        batch = in_sentence = _batch(sentence.text, match.start())
+        if batch is None and (borrowed := _neighbour_batch(neighbours)):
+            batch, batch_model = borrowed
+            if batch_model and not features.get("model_label") and not cues.ablated("ops_batch_model"):
+                features["model_label"] = batch_model
         if batch:
             attrs["batch_size"], attrs["batch_unit"] = batch
             features["batch_in_sentence"] = in_sentence is not None
@@ -805,8 +819,8 @@ def extract_operation_inputs(sentences: list[Sentence], *, own_names: frozenset[
             out += _epochs(sentence, own_names)
         if "step" in text_lower or "iteration" in text_lower or "update" in text_lower:
             i = sentence.index
-            near = " ".join(s.text for s in sentences[max(0, i - 1):i + 2] if s is not sentence) \
-                if 0 <= i < len(sentences) and sentences[i] is sentence else ""
+            near = tuple(s.text for s in sentences[max(0, i - 1):i + 2] if s is not sentence) \
+                if 0 <= i < len(sentences) and sentences[i] is sentence else ()
             out += _steps(sentence, own_names, near)
         if "token" in text_lower or "word" in text_lower:
             out += _tokens(sentence, own_names)

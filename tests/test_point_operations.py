@@ -267,3 +267,32 @@ def test_a_forward_cost_stated_at_inference_is_the_models_while_a_decoding_time_
     assert point.operations["inputs"]["forward_flops"] == 2 * 2e9
     assert point.operations_flops == pytest.approx(2 * 2e9 * 3 * 90 * IMAGENET)
     assert point.hardware_flops is None  # the decoding time is no training run
+
+
+def test_a_schedule_borrowing_another_models_batch_is_that_models_run():
+    from extractors import cues, operations
+    from extractors.document import Sentence
+    texts = ["For the PloverLM models, every run feeds sequences of 1024 tokens in batches of 512.",
+             "The learning rate then decays linearly over the remaining 200k iterations.",
+             "Our Kestrel reader has 1.2B parameters.", "Our PloverLM-XL decoder has 2.5B parameters."]
+    sentences = [Sentence(4, t, "experiments", i) for i, t in enumerate(texts)]
+    own = frozenset({"Kestrel", "PloverLM"})  # the paper trains both
+    found = operations.extract_operation_inputs(sentences, own_names=own)
+    operations.select_best(found)
+    (steps,) = [c for c in found if c.field == "steps"]
+    assert (steps.attrs["batch_size"], steps.attrs["batch_unit"]) == (512 * 1024, "tokens")
+    assert steps.features["model_label"] == "PloverLM"  # the model of the sentence it borrowed the batch from
+    best = [c for c in found if c.is_best]
+    kestrel = result("SQuAD 1.1", "F1", 91.0, "Table 3 | Kestrel 91.0", "91.0", section="table")
+    plover = result("SQuAD 1.1", "EM", 84.0, "Table 4 | PloverLM-XL 84.0", "84.0", section="table")
+    points = build_points(best + [kestrel, plover], catalog={})
+    kestrel_point, plover_point = only(points, "SQuAD 1.1", "F1"), only(points, "SQuAD 1.1", "EM")
+    assert kestrel_point.operations_flops is None
+    assert "200k iterations (PloverLM's run: another model)" in kestrel_point.operations["why"]
+    assert plover_point.operations_flops == pytest.approx(6 * 2.5e9 * 2e5 * 512 * 1024)
+    cues.ablate(["ops_batch_model"])
+    try:
+        found = operations.extract_operation_inputs(sentences, own_names=own)
+    finally:
+        cues.ablate([])
+    assert [c.features.get("model_label") for c in found if c.field == "steps"] == [None]
