@@ -160,3 +160,23 @@ def test_compare_thompson_sets_our_network_operations_beside_the_studys(progress
     assert ("network operations: both sides for 2 papers, 1 within 2x (50%), median ours/study 5.41; "
             "the study only: 0, ours only: 0.") in " ".join(text.output.split())
     assert "Matched papers: network operations" in text.output
+
+
+def test_a_paper_whose_points_found_no_count_does_not_fall_back_to_the_paper_level_estimate(
+        progress, operations_database, db_url):
+    """The paper-level estimate pairs any forward cost with any schedule; once the paper's results have
+    points, their run links decide, and "no count" is the answer."""
+    with session_scope(db_url) as s:
+        lattice = s.query(Paper).filter_by(arxiv_id="2001.00002").one()
+        (result,) = s.query(Result).filter_by(paper_id=lattice.id).all()
+        s.add(Point(paper_id=lattice.id, result_id=result.id, task="image_classification", dataset="ImageNet",
+                    metric=result.metric, value=result.value, operations_flops=None,
+                    operations={"why": "a forward cost but no epochs x training set on this data set"}))
+    assert progress("reference", "import", "thompson2022", str(operations_database)).exit_code == 0
+    out = json.loads(progress("compare", "thompson", "--json", "--rows").output)
+    summary = out["summary"]
+    assert (summary["ops_both"], summary["ops_study_only"], summary["ops_ours_only"]) == (1, 1, 0)
+    lattice_row = {r["arxiv_id"]: r for r in out["operations"]}["2001.00002"]
+    assert lattice_row["our_operations"] is None
+    assert lattice_row["our_why"] == ("no point has an operation count (ImageNet top-1 accuracy 80: a forward cost "
+                                      "but no epochs x training set on this data set)")

@@ -83,15 +83,26 @@ NO_OPERATIONS = {"operations": np.nan, "operations_formula": "", "operations_inp
 
 def _paper_operations(session: Session, paper_ids: list[int]) -> dict[int, dict]:
     """Per paper its network operations, the formula and inputs they multiplied, their evidence and why:
-    the point with the largest count (the plotted model's own inputs, analysis.point_operations), else
-    the paper-level arithmetic estimate (the paper's largest forward cost and schedule)."""
+    the point with the largest count (the plotted model's own inputs, analysis.point_operations), else,
+    for a paper without points, the paper-level arithmetic estimate (the paper's largest forward cost and
+    schedule). When the paper's points found no count, that is the answer: the paper-level estimate
+    pairs inputs of different runs (a detector's cost with its architecture search's 5 epochs), which
+    the points' run links keep apart."""
     points = _largest_points(session, paper_ids, Point.operations_flops)
-    estimates = _estimates(session, [i for i in paper_ids if i not in points], "arithmetic", "extracted")
+    uncounted = {p.paper_id: p for p in session.execute(
+        select(Point).where(Point.paper_id.in_([i for i in paper_ids if i not in points]), Point.source == "extracted")
+        .order_by(Point.id)).scalars()}
+    estimates = _estimates(session, [i for i in paper_ids if i not in points and i not in uncounted], "arithmetic",
+                           "extracted")
     evidence = _extractions(session, estimates.values(), OPERATION_FIELDS)  # analysis.point_operations' inputs
     out = {}
     for paper_id in paper_ids:
         if paper_id in points:
             out[paper_id] = _point_operations(points[paper_id])
+        elif paper_id in uncounted:
+            point = uncounted[paper_id]
+            out[paper_id] = {**NO_OPERATIONS, "operations_why": f"no point has an operation count ({point.dataset} "
+                             f"{point.metric} {point.value:g}: {(point.operations or {}).get('why') or 'no inputs'})"}
         elif paper_id in estimates:
             est = estimates[paper_id]
             used = _used(evidence, est.inputs, _estimate_operation_fields(est.inputs))
