@@ -38,6 +38,7 @@ import re
 from typing import Iterable
 
 from extractors import cues, datasets
+from extractors.batches import batch_of, neighbour_batch
 from extractors.document import Sentence, TableRegion
 from extractors.tables import QUANTITY_ROW_LABEL
 # The result tables' own-row reading (baseline rows, "Previous work" group headers, author-year
@@ -133,21 +134,6 @@ STEPS_PLAIN = re.compile(
 STEPS = re.compile(
     rf"(?<![\w.]){_NUM}(?:{_EXP}|\s*(?P<scale>[kKM]|thousand|million))?\s*"
     r"(?:training\s+|gradient\s+|optimi[sz]ation\s+|update\s+)?(?P<unit>steps|iterations|updates)\b")
-BATCH = re.compile(
-    r"\b(?:mini-?)?batch(?:es)?(?:\s+size)?\s*(?:of|=|:|is|was|to|holds?|contain\w*|with|has|had)?\s*"
-    r"(?:about|approximately|roughly|~)?\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>[kKM])?\b"
-    r"(?:\s*(?:source\s+|target\s+)?(?P<unit>tokens|words|subwords|sequences|images|examples|sentences|sentence pairs|pairs))?",
-    re.IGNORECASE)
-# A batch counted in tokens written as a rate: "128,000 tokens/batch", "64k words per batch".
-TOKENS_PER_BATCH = re.compile(
-    r"(?<![\w.])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>[kKM])?\s*(?:tokens|words|subwords|subword units)"
-    r"\s*(?:/|per)\s*(?:mini-?)?batch\b", re.IGNORECASE)
-# The length of each sequence when a batch is counted in sequences: "a sequence length of 512",
-# "sequences of 1024 subword units", "256 sequences * 512 tokens", "each with a sequence length of 2048".
-SEQUENCE_LENGTH = re.compile(
-    r"\b(?:(?:max(?:imum)?\s+)?sequence\s+length\s*(?:of|=|:|is)?|sequences\s+of(?:\s+length)?|sequences?\s*[*×x])\s*"
-    r"(?P<num>\d{1,3}(?:,\d{3})+|\d{2,6})\b(?!\s*%)", re.IGNORECASE)
-_BATCH_TOKEN_UNITS = frozenset({"tokens", "words", "subwords"})
 # "300B tokens", "3.3 billion words" (a word count is a token count to the study's precision).
 # Describing words may stand between the count and the unit ("14.8 trillion diverse and high-quality
 # tokens", "2T multilingual tokens"), and the count may name a run or a data set ("a 400B-token run").
@@ -618,35 +604,6 @@ def _versus_parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Ca
     return out
 
 
-def _batch(text: str, at: int | None = None) -> tuple[float, str] | None:
-    """The batch size of a sentence and its unit: "tokens" when it is counted in tokens or words, or
-    in sequences whose length the same sentence gives ("256 sequences of 512 tokens"), else "examples".
-    A language model's steps x batch is its training tokens only when the batch is counted in tokens.
-    With `at` (the steps' position), a batch in the steps' own ";" clause wins: "X ran 1M steps with a
-    batch of 32k words; Y ran 1M steps with a batch of 128k words" gives each run its own batch."""
-    if at is not None and ";" in text and not cues.ablated("ops_batch_same_clause"):
-        begin = text.rfind(";", 0, at) + 1
-        end = text.find(";", at)
-        own_clause = _batch(text[begin:] if end < 0 else text[begin:end])
-        if own_clause:
-            return own_clause
-    in_tokens = not cues.ablated("ops_batch_token_units")
-    rate = TOKENS_PER_BATCH.search(text) if in_tokens else None
-    if rate and (_number(rate) or 0) >= 2:
-        return _number(rate), "tokens"
-    match = BATCH.search(text)
-    if not match:
-        return None
-    value = _number(match) or 0.0
-    unit_word = (match.group("unit") or "").lower()
-    unit = "tokens" if unit_word == "tokens" or (in_tokens and unit_word in _BATCH_TOKEN_UNITS) else "examples"
-    if unit == "examples" and unit_word in ("", "sequences", "examples") and not cues.ablated("ops_batch_sequence_length"):
-        length = SEQUENCE_LENGTH.search(text)
-        if length and 16 <= (_number(length) or 0) <= 1_000_000:
-            value, unit = value * _number(length), "tokens"
-    return (value, unit) if value >= 2 else None
-
-
 def _schedule_point(text: str, start: int, key_value: re.Match[str] | None = None) -> bool:
     """A point or a warm-up in a schedule. In a hyper-parameter list ("warmup epochs 40 training
     epochs 300", "Epochs: 3 • Warmup: linear") the warm-up is its own key: for a key-value match only
@@ -686,17 +643,6 @@ def _epochs(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
     return out
 
 
-def _neighbour_batch(neighbours: tuple[str, ...]) -> tuple[tuple[float, str], str | None] | None:
-    """The batch the sentence before (else after) gives, and the model that sentence names before it: a
-    schedule sentence that borrows "For BarNet models, ... a batch size of 512" is BarNet's run."""
-    for text in neighbours:
-        batch = _batch(text)
-        if batch:
-            at = next((m.start() for m in (TOKENS_PER_BATCH.search(text), BATCH.search(text)) if m), len(text))
-            return batch, cues.nearest_model_name(text[max(0, at - 150):at])
-    return None
-
-
 def _steps(sentence: Sentence, own_names: frozenset[str], neighbours: tuple[str, ...]) -> list[Candidate]:
     out = []
     for match in (STEPS_PLAIN if cues.ablated("ops_steps_power_of_ten") else STEPS).finditer(sentence.text):
@@ -709,8 +655,8 @@ def _steps(sentence: Sentence, own_names: frozenset[str], neighbours: tuple[str,
         phase = _phase(sentence.text)
         features["phase"] = phase
         attrs: dict = {"steps": value, "phase": phase}
-        batch = in_sentence = _batch(sentence.text, match.start())
-        if batch is None and (borrowed := _neighbour_batch(neighbours)):
+        batch = in_sentence = batch_of(sentence.text, match.start())
+        if batch is None and (borrowed := neighbour_batch(neighbours)):
             batch, batch_model = borrowed
             if batch_model and not features.get("model_label") and not cues.ablated("ops_batch_model"):
                 features["model_label"] = batch_model
