@@ -60,3 +60,19 @@ def _fresh_prefect_logging():
         from prefect.logging.configuration import setup_logging
 
         setup_logging(incremental=False)
+
+
+@pytest.fixture
+def ablated():
+    """Switch extraction rules off for one test (extractors.cues.ablate, a rule's worth measured by its
+    absence); each call adds to the rules off, and all are back on after the test."""
+    from extractors import cues
+    names: list[str] = []
+
+    def switch_off(*rules: str) -> None:
+        names.extend(rules)
+        cues.ablate(names)
+
+    yield switch_off
+    cues.ablate([])
+

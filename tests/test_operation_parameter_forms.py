@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors import cues, operations
+from extractors import operations
 from extractors.document import Sentence
 
 
@@ -18,14 +18,6 @@ def _best(text: str) -> list[float]:
                                                 own_names=frozenset({"Lumen"}), title_vocabulary=frozenset({"lumen"}))
     operations.select_best(found)
     return sorted(c.value for c in found if c.field == "parameters" and c.is_best)
-
-
-@pytest.fixture
-def ablated():
-    def switch_off(*names: str) -> None:
-        cues.ablate(names)
-    yield switch_off
-    cues.ablate([])
 
 
 # --- the size a change ends at: "... parameters (grows) to N" ---------------------------------------

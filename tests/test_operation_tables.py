@@ -9,7 +9,6 @@ from __future__ import annotations
 import pymupdf
 import pytest
 
-from extractors import cues
 from extractors.pipeline import generate_candidates
 from extractors.tables import result_table_pages
 from extractors.text import read_document
@@ -47,18 +46,6 @@ def _best(pdf: pymupdf.Document, field: str, key: str) -> list[float]:
     doc = read_document(pdf.tobytes(), word_pages=result_table_pages)
     cands = generate_candidates(doc, pdf)
     return sorted(c.attrs[key] for c in cands if c.field == field and c.is_best and c.confidence >= 0.5)
-
-
-@pytest.fixture
-def ablated():
-    names: list[str] = []
-
-    def switch_off(name: str) -> None:
-        names.append(name)
-        cues.ablate(names)
-
-    yield switch_off
-    cues.ablate([])
 
 
 ABSTRACT = ("We describe Ferrovia, a family of sequence encoders, and report how its quality grows with its "

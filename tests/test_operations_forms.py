@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors import cues, operations
+from extractors import operations
 from extractors.document import Sentence
 
 
@@ -16,14 +16,6 @@ def _best(text: str, field: str) -> list[float]:
                                                 own_names=frozenset({"Lumen"}), title_vocabulary=frozenset({"lumen"}))
     operations.select_best(found)
     return sorted(c.value for c in found if c.field == field and c.is_best)
-
-
-@pytest.fixture
-def ablated():
-    def switch_off(*names: str) -> None:
-        cues.ablate(names)
-    yield switch_off
-    cues.ablate([])
 
 
 # --- parameters ---------------------------------------------------------------------------------

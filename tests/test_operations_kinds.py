@@ -277,17 +277,11 @@ def test_pairs_need_a_named_cost_and_no_cost_column(caption, cells):
     assert _best_values([], "forward_flops", tables=[table]) == []
 
 
-def test_the_paired_cell_reader_switched_off_reads_nothing(ablated_ops):
+def test_the_paired_cell_reader_switched_off_reads_nothing(ablated):
     table = _merged_cells_table("Table 1: Models. #Params: weights; #Mult-Adds: operations per image.",
                                 ["Model", "#Params", "Top-1 (%)"], ["FooNet-A", "3.1M 290M", "74.8"])
-    ablated_ops("ops_paired_cells")
+    ablated("ops_paired_cells")
     assert _best_values([], "forward_flops", tables=[table]) == []
-
-
-@pytest.fixture
-def ablated_ops():
-    yield lambda name: cues.ablate([name])
-    cues.ablate([])
 
 
 # --- a size in parentheses after a model's name -------------------------------------------------------
@@ -313,8 +307,8 @@ def test_named_size_traps(text):
     assert _best_values([text], "parameters") == []
 
 
-def test_the_named_size_reader_switched_off_reads_nothing(ablated_ops):
-    ablated_ops("ops_named_sizes")
+def test_the_named_size_reader_switched_off_reads_nothing(ablated):
+    ablated("ops_named_sizes")
     assert _best_values(["Three widths are trained: Small (21M), Medium (48M) and Huge (610M)."], "parameters") == []
 
 
