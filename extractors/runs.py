@@ -388,7 +388,7 @@ def context_datasets(sentences: Iterable[Sentence], wanted: set[tuple[int, str]]
         if key not in decided:
             before = paragraphs.get(previous.get(s.paragraph, -1)) or Counter()
             decided[key] = _context_of(paragraphs.get(s.paragraph) or Counter(), parts.get(s.part) or Counter(),
-                                       Counter() if ablated("runs_previous_paragraph") else before)
+                                       None if ablated("runs_previous_paragraph") else before)
         if decided[key]:
             out[(s.page, s.text)] = decided[key]
     return out
@@ -397,12 +397,13 @@ def context_datasets(sentences: Iterable[Sentence], wanted: set[tuple[int, str]]
 _TRAINING_WORD = re.compile(r"\b(?:pre-?)?train(?:s|ed|ing)?\b", re.IGNORECASE)
 
 
-def _context_of(in_paragraph: Counter, in_part: Counter, in_previous: Counter = Counter()) -> str | None:
+def _context_of(in_paragraph: Counter, in_part: Counter, in_previous: Counter | None = None) -> str | None:
     if any(name in PRETRAINING_CORPORA for name in in_paragraph):
         return None  # the run may be the pretraining of the result's model: only its clause can say
     if len(in_paragraph) == 1:
         return next(iter(in_paragraph))
-    if not in_paragraph and len(in_previous) == 1 and not any(name in PRETRAINING_CORPORA for name in in_previous):
+    if not in_paragraph and in_previous and len(in_previous) == 1 and not any(
+            name in PRETRAINING_CORPORA for name in in_previous):
         return next(iter(in_previous))
     ranked = in_part.most_common(2)
     if ranked and ranked[0][0] not in PRETRAINING_CORPORA and ranked[0][1] >= CONTEXT_MIN_MENTIONS and (

@@ -678,8 +678,10 @@ _CLOSERS = "\"'”’)]"
 def _header_inside_word(before: str, blocks: list[_Block], index: int) -> bool:
     """A "heading" block that falls inside a word hyphenated across a page break ("itera-" | the paper's
     running title | "tions.") is the page's running header: a real heading never splits a word."""
+    if not before.endswith("-") or ablated("text_header_in_word"):
+        return False
     after = next((b for b in blocks[index + 1:] if b.kind not in ("heading", "caption", "table", "footnote")), None)
-    return after is not None and _is_soft_hyphen_break(before, after.text) and not ablated("text_header_in_word")
+    return after is not None and _is_soft_hyphen_break(before, after.text)
 
 
 def _ends_paragraph(text: str) -> bool:
