@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 from extractors import cues
+from extractors.numbers import parse_number
 
-_SCALE = {"k": 1e3, "m": 1e6}
 # "a batch size of 256", "mini-batches of 4096 images", "batch size 64k tokens".
 BATCH = re.compile(
     r"\b(?:mini-?)?batch(?:es)?(?:\s+size)?\s*(?:of|=|:|is|was|to|holds?|contain\w*|with|has|had)?\s*"
@@ -29,8 +29,8 @@ _BATCH_TOKEN_UNITS = frozenset({"tokens", "words", "subwords"})
 
 
 def _value(match: re.Match[str]) -> float:
-    value = float(match.group("num").replace(",", ""))
-    return value * _SCALE[match.group("scale").lower()] if match.groupdict().get("scale") else value
+    """The number a match's `num` (and `scale` letter, when the pattern has one) writes."""
+    return parse_number(match.group("num") + (match.groupdict().get("scale") or "")) or 0.0
 
 
 def batch_of(text: str, at: int | None = None) -> tuple[float, str] | None:

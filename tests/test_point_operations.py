@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 
 from analysis.points import build_points
+from extractors import cues, operations
+from extractors.document import Sentence
 from extractors.runs import depth_of, is_inference, is_search, link, model_family
 from candidate_factory import candidate
 
@@ -270,8 +272,6 @@ def test_a_forward_cost_stated_at_inference_is_the_models_while_a_decoding_time_
 
 
 def test_a_schedule_borrowing_another_models_batch_is_that_models_run():
-    from extractors import cues, operations
-    from extractors.document import Sentence
     texts = ["For the PloverLM models, every run feeds sequences of 1024 tokens in batches of 512.",
              "The learning rate then decays linearly over the remaining 200k iterations.",
              "Our Kestrel reader has 1.2B parameters.", "Our PloverLM-XL decoder has 2.5B parameters."]
