@@ -848,7 +848,20 @@ def _header_rows(rows: list[list[str]]) -> int:
         numeric = sum(1 for c in row[1:] if _CELL.match(c.strip()))
         if numeric >= 2 or (numeric == 1 and row and _SUFFIXED.search(" ".join(row))):
             return i
+        # Scores and ratios beside merged size cells ("77.3% | 93.5% 5.3M | 1x 0.39B | 1x").
+        if not cues.ablated("ops_merged_cell") and _SUFFIXED.search(" ".join(row[1:])) and sum(
+                1 for c in row[1:] if c.split() and all(_MERGED_NEIGHBOUR.match(t) or _CELL.match(t) for t in c.split())) >= 2:
+            return i
     return len(rows)
+
+
+def _column_header(rows: list[list[str]], j: int) -> str:
+    """Column j's header: its cells in the header rows, without a line that spans every column (a
+    caption's last line or a note the grid repeated in each cell)."""
+    def spanning(row: list[str]) -> bool:
+        filled = {c.strip() for c in row if c.strip()}
+        return len(filled) == 1 and sum(1 for c in row if c.strip()) >= 3 and not cues.ablated("ops_merged_cell")
+    return " ".join(r[j] for r in rows if j < len(r) and r[j].strip() and not spanning(r))
 
 
 def _row_reading(label: str, group: str, own_names: frozenset[str],
@@ -910,6 +923,7 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
         if not own:
             continue  # the merged reader is a fallback: other models' rows are not read at all
         in_order = len(numbers) == len(fields) and source == "header"
+        taken: set[str] = set()  # a column holds one value a row: the first number of its unit
         for i, match in enumerate(numbers):
             suffix = match.group("suffix")
             if in_order:
@@ -920,6 +934,10 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
                 field = "parameters"
             else:
                 continue
+            if not in_order and not cues.ablated("ops_merged_one_per_column"):
+                if field in taken:
+                    continue  # "Primer 34M 1.9M" under "Params Train Steps": the steps are not a size
+                taken.add(field)
             value = float(match.group("num")) * _SCALE[suffix.lower()]
             kind = next((k[2] for k in order if k[0] == field), "flops")
             if field == "forward_flops" and kind == "flops" and madds_paper:
@@ -1049,7 +1067,7 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
         width = max(len(r) for r in table.rows)
         columns = {}
         for j in range(1, width):
-            header = " ".join(r[j] for r in table.rows[:first] if j < len(r) and r[j].strip())
+            header = _column_header(table.rows[:first], j)
             kind = _column_kind(header)
             if kind and len(_COLUMN.findall(header)) == 1:
                 if kind[1] is None and not cues.ablated("ops_header_scale"):
@@ -1077,7 +1095,9 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
             label = row[0].strip() if row else ""
             if not label:
                 continue
-            if not any(_CELL.match(c.strip()) for c in row[1:]):
+            if not any(_CELL.match(row[j].strip()) or _merged_cell_quantity(row[j], field)
+                       for j, ((field, _m, _k), _h) in columns.items() if j < len(row)) \
+                    and not any(_CELL.match(c.strip()) for c in row[1:]):
                 group = label  # a group header over the rows below: "Ours", "Previous methods"
                 continue
             own, reading = _row_reading(label, group, own_names, title_vocabulary)
@@ -1087,7 +1107,7 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
             for j, ((field, multiplier, kind), header) in columns.items():
                 if j >= len(row):
                     continue
-                cell = _CELL.match(row[j].strip())
+                cell = _CELL.match(row[j].strip()) or _merged_cell_quantity(row[j], field)
                 if not cell:
                     continue
                 value = float(cell.group("num"))
@@ -1118,6 +1138,27 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                                      evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
                                      extractor=OPERATIONS_VERSION, features=features))
     return out
+
+
+# A cell the grid merged with its neighbour's ("1x 0.39B" under "#FLOPS": a ratio column beside it;
+# "93.5% 5.3M"): the neighbour holds a ratio, a percentage or a plain score, the column's own value is
+# the one number with a unit suffix, and only a suffix of the column's quantity counts.
+_MERGED_NEIGHBOUR = re.compile(r"^[~≈]?\d+(?:\.\d+)?\s?[x×%]?[*†‡§∗⋆]*$")
+_FIELD_SUFFIXES = {"forward_flops": "MGBT", "parameters": "KMB"}
+
+
+def _merged_cell_quantity(text: str, field: str) -> re.Match | None:
+    if cues.ablated("ops_merged_cell"):
+        return None
+    tokens = text.split()
+    if len(tokens) != 2:
+        return None
+    matches = [_CELL.match(t) for t in tokens]
+    suffixed = [m for m in matches if m and m.group("suffix")]
+    if len(suffixed) != 1 or suffixed[0].group("suffix").upper() not in _FIELD_SUFFIXES.get(field, ""):
+        return None
+    other = tokens[1 - matches.index(suffixed[0])]
+    return suffixed[0] if _MERGED_NEIGHBOUR.match(other) else None
 
 
 # An "Epochs" column ("Training epochs", "Epochs"), not a point or a rate in a schedule ("Switchover

@@ -266,15 +266,18 @@ def test_a_ratio_run_into_the_cost_gives_the_cost_of_own_rows_only():
     assert _best_values([], "forward_flops", tables=[table]) == [pytest.approx(5.8e9), pytest.approx(1e10)]
 
 
-@pytest.mark.parametrize("caption, cells", [
+def test_pairs_need_a_named_cost():
     # no forward cost named anywhere: the second number is not known to be one
-    ("Table 3: Segmentation quality and size of the models.", ["Model", "mIoU", "Params"]),
-    # a cost column of its own was read: a ratio cell beside it is no second reading
-    ("Table 3: Segmentation quality, size and cost of the models.", ["Model", "mIoU", "FLOPs"]),
-])
-def test_pairs_need_a_named_cost_and_no_cost_column(caption, cells):
-    table = _merged_cells_table(caption, cells, ["FooNet-S", "80.2", "2x 17B"])
+    table = _merged_cells_table("Table 3: Segmentation quality and size of the models.", ["Model", "mIoU", "Params"],
+                                ["FooNet-S", "80.2", "2x 17B"])
     assert _best_values([], "forward_flops", tables=[table]) == []
+
+
+def test_a_cost_column_holding_a_ratio_and_the_cost_is_read_once_by_the_column():
+    table = _merged_cells_table("Table 3: Segmentation quality, size and cost of the models.",
+                                ["Model", "mIoU", "FLOPs"], ["FooNet-S", "80.2", "2x 17B"])
+    found = [c for c in _found([], "forward_flops", tables=[table]) if c.is_best]
+    assert [(c.value, c.features["pattern"]) for c in found] == [(pytest.approx(1.7e10), "table_column")]
 
 
 def test_the_paired_cell_reader_switched_off_reads_nothing(ablated):
