@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from extractors import cues
 from extractors.document import DocumentText, TableRegion
 from extractors.tables import caption_openings, tables_on_page
 
@@ -24,6 +25,14 @@ _WORD_FLAGS = 64  # pymupdf.TEXT_MEDIABOX_CLIP, as tables.py reads pages
 OPERATION_CAPTION = re.compile(
     r"\bparam(?:eter)?s?\b|#\s?params?\b|\bmodel\s+sizes?\b|\bconfigurations?\b|\barchitectures?\b|"
     r"\bhyper-?\s?parameters\b", re.IGNORECASE)
+
+
+# A size column's header ("Model #Param Test BPC", "Method Params (M) Top-1"): a table under a caption
+# that names only the benchmark ("Results on enwik8") still states the models' sizes. Table headers
+# write it capitalised or after "#", followed by another header, a number or the line's end; prose
+# writes "parameters", or "Parameters are ..." at a sentence start.
+SIZE_HEADER_LINE = re.compile(r"(?m)(?:^|[ \t])(?:#[ \t]?[Pp]aram(?:eter)?s?\.?|Params?\.?|Parameters)"
+                              r"(?:[ \t]*\((?:M|B|K|m|million|billion)\))?(?=[ \t]*(?:$|[A-Z#(\d]))")
 
 
 def _caption_snippets(doc: DocumentText, index: int) -> list[str]:
@@ -40,7 +49,16 @@ def operation_table_pages(doc: DocumentText, max_pages: int = MAX_PAGES) -> list
             pages.append(index)
         if len(pages) >= max_pages:
             break
+    if not cues.ablated("ops_size_header_pages"):
+        header_pages = [i for i in range(len(doc.pages)) if i not in pages and _size_header_page(doc, i)]
+        pages = sorted(pages + header_pages[:max_pages])
     return pages
+
+
+def _size_header_page(doc: DocumentText, index: int) -> bool:
+    """A page with a table caption and a size column's header line."""
+    return not cues.ablated("ops_size_header_pages") and bool(SIZE_HEADER_LINE.search(doc.pages[index])) \
+        and bool(caption_openings(doc.pages[index]))
 
 
 def find_operation_tables(pdf_doc, doc: DocumentText, known: list[TableRegion] = (),
@@ -64,10 +82,35 @@ def find_operation_tables(pdf_doc, doc: DocumentText, known: list[TableRegion] =
         else:
             continue
 
+        any_caption = _size_header_page(doc, index)
+
         def accept(caption: str, page: int = index + 1) -> bool:
-            return bool(OPERATION_CAPTION.search(caption[:200])) and (page, caption[:60]) not in seen
+            return (any_caption or bool(OPERATION_CAPTION.search(caption[:200]))) and (page, caption[:60]) not in seen
 
         # rows the result reader already cut out under another caption are read once, with that caption
-        known_rows = [t.rows for t in known if t.page == index + 1]
-        regions.extend(t for t in tables_on_page(raw, width, index + 1, accept=accept) if t.rows not in known_rows)
+        known_here = [t for t in known if t.page == index + 1]
+        for table in tables_on_page(raw, width, index + 1, accept=accept):
+            if any(t.rows == table.rows for t in known_here):
+                continue
+            same = _same_table(table, known_here)
+            if same is not None:
+                # The same rows gridded again (size cells outline their own columns here): the result
+                # reader's caption is the table's, the nearer caption this reader found may be another's.
+                table.caption = same.caption
+            regions.append(table)
     return regions
+
+
+def _numbers(table: TableRegion) -> set[str]:
+    return {tok for row in table.rows for cell in row for tok in re.findall(r"\d+(?:\.\d+)?[%MBGKx]?", cell)}
+
+
+def _same_table(table: TableRegion, known: list[TableRegion]) -> TableRegion | None:
+    """The known table on the page holding (nearly) the same numbers: at least 8, 80% of them shared."""
+    if cues.ablated("ops_table_caption_of_known_rows"):
+        return None
+    mine = _numbers(table)
+    if len(mine) < 8:
+        return None
+    best = max(known, key=lambda t: len(mine & _numbers(t)), default=None)
+    return best if best is not None and len(mine & _numbers(best)) >= 0.8 * len(mine) else None

@@ -978,14 +978,19 @@ def _row_quantities(table: TableRegion, *, own_names: frozenset[str], title_voca
             continue
         field, multiplier, unit_kind = kind
         multiplier = multiplier or _header_scale(label) or _header_scale(table.caption[:200])
-        headers = table.rows[0] if i > 0 else []
+        headers = _model_header_row(table.rows[:i])
+        # Columns set beside one the paper names as its own ("Llama-3 | Gemma | Ours-8B") are others'.
+        own_column_beside = not cues.ablated("ops_row_own_column") and any(
+            _row_reading(h.strip(), "", own_names, title_vocabulary)[0] for h in headers[1:] if h.strip())
         for j, cell in enumerate(row[1:], start=1):
+            if not cues.ablated("ops_row_value_cells") and re.search(r"[A-Za-z]{3,}", _ROW_VALUE.sub("", cell)):
+                continue  # words beside the number: a sub-header ("Params | PPLX @ 1.5M Steps"), not a size
             values = list(_ROW_VALUE.finditer(cell))
             for match, header in zip(values, _value_headers(headers[j] if j < len(headers) else "", len(values))):
                 own, reading = _row_reading(header, "", own_names, title_vocabulary) if header else (False, {})
                 # A column that names no model in a model-size table is one of the paper's own sizes.
                 not_own = bool(header and (reading["cited"] or reading["not_own_row"] or
-                                           (_names_in(header) and not own)))
+                                           ((_names_in(header) or own_column_beside) and not own)))
                 value = _scaled(match.group("num"), match.group("suffix"), multiplier, match.group("exp"))
                 if value is None:
                     continue
@@ -1005,6 +1010,20 @@ def _row_quantities(table: TableRegion, *, own_names: frozenset[str], title_voca
                                      evidence=Evidence(table.page, sentence_text, start, start + len(match.group(0)), "table"),
                                      extractor=OPERATIONS_VERSION, features=features))
     return out
+
+
+def _model_header_row(above: list[list[str]]) -> list[str]:
+    """The row naming the model columns over a quantity row: the first row that is neither one group
+    name spanning every column ("Models" over "Llama | Gemma | Ours") nor another quantity row."""
+    if not above:
+        return []
+    if cues.ablated("ops_row_model_header"):
+        return above[0]
+    for row in above:
+        filled = [c.strip() for c in row[1:] if c.strip()]
+        if len(set(filled)) >= 2 and not QUANTITY_ROW_LABEL.match(row[0].strip() if row else ""):
+            return row
+    return above[0]
 
 
 def _value_headers(header: str, n_values: int) -> list[str]:

@@ -82,6 +82,38 @@ def test_a_table_caption_about_something_else_is_not_read_as_a_configuration():
     assert _best(pdf, "parameters", "parameters") == []
 
 
+# --- a size column under a caption that names no size ---------------------------------------------
+
+def _size_column_pdf() -> pymupdf.Document:
+    return _paper("Ferrovia: Wide Encoders for Text", ABSTRACT, [(
+        "Table 2: How Ferrovia compares with earlier encoders on the held-back split.",
+        [(60, "Model"), (220, "#Param"), (320, "Error")],
+        [("Gantry [6]", ["118M", "21.4"]),
+         ("Ferrovia-S", ["71M", "19.8"]),
+         ("Ferrovia-L", ["325M", "17.9"])],
+        [220, 320])])
+
+
+def test_a_size_column_header_makes_the_page_a_size_table_page():
+    assert _best(_size_column_pdf(), "parameters", "parameters") == [7.1e7, 3.25e8]
+
+
+def test_without_size_header_pages_the_column_is_not_read(ablated):
+    ablated("ops_size_header_pages")
+    assert _best(_size_column_pdf(), "parameters", "parameters") == []
+
+
+def test_a_size_word_in_prose_does_not_make_a_size_table_page():
+    prose = ("The number of parameters matters less than the data we train on, as the comparison in the "
+             "table below shows for every model that we were able to train under one shared budget. ")
+    pdf = _paper("Ferrovia: Wide Encoders for Text", ABSTRACT, [(
+        "Table 2: How Ferrovia compares with earlier encoders on the held-back split.",
+        [(60, "Model"), (220, "Size"), (320, "Error")],
+        [("Ferrovia-S", ["71M", "19.8"]), ("Ferrovia-L", ["325M", "17.9"])],
+        [220, 320])], prose=prose)
+    assert _best(pdf, "parameters", "parameters") == []
+
+
 # --- one value per column: the architecture table's "FLOPs" row ------------------------------------
 
 def _architecture_pdf(third_header: str) -> pymupdf.Document:
