@@ -31,8 +31,10 @@ OPERATION_CAPTION = re.compile(
 # that names only the benchmark ("Results on enwik8") still states the models' sizes. Table headers
 # write it capitalised or after "#", followed by another header, a number or the line's end; prose
 # writes "parameters", or "Parameters are ..." at a sentence start.
-SIZE_HEADER_LINE = re.compile(r"(?m)(?:^|[ \t])(?:#[ \t]?[Pp]aram(?:eter)?s?\.?|Params?\.?|Parameters)"
-                              r"(?:[ \t]*\((?:M|B|K|m|million|billion)\))?(?=[ \t]*(?:$|[A-Z#(\d]))")
+SIZE_HEADER_LINE = re.compile(r"(?m)(?:^|[ \t])(?:#[ \t]?[Pp]aram(?:eter)?s?\.?|Params?\.?|Parameters|Parameter[ \t]+count)"
+                              r"(?:[ \t]*\((?:M|B|K|m|million|billion)\))?(?=[ \t]*(?:$|[A-Z#(\d]))|"
+                              # a quantity row of a table set sideways: "parameters 57M 134M 6M"
+                              r"(?:^|[ \t])parameters(?:[ \t]+\d+(?:\.\d+)?[MBK]\b){2,}")
 
 
 def _caption_snippets(doc: DocumentText, index: int) -> list[str]:

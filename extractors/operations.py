@@ -795,6 +795,8 @@ _ROW_VALUE = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)(?:\s*[×x]\s*10\s*\^?
 # "big", "(A)", "18-layer") are the paper's own variants.
 _OWN_SIZES_CAPTION = re.compile(r"\bconfigurations?\b|\barchitectures?\b|\bvariations?\b|\bvariants?\b|"
                                 r"\bmodel\s+sizes?\b|\bhyper-?\s?parameters\b|\bdetails\b|\bour\b", re.IGNORECASE)
+# A row named only by a size word: in a table of the paper's own model sizes, one of those sizes.
+SIZE_WORD_ROW = re.compile(r"(?:base|big|small|large|tiny|mini|medium|huge|giant|x{0,2}l)", re.IGNORECASE)
 _NAME_TOKEN = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b|\b[A-Z][a-z]+[A-Z0-9][\w-]*")
 _QUANTITY_WORDS = re.compile(r"^(?:#?params?|parameters|G?M?FLOPs?|GFLOPS|MACs?|GMACs|MMACs|MAdds|Mult-?Adds|"
                              r"AP|mAP|mIoU|FPS|BLEU|PPL|Top-?\d|GPU|TPU)$", re.IGNORECASE)
@@ -1013,17 +1015,37 @@ def _row_quantities(table: TableRegion, *, own_names: frozenset[str], title_voca
 
 
 def _model_header_row(above: list[list[str]]) -> list[str]:
-    """The row naming the model columns over a quantity row: the first row that is neither one group
-    name spanning every column ("Models" over "Llama | Gemma | Ours") nor another quantity row."""
+    """The model names over a quantity row's columns: the first row naming them, with the rows broken
+    inside those names joined on ("FCN-" over "AlexNet" is "FCN-AlexNet"), and a group name that spans
+    every column ("Models" over "Llama | Gemma | Ours") left out."""
     if not above:
         return []
     if cues.ablated("ops_row_model_header"):
         return above[0]
+    parts: list[list[str]] = []
     for row in above:
         filled = [c.strip() for c in row[1:] if c.strip()]
-        if len(set(filled)) >= 2 and not QUANTITY_ROW_LABEL.match(row[0].strip() if row else ""):
-            return row
-    return above[0]
+        if _hyphen_ended(row):
+            parts.append(row)
+            continue
+        if len(set(filled)) == 1 and len(filled) >= 2:
+            continue  # one group name over every column
+        parts.append(row)
+        break
+    width = max(len(r) for r in parts)
+    header = [""] * width
+    for row in parts:
+        for k, cell in enumerate(row):
+            cell = cell.strip()
+            if cell:
+                header[k] = f"{header[k]}{cell}" if header[k].endswith("-") else f"{header[k]} {cell}".strip()
+    return header
+
+
+def _hyphen_ended(row: list[str]) -> bool:
+    """A header row broken inside its names ("FCN-" | "FCN-" over "AlexNet" | "VGG16")."""
+    filled = [c.strip() for c in row[1:] if c.strip()]
+    return bool(filled) and all(c.endswith("-") for c in filled)
 
 
 def _value_headers(header: str, n_values: int) -> list[str]:
@@ -1120,6 +1142,10 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                 group = label  # a group header over the rows below: "Ours", "Previous methods"
                 continue
             own, reading = _row_reading(label, group, own_names, title_vocabulary)
+            if not own and own_sizes_table and SIZE_WORD_ROW.fullmatch(label) and not cues.ablated("ops_size_word_rows") \
+                    and not (_names_in(group) and not cues.row_label_is_own(group, own_names, title_vocabulary)):
+                # "base" / "big" rows of "Variations on our model", not under another model's name
+                own = reading["size_word_row"] = True
             cited = reading["cited"]
             if own and not cited:
                 out += _paired_cells(table, row, columns, named, madds_paper=madds_paper, ablation=ablation)

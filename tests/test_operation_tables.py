@@ -9,6 +9,7 @@ from __future__ import annotations
 import pymupdf
 import pytest
 
+from extractors.operation_tables import SIZE_HEADER_LINE
 from extractors.pipeline import generate_candidates
 from extractors.tables import result_table_pages
 from extractors.text import read_document
@@ -101,6 +102,19 @@ def test_a_size_column_header_makes_the_page_a_size_table_page():
 def test_without_size_header_pages_the_column_is_not_read(ablated):
     ablated("ops_size_header_pages")
     assert _best(_size_column_pdf(), "parameters", "parameters") == []
+
+
+@pytest.mark.parametrize("line, hit", [
+    ("Model #Params Top-1", True),
+    ("Network Params (M) Error", True),
+    ("Parameter count Steps/second", True),
+    ("parameters 61M 128M 7M", True),                      # a quantity row of a table set sideways
+    ("Parameters are shared across all twelve layers of the encoder.", False),
+    ("we count the parameters 61M in total", False),
+    ("the number of parameters grows with depth", False),
+])
+def test_size_header_lines(line, hit):
+    assert bool(SIZE_HEADER_LINE.search(line)) is hit
 
 
 def test_a_size_word_in_prose_does_not_make_a_size_table_page():

@@ -92,3 +92,35 @@ def test_a_different_table_on_the_page_is_not_the_same_table():
                                     ["FooNet-G", "1.2B"], ["FooNet-T", "2.4B"], ["FooNet-U", "5.0B"]])
     other = _grid("Table 2: Scores.", [["Model", "Score"], ["FooNet-S", "71.0"], ["FooNet-L", "75.5"]])
     assert _same_table(mine, [other]) is None
+
+
+def test_model_names_broken_over_two_header_lines_are_joined():
+    table = TableRegion(page=5, caption="Table 1. Three backbones turned into dense predictors.", rows=[
+        ["", "FooNet-", "FooNet-", "FooNet-"],
+        ["", "Alpha", "Beta16", "Gamma"],
+        ["mean IoU", "41.2", "55.0", "44.1"],
+        ["parameters", "61M", "128M", "7M"],
+    ])
+    assert _own_sizes(table) == [(7e6, "FooNet-Gamma"), (6.1e7, "FooNet-Alpha"), (1.28e8, "FooNet-Beta16")]
+
+
+def _variations(group: str) -> TableRegion:
+    return TableRegion(page=8, caption="Table 4: Variations on the FooNet architecture.", rows=[
+        ["", "layers", "width", "params ×10^6"],
+        ["base", "6", "512", "63"],
+        [group, "", "", ""],
+        ["big", "6", "1024", "210"],
+    ])
+
+
+def test_size_word_rows_of_a_table_of_own_variations_are_own_sizes():
+    assert [v for v, _ in _own_sizes(_variations("(C)"))] == [6.3e7, 2.1e8]
+
+
+def test_a_size_word_row_under_another_models_name_is_not_own():
+    assert [v for v, _ in _own_sizes(_variations("BarNet"))] == [6.3e7]
+
+
+def test_without_size_word_rows_the_variations_give_no_size(ablated):
+    ablated("ops_size_word_rows")
+    assert _own_sizes(_variations("(C)")) == []
