@@ -306,7 +306,7 @@ def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -
         # "131M parameters in the embedding layer", "2 GFLOPs in each block": a part of the model.
         "model_part": bool(_MODEL_PART_AFTER.match(text, end)) and not cues.ablated("ops_model_part"),
         # A bibliography entry read as body text: another work's title ("X: a 17B parameter model").
-        "reference_entry": bool(cues.REFERENCE_ENTRY.search(text)) and not cues.ablated("reference_entry"),
+        "reference_entry": cues.is_reference_entry(text),
     }
     if features["cited"] and features["own"] and _cites_only_recipe(text, start, end):
         features["cited"], features["cites_recipe"] = False, True
@@ -848,7 +848,8 @@ def _header_rows(rows: list[list[str]]) -> int:
     numbers (a grid that merged "15.6M 2.45G" into the label cell)."""
     for i, row in enumerate(rows):
         numeric = sum(1 for c in row[1:] if _CELL.match(c.strip()))
-        if numeric >= 2 or (numeric == 1 and row and _SUFFIXED.search(" ".join(row))):
+        if numeric >= 2 or (numeric == 1 and row and (_SUFFIXED.search(" ".join(row)) or (
+                _GROUPED_COUNT.search(row[0]) and not cues.ablated("ops_grouped_counts")))):
             return i
         # Scores and ratios beside merged size cells ("77.3% | 93.5% 5.3M | 1x 0.39B | 1x").
         if not cues.ablated("ops_merged_cell") and _SUFFIXED.search(" ".join(row[1:])) and sum(
@@ -894,6 +895,8 @@ def _row_is_own(label: str, own_names: frozenset[str], title_vocabulary: frozens
     return bool(words) and words[0].lower() in heads
 
 
+# A parameter count written out in digit groups ("22,855,952"), at least a million.
+_GROUPED_COUNT = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3}){2,})(?P<suffix>)(?![\w,])")
 _SUFFIXED = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)(?P<suffix>[KMGBT])(?![\w.])")
 
 
@@ -916,6 +919,8 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
     for row in table.rows[first:]:
         text = " ".join(c for c in row if c)
         numbers = list(_SUFFIXED.finditer(text))
+        if not numbers and "parameters" in fields and not cues.ablated("ops_grouped_counts"):
+            numbers = list(_GROUPED_COUNT.finditer(text))  # "Xception 22,855,952": the count itself
         if not numbers:
             continue
         label = re.split(r"\s\d", " " + text, maxsplit=1)[0].strip()
@@ -928,6 +933,14 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
         taken: set[str] = set()  # a column holds one value a row: the first number of its unit
         for i, match in enumerate(numbers):
             suffix = match.group("suffix")
+            if not suffix:  # a digit-grouped count: parameters, never a cost in this reader
+                if "parameters" in taken:
+                    continue
+                taken.add("parameters")
+                field, value = "parameters", float(match.group("num").replace(",", ""))
+                out.append(_merged_candidate(table, header, text, match, label, source, field, value, "parameters",
+                                             in_order=False))
+                continue
             if in_order:
                 field = fields[i]
             elif suffix in "GBT" and "forward_flops" in fields:
@@ -947,19 +960,24 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
             low, high = (1e4, 1e13) if field == "parameters" else (1e5, 5e13)
             if not low <= value <= high:
                 continue
-            sentence_text = f"{table.caption[:200]} | {header[:120]}: {text}"
-            start = len(sentence_text) - len(text) + match.start()
-            features = {"pattern": "table_merged", "section": "table", "in_table": True, "own_row": True,
-                        "cited": bool(cues.CITATION.search(label)), "model_label": label, "columns_from": source,
-                        "kind": kind, "in_header_order": in_order, "ablation_table": _ablation_table(table)}
-            attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else {"flops": float(f"{value:.4g}"), "kind": kind}
-            out.append(Candidate(field=field, attrs=attrs, value=value,
-                                 unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
-                                 raw_text=match.group(0), confidence=(0.7 if in_order else 0.6)
-                                 - (_ABLATION_PENALTY if features["ablation_table"] else 0.0),
-                                 evidence=Evidence(table.page, sentence_text, start, start + len(match.group(0)), "table"),
-                                 extractor=OPERATIONS_VERSION, features=features))
+            out.append(_merged_candidate(table, header, text, match, label, source, field, value, kind, in_order))
     return out
+
+
+def _merged_candidate(table: TableRegion, header: str, text: str, match: re.Match, label: str, source: str,
+                      field: str, value: float, kind: str, in_order: bool) -> Candidate:
+    sentence_text = f"{table.caption[:200]} | {header[:120]}: {text}"
+    start = len(sentence_text) - len(text) + match.start()
+    features = {"pattern": "table_merged", "section": "table", "in_table": True, "own_row": True,
+                "cited": bool(cues.CITATION.search(label)), "model_label": label, "columns_from": source,
+                "kind": kind, "in_header_order": in_order, "ablation_table": _ablation_table(table)}
+    attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else {"flops": float(f"{value:.4g}"), "kind": kind}
+    return Candidate(field=field, attrs=attrs, value=value,
+                     unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
+                     raw_text=match.group(0), confidence=(0.7 if in_order else 0.6)
+                     - (_ABLATION_PENALTY if features["ablation_table"] else 0.0),
+                     evidence=Evidence(table.page, sentence_text, start, start + len(match.group(0)), "table"),
+                     extractor=OPERATIONS_VERSION, features=features)
 
 
 def _row_quantities(table: TableRegion, *, own_names: frozenset[str], title_vocabulary: frozenset[str],

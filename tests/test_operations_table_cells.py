@@ -1,4 +1,5 @@
-"""Size and cost cells that the table grid merged with a neighbour (extractors/operations.py).
+"""Size and cost cells that the table grid merged with a neighbour, and bibliography entries read as
+body text (extractors/operations.py, extractors/cues.py).
 
 A grid built from word boxes sometimes joins two narrow columns into one cell: a "#FLOPs" column with
 the ratio column beside it ("1x 0.39B"), or a score with a size ("93.5% 5.3M"). Tables are written
@@ -6,8 +7,8 @@ for these tests, never copied from a corpus paper.
 """
 from __future__ import annotations
 
-from extractors import operations
-from extractors.document import TableRegion
+from extractors import cues, operations
+from extractors.document import Sentence, TableRegion
 
 
 def _best(tables, field):
@@ -69,3 +70,51 @@ def test_without_one_value_per_column_the_steps_read_as_sizes(ablated):
         ["FooNet 41M 2.2M", "30.12", "1.9"],
     ])
     assert (2.2e6, "FooNet") in _best([table], "parameters")
+
+
+# --- a bibliography entry read as body text --------------------------------------------------------
+
+def _params_in(text: str) -> list[float]:
+    found = operations.extract_operation_inputs([Sentence(15, text, "appendix", 0)], own_names=frozenset({"FooNet"}),
+                                                tables=[], title_vocabulary=frozenset({"foonet"}))
+    operations.select_best(found)
+    return [c.attrs["parameters"] for c in found if c.field == "parameters" and c.is_best and c.confidence >= 0.5]
+
+
+ENTRY = ("Okafor, B., Lind, T., and Haas, M. Quill-3B: A 3 billion parameter open model for code. "
+         "https://example.org/quill, March 2023.")
+
+
+def test_an_author_list_entry_gives_no_parameter_count():
+    assert _params_in(ENTRY) == []
+
+
+def test_without_the_author_list_form_the_entry_title_gives_a_count(ablated):
+    ablated("reference_author_list")
+    assert _params_in(ENTRY) == [3e9]
+
+
+def test_a_sentence_naming_authors_in_prose_is_no_entry():
+    assert cues.is_reference_entry(ENTRY)
+    assert not cues.is_reference_entry("Okafor et al. train a 3 billion parameter model for code.")
+    assert not cues.is_reference_entry("Finally, B. Okafor helped with the 3 billion parameter runs.")
+
+
+# --- a count written out in digit groups -------------------------------------------------------------
+
+def _grouped_table() -> TableRegion:
+    # The grid merged the label with the count beside it; only the speed column stood on its own.
+    return TableRegion(page=6, caption="Table 3. Size and speed of the two networks.", rows=[
+        ["Parameter count", "Images/second"],
+        ["BarNet v2 31,204,116", "40"],
+        ["FooNet 27,118,530", "36"],
+    ])
+
+
+def test_a_count_in_digit_groups_merged_into_the_label_is_the_own_size():
+    assert _best([_grouped_table()], "parameters") == [(2.712e7, "FooNet")]
+
+
+def test_without_grouped_counts_the_table_gives_no_size(ablated):
+    ablated("ops_grouped_counts")
+    assert _best([_grouped_table()], "parameters") == []
