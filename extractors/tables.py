@@ -353,8 +353,19 @@ def _caption_lines(lines: dict[tuple[int, int], list[_Word]], start: tuple[int, 
         height = statistics.median(w.y1 - w.y0 for w in line)
         if len(_cells(_Row(line), height)) >= 3 or (line[0].text == "Table" and number != first):
             break
+        if len(keys) >= 2 and _same_row(lines[keys[-1]], line, height) and not cues.ablated("tables_caption_side_cells"):
+            # Cells of one table row stored as lines of their own ("Network" | "A,A-LRN" | "B"): the
+            # caption ended before that row.
+            keys.pop()
+            break
         keys.append((block, number))
     return keys
+
+
+def _same_row(before: list[_Word], line: list[_Word], height: float) -> bool:
+    """Two lines side by side: the same height on the page, the second to the right of the first."""
+    centre = lambda ws: (min(w.y0 for w in ws) + max(w.y1 for w in ws)) / 2  # noqa: E731
+    return abs(centre(before) - centre(line)) < 0.4 * height and line[0].x0 > before[-1].x1
 
 
 def _mentions_results(caption: str) -> bool:
@@ -442,7 +453,7 @@ def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_wid
             height = statistics.median(w.y1 - w.y0 for w in inside) if inside else 0.0
             rows_by_band[(lo, hi)] = (_group_rows(inside, height), height)
         all_rows, height = rows_by_band[(lo, hi)]
-        score, run = _best_side(all_rows, caption_words, height, hi - lo, other_captions)
+        score, run = _best_side(all_rows, caption_words, height, hi - lo, other_captions, sizes_only=quantities)
         if score > best[0]:
             best = (score, run, height)
     score, run, height = best
@@ -473,7 +484,7 @@ def _numbers_across_middle(words: list[_Word], run: list[_Row], middle: float, p
 
 
 def _best_side(all_rows: list[_Row], caption_words: list[_Word], height: float, width: float,
-               other_captions: set[int]) -> tuple[float, list[_Row]]:
+               other_captions: set[int], sizes_only: bool = False) -> tuple[float, list[_Row]]:
     cx0 = min(w.x0 for w in caption_words)
     cx1 = max(w.x1 for w in caption_words)
     cy0 = min(w.y0 for w in caption_words)
@@ -498,9 +509,24 @@ def _best_side(all_rows: list[_Row], caption_words: list[_Word], height: float, 
         # Rows of the real table are numeric and at least as wide as the caption; figure tick
         # labels and a neighbouring column's table are narrow.
         score = sum(min(3.0, (r.x1 - r.x0) / max(cx1 - cx0, 1.0)) for r in run if r.numeric_count() >= 1)
+        if sizes_only and not downward and run and _capped_by_caption(side, run, other_captions, height) \
+                and not cues.ablated("tables_rows_under_other_caption"):
+            # The rows above run up to another table's caption set over them: they are its table.
+            # (Size tables only: in result tables the reading of both sides is kept as it was.)
+            score = min(score, 0.5)
         if score > best[0]:
             best = (score, run)
     return best
+
+
+def _capped_by_caption(side: list[_Row], run: list[_Row], other_captions: set[int], height: float) -> bool:
+    """The row just beyond the run's far end (above it) holds another caption's words, close by."""
+    far = run[-1]
+    beyond = [r for r in side if r.y1 <= far.y0 + 0.1]
+    if not beyond:
+        return False
+    nearest = max(beyond, key=lambda r: r.y1)
+    return far.y0 - nearest.y1 <= 3.0 * height and any(id(w) in other_captions for w in nearest._words)
 
 
 def _walk(rows: list[_Row], edge: float, height: float, width: float, other_captions: set[int], *,

@@ -10,6 +10,7 @@ import pymupdf
 import pytest
 
 from extractors.operation_tables import SIZE_HEADER_LINE
+from extractors import tables
 from extractors.pipeline import generate_candidates
 from extractors.tables import result_table_pages
 from extractors.text import read_document
@@ -262,3 +263,57 @@ def test_without_the_merged_headers_the_deeper_costs_name_no_model(ablated):
     ablated("tables_merged_model_headers")
     labels = _labelled_costs(_merged_architecture_pdf())
     assert labels[1.2e9] == "20-layer" and labels[6.5e9] == ""
+
+
+# --- a small size table set right under another table ---------------------------------------------
+
+def _two_tables_pdf() -> pymupdf.Document:
+    """Table 1 (caption above, a layer table) and right under it Table 2, a one-row size table whose
+    header and row follow its caption in the same text block."""
+    pdf = _paper("Ferrovia: Deep Stacks for Images", ABSTRACT, [])
+    page = pdf.new_page(width=612, height=792)
+    y = _prose(page, 70, 6)
+    y = draw_table(page, y + 14, "Table 1: Layer plans of the Ferrovia depths (one column per network).",
+                   [(60, "stage"), (220, "P"), (300, "Q"), (380, "R")],
+                   [("block 1", ["conv-64", "conv-64", "conv-64"]),
+                    ("block 2", ["conv-128 x 2", "conv-128 x 3", "conv-128 x 4"]),
+                    ("11 weight layers", ["13 weight layers", "16 weight layers", "19 weight layers"])],
+                   [220, 300, 380])
+    y = draw_table(page, y + 4, "Table 2: Number of parameters (in millions).",
+                   [(60, "Network"), (220, "P"), (300, "Q"), (380, "R")],
+                   [("Number of parameters", ["41", "57", "63"])], [220, 300, 380])
+    _prose(page, y + 10, 6)
+    return pdf
+
+
+def test_a_size_table_right_under_another_table_is_read_from_its_own_rows():
+    assert _best(_two_tables_pdf(), "parameters", "parameters") == [4.1e7, 5.7e7, 6.3e7]
+
+
+def test_without_the_caption_cap_the_size_caption_takes_the_table_above(ablated):
+    ablated("tables_rows_under_other_caption")
+    assert _best(_two_tables_pdf(), "parameters", "parameters") == []
+
+
+
+def _caption_block() -> dict:
+    """One text block: a caption line, then a header row and a data row whose cells are lines of their own."""
+    words = [(200, 455, 236, 463, "Table", 3, 0), (237, 455, 247, 463, "2:", 3, 0), (248, 455, 290, 463, "Sizes", 3, 0),
+             (292, 455, 330, 463, "(millions).", 3, 0),
+             (190, 467, 230, 475, "Network", 3, 1), (282, 467, 296, 475, "P", 3, 2), (334, 467, 344, 475, "Q", 3, 3),
+             (190, 477, 230, 485, "Params", 3, 4), (293, 477, 305, 485, "41", 3, 5), (330, 477, 342, 485, "57", 3, 6)]
+    lines: dict = {}
+    for w in words:
+        word = tables._Word(*w)
+        lines.setdefault((word.block, word.line), []).append(word)
+    return lines
+
+
+def test_cells_stored_as_lines_of_the_caption_block_end_the_caption():
+    lines = _caption_block()
+    assert tables._caption_lines(lines, (3, 0)) == [(3, 0)]
+
+
+def test_without_the_side_by_side_test_the_cells_join_the_caption(ablated):
+    ablated("tables_caption_side_cells")
+    assert len(tables._caption_lines(_caption_block(), (3, 0))) > 1
