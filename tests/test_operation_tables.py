@@ -279,7 +279,7 @@ def _two_tables_pdf() -> pymupdf.Document:
                     ("block 2", ["conv-128 x 2", "conv-128 x 3", "conv-128 x 4"]),
                     ("11 weight layers", ["13 weight layers", "16 weight layers", "19 weight layers"])],
                    [220, 300, 380])
-    y = draw_table(page, y + 4, "Table 2: Number of parameters (in millions).",
+    y = draw_table(page, y + 4, "Table 2: Parameter counts of the three networks (in millions).",
                    [(60, "Network"), (220, "P"), (300, "Q"), (380, "R")],
                    [("Number of parameters", ["41", "57", "63"])], [220, 300, 380])
     _prose(page, y + 10, 6)
