@@ -365,6 +365,19 @@ REFERENCE_ENTRY = re.compile(r"\barXiv(?: preprint)?:?\s?(?:abs/)?\d{4}\.\d{4,5}
 AUTHOR_LIST = re.compile(r"^(?:[A-Z][\w'’-]+,\s(?:[A-Z]\.\s?-?)+(?:,\s(?:and\s)?|\sand\s))+[A-Z][\w'’-]+,\s[A-Z]\.")
 
 
+
+_FINETUNE = re.compile(r"\bfine-?tun\w*", re.IGNORECASE)
+_PRETRAIN = re.compile(r"\bpre-?train\w*", re.IGNORECASE)
+
+
+def training_phase(text: str) -> str:
+    """The phase a sentence or caption speaks of: pretraining, finetuning, else training."""
+    if _PRETRAIN.search(text):
+        return "pretraining"
+    if _FINETUNE.search(text):
+        return "finetuning"
+    return "training"
+
 def is_reference_entry(text: str) -> bool:
     """A bibliography entry read as body text: another work's title, never this paper's set-up."""
     if ablated("reference_entry"):

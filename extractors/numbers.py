@@ -14,6 +14,10 @@ WORD_NUMBERS: dict[str, float] = {
 # the patterns that allow them.
 STRICT_NUMBER_WORDS = frozenset(w for w in WORD_NUMBERS if w not in ("a", "an", "single", "half", "couple", "few"))
 
+# Scale words and letters of sizes and costs ("25.6M", "4.1 billion", "1.2T tokens").
+SCALE_WORDS: dict[str, float] = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "g": 1e9, "b": 1e9,
+                                 "billion": 1e9, "t": 1e12, "trillion": 1e12}
+
 _DIGITS = re.compile(r"^[~∼≈]?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?([kKM])?$")
 _SUFFIX = {"k": 1e3, "K": 1e3, "M": 1e6}
 

@@ -4,7 +4,7 @@ The result-table reader (tables.find_result_tables) reads only the pages whose t
 benchmark or a metric, so a paper's "Table 1: Model configurations" ("Layers | Hidden | Heads | Params")
 or "Architectures for ImageNet" (a "FLOPs" row under one column per model) is never cut out of its page.
 This module finds the captions that name parameters, FLOPs, configurations or architectures and reads
-those tables' grids (word boxes of at most `MAX_PAGES` more pages); operations.table_inputs then reads
+those tables' grids (word boxes of at most `MAX_PAGES` more pages); operation_cells.table_inputs then reads
 their Params/FLOPs columns and rows like any other table.
 """
 from __future__ import annotations

@@ -65,7 +65,7 @@ _NUMERIC_CELL = re.compile(r"^[-+(]?(?:\d{1,3}(?:\.\d+)?|\.\d+)\s*%?[*†‡§�
 # narrow "Layers" and "Heads" columns would else merge into its neighbour and lose its header). A
 # four-digit year ("2019") is not one: a year column stays as it was read before. Neither is a row's
 # first or second cell: the label and a size beside it ("MNLI | 1.3B") name the row, as the size-label
-# reader (operations._size_labels) reads them.
+# reader (operation_cells._size_labels) reads them.
 _QUANTITY_CELL = re.compile(
     r"^[~≈]?(?:\d+(?:\.\d+)?\s?[KMBGTkmbgt]|\d+(?:\.\d+)?\s?[×x]\s?10\^?[-−]?\d+|\d{1,3}(?:,\d{3})+|"
     r"(?!(?:19|20)\d\d\b)\d{4,}(?:\.\d+)?)[*†‡]?$")
@@ -307,7 +307,7 @@ def tables_on_page(raw_words: list, page_width: float, page_number: int,
     rows_by_band: dict[tuple[float, float], tuple[list[_Row], float]] = {}
     # Quantity cells outline columns in the size and configuration tables (`accept` given): in result
     # tables a "Params" column would be read row by row, other models' rows too, while merged there
-    # only the own rows are read (operations._merged_row_inputs), which kept the sizes' precision.
+    # only the own rows are read (operation_cells._merged_row_inputs), which kept the sizes' precision.
     quantities = accept is not None and not cues.ablated("tables_quantity_columns")
     for keys in caption_keys:
         caption_words = [w for key in keys for w in lines[key]]

@@ -1,0 +1,600 @@
+"""Model sizes, forward costs and epochs read from table grids (issue 17): the operation counts' tables.
+
+A result table's "Params (M)" / "FLOPs (G)" / "MACs" columns, a configuration table's "Params" column,
+an architecture table's "FLOPs" row with one value per model column, an "Epochs" column of the paper's
+own settings, and the cells a word-box grid merged ("1x 0.39B", "3.9M 312M", "Xception 22,855,952").
+Each value is a candidate labelled with its row's model (`model_label`): the paper's own rows are
+confident, other models' rows stay with a low confidence. Rows are judged as the result tables judge
+them (results_tables: baselines, "Previous work" groups, author-year citations, "Ours").
+operations.extract_operation_inputs adds these to the prose readers' candidates.
+"""
+from __future__ import annotations
+
+import re
+
+from extractors import cues
+from extractors.document import TableRegion
+from extractors.numbers import SCALE_WORDS
+from extractors.records import Candidate, Evidence
+# The result tables' own-row reading (baseline rows, "Previous work" group headers, author-year
+# citations, "Ours"), shared so both readers judge a row alike.
+from extractors.results_tables import ABLATION_CAPTION, NOT_OWN_GROUP, NOT_OWN_ROW, OURS_LABEL, row_cited
+from extractors.tables import QUANTITY_ROW_LABEL
+
+# One version for both operation readers (prose: operations.py; tables: this module).
+OPERATIONS_VERSION = "operations@0.2"
+
+
+# --- table columns: "Params (M)", "FLOPs (G)", "MACs", "#Param." ------------------------------------------
+
+_COLUMN = re.compile(r"(?P<what>#?\s?params?\.?|parameters|#?\s?FLOPs?|GFLOPs|MFLOPs|FLOPS|GFLOPS|MACs?|GMACs|MMACs|"
+                     r"Mult-?Adds|MAdds)\s*(?:\(\s*(?P<unit>[KMGBT])\s*\)|\[\s*(?P<unit2>[KMGBT])\s*\])?",
+                     re.IGNORECASE)
+_CELL = re.compile(r"^[~≈]?(?P<num>\d+(?:\.\d+)?)\s*(?P<suffix>[KMGBT])?[*†‡§∗⋆]*$")
+# A scale the header (or the caption) gives its unit-less cells: "params ×10^6" (the text layer drops
+# the caret: "×106"), "Parameters (in millions)", "(millions)".
+_HEADER_SCALE = re.compile(r"[×x]\s*10\s*\^?\s*(?P<exp>\d{1,2})\b|\(\s*(?:in\s+)?(?P<word>thousands|millions|billions)\s*\)",
+                           re.IGNORECASE)
+_ROW_VALUE = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)(?:\s*[×x]\s*10\s*\^?\s*(?P<exp>\d{1,2})|(?P<suffix>[KMGBT]))?(?![\w.])")
+# Captions of tables that list the paper's own model sizes: rows there that name no model ("base",
+# "big", "(A)", "18-layer") are the paper's own variants.
+_OWN_SIZES_CAPTION = re.compile(r"\bconfigurations?\b|\barchitectures?\b|\bvariations?\b|\bvariants?\b|"
+                                r"\bmodel\s+sizes?\b|\bhyper-?\s?parameters\b|\bdetails\b|\bour\b", re.IGNORECASE)
+# A row named only by a size word: in a table of the paper's own model sizes, one of those sizes.
+SIZE_WORD_ROW = re.compile(r"(?:base|big|small|large|tiny|mini|medium|huge|giant|x{0,2}l)", re.IGNORECASE)
+_NAME_TOKEN = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b|\b[A-Z][a-z]+[A-Z0-9][\w-]*")
+_QUANTITY_WORDS = re.compile(r"^(?:#?params?|parameters|G?M?FLOPs?|GFLOPS|MACs?|GMACs|MMACs|MAdds|Mult-?Adds|"
+                             r"AP|mAP|mIoU|FPS|BLEU|PPL|Top-?\d|GPU|TPU)$", re.IGNORECASE)
+
+
+def _ablation_table(table: TableRegion) -> bool:
+    """An ablation table ("The effect of ...", "Ablation on ...") lists the paper's model with one part
+    changed: its own rows are variants, not the models the paper trains for its results. Such a value
+    stays only when another mention confirms it (select_best's agreement)."""
+    return bool(ABLATION_CAPTION.search(table.caption[:200])) and not cues.ablated("ops_ablation_tables")
+
+
+_ABLATION_PENALTY = 0.35
+
+
+def _header_scale(text: str) -> float | None:
+    match = _HEADER_SCALE.search(text)
+    if not match:
+        return None
+    if match.group("exp"):
+        return 10.0 ** int(match.group("exp"))
+    return {"thousands": 1e3, "millions": 1e6, "billions": 1e9}[match.group("word").lower()]
+
+
+def _names_in(text: str) -> list[str]:
+    """Model-like names in a header or label ("Mask R-CNN", "RetinaNet", "ResNet-50"), quantity words
+    ("FLOPs", "AP") left out."""
+    return [m.group(0) for m in _NAME_TOKEN.finditer(text) if not _QUANTITY_WORDS.match(m.group(0))]
+
+
+def _column_kind(header: str) -> tuple[str, float | None, str] | None:
+    """(field, multiplier or None when the cells carry their own suffix, kind) for a header cell."""
+    match = _COLUMN.search(header)
+    if not match:
+        return None
+    what = match.group("what").lower().replace(" ", "").replace("#", "").rstrip(".")
+    unit = (match.group("unit") or match.group("unit2") or "").upper()
+    if what.startswith("param"):
+        return "parameters", SCALE_WORDS[unit.lower()] if unit else None, "parameters"
+    prefix = {"gflops": "G", "mflops": "M", "gflop": "G", "gmacs": "G", "mmacs": "M"}.get(what.rstrip("s") + "s", "")
+    prefix = prefix or {"gflops": "G", "mflops": "M", "gmacs": "G", "mmacs": "M"}.get(what, "")
+    scale = unit or prefix
+    kind = "flops" if "flop" in what else "multiadds"
+    return "forward_flops", SCALE_WORDS[scale.lower()] if scale else None, kind
+
+
+def _header_rows(rows: list[list[str]]) -> int:
+    """Index of the first data row: two numeric cells, or one beside a label that carries suffixed
+    numbers (a grid that merged "15.6M 2.45G" into the label cell)."""
+    for i, row in enumerate(rows):
+        numeric = sum(1 for c in row[1:] if _CELL.match(c.strip()))
+        if numeric >= 2 or (numeric == 1 and row and (_SUFFIXED.search(" ".join(row)) or (
+                _GROUPED_COUNT.search(row[0]) and not cues.ablated("ops_grouped_counts")))):
+            return i
+        # Scores and ratios beside merged size cells ("77.3% | 93.5% 5.3M | 1x 0.39B | 1x").
+        if not cues.ablated("ops_merged_cell") and _SUFFIXED.search(" ".join(row[1:])) and sum(
+                1 for c in row[1:] if c.split() and all(_MERGED_NEIGHBOUR.match(t) or _CELL.match(t) for t in c.split())) >= 2:
+            return i
+    return len(rows)
+
+
+def _column_header(rows: list[list[str]], j: int) -> str:
+    """Column j's header: its cells in the header rows, without a line that spans every column (a
+    caption's last line or a note the grid repeated in each cell)."""
+    def spanning(row: list[str]) -> bool:
+        filled = {c.strip() for c in row if c.strip()}
+        return len(filled) == 1 and sum(1 for c in row if c.strip()) >= 3 and not cues.ablated("ops_header_spanning_line")
+    return " ".join(r[j] for r in rows if j < len(r) and r[j].strip() and not spanning(r))
+
+
+def _row_reading(label: str, group: str, own_names: frozenset[str],
+                 title_vocabulary: frozenset[str]) -> tuple[bool, dict]:
+    """Is a table row the paper's own model, and the signals that say so, as the result tables read
+    rows: a named or "Ours" row is own unless it cites, reads as a baseline ("Baseline", "Previous
+    SOTA"), or sits under a group header of other work ("Published", "Prior methods") without the
+    paper's name or "ours" in the label itself."""
+    named = _row_is_own(label, own_names, title_vocabulary)
+    ours_label = bool(OURS_LABEL.search(label))
+    ours_group = bool(OURS_LABEL.fullmatch(group.strip())) if group else False
+    reading = {"cited": row_cited(label), "not_own_row": bool(NOT_OWN_ROW.search(label)),
+               "group_not_own": bool(group and NOT_OWN_GROUP.search(group)), "ours_label": ours_label,
+               "ours_group": ours_group, "group_header": group[:40]}
+    if cues.ablated("ops_table_own_rows"):
+        return named, reading
+    if reading["not_own_row"] or (reading["group_not_own"] and not named and not ours_label):
+        return False, reading
+    return named or ours_group, reading
+
+
+def _row_is_own(label: str, own_names: frozenset[str], title_vocabulary: frozenset[str]) -> bool:
+    """cues.row_label_is_own, plus the family of a hyphenated own name ("TSP-RCNN" for "TSP-FCOS")."""
+    if cues.row_label_is_own(label, own_names, title_vocabulary):
+        return True
+    heads = {n.split("-")[0].lower() for n in own_names if "-" in n and len(n.split("-")[0]) >= 3}
+    words = re.findall(r"[A-Za-z][A-Za-z0-9]+", label)
+    return bool(words) and words[0].lower() in heads
+
+
+# A parameter count written out in digit groups ("22,855,952"), at least a million.
+_GROUPED_COUNT = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3}){2,})(?P<suffix>)(?![\w,])")
+_SUFFIXED = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)(?P<suffix>[KMGBT])(?![\w.])")
+
+
+def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[str], title_vocabulary: frozenset[str],
+                       madds_paper: bool) -> list[Candidate]:
+    """Rows whose cells the grid merged ("ConvNeXt-N 224 15.6M 2.45G" in one cell, header "size #param
+    FLOPs"): the suffixed numbers of a row are read in the order the header (else the caption) names the
+    params/FLOPs columns; with fewer numbers than columns, G/B suffixes are FLOPs and M/K parameters."""
+    header = " ".join(" ".join(r) for r in table.rows[:first])
+    order = [_column_kind(m.group(0)) for m in _COLUMN.finditer(header)]
+    order = [kind for kind in order if kind]
+    source = "header"
+    if not order:
+        order = [k for k in (_column_kind(m.group(0)) for m in _COLUMN.finditer(table.caption)) if k]
+        source = "caption"
+    fields = [k[0] for k in order]
+    if not fields:
+        return []
+    out = []
+    for row in table.rows[first:]:
+        text = " ".join(c for c in row if c)
+        numbers = list(_SUFFIXED.finditer(text))
+        if not numbers and "parameters" in fields and not cues.ablated("ops_grouped_counts"):
+            numbers = list(_GROUPED_COUNT.finditer(text))  # "Xception 22,855,952": the count itself
+        if not numbers:
+            continue
+        label = re.split(r"\s\d", " " + text, maxsplit=1)[0].strip()
+        if not label:
+            continue
+        own, _reading = _row_reading(label, "", own_names, title_vocabulary)
+        if not own:
+            continue  # the merged reader is a fallback: other models' rows are not read at all
+        in_order = len(numbers) == len(fields) and source == "header"
+        taken: set[str] = set()  # a column holds one value a row: the first number of its unit
+        for i, match in enumerate(numbers):
+            suffix = match.group("suffix")
+            if not suffix:  # a digit-grouped count: parameters, never a cost in this reader
+                if "parameters" in taken:
+                    continue
+                taken.add("parameters")
+                field, value = "parameters", float(match.group("num").replace(",", ""))
+                out.append(_merged_candidate(table, header, text, match, label, source, field, value, "parameters",
+                                             in_order=False))
+                continue
+            if in_order:
+                field = fields[i]
+            elif suffix in "GBT" and "forward_flops" in fields:
+                field = "forward_flops"
+            elif suffix in "MK" and "parameters" in fields:
+                field = "parameters"
+            else:
+                continue
+            if not in_order and not cues.ablated("ops_merged_one_per_column"):
+                if field in taken:
+                    continue  # "Primer 34M 1.9M" under "Params Train Steps": the steps are not a size
+                taken.add(field)
+            value = float(match.group("num")) * SCALE_WORDS[suffix.lower()]
+            kind = next((k[2] for k in order if k[0] == field), "flops")
+            if field == "forward_flops" and kind == "flops" and madds_paper:
+                kind = "multiadds"
+            low, high = (1e4, 1e13) if field == "parameters" else (1e5, 5e13)
+            if not low <= value <= high:
+                continue
+            out.append(_merged_candidate(table, header, text, match, label, source, field, value, kind, in_order))
+    return out
+
+
+def _merged_candidate(table: TableRegion, header: str, text: str, match: re.Match, label: str, source: str,
+                      field: str, value: float, kind: str, in_order: bool) -> Candidate:
+    sentence_text = f"{table.caption[:200]} | {header[:120]}: {text}"
+    start = len(sentence_text) - len(text) + match.start()
+    features = {"pattern": "table_merged", "section": "table", "in_table": True, "own_row": True,
+                "cited": bool(cues.CITATION.search(label)), "model_label": label, "columns_from": source,
+                "kind": kind, "in_header_order": in_order, "ablation_table": _ablation_table(table)}
+    attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else {"flops": float(f"{value:.4g}"), "kind": kind}
+    return Candidate(field=field, attrs=attrs, value=value,
+                     unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
+                     raw_text=match.group(0), confidence=(0.7 if in_order else 0.6)
+                     - (_ABLATION_PENALTY if features["ablation_table"] else 0.0),
+                     evidence=Evidence(table.page, sentence_text, start, start + len(match.group(0)), "table"),
+                     extractor=OPERATIONS_VERSION, features=features)
+
+
+def _row_quantities(table: TableRegion, *, own_names: frozenset[str], title_vocabulary: frozenset[str],
+                    madds_paper: bool) -> list[Candidate]:
+    """A row whose label is a quantity ("FLOPs", "# params", "Number of parameters (in millions)") with
+    one value per model column (architecture tables set the models side by side): each value with the
+    column's header as its model. A value needs its unit: a suffix, a power of ten ("3.6×10^9"), or a
+    scale in the row label or caption."""
+    if cues.ablated("ops_row_quantities"):
+        return []
+    out = []
+    for i, row in enumerate(table.rows):
+        label = row[0].strip() if row else ""
+        if not label or not QUANTITY_ROW_LABEL.match(label):
+            continue
+        kind = _column_kind(label)
+        if not kind:
+            continue
+        field, multiplier, unit_kind = kind
+        multiplier = multiplier or _header_scale(label) or _header_scale(table.caption[:200])
+        headers = _model_header_row(table.rows[:i])
+        # Columns set beside one the paper names as its own ("Llama-3 | Gemma | Ours-8B") are others'.
+        own_column_beside = not cues.ablated("ops_row_own_column") and any(
+            _row_reading(h.strip(), "", own_names, title_vocabulary)[0] for h in headers[1:] if h.strip())
+        for j, cell in enumerate(row[1:], start=1):
+            if not cues.ablated("ops_row_value_cells") and re.search(r"[A-Za-z]{3,}", _ROW_VALUE.sub("", cell)):
+                continue  # words beside the number: a sub-header ("Params | PPLX @ 1.5M Steps"), not a size
+            values = list(_ROW_VALUE.finditer(cell))
+            for match, header in zip(values, _value_headers(headers[j] if j < len(headers) else "", len(values))):
+                own, reading = _row_reading(header, "", own_names, title_vocabulary) if header else (False, {})
+                # A column that names no model in a model-size table is one of the paper's own sizes.
+                not_own = bool(header and (reading["cited"] or reading["not_own_row"] or
+                                           ((_names_in(header) or own_column_beside) and not own)))
+                value = _scaled(match.group("num"), match.group("suffix"), multiplier, match.group("exp"))
+                if value is None:
+                    continue
+                low, high = (1e4, 1e13) if field == "parameters" else (1e5, 5e13)
+                if not low <= value <= high:
+                    continue
+                this_kind = "multiadds" if unit_kind == "flops" and madds_paper else unit_kind
+                sentence_text = f"{table.caption[:200]} | {label}: {cell}"
+                start = len(sentence_text) - len(cell) + match.start()
+                features = {"pattern": "table_row", "section": "table", "in_table": True, "own_row": not not_own,
+                            "cited": bool(reading.get("cited")), "model_label": header, "kind": this_kind}
+                attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else \
+                    {"flops": float(f"{value:.4g}"), "kind": this_kind}
+                out.append(Candidate(field=field, attrs=attrs, value=value,
+                                     unit="parameters" if field == "parameters" else ("MAC" if this_kind == "multiadds" else "FLOP"),
+                                     raw_text=match.group(0), confidence=0.2 if not_own else 0.7,
+                                     evidence=Evidence(table.page, sentence_text, start, start + len(match.group(0)), "table"),
+                                     extractor=OPERATIONS_VERSION, features=features))
+    return out
+
+
+def _model_header_row(above: list[list[str]]) -> list[str]:
+    """The model names over a quantity row's columns: the first row naming them, with the rows broken
+    inside those names joined on ("FCN-" over "AlexNet" is "FCN-AlexNet"), and a group name that spans
+    every column ("Models" over "Llama | Gemma | Ours") left out."""
+    if not above:
+        return []
+    if cues.ablated("ops_row_model_header"):
+        return above[0]
+    parts: list[list[str]] = []
+    for row in above:
+        filled = [c.strip() for c in row[1:] if c.strip()]
+        if _hyphen_ended(row):
+            parts.append(row)
+            continue
+        if len(set(filled)) == 1 and len(filled) >= 2:
+            continue  # one group name over every column
+        parts.append(row)
+        break
+    width = max(len(r) for r in parts)
+    header = [""] * width
+    for row in parts:
+        for k, cell in enumerate(row):
+            cell = cell.strip()
+            if cell:
+                header[k] = f"{header[k]}{cell}" if header[k].endswith("-") else f"{header[k]} {cell}".strip()
+    return header
+
+
+def _hyphen_ended(row: list[str]) -> bool:
+    """A header row broken inside its names ("FCN-" | "FCN-" over "AlexNet" | "VGG16")."""
+    filled = [c.strip() for c in row[1:] if c.strip()]
+    return bool(filled) and all(c.endswith("-") for c in filled)
+
+
+def _value_headers(header: str, n_values: int) -> list[str]:
+    """The model each of a cell's values belongs to: the column's header for one value; for several
+    values in a cell the grid merged ("3.6×10^9 3.8×10^9"), the header's names in order when it has
+    exactly one per value ("34-layer 50-layer"), else none."""
+    header = header.strip()
+    if n_values == 1:
+        return [header]
+    names = header.split()
+    if n_values > 1 and len(names) == n_values and not cues.ablated("tables_merged_model_headers"):
+        return names
+    return [""] * n_values
+
+
+_SIZE_LABEL = re.compile(r"^(?P<num>\d+(?:\.\d+)?)\s?(?P<suffix>[KMBT])[*†‡§∗⋆]?$")
+_SIZE_COLUMN = re.compile(r"\b(?:model|size|params?|parameters?|count)\b", re.IGNORECASE)
+
+
+def _size_labels(table: TableRegion, first: int) -> list[Candidate]:
+    """Rows of a configuration table named by their size ("125M | 12 | 768", "1.3B | 24 | 2048" under
+    "Model" or "Parameter Count"): the label is the model's parameter count."""
+    if cues.ablated("ops_size_labels"):
+        return []
+    header = " ".join(r[0] for r in table.rows[:first] if r and r[0].strip())
+    if not _SIZE_COLUMN.search(header):
+        return []
+    out = []
+    for row in table.rows[first:]:
+        label = row[0].strip() if row else ""
+        match = _SIZE_LABEL.match(label)
+        if not match:
+            continue
+        value = float(match.group("num")) * SCALE_WORDS[match.group("suffix").lower()]
+        if not 1e4 <= value <= 1e13:
+            continue
+        sentence_text = f"{table.caption[:200]} | {header}: {label}"
+        start = len(sentence_text) - len(label)
+        features = {"pattern": "table_size_label", "section": "table", "in_table": True, "own_row": True,
+                    "cited": False, "model_label": label, "column": header}
+        out.append(Candidate(field="parameters", attrs={"parameters": float(f"{value:.4g}")}, value=value,
+                             unit="parameters", raw_text=label, confidence=0.7,
+                             evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
+                             extractor=OPERATIONS_VERSION, features=features))
+    return out
+
+
+def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_vocabulary: frozenset[str],
+                 madds_paper: bool = False) -> list[Candidate]:
+    """Params/FLOPs columns of result tables: a candidate per row, labelled with the row's model
+    (`model_label`); the paper's own rows are confident, other rows are kept with a low confidence.
+    Tables whose grid merged those columns into other cells go through `_merged_row_inputs`."""
+    out = []
+    for table in tables:
+        out += _row_quantities(table, own_names=own_names, title_vocabulary=title_vocabulary, madds_paper=madds_paper)
+        first = _header_rows(table.rows)
+        out += _epoch_columns(table, first, own_names=own_names, title_vocabulary=title_vocabulary)
+        if first == 0 or first >= len(table.rows):
+            continue
+        width = max(len(r) for r in table.rows)
+        columns = {}
+        for j in range(1, width):
+            header = _column_header(table.rows[:first], j)
+            kind = _column_kind(header)
+            if kind and len(_COLUMN.findall(header)) == 1:
+                if kind[1] is None and not cues.ablated("ops_header_scale"):
+                    scale = _header_scale(header) or (_header_scale(table.caption) if kind[0] == "parameters" else None)
+                    kind = (kind[0], scale, kind[2])
+                columns[j] = (kind, header)
+        ablation = _ablation_table(table)
+        own_sizes_table = bool(_OWN_SIZES_CAPTION.search(table.caption[:200]) or any(
+            cues.is_own_name(n, own_names) for n in _names_in(table.caption[:200])))
+        if own_sizes_table and not ablation:
+            out += _size_labels(table, first)
+        if not columns:
+            out += _merged_row_inputs(table, first, own_names=own_names, title_vocabulary=title_vocabulary,
+                                      madds_paper=madds_paper)
+            continue
+        # The quantities the header and the caption name, in order ("#Params: ...; #Mult-Adds: ...").
+        named = [k for k in (_column_kind(m.group(0)) for m in
+                             _COLUMN.finditer(" ".join(" ".join(r) for r in table.rows[:first]) + " " + table.caption))
+                 if k]
+        # A group header right under the column headers ("Ours", "Previous methods") sits among the
+        # header rows: its label is the only cell filled.
+        group = next((r[0].strip() for r in reversed(table.rows[1:first])
+                      if r and r[0].strip() and not any(c.strip() for c in r[1:])), "")
+        for row in table.rows[first:]:
+            label = row[0].strip() if row else ""
+            if not label:
+                continue
+            if not any(_CELL.match(row[j].strip()) or _merged_cell_quantity(row[j], field)
+                       for j, ((field, _m, _k), _h) in columns.items() if j < len(row)) \
+                    and not any(_CELL.match(c.strip()) for c in row[1:]):
+                group = label  # a group header over the rows below: "Ours", "Previous methods"
+                continue
+            own, reading = _row_reading(label, group, own_names, title_vocabulary)
+            if not own and own_sizes_table and SIZE_WORD_ROW.fullmatch(label) and not cues.ablated("ops_size_word_rows") \
+                    and not (_names_in(group) and not cues.row_label_is_own(group, own_names, title_vocabulary)):
+                # "base" / "big" rows of "Variations on our model", not under another model's name
+                own = reading["size_word_row"] = True
+            cited = reading["cited"]
+            if own and not cited:
+                out += _paired_cells(table, row, columns, named, madds_paper=madds_paper, ablation=ablation)
+            for j, ((field, multiplier, kind), header) in columns.items():
+                if j >= len(row):
+                    continue
+                cell = _CELL.match(row[j].strip()) or _merged_cell_quantity(row[j], field)
+                if not cell:
+                    continue
+                value = float(cell.group("num"))
+                suffix = cell.group("suffix")
+                if suffix:
+                    value *= SCALE_WORDS[suffix.lower()]
+                elif multiplier:
+                    value *= multiplier
+                else:
+                    continue  # no unit anywhere: "25.6" could be millions or units
+                if kind == "flops" and madds_paper:
+                    kind = "multiadds"
+                low, high = (1e4, 1e13) if field == "parameters" else (1e5, 5e13)
+                if not low <= value <= high:
+                    continue
+                sentence_text = f"{table.caption[:200]} | {header}: {label} {row[j]}"
+                start = len(sentence_text) - len(row[j])
+                features = {"pattern": "table_column", "section": "table", "in_table": True, "own_row": own,
+                            "cited": cited, "model_label": label, "column": header, "kind": kind, **reading}
+                attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else \
+                    {"flops": float(f"{value:.4g}"), "kind": kind}
+                features["ablation_table"] = ablation
+                score = (0.8 if own else 0.2) - (0.4 if cited else 0.0) \
+                    - (_ABLATION_PENALTY if ablation else 0.0)
+                out.append(Candidate(field=field, attrs=attrs, value=value,
+                                     unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
+                                     raw_text=row[j], confidence=cues.clamp(score),
+                                     evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
+                                     extractor=OPERATIONS_VERSION, features=features))
+    return out
+
+
+# A cell the grid merged with its neighbour's ("1x 0.39B" under "#FLOPS": a ratio column beside it;
+# "93.5% 5.3M"): the neighbour holds a ratio, a percentage or a plain score, the column's own value is
+# the one number with a unit suffix, and only a suffix of the column's quantity counts.
+_MERGED_NEIGHBOUR = re.compile(r"^[~≈]?\d+(?:\.\d+)?\s?[x×%]?[*†‡§∗⋆]*$")
+_FIELD_SUFFIXES = {"forward_flops": "MGBT", "parameters": "KMB"}
+
+
+def _merged_cell_quantity(text: str, field: str) -> re.Match | None:
+    if cues.ablated("ops_merged_cell"):
+        return None
+    tokens = text.split()
+    if len(tokens) != 2:
+        return None
+    matches = [_CELL.match(t) for t in tokens]
+    suffixed = [m for m in matches if m and m.group("suffix")]
+    if len(suffixed) != 1 or suffixed[0].group("suffix").upper() not in _FIELD_SUFFIXES.get(field, ""):
+        return None
+    other = tokens[1 - matches.index(suffixed[0])]
+    return suffixed[0] if _MERGED_NEIGHBOUR.match(other) else None
+
+
+# An "Epochs" column ("Training epochs", "Epochs"), not a point or a rate in a schedule ("Switchover
+# point (epochs)", "Warm-up epochs", "Time per epoch (days)").
+_EPOCH_HEADER = re.compile(r"\bepochs?\b", re.IGNORECASE)
+_NOT_EPOCH_LENGTH = re.compile(r"warm|switch|point|decay|every|\bper\b|\btime\b|hours?|days?|\bat\b|after|drop",
+                               re.IGNORECASE)
+_EPOCH_CELL = re.compile(r"^(?P<num>\d{1,4})[*†‡§∗⋆]*$")
+# A table of the paper's own settings: its rows are the paper's runs (tasks, sizes), not models.
+_SETTINGS_CAPTION = re.compile(r"\bhyper-?\s?parameters?\b|\bsettings?\b|\btraining details\b|\bfine-?tun\w*|"
+                               r"\bconfigurations?\b|\brecipes?\b", re.IGNORECASE)
+
+
+def _epoch_columns(table: TableRegion, first: int, *, own_names: frozenset[str],
+                   title_vocabulary: frozenset[str]) -> list[Candidate]:
+    """Training lengths in an "Epochs" column: one per row, the row's reading as for params/FLOPs
+    columns, except that in a table of the paper's own settings every row not marked as another's
+    (cited, a baseline) is the paper's run. A settings table whose grid merged two value columns
+    ("32 2e-5") has no row of two plain numbers: its data start at the first row with a number."""
+    if cues.ablated("ops_epoch_columns"):
+        return []
+    if first == 0 or first >= len(table.rows):
+        first = next((i for i, r in enumerate(table.rows) if i and any(re.match(r"\d", c.strip()) for c in r[1:])), 0)
+        if first == 0:
+            return []
+    ablation = _ablation_table(table)
+    width = max(len(r) for r in table.rows)
+    columns = []
+    for j in range(1, width):
+        header = " ".join(r[j] for r in table.rows[:first] if j < len(r) and r[j].strip())
+        if _EPOCH_HEADER.search(header) and not _NOT_EPOCH_LENGTH.search(header):
+            columns.append((j, header))
+    if not columns:
+        return []
+    settings = bool(_SETTINGS_CAPTION.search(table.caption[:200]))
+    phase = cues.training_phase(table.caption[:200])
+    out = []
+    for row in table.rows[first:]:
+        label = row[0].strip() if row else ""
+        if not label:
+            continue
+        own, reading = _row_reading(label, "", own_names, title_vocabulary)
+        if settings and not (reading["cited"] or reading["not_own_row"]):
+            own = True
+        for j, header in columns:
+            cell = _EPOCH_CELL.match(row[j].strip()) if j < len(row) else None
+            if not cell or not 1 <= int(cell.group("num")) <= 10000:
+                continue
+            value = float(cell.group("num"))
+            sentence_text = f"{table.caption[:200]} | {header}: {label} {row[j]}"
+            start = len(sentence_text) - len(row[j])
+            variant = ablation
+            features = {"pattern": "table_column", "section": "table", "in_table": True, "own_row": own,
+                        "cited": reading["cited"], "model_label": label, "column": header, "phase": phase,
+                        "settings_table": settings, "ablation_table": variant}
+            score = (0.7 if own else 0.2) - (0.4 if reading["cited"] else 0.0) - (_ABLATION_PENALTY if variant else 0.0)
+            out.append(Candidate(field="epochs", attrs={"epochs": value, "phase": phase}, value=value, unit="epochs",
+                                 raw_text=row[j], confidence=cues.clamp(score),
+                                 evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
+                                 extractor=OPERATIONS_VERSION, features=features))
+    return out
+
+
+# Two values in one cell: the grid merged a quantity column with its neighbour ("3.9M 312M" under
+# "#Params" when the "#Mult-Adds" header was lost; "1x 2.5B" where a ratio column ran into FLOPs).
+_PAIR_CELL = re.compile(r"^[~≈]?(?P<a>\d+(?:\.\d+)?)\s*(?P<sa>[KMGBT])?(?P<ra>[x×])?[*†‡§∗⋆]*\s+"
+                        r"[~≈]?(?P<b>\d+(?:\.\d+)?)\s*(?P<sb>[KMGBT])?(?P<rb>[x×])?[*†‡§∗⋆]*$")
+
+
+def _paired_cells(table: TableRegion, row: list[str], columns: dict, named: list[tuple], *, madds_paper: bool,
+                  ablation: bool) -> list[Candidate]:
+    """An own row's cells that hold two numbers because the grid merged two columns. Under a params
+    column the second number is the forward cost the header or caption names next; after a ratio
+    ("1x 2.5B") a G/B/T-suffixed number is the forward cost when the table names one but no column
+    of it was found. Numbers need their own scale letter."""
+    if cues.ablated("ops_paired_cells"):
+        return []
+    forward = next((k for k in named if k[0] == "forward_flops"), None)
+    if forward is None:
+        return []
+    has_forward_column = any(k[0] == "forward_flops" for k, _ in columns.values())
+    label = row[0].strip()
+    out = []
+    for j, cell_text in enumerate(row[1:], start=1):
+        pair = _PAIR_CELL.match(cell_text.strip())
+        if not pair or pair.group("rb") or not pair.group("sb"):
+            continue
+        column = columns.get(j)
+        values: list[tuple[str, float, str]] = []  # (field, value, kind)
+        second = float(pair.group("b")) * SCALE_WORDS[pair.group("sb").lower()]
+        if column and column[0][0] == "parameters" and not pair.group("ra"):
+            multiplier = column[0][1]
+            first = _scaled(pair.group("a"), pair.group("sa"), multiplier)
+            if first is None:
+                continue
+            values = [("parameters", first, "parameters"), ("forward_flops", second, forward[2])]
+        elif pair.group("ra") and not column and not has_forward_column and pair.group("sb") in "GBT":
+            values = [("forward_flops", second, forward[2])]
+        header = " ".join(r[j] for r in table.rows[:1] if j < len(r))
+        for field, value, kind in values:
+            low, high = (1e4, 1e13) if field == "parameters" else (1e5, 5e13)
+            if not low <= value <= high:
+                continue
+            if field == "forward_flops" and kind == "flops" and madds_paper:
+                kind = "multiadds"
+            sentence_text = f"{table.caption[:200]} | {header}: {label} {cell_text}"
+            start = len(sentence_text) - len(cell_text)
+            features = {"pattern": "table_pair", "section": "table", "in_table": True, "own_row": True,
+                        "cited": False, "model_label": label, "column": header, "kind": kind,
+                        "ablation_table": ablation}
+            attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else \
+                {"flops": float(f"{value:.4g}"), "kind": kind}
+            out.append(Candidate(field=field, attrs=attrs, value=value,
+                                 unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
+                                 raw_text=cell_text, confidence=cues.clamp(0.7 - (_ABLATION_PENALTY if ablation else 0.0)),
+                                 evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
+                                 extractor=OPERATIONS_VERSION, features=features))
+    return out
+
+
+def _scaled(number: str, suffix: str | None, multiplier: float | None, exponent: str | None = None) -> float | None:
+    """A table cell's value: its own power of ten or scale letter ("1.8×10^9", "118M"), else the
+    column's scale (`multiplier`, "Params (M)"); None when neither says the unit."""
+    value = float(number)
+    if exponent:
+        return value * 10.0 ** int(exponent)
+    if suffix:
+        return value * SCALE_WORDS[suffix.lower()]
+    if multiplier:
+        return value * multiplier
+    return None
