@@ -42,10 +42,21 @@ def test_without_the_merged_cell_reading_the_table_gives_no_cost(ablated):
     assert _best([_merged_table()], "forward_flops") == []
 
 
+def _patterns(tables) -> set[str]:
+    found = operations.extract_operation_inputs([], own_names=frozenset({"FooNet"}), tables=tables,
+                                                title_vocabulary=frozenset({"foonet"}))
+    return {c.features["pattern"] for c in found if c.field == "forward_flops"}
+
+
+def test_the_cost_column_is_read_as_a_column_under_a_spanning_line():
+    assert _patterns([_merged_table()]) == {"table_column"}
+
+
 def test_without_skipping_the_spanning_line_the_cost_column_has_no_header(ablated):
-    # The note repeated in every cell of the first row joins each column's header: "#FLOPs" is lost.
+    # The note repeated in every cell of the first row joins each column's header: "#FLOPs" is lost and
+    # only the row fallback, which reads any suffixed number of an own row, is left.
     ablated("ops_header_spanning_line")
-    assert _best([_merged_table()], "forward_flops") == []
+    assert _patterns([_merged_table()]) == {"table_merged"}
 
 
 def test_a_merged_cell_needs_the_columns_unit_and_a_plain_neighbour():
