@@ -16,6 +16,7 @@ from extractors.document import DocumentText, TableRegion
 from extractors.tables import caption_openings, tables_on_page
 
 MAX_PAGES = 3  # each page read as word boxes costs about as much as its plain text
+MAX_HEADER_PAGES = 2  # pages found by a size-column header alone (see SIZE_HEADER_LINE)
 _WORD_FLAGS = 64  # pymupdf.TEXT_MEDIABOX_CLIP, as tables.py reads pages
 
 # A caption about the models' sizes or shapes: "Number of parameters (in millions)", "Model
@@ -53,14 +54,16 @@ def operation_table_pages(doc: DocumentText, max_pages: int = MAX_PAGES) -> list
             break
     if not cues.ablated("ops_size_header_pages"):
         header_pages = [i for i in range(len(doc.pages)) if i not in pages and _size_header_page(doc, i)]
-        pages = sorted(pages + header_pages[:max_pages])
+        pages = sorted(pages + header_pages[:MAX_HEADER_PAGES])
     return pages
 
 
 def _size_header_page(doc: DocumentText, index: int) -> bool:
     """A page with a table caption and a size column's header line."""
-    return not cues.ablated("ops_size_header_pages") and bool(SIZE_HEADER_LINE.search(doc.pages[index])) \
-        and bool(caption_openings(doc.pages[index]))
+    text = doc.pages[index]
+    # Cheap tests first: the header search scans every position of the page.
+    return not cues.ablated("ops_size_header_pages") and "aram" in text and bool(caption_openings(text)) \
+        and bool(SIZE_HEADER_LINE.search(text))
 
 
 def find_operation_tables(pdf_doc, doc: DocumentText, known: list[TableRegion] = (),
