@@ -295,6 +295,8 @@ def _model_header_row(above: list[list[str]]) -> list[str]:
             continue  # one group name over every column
         parts.append(row)
         break
+    if not parts:  # only group names above the quantity row
+        return above[0]
     width = max(len(r) for r in parts)
     header = [""] * width
     for row in parts:

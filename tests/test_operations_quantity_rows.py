@@ -124,3 +124,11 @@ def test_a_size_word_row_under_another_models_name_is_not_own():
 def test_without_size_word_rows_the_variations_give_no_size(ablated):
     ablated("ops_size_word_rows")
     assert _own_sizes(_variations("(C)")) == []
+
+
+def test_a_quantity_row_under_group_names_only_reads_without_a_model_header():
+    table = TableRegion(page=2, caption="Table 1: The FooNet sizes.", rows=[
+        ["", "Sizes", "Sizes", "Sizes"],
+        ["# Parameters", "60M", "220M", "770M"],
+    ])
+    assert [v for v, _ in _own_sizes(table)] == [6e7, 2.2e8, 7.7e8]
