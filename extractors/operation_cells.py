@@ -93,8 +93,7 @@ def _header_rows(rows: list[list[str]]) -> int:
     numbers (a grid that merged "15.6M 2.45G" into the label cell)."""
     for i, row in enumerate(rows):
         numeric = sum(1 for c in row[1:] if _CELL.match(c.strip()))
-        if numeric >= 2 or (numeric == 1 and row and (_SUFFIXED.search(" ".join(row)) or (
-                _GROUPED_COUNT.search(row[0]) and not cues.ablated("ops_grouped_counts")))):
+        if numeric >= 2 or (numeric == 1 and row and _SUFFIXED.search(" ".join(row))):
             return i
         # Scores and ratios beside merged size cells ("77.3% | 93.5% 5.3M | 1x 0.39B | 1x").
         if not cues.ablated("ops_merged_cell") and _SUFFIXED.search(" ".join(row[1:])) and sum(
@@ -140,8 +139,6 @@ def _row_is_own(label: str, own_names: frozenset[str], title_vocabulary: frozens
     return bool(words) and words[0].lower() in heads
 
 
-# A parameter count written out in digit groups ("22,855,952"), at least a million.
-_GROUPED_COUNT = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3}){2,})(?P<suffix>)(?![\w,])")
 _SUFFIXED = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)(?P<suffix>[KMGBT])(?![\w.])")
 
 
@@ -164,8 +161,6 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
     for row in table.rows[first:]:
         text = " ".join(c for c in row if c)
         numbers = list(_SUFFIXED.finditer(text))
-        if not numbers and "parameters" in fields and not cues.ablated("ops_grouped_counts"):
-            numbers = list(_GROUPED_COUNT.finditer(text))  # "Xception 22,855,952": the count itself
         if not numbers:
             continue
         label = re.split(r"\s\d", " " + text, maxsplit=1)[0].strip()
@@ -178,14 +173,6 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
         taken: set[str] = set()  # a column holds one value a row: the first number of its unit
         for i, match in enumerate(numbers):
             suffix = match.group("suffix")
-            if not suffix:  # a digit-grouped count: parameters, never a cost in this reader
-                if "parameters" in taken:
-                    continue
-                taken.add("parameters")
-                field, value = "parameters", float(match.group("num").replace(",", ""))
-                out.append(_merged_candidate(table, header, text, match, label, source, field, value, "parameters",
-                                             in_order=False))
-                continue
             if in_order:
                 field = fields[i]
             elif suffix in "GBT" and "forward_flops" in fields:
@@ -205,24 +192,19 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
             low, high = (1e4, 1e13) if field == "parameters" else (1e5, 5e13)
             if not low <= value <= high:
                 continue
-            out.append(_merged_candidate(table, header, text, match, label, source, field, value, kind, in_order))
+            sentence_text = f"{table.caption[:200]} | {header[:120]}: {text}"
+            start = len(sentence_text) - len(text) + match.start()
+            features = {"pattern": "table_merged", "section": "table", "in_table": True, "own_row": True,
+                        "cited": bool(cues.CITATION.search(label)), "model_label": label, "columns_from": source,
+                        "kind": kind, "in_header_order": in_order, "ablation_table": _ablation_table(table)}
+            attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else {"flops": float(f"{value:.4g}"), "kind": kind}
+            out.append(Candidate(field=field, attrs=attrs, value=value,
+                                 unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
+                                 raw_text=match.group(0), confidence=(0.7 if in_order else 0.6)
+                                 - (_ABLATION_PENALTY if features["ablation_table"] else 0.0),
+                                 evidence=Evidence(table.page, sentence_text, start, start + len(match.group(0)), "table"),
+                                 extractor=OPERATIONS_VERSION, features=features))
     return out
-
-
-def _merged_candidate(table: TableRegion, header: str, text: str, match: re.Match, label: str, source: str,
-                      field: str, value: float, kind: str, in_order: bool) -> Candidate:
-    sentence_text = f"{table.caption[:200]} | {header[:120]}: {text}"
-    start = len(sentence_text) - len(text) + match.start()
-    features = {"pattern": "table_merged", "section": "table", "in_table": True, "own_row": True,
-                "cited": bool(cues.CITATION.search(label)), "model_label": label, "columns_from": source,
-                "kind": kind, "in_header_order": in_order, "ablation_table": _ablation_table(table)}
-    attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else {"flops": float(f"{value:.4g}"), "kind": kind}
-    return Candidate(field=field, attrs=attrs, value=value,
-                     unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
-                     raw_text=match.group(0), confidence=(0.7 if in_order else 0.6)
-                     - (_ABLATION_PENALTY if features["ablation_table"] else 0.0),
-                     evidence=Evidence(table.page, sentence_text, start, start + len(match.group(0)), "table"),
-                     extractor=OPERATIONS_VERSION, features=features)
 
 
 def _row_quantities(table: TableRegion, *, own_names: frozenset[str], title_vocabulary: frozenset[str],
@@ -244,9 +226,6 @@ def _row_quantities(table: TableRegion, *, own_names: frozenset[str], title_voca
         field, multiplier, unit_kind = kind
         multiplier = multiplier or _header_scale(label) or _header_scale(table.caption[:200])
         headers = _model_header_row(table.rows[:i])
-        # Columns set beside one the paper names as its own ("Llama-3 | Gemma | Ours-8B") are others'.
-        own_column_beside = not cues.ablated("ops_row_own_column") and any(
-            _row_reading(h.strip(), "", own_names, title_vocabulary)[0] for h in headers[1:] if h.strip())
         for j, cell in enumerate(row[1:], start=1):
             if not cues.ablated("ops_row_value_cells") and re.search(r"[A-Za-z]{3,}", _ROW_VALUE.sub("", cell)):
                 continue  # words beside the number: a sub-header ("Params | PPLX @ 1.5M Steps"), not a size
@@ -255,7 +234,7 @@ def _row_quantities(table: TableRegion, *, own_names: frozenset[str], title_voca
                 own, reading = _row_reading(header, "", own_names, title_vocabulary) if header else (False, {})
                 # A column that names no model in a model-size table is one of the paper's own sizes.
                 not_own = bool(header and (reading["cited"] or reading["not_own_row"] or
-                                           ((_names_in(header) or own_column_beside) and not own)))
+                                           (_names_in(header) and not own)))
                 value = _scaled(match.group("num"), match.group("suffix"), multiplier, match.group("exp"))
                 if value is None:
                     continue

@@ -116,22 +116,3 @@ def test_a_sentence_naming_authors_in_prose_is_no_entry():
     assert not cues.is_reference_entry("Okafor et al. train a 3 billion parameter model for code.")
     assert not cues.is_reference_entry("Finally, B. Okafor helped with the 3 billion parameter runs.")
 
-
-# --- a count written out in digit groups -------------------------------------------------------------
-
-def _grouped_table() -> TableRegion:
-    # The grid merged the label with the count beside it; only the speed column stood on its own.
-    return TableRegion(page=6, caption="Table 3. Size and speed of the two networks.", rows=[
-        ["Parameter count", "Images/second"],
-        ["BarNet v2 31,204,116", "40"],
-        ["FooNet 27,118,530", "36"],
-    ])
-
-
-def test_a_count_in_digit_groups_merged_into_the_label_is_the_own_size():
-    assert _best([_grouped_table()], "parameters") == [(2.712e7, "FooNet")]
-
-
-def test_without_grouped_counts_the_table_gives_no_size(ablated):
-    ablated("ops_grouped_counts")
-    assert _best([_grouped_table()], "parameters") == []
