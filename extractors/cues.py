@@ -124,7 +124,7 @@ def window(text: str, start: int, end: int, before: int = 80, after: int = 80) -
 _NAME_LIKE = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b")
 _NOT_MODEL_NAMES = frozenset("GPU GPUs TPU TPUs CPU CPUs NVIDIA GB FLOPs FLOPS PF TF BLEU AP EM F1 SGD "
                              "ImageNet COCO SQuAD WMT CIFAR LM1B JFT SXM SXM2 SXM4 SXM5 PCIe NVLink HBM HBM2 "
-                             "DGX DGX-1 DGX-2 GTX RTX TITAN Titan Quadro GeForce AMD MI".split())
+                             "DGX DGX-1 DGX-2 GTX RTX TITAN Titan Quadro GeForce AMD MI RAM VRAM DRAM".split())
 _PROPOSAL = re.compile(r"\b(?:we|this paper|this work)\s+(?:propose|present|introduce|call|name|describe)s?\s+"
                        r"(?:a |an |the )?(?:new |novel |simple )?(?:[a-z\-]+ ){0,4}?(?:called |named |, the |the )?"
                        r"([A-Z][A-Za-z0-9\-]+)")

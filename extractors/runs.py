@@ -91,7 +91,8 @@ _DATASETS = (
     ("CoNLL", re.compile(r"\bCoNLL\b|\bnamed entit", re.IGNORECASE)),
     ("WMT EN-DE", re.compile(r"\bEn(?:glish)?[- ]?(?:to[- ])?(?:De|German)\b", re.IGNORECASE)),
     ("WMT EN-FR", re.compile(r"\bEn(?:glish)?[- ]?(?:to[- ])?(?:Fr|French)\b", re.IGNORECASE)),
-    ("WMT", re.compile(r"\bWMT\b|\btranslation\b", re.IGNORECASE)),
+    # "translation-invariant anchors", "translation equivariance": geometry, not machine translation.
+    ("WMT", re.compile(r"\bWMT\b|\btranslation\b(?![- ]?(?:invarian|equivarian))", re.IGNORECASE)),
     ("language modelling", re.compile(r"\blanguage model(?:l?ing)?\b|\bBillion Word\b|\bPenn Tree ?bank\b|\bPTB\b(?! ?[Tt]okeni)|"
                                       r"\bWikiText\b|\bLM1B\b", re.IGNORECASE)),
 )

@@ -118,3 +118,15 @@ def test_pairs_with_no_single_own_side(text):
 def test_without_the_pair_reader_the_own_count_is_missed(ablated):
     ablated("ops_params_versus")
     assert _best("QuarryNet holds roughly nine times more parameters than Lumen (58M vs. 6.4M).") == []
+
+
+# --- memory is no model ----------------------------------------------------------------------------
+
+def test_memory_named_before_a_count_is_not_another_model():
+    """"of GPU RAM" before the final size: RAM is memory, not a model whose count this would be."""
+    text = ("We tuned Lumen on small copies (2.2 million parameters) that fit in 24GB of GPU RAM before "
+            "we scaled it to the final network (31.5 million parameters).")
+    found = operations.extract_operation_inputs([Sentence(page=3, text=text, section="experiments", index=0)],
+                                                own_names=frozenset({"Lumen"}))
+    final = [c for c in found if c.field == "parameters" and c.value == pytest.approx(3.15e7)]
+    assert final and not final[0].features["other_model"] and "model_label" not in final[0].features

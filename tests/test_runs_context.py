@@ -187,6 +187,11 @@ def test_the_reader_numbers_paragraphs_and_sections():
     ("Our cloze reader is trained on Daily Mail stories for two days.", "CNN/DailyMail"),
     ("We win the race to 80% accuracy in 5 hours.", None),  # a common word, not the RACE data set
     ("The PTB tokenizer splits words before training for 8 epochs.", None),  # a tool, not the treebank
+    # geometry, not machine translation: a detector's anchors and a convnet's pooling
+    ("Our boxes are translation-invariant priors, trained for 12 epochs.", None),
+    ("Pooling buys some translation invariance over 30 epochs.", None),
+    ("The translation equivariance of convolutions holds through 5 epochs.", None),
+    ("The translation model is trained for 10 epochs.", "WMT"),
 ])
 def test_data_sets_other_than_the_benchmarks_are_read_from_the_clause(text, dataset):
     sentence = Sentence(3, text, "experiments", 0, 0, 1)
