@@ -42,7 +42,10 @@ _OWN_SIZES_CAPTION = re.compile(r"\bconfigurations?\b|\barchitectures?\b|\bvaria
                                 r"\bmodel\s+sizes?\b|\bhyper-?\s?parameters\b|\bdetails\b|\bour\b", re.IGNORECASE)
 # A row named only by a size word: in a table of the paper's own model sizes, one of those sizes.
 SIZE_WORD_ROW = re.compile(r"(?:base|big|small|large|tiny|mini|medium|huge|giant|x{0,2}l)", re.IGNORECASE)
-_NAME_TOKEN = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b|\b[A-Z][a-z]+[A-Z0-9][\w-]*")
+# Model-like names: two capitals ("ResNet", "GPT-3"), a capital then a digit ("Conv5"), or a word with a
+# version number ("Llama-2", "Phi-3.5"), the way model families number their releases.
+_NAME_TOKEN = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b|\b[A-Z][a-z]+[A-Z0-9][\w-]*|"
+                         r"\b[A-Z][a-z]{2,}-\d+(?:\.\d+)?(?![\w.-])")
 _QUANTITY_WORDS = re.compile(r"^(?:#?params?|parameters|G?M?FLOPs?|GFLOPS|MACs?|GMACs|MMACs|MAdds|Mult-?Adds|"
                              r"AP|mAP|mIoU|FPS|BLEU|PPL|Top-?\d|GPU|TPU)$", re.IGNORECASE)
 
