@@ -359,10 +359,6 @@ REFERENCE_ENTRY = re.compile(r"\barXiv(?: preprint)?:?\s?(?:abs/)?\d{4}\.\d{4,5}
                              r"\bpp\.\s?\d+|\bvol\.\s?\d+|"
                              # "Name: A title of the work by its authors, 2020." (an entry's last words)
                              r"^[A-Z][\w-]*:\s.*,\s(?:19|20)\d\d[a-z]?\.?\s*$", re.IGNORECASE)
-# An entry's author list in the "Surname, I., Surname, I., and Surname, I." style of most ML venues:
-# at least two authors. Entries whose reference-list heading was lost read as body sentences in 5 of
-# the corpus papers (appendix and experiments sections).
-AUTHOR_LIST = re.compile(r"^(?:[A-Z][\w'’-]+,\s(?:[A-Z]\.\s?-?)+(?:,\s(?:and\s)?|\sand\s))+[A-Z][\w'’-]+,\s[A-Z]\.")
 
 
 
@@ -382,7 +378,7 @@ def is_reference_entry(text: str) -> bool:
     """A bibliography entry read as body text: another work's title, never this paper's set-up."""
     if ablated("reference_entry"):
         return False
-    return bool(REFERENCE_ENTRY.search(text)) or (bool(AUTHOR_LIST.search(text)) and not ablated("reference_author_list"))
+    return bool(REFERENCE_ENTRY.search(text))
 
 # Decoding set-ups (beam search, generation) are inference hardware: "all runs share one machine
 # (two cards) and the same beam width for decoding". Kept apart from INFERENCE_CUE, which the compute

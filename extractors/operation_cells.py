@@ -18,11 +18,11 @@ from extractors.numbers import SCALE_WORDS
 from extractors.records import Candidate, Evidence
 # The result tables' own-row reading (baseline rows, "Previous work" group headers, author-year
 # citations, "Ours"), shared so both readers judge a row alike.
-from extractors.results_tables import ABLATION_CAPTION, NOT_OWN_GROUP, NOT_OWN_ROW, OURS_LABEL, row_cited
+from extractors.results_tables import NOT_OWN_GROUP, NOT_OWN_ROW, OURS_LABEL, row_cited
 from extractors.tables import QUANTITY_ROW_LABEL
 
 # One version for both operation readers (prose: operations.py; tables: this module).
-OPERATIONS_VERSION = "operations@0.2"
+OPERATIONS_VERSION = "operations@0.3"
 
 
 # --- table columns: "Params (M)", "FLOPs (G)", "MACs", "#Param." ------------------------------------------
@@ -40,24 +40,12 @@ _ROW_VALUE = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)(?:\s*[×x]\s*10\s*\^?
 # "big", "(A)", "18-layer") are the paper's own variants.
 _OWN_SIZES_CAPTION = re.compile(r"\bconfigurations?\b|\barchitectures?\b|\bvariations?\b|\bvariants?\b|"
                                 r"\bmodel\s+sizes?\b|\bhyper-?\s?parameters\b|\bdetails\b|\bour\b", re.IGNORECASE)
-# A row named only by a size word: in a table of the paper's own model sizes, one of those sizes.
-SIZE_WORD_ROW = re.compile(r"(?:base|big|small|large|tiny|mini|medium|huge|giant|x{0,2}l)", re.IGNORECASE)
 # Model-like names: two capitals ("ResNet", "GPT-3"), a capital then a digit ("Conv5"), or a word with a
 # version number ("Llama-2", "Phi-3.5"), the way model families number their releases.
 _NAME_TOKEN = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b|\b[A-Z][a-z]+[A-Z0-9][\w-]*|"
                          r"\b[A-Z][a-z]{2,}-\d+(?:\.\d+)?(?![\w.-])")
 _QUANTITY_WORDS = re.compile(r"^(?:#?params?|parameters|G?M?FLOPs?|GFLOPS|MACs?|GMACs|MMACs|MAdds|Mult-?Adds|"
                              r"AP|mAP|mIoU|FPS|BLEU|PPL|Top-?\d|GPU|TPU)$", re.IGNORECASE)
-
-
-def _ablation_table(table: TableRegion) -> bool:
-    """An ablation table ("The effect of ...", "Ablation on ...") lists the paper's model with one part
-    changed: its own rows are variants, not the models the paper trains for its results. Such a value
-    stays only when another mention confirms it (select_best's agreement)."""
-    return bool(ABLATION_CAPTION.search(table.caption[:200])) and not cues.ablated("ops_ablation_tables")
-
-
-_ABLATION_PENALTY = 0.35
 
 
 def _header_scale(text: str) -> float | None:
@@ -98,20 +86,12 @@ def _header_rows(rows: list[list[str]]) -> int:
         numeric = sum(1 for c in row[1:] if _CELL.match(c.strip()))
         if numeric >= 2 or (numeric == 1 and row and _SUFFIXED.search(" ".join(row))):
             return i
-        # Scores and ratios beside merged size cells ("77.3% | 93.5% 5.3M | 1x 0.39B | 1x").
-        if not cues.ablated("ops_merged_cell") and _SUFFIXED.search(" ".join(row[1:])) and sum(
-                1 for c in row[1:] if c.split() and all(_MERGED_NEIGHBOUR.match(t) or _CELL.match(t) for t in c.split())) >= 2:
-            return i
     return len(rows)
 
 
 def _column_header(rows: list[list[str]], j: int) -> str:
-    """Column j's header: its cells in the header rows, without a line that spans every column (a
-    caption's last line or a note the grid repeated in each cell)."""
-    def spanning(row: list[str]) -> bool:
-        filled = {c.strip() for c in row if c.strip()}
-        return len(filled) == 1 and sum(1 for c in row if c.strip()) >= 3 and not cues.ablated("ops_header_spanning_line")
-    return " ".join(r[j] for r in rows if j < len(r) and r[j].strip() and not spanning(r))
+    """Column j's header: its cells in the header rows."""
+    return " ".join(r[j] for r in rows if j < len(r) and r[j].strip())
 
 
 def _row_reading(label: str, group: str, own_names: frozenset[str],
@@ -173,7 +153,6 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
         if not own:
             continue  # the merged reader is a fallback: other models' rows are not read at all
         in_order = len(numbers) == len(fields) and source == "header"
-        taken: set[str] = set()  # a column holds one value a row: the first number of its unit
         for i, match in enumerate(numbers):
             suffix = match.group("suffix")
             if in_order:
@@ -184,10 +163,6 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
                 field = "parameters"
             else:
                 continue
-            if not in_order and not cues.ablated("ops_merged_one_per_column"):
-                if field in taken:
-                    continue  # "Primer 34M 1.9M" under "Params Train Steps": the steps are not a size
-                taken.add(field)
             value = float(match.group("num")) * SCALE_WORDS[suffix.lower()]
             kind = next((k[2] for k in order if k[0] == field), "flops")
             if field == "forward_flops" and kind == "flops" and madds_paper:
@@ -199,12 +174,11 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
             start = len(sentence_text) - len(text) + match.start()
             features = {"pattern": "table_merged", "section": "table", "in_table": True, "own_row": True,
                         "cited": bool(cues.CITATION.search(label)), "model_label": label, "columns_from": source,
-                        "kind": kind, "in_header_order": in_order, "ablation_table": _ablation_table(table)}
+                        "kind": kind, "in_header_order": in_order}
             attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else {"flops": float(f"{value:.4g}"), "kind": kind}
             out.append(Candidate(field=field, attrs=attrs, value=value,
                                  unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
-                                 raw_text=match.group(0), confidence=(0.7 if in_order else 0.6)
-                                 - (_ABLATION_PENALTY if features["ablation_table"] else 0.0),
+                                 raw_text=match.group(0), confidence=0.7 if in_order else 0.6,
                                  evidence=Evidence(table.page, sentence_text, start, start + len(match.group(0)), "table"),
                                  extractor=OPERATIONS_VERSION, features=features))
     return out
@@ -260,39 +234,8 @@ def _row_quantities(table: TableRegion, *, own_names: frozenset[str], title_voca
 
 
 def _model_header_row(above: list[list[str]]) -> list[str]:
-    """The model names over a quantity row's columns: the first row naming them, with the rows broken
-    inside those names joined on ("FCN-" over "AlexNet" is "FCN-AlexNet"), and a group name that spans
-    every column ("Models" over "Llama | Gemma | Ours") left out."""
-    if not above:
-        return []
-    if cues.ablated("ops_row_model_header"):
-        return above[0]
-    parts: list[list[str]] = []
-    for row in above:
-        filled = [c.strip() for c in row[1:] if c.strip()]
-        if _hyphen_ended(row):
-            parts.append(row)
-            continue
-        if len(set(filled)) == 1 and len(filled) >= 2:
-            continue  # one group name over every column
-        parts.append(row)
-        break
-    if not parts:  # only group names above the quantity row
-        return above[0]
-    width = max(len(r) for r in parts)
-    header = [""] * width
-    for row in parts:
-        for k, cell in enumerate(row):
-            cell = cell.strip()
-            if cell:
-                header[k] = f"{header[k]}{cell}" if header[k].endswith("-") else f"{header[k]} {cell}".strip()
-    return header
-
-
-def _hyphen_ended(row: list[str]) -> bool:
-    """A header row broken inside its names ("FCN-" | "FCN-" over "AlexNet" | "VGG16")."""
-    filled = [c.strip() for c in row[1:] if c.strip()]
-    return bool(filled) and all(c.endswith("-") for c in filled)
+    """The model names over a quantity row's columns: the first row above it."""
+    return above[0] if above else []
 
 
 def _value_headers(header: str, n_values: int) -> list[str]:
@@ -358,14 +301,9 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
             header = _column_header(table.rows[:first], j)
             kind = _column_kind(header)
             if kind and len(_COLUMN.findall(header)) == 1:
-                if kind[1] is None and not cues.ablated("ops_header_scale"):
-                    scale = _header_scale(header) or (_header_scale(table.caption) if kind[0] == "parameters" else None)
-                    kind = (kind[0], scale, kind[2])
                 columns[j] = (kind, header)
-        ablation = _ablation_table(table)
-        own_sizes_table = bool(_OWN_SIZES_CAPTION.search(table.caption[:200]) or any(
-            cues.is_own_name(n, own_names) for n in _names_in(table.caption[:200])))
-        if own_sizes_table and not ablation:
+        if _OWN_SIZES_CAPTION.search(table.caption[:200]) or any(
+                cues.is_own_name(n, own_names) for n in _names_in(table.caption[:200])):
             out += _size_labels(table, first)
         if not columns:
             out += _merged_row_inputs(table, first, own_names=own_names, title_vocabulary=title_vocabulary,
@@ -383,23 +321,17 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
             label = row[0].strip() if row else ""
             if not label:
                 continue
-            if not any(_CELL.match(row[j].strip()) or _merged_cell_quantity(row[j], field)
-                       for j, ((field, _m, _k), _h) in columns.items() if j < len(row)) \
-                    and not any(_CELL.match(c.strip()) for c in row[1:]):
+            if not any(_CELL.match(c.strip()) for c in row[1:]):
                 group = label  # a group header over the rows below: "Ours", "Previous methods"
                 continue
             own, reading = _row_reading(label, group, own_names, title_vocabulary)
-            if not own and own_sizes_table and SIZE_WORD_ROW.fullmatch(label) and not cues.ablated("ops_size_word_rows") \
-                    and not (_names_in(group) and not cues.row_label_is_own(group, own_names, title_vocabulary)):
-                # "base" / "big" rows of "Variations on our model", not under another model's name
-                own = reading["size_word_row"] = True
             cited = reading["cited"]
             if own and not cited:
-                out += _paired_cells(table, row, columns, named, madds_paper=madds_paper, ablation=ablation)
+                out += _paired_cells(table, row, columns, named, madds_paper=madds_paper)
             for j, ((field, multiplier, kind), header) in columns.items():
                 if j >= len(row):
                     continue
-                cell = _CELL.match(row[j].strip()) or _merged_cell_quantity(row[j], field)
+                cell = _CELL.match(row[j].strip())
                 if not cell:
                     continue
                 value = float(cell.group("num"))
@@ -421,36 +353,13 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                             "cited": cited, "model_label": label, "column": header, "kind": kind, **reading}
                 attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else \
                     {"flops": float(f"{value:.4g}"), "kind": kind}
-                features["ablation_table"] = ablation
-                score = (0.8 if own else 0.2) - (0.4 if cited else 0.0) \
-                    - (_ABLATION_PENALTY if ablation else 0.0)
+                score = (0.8 if own else 0.2) - (0.4 if cited else 0.0)
                 out.append(Candidate(field=field, attrs=attrs, value=value,
                                      unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
                                      raw_text=row[j], confidence=cues.clamp(score),
                                      evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
                                      extractor=OPERATIONS_VERSION, features=features))
     return out
-
-
-# A cell the grid merged with its neighbour's ("1x 0.39B" under "#FLOPS": a ratio column beside it;
-# "93.5% 5.3M"): the neighbour holds a ratio, a percentage or a plain score, the column's own value is
-# the one number with a unit suffix, and only a suffix of the column's quantity counts.
-_MERGED_NEIGHBOUR = re.compile(r"^[~≈]?\d+(?:\.\d+)?\s?[x×%]?[*†‡§∗⋆]*$")
-_FIELD_SUFFIXES = {"forward_flops": "MGBT", "parameters": "KMB"}
-
-
-def _merged_cell_quantity(text: str, field: str) -> re.Match | None:
-    if cues.ablated("ops_merged_cell"):
-        return None
-    tokens = text.split()
-    if len(tokens) != 2:
-        return None
-    matches = [_CELL.match(t) for t in tokens]
-    suffixed = [m for m in matches if m and m.group("suffix")]
-    if len(suffixed) != 1 or suffixed[0].group("suffix").upper() not in _FIELD_SUFFIXES.get(field, ""):
-        return None
-    other = tokens[1 - matches.index(suffixed[0])]
-    return suffixed[0] if _MERGED_NEIGHBOUR.match(other) else None
 
 
 # An "Epochs" column ("Training epochs", "Epochs"), not a point or a rate in a schedule ("Switchover
@@ -476,7 +385,6 @@ def _epoch_columns(table: TableRegion, first: int, *, own_names: frozenset[str],
         first = next((i for i, r in enumerate(table.rows) if i and any(re.match(r"\d", c.strip()) for c in r[1:])), 0)
         if first == 0:
             return []
-    ablation = _ablation_table(table)
     width = max(len(r) for r in table.rows)
     columns = []
     for j in range(1, width):
@@ -502,11 +410,10 @@ def _epoch_columns(table: TableRegion, first: int, *, own_names: frozenset[str],
             value = float(cell.group("num"))
             sentence_text = f"{table.caption[:200]} | {header}: {label} {row[j]}"
             start = len(sentence_text) - len(row[j])
-            variant = ablation
             features = {"pattern": "table_column", "section": "table", "in_table": True, "own_row": own,
                         "cited": reading["cited"], "model_label": label, "column": header, "phase": phase,
-                        "settings_table": settings, "ablation_table": variant}
-            score = (0.7 if own else 0.2) - (0.4 if reading["cited"] else 0.0) - (_ABLATION_PENALTY if variant else 0.0)
+                        "settings_table": settings}
+            score = (0.7 if own else 0.2) - (0.4 if reading["cited"] else 0.0)
             out.append(Candidate(field="epochs", attrs={"epochs": value, "phase": phase}, value=value, unit="epochs",
                                  raw_text=row[j], confidence=cues.clamp(score),
                                  evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
@@ -520,8 +427,8 @@ _PAIR_CELL = re.compile(r"^[~≈]?(?P<a>\d+(?:\.\d+)?)\s*(?P<sa>[KMGBT])?(?P<ra>
                         r"[~≈]?(?P<b>\d+(?:\.\d+)?)\s*(?P<sb>[KMGBT])?(?P<rb>[x×])?[*†‡§∗⋆]*$")
 
 
-def _paired_cells(table: TableRegion, row: list[str], columns: dict, named: list[tuple], *, madds_paper: bool,
-                  ablation: bool) -> list[Candidate]:
+def _paired_cells(table: TableRegion, row: list[str], columns: dict, named: list[tuple], *,
+                  madds_paper: bool) -> list[Candidate]:
     """An own row's cells that hold two numbers because the grid merged two columns. Under a params
     column the second number is the forward cost the header or caption names next; after a ratio
     ("1x 2.5B") a G/B/T-suffixed number is the forward cost when the table names one but no column
@@ -559,13 +466,12 @@ def _paired_cells(table: TableRegion, row: list[str], columns: dict, named: list
             sentence_text = f"{table.caption[:200]} | {header}: {label} {cell_text}"
             start = len(sentence_text) - len(cell_text)
             features = {"pattern": "table_pair", "section": "table", "in_table": True, "own_row": True,
-                        "cited": False, "model_label": label, "column": header, "kind": kind,
-                        "ablation_table": ablation}
+                        "cited": False, "model_label": label, "column": header, "kind": kind}
             attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else \
                 {"flops": float(f"{value:.4g}"), "kind": kind}
             out.append(Candidate(field=field, attrs=attrs, value=value,
                                  unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
-                                 raw_text=cell_text, confidence=cues.clamp(0.7 - (_ABLATION_PENALTY if ablation else 0.0)),
+                                 raw_text=cell_text, confidence=0.7,
                                  evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
                                  extractor=OPERATIONS_VERSION, features=features))
     return out

@@ -97,25 +97,7 @@ def find_operation_tables(pdf_doc, doc: DocumentText, known: list[TableRegion] =
         for table in tables_on_page(raw, width, index + 1, accept=accept):
             if any(t.rows == table.rows for t in known_here):
                 continue
-            same = _same_table(table, known_here)
-            if same is not None:
-                # The same rows gridded again (size cells outline their own columns here): the result
-                # reader's caption is the table's, the nearer caption this reader found may be another's.
-                table.caption = same.caption
             regions.append(table)
     return regions
 
 
-def _numbers(table: TableRegion) -> set[str]:
-    return {tok for row in table.rows for cell in row for tok in re.findall(r"\d+(?:\.\d+)?[%MBGKx]?", cell)}
-
-
-def _same_table(table: TableRegion, known: list[TableRegion]) -> TableRegion | None:
-    """The known table on the page holding (nearly) the same numbers: at least 8, 80% of them shared."""
-    if cues.ablated("ops_table_caption_of_known_rows"):
-        return None
-    mine = _numbers(table)
-    if len(mine) < 8:
-        return None
-    best = max(known, key=lambda t: len(mine & _numbers(t)), default=None)
-    return best if best is not None and len(mine & _numbers(best)) >= 0.8 * len(mine) else None

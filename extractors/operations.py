@@ -109,12 +109,6 @@ EPOCHS = re.compile(rf"(?<![\w.])(?P<num>\d+(?:\.\d+)?|{_SMALL_WORDS})\s*-?\s*(?
                     re.IGNORECASE)
 # "a single epoch", "one full epoch": one pass over the data.
 SINGLE_EPOCH = re.compile(r"\b(?:a\s+)?(?:full\s+)?single\s+(?:full\s+)?epoch\b|\bone\s+full\s+epoch\b", re.IGNORECASE)
-# An epoch in the words of older papers: "90 cycles through the training set", "25 sweeps through the
-# training data", "30 passes over the data" ("multiple passes over the data" gives no count).
-EPOCH_PASSES = re.compile(rf"(?<![\w.])(?P<num>\d+(?:\.\d+)?|{_SMALL_WORDS})\s+(?:full\s+|complete\s+)?"
-                          r"(?:passes|sweeps|cycles)\s+(?:through|over)\s+(?:the|our|its|all|each)\s+(?:of\s+the\s+)?"
-                          r"(?:whole\s+|entire\s+|full\s+)?(?:training\s+)?(?:set|data(?:\s?set)?|corpus|examples|images)\b",
-                          re.IGNORECASE)
 # Hyper-parameter lists and tables: "Epochs: 3", "training epochs 800", "# epochs = 90".
 EPOCHS_AFTER = re.compile(r"(?:\btraining\s+epochs|\b[Ee]pochs\s*[:=]|#\s*epochs\s*[:=]?)\s*(?P<num>\d{1,4})\b(?!\s*(?:,|and)\s*\d)")
 # "300k steps", "1M iterations", "450,000 training steps", "100K updates".
@@ -166,10 +160,8 @@ _NOT_MODELS = frozenset("ADAM ADAMW SGD LAMB LARS RMSPROP ADAFACTOR ADAGRAD NEST
 # naming one before a value does not make the value another model's.
 _NOT_MODELS_MORE = frozenset("LSTM LSTMS BILSTM GRU RNN RNNS CNN CNNS DNN MLP MLPS MOE GAN VAE CRF RADAM NADAM ADAMAX "
                              "MNIST SVHN IN".split())
-# Tick labels of a figure read as text run into the axis title: "0 100 200 300 epoch", and
-# "5.25% 24.98% 10 −3 epoch" (signed exponents and percentages of a log axis).
-_AXIS_BEFORE = re.compile(r"(?:^|\s)(?:[−\-]?\d+(?:\.\d+)?%?\s+){3,}[−\-]?\d")
-_AXIS_BEFORE_PLAIN = re.compile(r"(?:^|\s)(?:\d+(?:\.\d+)?\s+){3,}\d")  # measuring only (ablation)
+# Tick labels of a figure read as text run into the axis title: "0 100 200 300 epoch".
+_AXIS_BEFORE = re.compile(r"(?:^|\s)(?:\d+(?:\.\d+)?\s+){3,}\d")
 # The upper end of a range is a rounded bound, not one model's figure: "from 3B to 300B FLOPs",
 # "ranging from 1 billion to 8 billion parameters", "between 10 and 20 epochs", "1.3B–175B parameters".
 _RANGE_BEFORE = re.compile(r"(?:\b(?:from|between)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?\d[\d.,]*\s*"
@@ -271,7 +263,7 @@ def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -
         # Only near the value: "..., so that they could be used on phones" elsewhere is no hypothetical.
         "hypothetical": bool(re.search(r"\b(?:could|would|might|if)\b", text[max(0, start - 60):end + 25])),
         # "0 50 100 150 200 Epochs": a figure axis read as text, not a statement.
-        "axis_label": bool((_AXIS_BEFORE_PLAIN if cues.ablated("ops_axis_signed") else _AXIS_BEFORE)
+        "axis_label": bool(_AXIS_BEFORE
                            .search(text[max(0, start - 40):start + 1])),
         "range_bound": bool(_RANGE_BEFORE.search(text[max(0, start - 60):start])) and not cues.ablated("ops_range_bound"),
         "increment": bool(_INCREMENT_BEFORE.search(text[max(0, start - 60):start])) and not cues.ablated("ops_increment"),
@@ -403,25 +395,6 @@ def _forward(sentence: Sentence, own_names: frozenset[str], madds_paper: bool) -
 _IN_URL = re.compile(r"(?:https?://|www\.)\S*(?:\s+\S+){0,16}\s*$")
 
 
-# Sizes listed before one unit: "at 125M, 350M and 1.3B parameters", "300M (Foo-small) and 1.5B
-# (Foo-large) parameters". Each item needs its own scale letter or word, so "12, 24 and 48 layers of
-# 1.3B parameters" lists no sizes.
-_LISTED_SIZE = re.compile(rf"(?<![\w.]){_NUM}\s*{_SCALE_WORD}(?![\w.])\s*(?:\([^()]{{1,30}}\))?\s*")
-_LIST_TAIL = re.compile(rf"(?:(?<![\w.])\d+(?:\.\d+)?\s*(?:[KkMGBT]|thousand|million|billion|trillion)(?![\w.])\s*"
-                        rf"(?:\([^()]{{1,30}}\))?\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+))+$")
-
-
-def _listed_sizes(text: str, match: re.Match[str]) -> list[re.Match[str]]:
-    """The other sizes of a list that ends in this match ("125M, 350M and [1.3B parameters]")."""
-    if cues.ablated("ops_listed_sizes"):
-        return []
-    tail = _LIST_TAIL.search(text[max(0, match.start() - 160):match.start()])
-    if not tail:
-        return []
-    offset = max(0, match.start() - 160) + tail.start()
-    return [m for m in _LISTED_SIZE.finditer(text, offset, match.start())]
-
-
 # A size in parentheses after a model's name: "Tiny (28M), Base (89M) and Large (198M)", "FooLM-small
 # (60M)", "a FooLM-large model (770M)". Bare "Name (1M)" is no parameter count (training steps, corpus
 # sizes: "ALBERT (1M)" in a results table), so the name must be a size word (alone or as a hyphenated
@@ -502,16 +475,6 @@ def _parameters(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate
                     and not cues.ablated("ops_model_part"))
             out.append(_candidate("parameters", {"parameters": float(f"{value:.4g}")}, value, "parameters",
                                   sentence, match, features, 0.6))
-            if pattern is not params:
-                continue
-            for item in _listed_sizes(sentence.text, match):
-                size = _number(item)
-                if size is None or not 1e4 <= size <= 1e13:
-                    continue
-                item_features = {**_cues(sentence, item.start(), item.end(), own_names), "pattern": "prose_list",
-                                 "range_bound": features["range_bound"]}
-                out.append(_candidate("parameters", {"parameters": float(f"{size:.4g}")}, size, "parameters",
-                                      sentence, (item.start(), item.end()), item_features, 0.6))
     if not cues.ablated("ops_params_paren"):
         for match in PARAMS_PAREN.finditer(sentence.text):
             value = _number(match)
@@ -583,8 +546,7 @@ def _schedule_point(text: str, start: int, key_value: re.Match[str] | None = Non
 
 def _epochs(sentence: Sentence, own_names: frozenset[str]) -> list[Candidate]:
     out = []
-    matches = [*EPOCHS.finditer(sentence.text), *EPOCHS_AFTER.finditer(sentence.text),
-               *([] if cues.ablated("ops_epoch_passes") else EPOCH_PASSES.finditer(sentence.text))]
+    matches = [*EPOCHS.finditer(sentence.text), *EPOCHS_AFTER.finditer(sentence.text)]
     for match in SINGLE_EPOCH.finditer(sentence.text):
         features = _cues(sentence, match.start(), match.end(), own_names)
         features.update(difference=False, schedule=False, phase=cues.training_phase(sentence.text), pattern="single_epoch")
@@ -728,7 +690,7 @@ def extract_operation_inputs(sentences: list[Sentence], *, own_names: frozenset[
             out += _forward(sentence, own_names, madds_paper)
         if "param" in text_lower or "weights" in text_lower:
             out += _parameters(sentence, own_names)
-        if "epoch" in text_lower or "passes" in text_lower or "sweeps" in text_lower or "cycles" in text_lower:
+        if "epoch" in text_lower:
             out += _epochs(sentence, own_names)
         if "step" in text_lower or "iteration" in text_lower or "update" in text_lower:
             i = sentence.index

@@ -453,7 +453,7 @@ def _table_near_caption(words: list[_Word], caption_words: list[_Word], page_wid
             height = statistics.median(w.y1 - w.y0 for w in inside) if inside else 0.0
             rows_by_band[(lo, hi)] = (_group_rows(inside, height), height)
         all_rows, height = rows_by_band[(lo, hi)]
-        score, run = _best_side(all_rows, caption_words, height, hi - lo, other_captions, sizes_only=quantities)
+        score, run = _best_side(all_rows, caption_words, height, hi - lo, other_captions)
         if score > best[0]:
             best = (score, run, height)
     score, run, height = best
@@ -484,7 +484,7 @@ def _numbers_across_middle(words: list[_Word], run: list[_Row], middle: float, p
 
 
 def _best_side(all_rows: list[_Row], caption_words: list[_Word], height: float, width: float,
-               other_captions: set[int], sizes_only: bool = False) -> tuple[float, list[_Row]]:
+               other_captions: set[int]) -> tuple[float, list[_Row]]:
     cx0 = min(w.x0 for w in caption_words)
     cx1 = max(w.x1 for w in caption_words)
     cy0 = min(w.y0 for w in caption_words)
@@ -509,24 +509,11 @@ def _best_side(all_rows: list[_Row], caption_words: list[_Word], height: float, 
         # Rows of the real table are numeric and at least as wide as the caption; figure tick
         # labels and a neighbouring column's table are narrow.
         score = sum(min(3.0, (r.x1 - r.x0) / max(cx1 - cx0, 1.0)) for r in run if r.numeric_count() >= 1)
-        if sizes_only and not downward and run and _capped_by_caption(side, run, other_captions, height) \
-                and not cues.ablated("tables_rows_under_other_caption"):
-            # The rows above run up to another table's caption set over them: they are its table.
-            # (Size tables only: in result tables the reading of both sides is kept as it was.)
-            score = min(score, 0.5)
         if score > best[0]:
             best = (score, run)
     return best
 
 
-def _capped_by_caption(side: list[_Row], run: list[_Row], other_captions: set[int], height: float) -> bool:
-    """The row just beyond the run's far end (above it) holds another caption's words, close by."""
-    far = run[-1]
-    beyond = [r for r in side if r.y1 <= far.y0 + 0.1]
-    if not beyond:
-        return False
-    nearest = max(beyond, key=lambda r: r.y1)
-    return far.y0 - nearest.y1 <= 3.0 * height and any(id(w) in other_captions for w in nearest._words)
 
 
 def _walk(rows: list[_Row], edge: float, height: float, width: float, other_captions: set[int], *,

@@ -154,42 +154,6 @@ def test_the_row_reader_switched_off_reads_no_costs(ablated):
     assert _best(_architecture_pdf("56-layer"), "forward_flops", "flops") == []
 
 
-# --- a scale in the header, size-only rows of a table of variants -----------------------------------
-
-def _variations_pdf() -> pymupdf.Document:
-    return _paper("Ferrovia: Wide Encoders for Text", ABSTRACT, [(
-        "Table 2: Variations on the Ferrovia architecture, scored on the development set.",
-        [(60, "variant"), (200, "depth"), (260, "width"), (330, "dev acc."), (420, "params ×10^6")],
-        [("Ferrovia-base", ["6", "512", "81.2", "70"]),
-         ("Ferrovia-big", ["6", "1024", "83.0", "220"])],
-        [200, 260, 330, 420])])
-
-
-def test_the_header_scale_gives_unitless_cells_their_unit():
-    assert _best(_variations_pdf(), "parameters", "parameters") == [7e7, 2.2e8]
-
-
-def test_without_the_header_scale_unitless_cells_are_not_read(ablated):
-    ablated("ops_header_scale")
-    assert _best(_variations_pdf(), "parameters", "parameters") == []
-
-
-# --- ablation tables: variants stay only when confirmed elsewhere ----------------------------------
-
-def test_own_rows_of_an_ablation_table_need_a_second_mention():
-    confirm = ("The shared variant of Ferrovia keeps only 19M parameters while matching the accuracy of the "
-               "unshared encoder on every task we consider. ")
-    tables = [(
-        "Table 4: The effect of sharing weights across layers in Ferrovia.",
-        [(60, "Model"), (220, "Params"), (300, "Task A"), (380, "Task B")],
-        [("Ferrovia shared", ["19M", "80.1", "77.0"]),
-         ("Ferrovia unshared", ["64M", "80.9", "77.6"])],
-        [220, 300, 380])]
-    assert _best(_paper("Ferrovia: Wide Encoders for Text", ABSTRACT, tables), "parameters", "parameters") == []
-    assert _best(_paper("Ferrovia: Wide Encoders for Text", ABSTRACT, tables, prose=confirm),
-                 "parameters", "parameters") == [1.9e7]
-
-
 def test_a_table_of_one_quantity_row_gives_each_columns_size():
     pdf = _paper("Ferrovia: Deep Stacks for Images", ABSTRACT, [(
         "Table 5: Parameters of each Ferrovia network we compare (in millions).",
@@ -263,37 +227,6 @@ def test_without_the_merged_headers_the_deeper_costs_name_no_model(ablated):
     ablated("tables_merged_model_headers")
     labels = _labelled_costs(_merged_architecture_pdf())
     assert labels[1.2e9] == "20-layer" and labels[6.5e9] == ""
-
-
-# --- a small size table set right under another table ---------------------------------------------
-
-def _two_tables_pdf() -> pymupdf.Document:
-    """Table 1 (caption above, a layer table) and right under it Table 2, a one-row size table whose
-    header and row follow its caption in the same text block."""
-    pdf = _paper("Ferrovia: Deep Stacks for Images", ABSTRACT, [])
-    page = pdf.new_page(width=612, height=792)
-    y = _prose(page, 70, 6)
-    y = draw_table(page, y + 14, "Table 1: Layer plans of the Ferrovia depths (one column per network).",
-                   [(60, "stage"), (220, "P"), (300, "Q"), (380, "R")],
-                   [("block 1", ["conv-64", "conv-64", "conv-64"]),
-                    ("block 2", ["conv-128 x 2", "conv-128 x 3", "conv-128 x 4"]),
-                    ("11 weight layers", ["13 weight layers", "16 weight layers", "19 weight layers"])],
-                   [220, 300, 380])
-    y = draw_table(page, y + 4, "Table 2: Parameter counts of the three networks (in millions).",
-                   [(60, "Network"), (220, "P"), (300, "Q"), (380, "R")],
-                   [("Number of parameters", ["41", "57", "63"])], [220, 300, 380])
-    _prose(page, y + 10, 6)
-    return pdf
-
-
-def test_a_size_table_right_under_another_table_is_read_from_its_own_rows():
-    assert _best(_two_tables_pdf(), "parameters", "parameters") == [4.1e7, 5.7e7, 6.3e7]
-
-
-def test_without_the_caption_cap_the_size_caption_takes_the_table_above(ablated):
-    ablated("tables_rows_under_other_caption")
-    assert _best(_two_tables_pdf(), "parameters", "parameters") == []
-
 
 
 def _caption_block() -> dict:

@@ -190,29 +190,6 @@ def test_each_run_of_a_sentence_keeps_the_batch_of_its_own_clause():
     assert {c.attrs["batch_size"] for c in found if c.field == "steps"} == {1.6e4}
 
 
-@pytest.mark.parametrize("text, epochs", [
-    ("FooNet makes 40 passes over the training set before the learning rate is dropped.", 40.0),
-    ("Training FooNet took 25 full sweeps through the data on one machine.", 25.0),
-    ("We trained FooNet for twelve complete cycles through the entire training set.", 12.0),
-])
-def test_epochs_stated_as_passes_through_the_data(text, epochs):
-    assert [c.attrs["epochs"] for c in _best([text], "epochs")] == [epochs]
-    cues.ablate(["ops_epoch_passes"])
-    try:
-        assert _best([text], "epochs") == []
-    finally:
-        cues.ablate([])
-
-
-@pytest.mark.parametrize("text", [
-    "FooNet makes multiple passes over the training set.",  # no count
-    "Each image takes two forward passes through the network.",  # passes through a model, not the data
-    "The signal cycles through 4 stages of the pipeline.",
-])
-def test_passes_that_are_no_epochs(text):
-    assert _best([text], "epochs") == []
-
-
 def test_steps_batch_in_tokens_and_warmup_steps_ignored():
     texts = ["We use 4000 warm-up steps and train the big model for 250,000 steps.",
              "Each training batch holds about 25000 tokens."]

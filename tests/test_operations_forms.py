@@ -67,15 +67,7 @@ def test_without_the_data_citation_rule_the_cited_corpus_hides_the_count(ablated
     assert _best("We train Lumen at four sizes on the OpenShelf corpus [12] for 420B tokens.", "training_tokens") == []
 
 
-# --- sizes listed before one unit -----------------------------------------------------------------
-
-@pytest.mark.parametrize("text, values", [
-    ("We train Lumen at sizes 160M, 410M, and 2.8B parameters on the same data.", [1.6e8, 4.1e8, 2.8e9]),
-    ("We release two models with 220M (Lumen-base) and 770M (Lumen-large) parameters.", [2.2e8, 7.7e8]),
-])
-def test_sizes_listed_before_one_unit_are_each_a_size(text, values):
-    assert _best(text, "parameters") == [pytest.approx(v) for v in values]
-
+# --- numbers listed before one size are no sizes ----------------------------------------------------
 
 @pytest.mark.parametrize("text, values", [
     # counts of layers before a size are no sizes

@@ -72,15 +72,6 @@ def test_a_plain_schedule_is_kept():
     assert _best_values(["We train our FooNet for 160 epochs with cosine decay."], "epochs") == [160]
 
 
-# --- figure axes -------------------------------------------------------------------------------------
-
-def test_signed_ticks_of_a_log_axis_are_no_epoch_count():
-    text = "train loss val loss 7.91% 31.02% 10 −1 10 −2 10 −4 epoch epoch as the curves show for our FooNet."
-    cands = _found([text], "epochs")
-    assert cands and all(c.features["axis_label"] for c in cands)
-    assert _best_values([text], "epochs") == []
-
-
 # --- citations belong to the phrase they close --------------------------------------------------------
 
 def test_a_citation_past_a_clause_break_does_not_make_the_value_cited():
@@ -271,13 +262,6 @@ def test_pairs_need_a_named_cost():
     table = _merged_cells_table("Table 3: Segmentation quality and size of the models.", ["Model", "mIoU", "Params"],
                                 ["FooNet-S", "80.2", "2x 17B"])
     assert _best_values([], "forward_flops", tables=[table]) == []
-
-
-def test_a_cost_column_holding_a_ratio_and_the_cost_is_read_once_by_the_column():
-    table = _merged_cells_table("Table 3: Segmentation quality, size and cost of the models.",
-                                ["Model", "mIoU", "FLOPs"], ["FooNet-S", "80.2", "2x 17B"])
-    found = [c for c in _found([], "forward_flops", tables=[table]) if c.is_best]
-    assert [(c.value, c.features["pattern"]) for c in found] == [(pytest.approx(1.7e10), "table_column")]
 
 
 def test_the_paired_cell_reader_switched_off_reads_nothing(ablated):
