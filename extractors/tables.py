@@ -353,19 +353,8 @@ def _caption_lines(lines: dict[tuple[int, int], list[_Word]], start: tuple[int, 
         height = statistics.median(w.y1 - w.y0 for w in line)
         if len(_cells(_Row(line), height)) >= 3 or (line[0].text == "Table" and number != first):
             break
-        if len(keys) >= 2 and _same_row(lines[keys[-1]], line, height) and not cues.ablated("tables_caption_side_cells"):
-            # Cells of one table row stored as lines of their own ("Network" | "A,A-LRN" | "B"): the
-            # caption ended before that row.
-            keys.pop()
-            break
         keys.append((block, number))
     return keys
-
-
-def _same_row(before: list[_Word], line: list[_Word], height: float) -> bool:
-    """Two lines side by side: the same height on the page, the second to the right of the first."""
-    centre = lambda ws: (min(w.y0 for w in ws) + max(w.y1 for w in ws)) / 2  # noqa: E731
-    return abs(centre(before) - centre(line)) < 0.4 * height and line[0].x0 > before[-1].x1
 
 
 def _mentions_results(caption: str) -> bool:

@@ -10,7 +10,6 @@ import pymupdf
 import pytest
 
 from extractors.operation_tables import SIZE_HEADER_LINE
-from extractors import tables
 from extractors.pipeline import generate_candidates
 from extractors.tables import result_table_pages
 from extractors.text import read_document
@@ -228,25 +227,3 @@ def test_without_the_merged_headers_the_deeper_costs_name_no_model(ablated):
     labels = _labelled_costs(_merged_architecture_pdf())
     assert labels[1.2e9] == "20-layer" and labels[6.5e9] == ""
 
-
-def _caption_block() -> dict:
-    """One text block: a caption line, then a header row and a data row whose cells are lines of their own."""
-    words = [(200, 455, 236, 463, "Table", 3, 0), (237, 455, 247, 463, "2:", 3, 0), (248, 455, 290, 463, "Sizes", 3, 0),
-             (292, 455, 330, 463, "(millions).", 3, 0),
-             (190, 467, 230, 475, "Network", 3, 1), (282, 467, 296, 475, "P", 3, 2), (334, 467, 344, 475, "Q", 3, 3),
-             (190, 477, 230, 485, "Params", 3, 4), (293, 477, 305, 485, "41", 3, 5), (330, 477, 342, 485, "57", 3, 6)]
-    lines: dict = {}
-    for w in words:
-        word = tables._Word(*w)
-        lines.setdefault((word.block, word.line), []).append(word)
-    return lines
-
-
-def test_cells_stored_as_lines_of_the_caption_block_end_the_caption():
-    lines = _caption_block()
-    assert tables._caption_lines(lines, (3, 0)) == [(3, 0)]
-
-
-def test_without_the_side_by_side_test_the_cells_join_the_caption(ablated):
-    ablated("tables_caption_side_cells")
-    assert len(tables._caption_lines(_caption_block(), (3, 0))) > 1
