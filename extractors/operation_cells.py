@@ -40,10 +40,7 @@ _ROW_VALUE = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)(?:\s*[×x]\s*10\s*\^?
 # "big", "(A)", "18-layer") are the paper's own variants.
 _OWN_SIZES_CAPTION = re.compile(r"\bconfigurations?\b|\barchitectures?\b|\bvariations?\b|\bvariants?\b|"
                                 r"\bmodel\s+sizes?\b|\bhyper-?\s?parameters\b|\bdetails\b|\bour\b", re.IGNORECASE)
-# Model-like names: two capitals ("ResNet", "GPT-3"), a capital then a digit ("Conv5"), or a word with a
-# version number ("Llama-2", "Phi-3.5"), the way model families number their releases.
-_NAME_TOKEN = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b|\b[A-Z][a-z]+[A-Z0-9][\w-]*|"
-                         r"\b[A-Z][a-z]{2,}-\d+(?:\.\d+)?(?![\w.-])")
+_NAME_TOKEN = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b|\b[A-Z][a-z]+[A-Z0-9][\w-]*")
 _QUANTITY_WORDS = re.compile(r"^(?:#?params?|parameters|G?M?FLOPs?|GFLOPS|MACs?|GMACs|MMACs|MAdds|Mult-?Adds|"
                              r"AP|mAP|mIoU|FPS|BLEU|PPL|Top-?\d|GPU|TPU)$", re.IGNORECASE)
 

@@ -29,15 +29,6 @@ def test_named_columns_beside_the_own_column_are_other_models():
     assert _own_sizes(_side_by_side()) == [(8.1e9, "FooNet")]
 
 
-def test_columns_named_with_a_release_number_are_other_models():
-    """"Wren-2", "Heron-3.5": a word and a version number name a model as "ZetaLM" does."""
-    table = TableRegion(page=6, caption="Table 3: FooNet beside released models.", rows=[
-        ["", "Wren-2", "Heron-3.5", "FooNet"],
-        ["# Parameters", "6.9B", "3.8B", "8.1B"],
-    ])
-    assert _own_sizes(table) == [(8.1e9, "FooNet")]
-
-
 def test_unnamed_size_columns_of_a_size_table_stay_own():
     table = TableRegion(page=3, caption="Table 1: The FooNet sizes we train.", rows=[
         ["", "Small", "Base", "Large"],
