@@ -127,6 +127,8 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
     """Rows whose cells the grid merged ("ConvNeXt-N 224 15.6M 2.45G" in one cell, header "size #param
     FLOPs"): the suffixed numbers of a row are read in the order the header (else the caption) names the
     params/FLOPs columns; with fewer numbers than columns, G/B suffixes are FLOPs and M/K parameters."""
+    if cues.ablated("ops_merged_rows"):
+        return []
     header = " ".join(" ".join(r) for r in table.rows[:first])
     order = [_column_kind(m.group(0)) for m in _COLUMN.finditer(header)]
     order = [kind for kind in order if kind]

@@ -1,0 +1,37 @@
+"""Rows whose cells the table grid merged into one ("FooNet-T 224 15.6M 2.45G" under "size #param
+FLOPs"): extractors/operation_cells.py's merged-row reader. Tables are our own, about made-up models."""
+from __future__ import annotations
+
+from extractors import operations
+from extractors.document import TableRegion
+
+
+def _best(table: TableRegion) -> dict[str, list[float]]:
+    found = operations.extract_operation_inputs([], own_names=frozenset({"FooNet"}), tables=[table],
+                                                title_vocabulary=frozenset({"foonet"}))
+    operations.select_best(found)
+    out: dict[str, list[float]] = {}
+    for c in found:
+        if c.is_best and c.confidence >= 0.5:
+            out.setdefault(c.field, []).append(c.value)
+    return {f: sorted(v) for f, v in out.items()}
+
+
+def _merged(rows: list[list[str]]) -> TableRegion:
+    return TableRegion(page=4, caption="Table 2: FooNet model sizes on ImageNet-1K.",
+                       rows=[["model size #param FLOPs", "top-1"], *rows])
+
+
+def test_the_numbers_of_a_merged_row_follow_the_header_order():
+    table = _merged([["FooNet-T 224 15.6M 2.45G", "78.1"], ["FooNet-B 224 89.0M 15.4G", "83.2"]])
+    assert _best(table) == {"parameters": [1.56e7, 8.9e7], "forward_flops": [2.45e9, 1.54e10]}
+
+
+def test_another_models_merged_row_is_not_read():
+    table = _merged([["FooNet-T 224 15.6M 2.45G", "78.1"], ["BarNet-50 [12] 224 25.6M 4.1G", "76.0"]])
+    assert _best(table) == {"parameters": [1.56e7], "forward_flops": [2.45e9]}
+
+
+def test_switched_off_the_merged_rows_give_nothing(ablated):
+    ablated("ops_merged_rows")
+    assert _best(_merged([["FooNet-T 224 15.6M 2.45G", "78.1"]])) == {}
