@@ -119,6 +119,16 @@ def _row_is_own(label: str, own_names: frozenset[str], title_vocabulary: frozens
     return bool(words) and words[0].lower() in heads
 
 
+def _table_candidate(field: str, value: float, kind: str, raw_text: str, confidence: float, page: int,
+                     sentence_text: str, start: int, end: int, features: dict) -> Candidate:
+    """A forward cost or parameter count read from a table cell, with the cell as its evidence."""
+    attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else {"flops": float(f"{value:.4g}"), "kind": kind}
+    unit = "parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP")
+    return Candidate(field=field, attrs=attrs, value=value, unit=unit, raw_text=raw_text, confidence=confidence,
+                     evidence=Evidence(page, sentence_text, start, end, "table"), extractor=OPERATIONS_VERSION,
+                     features=features)
+
+
 _SUFFIXED = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)(?P<suffix>[KMGBT])(?![\w.])")
 
 
@@ -174,12 +184,8 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
             features = {"pattern": "table_merged", "section": "table", "in_table": True, "own_row": True,
                         "cited": bool(cues.CITATION.search(label)), "model_label": label, "columns_from": source,
                         "kind": kind, "in_header_order": in_order}
-            attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else {"flops": float(f"{value:.4g}"), "kind": kind}
-            out.append(Candidate(field=field, attrs=attrs, value=value,
-                                 unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
-                                 raw_text=match.group(0), confidence=0.7 if in_order else 0.6,
-                                 evidence=Evidence(table.page, sentence_text, start, start + len(match.group(0)), "table"),
-                                 extractor=OPERATIONS_VERSION, features=features))
+            out.append(_table_candidate(field, value, kind, match.group(0), 0.7 if in_order else 0.6, table.page,
+                                        sentence_text, start, start + len(match.group(0)), features))
     return out
 
 
@@ -222,13 +228,8 @@ def _row_quantities(table: TableRegion, *, own_names: frozenset[str], title_voca
                 start = len(sentence_text) - len(cell) + match.start()
                 features = {"pattern": "table_row", "section": "table", "in_table": True, "own_row": not not_own,
                             "cited": bool(reading.get("cited")), "model_label": header, "kind": this_kind}
-                attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else \
-                    {"flops": float(f"{value:.4g}"), "kind": this_kind}
-                out.append(Candidate(field=field, attrs=attrs, value=value,
-                                     unit="parameters" if field == "parameters" else ("MAC" if this_kind == "multiadds" else "FLOP"),
-                                     raw_text=match.group(0), confidence=0.2 if not_own else 0.7,
-                                     evidence=Evidence(table.page, sentence_text, start, start + len(match.group(0)), "table"),
-                                     extractor=OPERATIONS_VERSION, features=features))
+                out.append(_table_candidate(field, value, this_kind, match.group(0), 0.2 if not_own else 0.7,
+                                            table.page, sentence_text, start, start + len(match.group(0)), features))
     return out
 
 
@@ -275,10 +276,8 @@ def _size_labels(table: TableRegion, first: int) -> list[Candidate]:
         start = len(sentence_text) - len(label)
         features = {"pattern": "table_size_label", "section": "table", "in_table": True, "own_row": True,
                     "cited": False, "model_label": label, "column": header}
-        out.append(Candidate(field="parameters", attrs={"parameters": float(f"{value:.4g}")}, value=value,
-                             unit="parameters", raw_text=label, confidence=0.7,
-                             evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
-                             extractor=OPERATIONS_VERSION, features=features))
+        out.append(_table_candidate("parameters", value, "parameters", label, 0.7, table.page, sentence_text, start,
+                                    len(sentence_text), features))
     return out
 
 
@@ -350,14 +349,9 @@ def table_inputs(tables: list[TableRegion], *, own_names: frozenset[str], title_
                 start = len(sentence_text) - len(row[j])
                 features = {"pattern": "table_column", "section": "table", "in_table": True, "own_row": own,
                             "cited": cited, "model_label": label, "column": header, "kind": kind, **reading}
-                attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else \
-                    {"flops": float(f"{value:.4g}"), "kind": kind}
                 score = (0.8 if own else 0.2) - (0.4 if cited else 0.0)
-                out.append(Candidate(field=field, attrs=attrs, value=value,
-                                     unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
-                                     raw_text=row[j], confidence=cues.clamp(score),
-                                     evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
-                                     extractor=OPERATIONS_VERSION, features=features))
+                out.append(_table_candidate(field, value, kind, row[j], cues.clamp(score), table.page,
+                                            sentence_text, start, len(sentence_text), features))
     return out
 
 
@@ -466,13 +460,8 @@ def _paired_cells(table: TableRegion, row: list[str], columns: dict, named: list
             start = len(sentence_text) - len(cell_text)
             features = {"pattern": "table_pair", "section": "table", "in_table": True, "own_row": True,
                         "cited": False, "model_label": label, "column": header, "kind": kind}
-            attrs = {"parameters": float(f"{value:.4g}")} if field == "parameters" else \
-                {"flops": float(f"{value:.4g}"), "kind": kind}
-            out.append(Candidate(field=field, attrs=attrs, value=value,
-                                 unit="parameters" if field == "parameters" else ("MAC" if kind == "multiadds" else "FLOP"),
-                                 raw_text=cell_text, confidence=0.7,
-                                 evidence=Evidence(table.page, sentence_text, start, len(sentence_text), "table"),
-                                 extractor=OPERATIONS_VERSION, features=features))
+            out.append(_table_candidate(field, value, kind, cell_text, 0.7, table.page, sentence_text, start,
+                                        len(sentence_text), features))
     return out
 
 
