@@ -36,8 +36,8 @@ _CELL = re.compile(r"^[~≈]?(?P<num>\d+(?:\.\d+)?)\s*(?P<suffix>[KMGBT])?[*†�
 _HEADER_SCALE = re.compile(r"[×x]\s*10\s*\^?\s*(?P<exp>\d{1,2})\b|\(\s*(?:in\s+)?(?P<word>thousands|millions|billions)\s*\)",
                            re.IGNORECASE)
 _ROW_VALUE = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)(?:\s*[×x]\s*10\s*\^?\s*(?P<exp>\d{1,2})|(?P<suffix>[KMGBT]))?(?![\w.])")
-# Captions of tables that list the paper's own model sizes: rows there that name no model ("base",
-# "big", "(A)", "18-layer") are the paper's own variants.
+# Captions of tables that list the paper's own model sizes: there a row named by its size ("125M",
+# "1.3B") is one of the paper's own models (`_size_labels`).
 _OWN_SIZES_CAPTION = re.compile(r"\bconfigurations?\b|\barchitectures?\b|\bvariations?\b|\bvariants?\b|"
                                 r"\bmodel\s+sizes?\b|\bhyper-?\s?parameters\b|\bdetails\b|\bour\b", re.IGNORECASE)
 _NAME_TOKEN = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b|\b[A-Z][a-z]+[A-Z0-9][\w-]*")

@@ -35,7 +35,6 @@ _CELL_PAIR = re.compile(r"^((?:\d{1,3}(?:\.\d+)?|\.\d+))%?[*†‡§∗⋆]*\s*/
 # Ablation tables and rows: the paper's model with parts removed or changed, not its headline.
 _ABLATION_CAPTION = re.compile(r"\bablat\w*|\bcomponent\s+analysis|\beffect\s+of\b|\bimpact\s+of\b|"
                                r"\bcontribution\s+of\b|\bvariants?\s+of\b", re.I)
-ABLATION_CAPTION = _ABLATION_CAPTION  # public: the operation-count reader judges tables alike
 _ABLATION_ROW = re.compile(r"\bw/o\b|\bwithout\b|\bno\s+[a-z]|^\s*[+−–-]\s*[A-Za-z]|\bremov\w*|\breplac\w*", re.I)
 # A model size in a row label: "Zephyr-S", "BERT-Large", "BERTBASE", "EfficientNet-B7", "(big)".
 _SIZE = re.compile(r"(?:^|[-\s(_])(XXL|XL|XS|S|M|B|L|H|G|T|B\d|L\d)(?=$|[\s)/,])|"
