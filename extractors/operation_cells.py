@@ -166,6 +166,8 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
             suffix = match.group("suffix")
             if in_order:
                 field = fields[i]
+            elif cues.ablated("ops_merged_by_suffix"):
+                continue
             elif suffix in "GBT" and "forward_flops" in fields:
                 field = "forward_flops"
             elif suffix in "MK" and "parameters" in fields:

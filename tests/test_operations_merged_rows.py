@@ -35,3 +35,15 @@ def test_another_models_merged_row_is_not_read():
 def test_switched_off_the_merged_rows_give_nothing(ablated):
     ablated("ops_merged_rows")
     assert _best(_merged([["FooNet-T 224 15.6M 2.45G", "78.1"]])) == {}
+
+
+def test_a_row_with_fewer_numbers_than_columns_is_read_by_suffix():
+    # one number is missing from the row ("-" in the grid): G is a cost, M a size, whatever the order
+    table = _merged([["FooNet-S 256 7.2G", "80.4"], ["FooNet-L 256 198M", "84.0"]])
+    assert _best(table) == {"parameters": [1.98e8], "forward_flops": [7.2e9]}
+
+
+def test_switched_off_the_suffix_reading_keeps_only_rows_in_header_order(ablated):
+    ablated("ops_merged_by_suffix")
+    table = _merged([["FooNet-S 256 7.2G", "80.4"], ["FooNet-B 224 89.0M 15.4G", "83.2"]])
+    assert _best(table) == {"parameters": [8.9e7], "forward_flops": [1.54e10]}
