@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field, is_dataclass, replace
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 DEFAULT_UTILIZATION = 0.33
 DEFAULT_DISAGREEMENT_FACTOR = 3.0
@@ -139,6 +139,42 @@ def dated_catalog(catalog: Catalog | None, when: tuple[int, int] | None) -> Call
             return spec
         return replace(actual, note=f"{ASSUMED_GENERATION}: the paper names no TPU generation; {generation} was"
                                     f" Google's training TPU in {when[0]}-{when[1]:02d}")
+    return lookup
+
+
+# A run on "8 GPUs" of no stated model, in a paper that names exactly one GPU model elsewhere (the
+# card its speed table was timed on, say): the study curated such papers with that model (FPN's
+# training on "8 GPUs" as 8 Tesla M40s, the GPU of its timing table); so does the estimate, and says so.
+ASSUMED_GPU_MODEL = "GPU model assumed"
+ASSUMED = (ASSUMED_GENERATION, ASSUMED_GPU_MODEL)
+
+
+def named_gpu_model(chips: Iterable[str], resolve: Callable[[str], Any]) -> Any:
+    """The one GPU model with a peak among the chip names a paper writes anywhere (any confidence,
+    training or not), or None when it names none or several."""
+    models = {}
+    for chip in chips:
+        spec = resolve(str(chip)) if chip else None
+        if spec is not None and getattr(spec, "kind", "") == "gpu" and getattr(spec, "peak", None):
+            models[spec.name] = spec
+    return next(iter(models.values())) if len(models) == 1 else None
+
+
+def paper_catalog(catalog: Catalog | None, when: tuple[int, int] | None, named_chips: Iterable[str] = ()
+                  ) -> Callable[[str], Any]:
+    """`dated_catalog`, in which a GPU of no stated model is the one GPU model the paper names
+    elsewhere (`named_chips`: every chip its hardware candidates write); the spec's note says so."""
+    resolve = dated_catalog(catalog, when)
+    model = named_gpu_model(named_chips, resolve)
+    if model is None or not is_dataclass(model):
+        return resolve
+
+    def lookup(name: str) -> Any:
+        spec = resolve(name)
+        if spec is None or getattr(spec, "kind", "") != "gpu" or getattr(spec, "peak", None):
+            return spec
+        return replace(model, note=f"{ASSUMED_GPU_MODEL}: the run names no GPU model; {model.name} is the"
+                                   f" only one the paper names")
     return lookup
 
 
@@ -256,7 +292,7 @@ def hardware_estimates(hardware: list[dict], training_time: list[dict], *, catal
             note = "chips x peak x hours x 3600"
             factor = chips * peak * 3600.0
         inputs["chips"] = chips
-        if str(getattr(spec, "note", "")).startswith(ASSUMED_GENERATION):
+        if str(getattr(spec, "note", "")).startswith(ASSUMED):
             inputs["chip_assumed"] = spec.note
             note += f"; {spec.note}"
         if time_item.get("hours_range"):

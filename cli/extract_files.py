@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
 
-from analysis.compute import dated_catalog, paper_month
+from analysis.compute import paper_catalog, paper_month
 from analysis.points import build_points
 from cli.app_state import fail
 from extractors.records import ExtractionError
@@ -63,7 +63,9 @@ def extract_files_to_jsonl(pdfs: list[Path], out: Path, *, workers: int, timeout
                 # No arXiv stamp and no arXiv-style file name (a conference PDF): the file's name keys it.
                 line = outcome.to_score_json(outcome.arxiv_id or _id_from_name(path))
                 # Each headline result with the compute of the run behind it (analysis.points).
-                catalog = dated_catalog(None, paper_month(outcome.arxiv_id))  # "Cloud TPU" of its date
+                # "Cloud TPU" of its date; "8 GPUs" of the one GPU model the paper names
+                catalog = paper_catalog(None, paper_month(outcome.arxiv_id),
+                                        [c.attrs.get("chip") for c in outcome.candidates if c.field == "hardware"])
                 line["points"] = [point.to_json() for point in build_points(outcome.candidates, catalog=catalog)]
             fh.write(json.dumps(valid_unicode(line)) + "\n")
             if to_stdout:

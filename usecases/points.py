@@ -12,12 +12,11 @@ import math
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from analysis.compute import dated_catalog
 from analysis.points import MIN_CONFIDENCE, Point as PointRecord, build_points
 from extractors.records import Candidate, Evidence
 from models import DecisionAction, Extraction, Point, Result, ReviewDecision
 from settings.config import Config
-from usecases.scaling import paper_months
+from usecases.scaling import paper_catalogs
 
 RUN_FIELDS = ("hardware", "training_time", "stated_compute")
 # The operation count's inputs (analysis.point_operations), read with the same reviewer decisions.
@@ -71,7 +70,7 @@ def rebuild_points(session: Session, config: Config, run_id: int | None, *, incl
         return 0
     paper_ids = sorted({r.paper_id for r, _ in results})
     runs = reviewed_run_candidates(session, paper_ids, config.review.min_confidence)
-    months = paper_months(session, paper_ids)
+    catalogs = paper_catalogs(session, paper_ids)
     rows = []
     for paper_id in paper_ids:
         entries = [e for e in runs.get(paper_id, []) if include_pending or e[2] != "pending"]
@@ -81,7 +80,7 @@ def rebuild_points(session: Session, config: Config, run_id: int | None, *, incl
         result_cands = [_candidate(ext, {"dataset": res.dataset, "metric": res.metric, "value": res.value}, 1.0, True)
                         for res, ext in paper_results]
         points = build_points(candidates, results=result_cands, utilization=config.analysis.utilization,
-                              catalog=dated_catalog(None, months.get(paper_id)))
+                              catalog=catalogs[paper_id])
         for (res, ext), point in zip(paper_results, points):
             rows.append(_row(paper_id, res, ext, point, by_identity, candidates, run_id))
     if rows:

@@ -6,13 +6,13 @@ database and writes their outputs back.
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from analysis.compute import Estimate, arithmetic_inputs, dated_catalog, estimate_compute, paper_month
+from analysis.compute import Estimate, arithmetic_inputs, estimate_compute, paper_catalog, paper_month
 from analysis.points import regime_text
 from extractors.eval_regime import FINE_TUNED, NOT_TRAINED
 from usecases.effective import by_paper_and_field, effective_values
@@ -62,6 +62,26 @@ def paper_months(session: Session, paper_ids: list[int]) -> dict[int, tuple[int,
     return months
 
 
+def paper_chips(session: Session, paper_ids: list[int]) -> dict[int, set[str]]:
+    """Every chip each paper's hardware candidates write, at any confidence (a GPU model named only
+    for a timing table still says which GPUs the lab had: analysis.compute.paper_catalog)."""
+    chips: dict[int, set[str]] = {}
+    for start in range(0, len(paper_ids), 500):
+        rows = session.execute(select(Extraction.paper_id, Extraction.attrs)
+                               .where(Extraction.field == "hardware", Extraction.source == "extracted",
+                                      Extraction.paper_id.in_(paper_ids[start:start + 500]))).all()
+        for paper_id, attrs in rows:
+            if (attrs or {}).get("chip"):
+                chips.setdefault(paper_id, set()).add(str(attrs["chip"]))
+    return chips
+
+
+def paper_catalogs(session: Session, paper_ids: list[int]) -> dict[int, Callable[[str], Any]]:
+    """Each paper's chip lookup: its date (a TPU of no generation) and the GPU models it names."""
+    months, chips = paper_months(session, paper_ids), paper_chips(session, paper_ids)
+    return {pid: paper_catalog(None, months.get(pid), chips.get(pid, ())) for pid in paper_ids}
+
+
 def rebuild_estimates(session: Session, config: Config, run_id: int | None, *,
                       include_pending: bool = False) -> int:
     """Recompute every extracted paper's compute estimates from its effective values (reviews
@@ -74,7 +94,7 @@ def rebuild_estimates(session: Session, config: Config, run_id: int | None, *,
               if v.extraction_id in extracted_ids]
     rows = []
     by_paper = by_paper_and_field(values)
-    months = paper_months(session, list(by_paper))
+    catalogs = paper_catalogs(session, list(by_paper))
     for paper_id, fields in by_paper.items():
         usable = {f: sorted((v for v in vs if include_pending or v.state != "pending"), key=lambda v: -v.confidence)
                   for f, vs in fields.items()}
@@ -83,7 +103,7 @@ def rebuild_estimates(session: Session, config: Config, run_id: int | None, *,
             [v.attrs for v in usable.get("training_time", [])],
             [v.attrs for v in usable.get("stated_compute", [])],
             arithmetic_inputs({f: [v.attrs for v in vs] for f, vs in usable.items()}),
-            catalog=dated_catalog(None, months.get(paper_id)),
+            catalog=catalogs[paper_id],
             utilization=config.analysis.utilization, disagreement_factor=config.analysis.disagreement_factor)
         pending = any(v.state == "pending" for vs in usable.values() for v in vs)
         ids = {f: [v.extraction_id for v in vs] for f, vs in usable.items() if vs}
