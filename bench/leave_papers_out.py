@@ -1,11 +1,13 @@
-"""Leave-one-paper-out for the hand-written rules of the operation-count fields (forward FLOPs,
-parameters, epochs): each paper is scored by the rules that the OTHER papers would have motivated.
+"""Leave-one-paper-out for the hand-written rules: each paper is scored by the rules that the OTHER
+papers would have motivated, on the operation-count fields (forward FLOPs, parameters, epochs: our
+labels) and on the shared scorer's fields (hardware, training time, results, stated compute:
+../shared/corpus/gold-dev.jsonl, matched by ../shared/eval/score.py).
 
 A hand-written rule is "trained" on the papers whose errors it fixes. So, per rule switch (every
 `cues.ablated("...")` name in extractors/), this bench measures which corpus papers the rule improves:
-a paper's utility is, over the three fields, right values minus wrong values plus one per field in
-which it finds a stated value (bench/score_operations.py's counting), and the rule supports the
-papers whose utility falls when it is switched off. When paper P is scored, every rule that no paper
+a paper's utility is, over every labelled field, right values minus wrong values plus one per field in
+which it finds a labelled value (bench/score_operations.py's counting; score.py's matching for its
+fields), and the rule supports the papers whose utility falls when it is switched off. When paper P is scored, every rule that no paper
 but P supports is switched off: without P such a rule would not have been written. A rule that
 improves no corpus paper at all came from elsewhere (the synthetic corpus, a general reading) and stays
 on everywhere; a rule that helps P but hurts Q stays on when Q is scored. Epoch's quotes
@@ -18,11 +20,13 @@ that reads more of them right was not written from P alone.
 
 What this does not cover, and says so in the README: patterns without a switch (the base forms such as
 "25.6M parameters") count as general; confidence weights tuned on the corpus as a whole are not
-re-tuned per fold; two rules that only help together are each judged alone.
+re-tuned per fold, nor is the learned scorer that picks the hardware, time and result values (its own
+cross-validation is `progress scorer train`'s); two rules that only help together are each judged alone.
 """
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import re
 import sys
@@ -34,6 +38,18 @@ sys.path.insert(0, str(REPO))
 from bench.epoch_quotes import EPOCH, extract, judge, load_quotes  # noqa: E402
 from bench.score_operations import CORPUS, FIELDS, LABELS, _matches, predictions, score  # noqa: E402
 from extractors import cues  # noqa: E402
+
+GOLD = CORPUS.parent / "gold-dev.jsonl"
+SHARED_SCORER = CORPUS.parent.parent / "eval" / "score.py"
+CACHE_FORMAT = 2  # 2: every field (the shared scorer's too); 1 had the operation fields only
+
+
+def shared_scorer():
+    """../shared/eval/score.py as a module: its matching (`same`), fields and benchmarks."""
+    spec = importlib.util.spec_from_file_location("shared_score", SHARED_SCORER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 _SWITCH = re.compile(r"""ablated\(\s*["']([a-z0-9_]+)["']""")
 
@@ -54,6 +70,22 @@ def utility(label: dict, predicted: dict, min_confidence: float) -> int:
         values = [v for v, c in predicted.get(field, []) if c >= min_confidence]
         right = sum(1 for v in values if _matches(v, truth))
         total += right - (len(values) - right) + (1 if truth and right else 0)
+    return total
+
+
+def gold_utility(gold: dict, predicted: dict, min_confidence: float, scorer) -> int:
+    """The same count on the shared scorer's fields, matched as it matches them (`scorer.same`)."""
+    total = 0
+    for field in scorer.FIELDS:
+        if field not in gold:
+            continue  # not labelled for this paper
+        labels = gold[field]
+        preds = [p for p in predicted.get("scored", {}).get(field, []) if float(p.get("confidence", 1)) >= min_confidence]
+        if field == "results":
+            preds = [p for p in preds if scorer.norm_text(p.get("dataset")) in scorer.BENCHMARKS]
+        right = sum(1 for p in preds if any(scorer.same(field, p, g) for g in labels))
+        found = any(scorer.same(field, p, g) for p in preds for g in labels)
+        total += right - (len(preds) - right) + (1 if labels and found else 0)
     return total
 
 
@@ -78,18 +110,27 @@ def _run(paths: list[Path], workers: int, rules: list[str]) -> dict:
         cues.ablate([])
 
 
-def sweep(labels: list[dict], paths: list[Path], workers: int, min_confidence: float,
+def paper_utility(label: dict, gold: dict, predicted: dict, min_confidence: float, scorer) -> int:
+    """A paper's utility over every labelled field: the operation counts and the shared scorer's."""
+    return utility(label, predicted, min_confidence) + gold_utility(gold, predicted, min_confidence, scorer)
+
+
+def sweep(labels: list[dict], gold: dict[str, dict], paths: list[Path], workers: int, min_confidence: float,
           rules: list[str]) -> tuple[dict, dict[str, dict[str, list[str]]]]:
     """The full run's predictions, and per rule the papers it supports and the papers it hurts."""
+    scorer = shared_scorer()
     base = _run(paths, workers, [])
     quotes = load_quotes(EPOCH) if EPOCH.exists() else []
     outside = outside_utility(quotes)
     effects = {}
+
+    def value(label: dict, run: dict) -> int:
+        pid = label["arxiv_id"]
+        return paper_utility(label, gold.get(pid, {}), run.get(pid, {}), min_confidence, scorer)
     for i, rule in enumerate(rules, 1):
         print(f"  [{i}/{len(rules)}] {rule}", file=sys.stderr)
         without = _run(paths, workers, [rule])
-        gain = {label["arxiv_id"]: utility(label, base.get(label["arxiv_id"], {}), min_confidence)
-                - utility(label, without.get(label["arxiv_id"], {}), min_confidence) for label in labels}
+        gain = {label["arxiv_id"]: value(label, base) - value(label, without) for label in labels}
         if quotes:
             cues.ablate([rule])
             try:
@@ -132,6 +173,11 @@ def _table(name: str, table: dict) -> list[str]:
     return lines
 
 
+def _pr(row: dict) -> str:
+    fmt = lambda x: "-" if x is None else f"{x:.3f}"  # noqa: E731
+    return f"P {fmt(row['precision'])} R {fmt(row['recall'])} ({row['predictions']}/{row['labels']})"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--min-confidence", type=float, default=0.5)
@@ -144,20 +190,29 @@ def main(argv: list[str] | None = None) -> int:
     if not all(p.exists() for p in paths):
         print(f"corpus PDFs missing under {CORPUS}: this bench needs ../shared beside the repo", file=sys.stderr)
         return 2
+    if not GOLD.exists() or not SHARED_SCORER.exists():
+        print(f"{GOLD} or {SHARED_SCORER} missing: this bench needs ../shared beside the repo", file=sys.stderr)
+        return 2
+    gold = {row["arxiv_id"]: row for row in map(json.loads, GOLD.read_text().splitlines()) if row}
     rules = rule_switches()
     if args.cache and args.cache.exists():
         cached = json.loads(args.cache.read_text())
-        base, effects = cached["base"], cached["effects"]
-        if sorted(effects) != rules:
-            print(f"{args.cache} was swept with other rules: delete it and run again", file=sys.stderr)
+        if cached.get("format") != CACHE_FORMAT or sorted(cached["effects"]) != rules:
+            print(f"{args.cache} was swept with other rules or an older format: delete it and run again",
+                  file=sys.stderr)
             return 2
+        base, effects = cached["base"], cached["effects"]
     else:
-        base, effects = sweep(labels, paths, args.workers, args.min_confidence, rules)
+        base, effects = sweep(labels, gold, paths, args.workers, args.min_confidence, rules)
         if args.cache:
-            args.cache.write_text(json.dumps({"base": base, "effects": effects}))
+            args.cache.write_text(json.dumps({"format": CACHE_FORMAT, "base": base, "effects": effects}))
     left_out, only = left_out_predictions(labels, base, effects)
+    scorer = shared_scorer()
+    scored = lambda run: {pid: p.get("scored", {}) for pid, p in run.items()}  # noqa: E731
     report = {"leave_one_paper_out": score(labels, left_out, args.min_confidence),
               "in_sample": score(labels, base, args.min_confidence),
+              "scored_fields": {"leave_one_paper_out": scorer.score(gold, scored(left_out), args.min_confidence),
+                                "in_sample": scorer.score(gold, scored(base), args.min_confidence)},
               "rules_supported_by_one_paper": only,
               "rules_supported_by_several": {r: e["supports"] for r, e in effects.items() if len(e["supports"]) > 1},
               "rules_improving_no_paper": sorted(r for r, e in effects.items() if not e["supports"]),
@@ -169,6 +224,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(_table("LEAVE ONE PAPER OUT (the rules only that paper supports switched off)",
                            report["leave_one_paper_out"])))
     print("\n".join(_table("IN-SAMPLE (every rule on)", report["in_sample"])))
+    print("the shared scorer's fields (../shared/eval/score.py semantics), leave one paper out | in-sample:")
+    for field, row in report["scored_fields"]["leave_one_paper_out"].items():
+        ins = report["scored_fields"]["in_sample"][field]
+        print(f"  {field:<15}{_pr(row):>24}  | {_pr(ins)}")
     print("rules supported by one paper (switched off when it is scored), with the papers each hurts:")
     for pid, names in sorted(only.items()):
         print(f"  {pid}: " + ", ".join(f"{n} (hurts {', '.join(effects[n]['hurts'])})" if effects[n]["hurts"] else n

@@ -56,6 +56,9 @@ def predictions(paths: list[Path], workers: int, keep: set[str] = frozenset()
         for cand in getattr(extraction, "candidates", []):
             if cand.field in FIELDS and cand.is_best:
                 found[cand.field].append((float(cand.attrs[FIELDS[cand.field]]), float(cand.confidence)))
+        # The shared scorer's fields (hardware, training time, results, stated compute) as
+        # ../shared/eval/score.py reads them, for benches that weigh a rule on every field.
+        found["scored"] = extraction.to_score_json(path.stem) if hasattr(extraction, "to_score_json") else {}
         out[path.stem] = found
         if path.stem in keep:
             kept[path.stem] = [c for c in getattr(extraction, "candidates", []) if c.field in FIELDS]

@@ -7,7 +7,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.leave_papers_out import OUTSIDE, rule_switches, rules_only_supported_by, utility  # noqa: E402
+import pytest  # noqa: E402
+
+from bench.leave_papers_out import (OUTSIDE, SHARED_SCORER, gold_utility, paper_utility, rule_switches,  # noqa: E402
+                                   rules_only_supported_by, shared_scorer, utility)
 
 
 def test_every_switch_of_the_extractors_is_found_even_across_lines(tmp_path: Path) -> None:
@@ -35,3 +38,21 @@ def test_utility_counts_right_minus_wrong_plus_fields_found() -> None:
                  "epochs": [(90.0, 0.6)]}                         # wrong: the paper states none
     assert utility(label, predicted, 0.5) == (1 - 1 + 1) + (1 + 1) + (-1)
     assert utility(label, {}, 0.5) == 0
+
+
+@pytest.mark.skipif(not SHARED_SCORER.exists(), reason="../shared/eval/score.py is not beside the repo")
+def test_the_shared_scorers_fields_count_as_it_matches_them() -> None:
+    scorer = shared_scorer()
+    gold = {"hardware": [{"chip": "V100", "count": 8, "unit": "chips"}],
+            "training_time": [{"hours": 30.0, "kind": "wall"}],
+            "results": [{"dataset": "COCO", "metric": "AP", "value": 41.2}]}  # stated_compute: not labelled
+    predicted = {"scored": {
+        "hardware": [{"chip": "Tesla V100", "count": 8, "confidence": 0.9},   # right (score.py's chip names)
+                     {"chip": "V100", "count": 1, "confidence": 0.8}],        # wrong count
+        "training_time": [{"hours": 31.5, "kind": "wall", "confidence": 0.4}],  # right but below 0.5
+        "results": [{"dataset": "COCO", "metric": "AP", "value": 41.25, "confidence": 0.9},
+                    {"dataset": "CIFAR-10", "metric": "accuracy", "value": 96.0, "confidence": 0.9}],  # not scored
+        "stated_compute": [{"flops": 1e20, "confidence": 0.9}]}}             # a field without labels
+    assert gold_utility(gold, predicted, 0.5, scorer) == (1 - 1 + 1) + 0 + (1 + 1)
+    label = {"forward_flops": [], "parameters": [{"parameters": 2.5e7}], "epochs": []}
+    assert paper_utility(label, gold, {**predicted, "parameters": [(2.5e7, 0.9)]}, 0.5, scorer) == 2 + 3
