@@ -345,22 +345,10 @@ def whole_sentence_signals(text: str, start: int, end: int) -> dict:
         "counterfactual": bool(COUNTERFACTUAL.search(text)),
         "speedup_cue": bool(SPEEDUP.search(text)),
         "benchmark_before": bool(BENCHMARK_VERB.search(before)) and not TRAINING_STRONG.search(text),
-        "reference_entry": is_reference_entry(text),
-        "decoding_cue": bool(DECODING.search(text)) and not ablated("decoding_cue"),
     }
 
 
 # ---- issue 11, round 2: kinds of held-out errors listed by bench/scorer_errors.py ----
-
-# A bibliography entry whose reference-list heading was lost, so it reads as body text: an arXiv id,
-# "In Proceedings", page or volume numbers. Such a sentence states someone else's title ("Training
-# ImageNet in 1 hour"), never this paper's set-up. Fires in 5 corpus papers (all on negatives).
-REFERENCE_ENTRY = re.compile(r"\barXiv(?: preprint)?:?\s?(?:abs/)?\d{4}\.\d{4,5}|\bIn (?:Proceedings|Proc\.|Advances in)\b|"
-                             r"\bpp\.\s?\d+|\bvol\.\s?\d+|"
-                             # "Name: A title of the work by its authors, 2020." (an entry's last words)
-                             r"^[A-Z][\w-]*:\s.*,\s(?:19|20)\d\d[a-z]?\.?\s*$", re.IGNORECASE)
-
-
 
 _FINETUNE = re.compile(r"\bfine-?tun\w*", re.IGNORECASE)
 _PRETRAIN = re.compile(r"\bpre-?train\w*", re.IGNORECASE)
@@ -374,16 +362,6 @@ def training_phase(text: str) -> str:
         return "finetuning"
     return "training"
 
-def is_reference_entry(text: str) -> bool:
-    """A bibliography entry read as body text: another work's title, never this paper's set-up."""
-    if ablated("reference_entry"):
-        return False
-    return bool(REFERENCE_ENTRY.search(text))
-
-# Decoding set-ups (beam search, generation) are inference hardware: "all runs share one machine
-# (two cards) and the same beam width for decoding". Kept apart from INFERENCE_CUE, which the compute
-# extractor reads too. Fires in 2 corpus papers' hardware sentences.
-DECODING = re.compile(r"\b(?:decod(?:e|es|ed|ing)|beam (?:size|search|width))\b", re.IGNORECASE)
 
 # A duration that measures a data set, not a run: "the logs were collected over 30 days", "the
 # corpus spans two weeks (the first 12 days for training)", "a 100-hour speech corpus".
@@ -458,17 +436,6 @@ def hardware_adjacent(text: str, start: int, end: int) -> bool:
     text[start:end]."""
     return bool(HARDWARE_BEFORE_DURATION.search(text[max(0, start - 100):start])
                 or HARDWARE_AFTER_DURATION.match(text[end:end + 70]))
-
-
-# The purpose a duration was spent on, when it is not training: "it takes about an hour to construct
-# the index", "requires 8 GPU hours to compute the features", "takes 1.1 hours to evaluate a
-# candidate". Fires in 3 corpus papers, all on false mentions; purposes that are training ("to train",
-# "to converge", "to reach 90%") or its output ("to find the vocabulary", "to generate images") are not
-# listed.
-OTHER_PURPOSE_AFTER = re.compile(
-    r"^\s*(?:\([^)]*\)\s*)?(?:\w+\s+){0,6}?to\s+(?:construct|build|compute|calculate|evaluate|test|index|encode|"
-    r"extract|pre-?process|tokeni[sz]e|decode|infer|annotate|label|render|download|process|precompute|cache|"
-    r"synthesi[sz]e|transcribe|translate|score|rank|retrieve)\b", re.IGNORECASE)
 
 
 # A model as the subject of a time verb right before the duration: "the 15B model took 60 days",

@@ -514,7 +514,7 @@ def _machine_multiplier(doc: Doc, mention: Mention) -> tuple[float, int] | None:
     4 nodes"."""
     if mention.count_start is None:
         return None
-    inside = None if cues.ablated("machine_parenthesis") else _per_machine_in_parenthesis(doc, mention)
+    inside = _per_machine_in_parenthesis(doc, mention)
     if inside:
         return inside
     # Left: "<N> <machines> [(...)] [,] [each] (with|having|of|containing|equipped with|x) <count> <chips>"
@@ -525,7 +525,7 @@ def _machine_multiplier(doc: Doc, mention: Mention) -> tuple[float, int] | None:
         if word in ("with", "each", "having", "of", "containing", "equipped", ",", "has", "hosting", "consists",
                     "comprises", "contains", "holds", "features") or (
                         # "4 nodes x 16 GPUs": a multiplication sign right before the count
-                        word in ("x", "×") and i == mention.count_start - 1 and not cues.ablated("machine_parenthesis")):
+                        word in ("x", "×") and i == mention.count_start - 1):
             linked = linked or word != ","
             i -= 1
         elif word == ")":
@@ -539,15 +539,13 @@ def _machine_multiplier(doc: Doc, mention: Mention) -> tuple[float, int] | None:
         value = parse_number(doc[i - 1].text)
         if value and value == int(value) and doc[i - 1].lower_ not in ("a", "an", "single", "one"):
             return value, i - 1
-        if not cues.ablated("machine_parenthesis"):  # "16 DGX-2 servers with 16 GPUs each"
-            named = _machine_count_before(doc, i)
-            if named:
-                return named
+        named = _machine_count_before(doc, i)  # "16 DGX-2 servers with 16 GPUs each"
+        if named:
+            return named
     # Right: "<count> <chips> per <machine>" / "<count> <chips> each", with "<N> <machines>" elsewhere;
     # and "<N> nodes ..., where each node consists of <count> <chips>" (the per-machine count after "each").
     following = doc[mention.end:mention.end + 2].text.lower()
-    each_machine = linked and i >= 1 and doc[i].lower_ in _MACHINE_WORDS and doc[i - 1].lower_ in ("each", "every") \
-        and not cues.ablated("each_machine_multiplier")
+    each_machine = linked and i >= 1 and doc[i].lower_ in _MACHINE_WORDS and doc[i - 1].lower_ in ("each", "every")
     if each_machine or re.match(r"^(?:per|each|on each|in each)\b", following):
         for j, token in enumerate(doc):
             if token.lower_ in _MACHINE_WORDS and j > 0 and not mention.start <= j < mention.end + 3:
@@ -641,8 +639,6 @@ def _is_own_training_context(sentence: Sentence) -> bool:
         return False
     if cues.INFERENCE_CUE.search(text) or not cues.TRAINING_CUE.search(text):
         return False
-    if cues.DECODING.search(text) and not cues.TRAINING_STRONG.search(text) and not cues.ablated("decoding_cue"):
-        return False  # "all runs share one environment ... beam size for decoding": not a training set-up
     return not ("et al." in text and not cues.OWN_WORK.search(text))
 
 
@@ -748,10 +744,6 @@ def rule_confidence(f: dict) -> float:
         score += 0.05
     if inference:
         score -= 0.15 if f["training_strong"] else 0.4
-    elif f.get("decoding_cue"):
-        score -= 0.15 if f["training_strong"] else 0.4  # issue 11: decoding hardware is inference hardware
-    if f.get("reference_entry"):
-        score -= 0.6  # issue 11: a reference-list entry read as body text
     if f["et_al"] and not own:
         score -= 0.4
     elif f["citation"] and not own:
@@ -808,26 +800,21 @@ def select_best(candidates: list[Candidate], named_chips: dict[str, set[str]] | 
                 threshold: float = 0.5, *, boost: bool = True) -> list[Candidate]:
     """Mark one candidate per distinct set-up as best; agreeing mentions raise its confidence.
 
-    Set-ups are keyed by chip and total chips (so "4 Cloud TPUs" and "16 TPU chips" agree). A generic
-    "8 GPUs" with the same total as a named "8 P100 GPUs" is the same set-up; a generic count is
-    named after the only chip model the paper uses for training, when there is exactly one.
+    Set-ups are keyed by chip and total chips (so "4 Cloud TPUs" and "16 TPU chips" agree); a generic
+    count is named after the only chip model the paper uses for training, when there is exactly one.
     """
     name_generic_chips(candidates, named_chips or {})
     groups: dict[tuple[str, float], list[Candidate]] = {}
     for cand in candidates:
         cand.is_best = False
         groups.setdefault(setup_key(cand), []).append(cand)
-    # A generic set-up whose total matches a named one is the same set-up.
-    named_totals = {(chips.lookup(c).kind if chips.lookup(c) else "", t) for c, t in groups if c not in ("GPU", "TPU", "CPU")}
     best: list[Candidate] = []
-    for (chip, total), members in groups.items():
+    for members in groups.values():
         members.sort(key=lambda c: -c.confidence)
         top = members[0]
         if boost:  # the learned scorer has agreement as a feature (n_mentions) instead
             agreeing = sum(1 for c in members[1:] if c.confidence >= threshold)
             top.confidence = cues.clamp(top.confidence + 0.05 * min(agreeing, 2))
-        if chip in ("GPU", "TPU") and (chip.lower(), total) in named_totals and not cues.ablated("generic_same_total"):
-            continue
         if top.confidence >= threshold:
             top.is_best = True
             best.append(top)

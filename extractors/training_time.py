@@ -69,10 +69,6 @@ _AND_SMALLER = re.compile(r"^\s*(?:and\s+)?(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|minu
 # Rule penalties for cues.whole_sentence_signals' cues. Grouped CV (3 fold seeds, training-time F1
 # 0.801) when each is switched off (`scorer train --ablate`): comparison_earlier 0.798, counterfactual 0.795.
 _WHOLE_SENTENCE_PENALTIES = ("comparison_earlier", "counterfactual")
-# A table row whose label names the quantity ("Training time", "Train hours", "Wall-clock") followed by
-# its values: the values are durations of the table's columns.
-_TIME_ROW_LABEL = re.compile(r"\b(?:train(?:ing)?[ -](?:time|hours|days)|wall[- ]clock|time to train)\b"
-                             r"(?:\s+[\d.,]+\s?[a-z]{0,3})*\s*$", re.IGNORECASE)
 _TRAIN_CUE = re.compile(
     r"\b(?:train(?:s|ed|ing)?|pre-?train(?:s|ed|ing)?|fine-?tun\w*|converge\w*|search(?:es)?|"
     r"learn(?:s|ed|ing)?|optimi[sz]\w*|experiments?)\b", re.IGNORECASE)
@@ -156,11 +152,6 @@ def _read_table_row(candidate: Candidate, text: str, match: re.Match[str], previ
     if re.search(r"[A-Za-z]{2,}", label):
         row_is_own = cues.row_label_is_own(_last_label(label), own_names, title_vocabulary)
     candidate.features["table_row"] = "own" if row_is_own else "other"
-    if not row_is_own and _TIME_ROW_LABEL.search(text[:match.start()]) and not cues.ablated("time_row_label"):
-        # "Training time 9h 12h 34h": the row label names the quantity, not a model; the columns are
-        # the paper's own set-ups or others', which the label cannot tell
-        candidate.features["table_row"] = "quantity"
-    candidate.features["time_row_label"] = candidate.features["table_row"] == "quantity"
     candidate.confidence = rule_confidence(candidate.features)
     return row_is_own
 
@@ -176,10 +167,6 @@ def _candidate(sentence: Sentence, match: re.Match[str], own_names: frozenset[st
     """The duration `match` reads (a range), or only its number `one_of` ("n1"/"n2") of a list."""
     text = sentence.text
     unit_text = match.group("unit")
-    if unit_text == "h" and not match.group("minutes") and (_value(match.group("n1")) or 0) >= 100 and \
-            re.match(r"\d", match.group("n1")) and sentence.text[match.start("unit") - 1].isdigit() and \
-            not cues.ablated("speech_hours"):
-        return None  # "2000h", "300h": amounts of speech data named by their length
     if unit_text.lower() == "m" or (unit_text.lower() in ("h", "d") and match.group("n1").strip().lower() in WORD_NUMBERS):
         return None
     per_unit = _unit_hours(unit_text)
@@ -251,20 +238,6 @@ def _range_fragment(after: str) -> bool:
     return not (following and (following.group("chip") or "").strip()) or cues.ablated("chip_total_aside")
 
 
-# Between an earlier duration and this one: an open parenthesis or a colon makes this one a part of
-# the earlier total ("takes 1 week (5 days at length 128, then 2 days ...)", "about 5 weeks: 1 week for
-# the teacher and 4 weeks ...", "2 hours (excluding the caching, which takes 1 hour)").
-_OPENS_BREAKDOWN = re.compile(r"^(?:[^()]{0,80}\([^()]*|\s*:[^()]*)$")  # a "(" still open, or a ":" right after
-
-
-def part_of_earlier_duration(text: str, start: int) -> bool:
-    """Whether the wall duration at `start` breaks down (or restates) a wall duration earlier in the
-    sentence. Chip-time totals beside a wall time ("140 hours (71.8K accelerator hours)") are not parts."""
-    earlier = [m for m in DURATION.finditer(text, 0, start) if not (m.group("chip") or "").strip()
-               and m.group("n1")[:1].isdigit() | (m.group("n1").strip().lower() in WORD_NUMBERS)]
-    return any(_OPENS_BREAKDOWN.match(text[m.end():start]) for m in earlier)
-
-
 def signals(sentence: Sentence, match: re.Match[str], kind: str, hours: float,
             own_names: frozenset[str]) -> dict:
     """The named signals around one duration: the learned scorer's input and `rule_confidence`'s."""
@@ -297,12 +270,6 @@ def signals(sentence: Sentence, match: re.Match[str], kind: str, hours: float,
         # issue 11 round 3: the chips the duration ran on, written next to it (13 corpus papers)
         "hardware_adjacent": cues.hardware_adjacent(text, match.start(), match.end()) and not cues.ablated(
             "hardware_adjacent"),
-        # "takes an hour to construct the index": time spent on something other than training (3 papers)
-        "other_purpose_after": bool(cues.OTHER_PURPOSE_AFTER.match(text[match.end():match.end() + 80])) and not
-        cues.ablated("other_purpose_after"),
-        # issue 11 round 3: a part of an earlier total (2 corpus papers, 3 false mentions, none true)
-        "part_of_earlier": kind == "wall" and part_of_earlier_duration(text, match.start()) and not cues.ablated(
-            "part_of_earlier"),
         "model_took_before": bool(cues.MODEL_TOOK_BEFORE.search(text[max(0, match.start() - 80):match.start()]))
         and not cues.ablated("model_took_before"),
         # "Computing the features takes 3 hours on a GPU": the clause's subject is a task, not a run
@@ -359,10 +326,6 @@ def rule_confidence(f: dict) -> float:
         score += 0.17  # "64 cards for two weeks": a run's resources, even without a training verb
     elif f.get("model_took_before") and not f["train_cue_local"] and not any(f.get(name) for name in _OTHER_RUN_CUES):
         score += 0.12  # "The larger model took 60 days.": a run's length, the training said before
-    if f.get("other_purpose_after"):
-        score -= 0.35
-    if f.get("part_of_earlier"):
-        score -= 0.45  # the parts of a total stated before them: the total is the run's length
     if f["contrast_opening"]:
         score -= 0.3
     score -= f["other_model_subject"]
@@ -392,8 +355,6 @@ def rule_confidence(f: dict) -> float:
         score -= 0.5
     if f.get("data_span"):
         score -= 0.5  # issue 11: the span a data set covers (4 corpus papers, all negatives)
-    if f.get("reference_entry"):
-        score -= 0.6  # issue 11: a reference-list entry read as body text (5 corpus papers)
     score = cues.clamp(score * cues.section_weight(f["section"]))
     if f.get("table_row") in ("own", "other"):
         score = cues.clamp(score + (0.3 if f["table_row"] == "own" else -0.3))

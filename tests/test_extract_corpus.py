@@ -38,20 +38,19 @@ def table():
     return scorer.score(gold, predictions, 0.5)
 
 
-# Floors: this test scores in-sample (the shipped models saw these papers; `progress scorer report`:
-# hardware P 0.897 R 0.853, training time P 0.897 R 0.926), so its floors sit about 0.03 under those
-# figures; the cross-validated ones (hardware P 0.879 R 0.836, training time P 0.889 R 0.889; over 3
-# fold seeds `python bench/scorer_errors.py --summary --seeds 0,1,2`) are the README's headline. A drop
-# below a floor means a rule or the scorer broke, not noise: extraction and the shipped models are
-# deterministic.
+# Floors: this test scores in-sample (the shipped models saw these papers; `progress scorer train`:
+# hardware P 0.871 R 0.885, training time P 0.873 R 0.852), so its floors sit about 0.03 under those
+# figures; the leave-one-paper-out ones (`python bench/leave_papers_out.py`) and the scorer's grouped
+# CV are the README's headline. A drop below a floor means a rule or the scorer broke, not noise:
+# extraction and the shipped models are deterministic.
 def test_hardware_meets_floors(table):
-    assert table["hardware"]["precision"] >= 0.86
-    assert table["hardware"]["recall"] >= 0.82
+    assert table["hardware"]["precision"] >= 0.84
+    assert table["hardware"]["recall"] >= 0.85
 
 
 def test_training_time_meets_floors(table):
-    assert table["training_time"]["precision"] >= 0.86
-    assert table["training_time"]["recall"] >= 0.89
+    assert table["training_time"]["precision"] >= 0.84
+    assert table["training_time"]["recall"] >= 0.82
 
 
 def test_stated_compute_precision(table):

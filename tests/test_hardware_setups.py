@@ -1,5 +1,6 @@
 """Hardware set-ups (issue 11, round 3): machines times what one machine holds, processor model
-numbers, a generic count named by a nearby sentence. Sentences written for these tests, with traps."""
+numbers, a generic count named by a nearby sentence. Sentences written for these tests,
+with traps."""
 from __future__ import annotations
 
 import pytest
@@ -100,11 +101,11 @@ def test_on_another_page_the_previous_sentence_names_nothing():
     assert [c.attrs["chip"] for c in extract_hardware(sentences)] == ["GPU"]
 
 
-@pytest.mark.parametrize("rule", ["machine_parenthesis", "cpu_model_number", "name_from_nearby"])
+@pytest.mark.parametrize("rule", ["machine_multiplier", "cpu_model_number", "name_from_nearby"])
 def test_each_rule_can_be_ablated(rule):
     """`scorer train --ablate NAME` measures each rule: switched off, its sentence reads as before."""
     texts = {
-        "machine_parenthesis": ("Our runs used 32× NVIDIA DGX H100 nodes (8× H100 80GB) for pre-training.",),
+        "machine_multiplier": ("Our runs used 32× NVIDIA DGX H100 nodes (8× H100 80GB) for pre-training.",),
         "cpu_model_number": ("The simulator was trained on a single-socket Xeon(R) Plat-inum 8380 CPU @ 2.30GHz.",),
         "name_from_nearby": ("All of our language-model runs used 32GB V100 GPUs.", "The base model trains on 4 GPUs."),
     }[rule]
