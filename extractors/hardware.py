@@ -744,6 +744,8 @@ def rule_confidence(f: dict) -> float:
         score += 0.05
     if inference:
         score -= 0.15 if f["training_strong"] else 0.4
+    if f.get("reference_entry"):
+        score -= 0.6  # issue 11: a reference-list entry read as body text
     if f["et_al"] and not own:
         score -= 0.4
     elif f["citation"] and not own:

@@ -272,6 +272,8 @@ def _cues(sentence: Sentence, start: int, end: int, own_names: frozenset[str]) -
                                   text[end:end + 20], re.IGNORECASE)),
         # "131M parameters in the embedding layer", "2 GFLOPs in each block": a part of the model.
         "model_part": bool(_MODEL_PART_AFTER.match(text, end)) and not cues.ablated("ops_model_part"),
+        # A bibliography entry read as body text: another work's title ("X: a 17B parameter model").
+        "reference_entry": cues.is_reference_entry(text),
     }
     if features["cited"] and features["own"] and _cites_only_recipe(text, start, end):
         features["cited"], features["cites_recipe"] = False, True
@@ -327,6 +329,7 @@ def _confidence(base: float, f: dict) -> float:
     score -= 0.4 if f.get("model_part") else 0.0
     score -= 0.2 if f.get("range_bound") else 0.0
     score -= 0.4 if f.get("increment") else 0.0
+    score -= 0.6 if f.get("reference_entry") else 0.0
     return cues.clamp(score * cues.section_weight(f.get("section", "body")))
 
 

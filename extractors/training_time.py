@@ -355,6 +355,8 @@ def rule_confidence(f: dict) -> float:
         score -= 0.5
     if f.get("data_span"):
         score -= 0.5  # issue 11: the span a data set covers (4 corpus papers, all negatives)
+    if f.get("reference_entry"):
+        score -= 0.6  # issue 11: a reference-list entry read as body text (5 corpus papers)
     score = cues.clamp(score * cues.section_weight(f["section"]))
     if f.get("table_row") in ("own", "other"):
         score = cues.clamp(score + (0.3 if f["table_row"] == "own" else -0.3))

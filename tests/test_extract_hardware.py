@@ -321,10 +321,16 @@ def test_count_forms_around_the_chip_traps(text):
     assert found(text) == []
 
 
-# ---- issue 11, round 2: decoding words beside a training set-up ----
+# ---- issue 11, round 2: decoding words beside a training set-up, reference entries ----
 
 def test_training_with_decoding_words_keeps_the_set_up():
     text = "We trained every translation model on 8 V100 GPUs and decode with beam search."
     assert found(text) == [("V100", 8, "chips")]
     assert context_chips([Sentence(6, text, "experiments", 0)])["gpu"] == {"V100"}
 
+
+def test_a_reference_entry_in_the_body_is_not_a_set_up():
+    text = "Kim, B. Scaling sparse models on 512 TPU v3 chips. arXiv preprint arXiv:2003.04567, 2020."
+    cands = extract_hardware([Sentence(12, text, "experiments", 0)])
+    assert cands and cands[0].features["reference_entry"]
+    assert found(text) == []

@@ -217,3 +217,14 @@ def test_a_run_on_a_data_set_keeps_its_duration(text, hours):
     assert run and not run[0].features["data_span"], text
     assert hours in [h for h, _, _ in found(text)], text
 
+
+def test_a_reference_entry_in_the_body_is_not_training_time():
+    entry = "Doe, J. and Roe, K. Fitting a vision transformer in 40 minutes. arXiv preprint arXiv:2101.01234, 2021."
+    proceedings = "Lee, A. Pretraining sparse experts within 2 days. In Proceedings of Sparse Systems Week, pp. 11-19."
+    for text in (entry, proceedings):
+        cands = extract_training_time([Sentence(9, text, "experiments", 0)])
+        assert cands and all(c.features["reference_entry"] for c in cands), text
+        assert found(text) == [], text
+    # a body sentence that cites an arXiv paper by number only is not an entry
+    body = extract_training_time([Sentence(4, "We trained our model for 40 hours, as in [12].", "experiments", 0)])
+    assert not body[0].features["reference_entry"] and found("We trained our model for 40 hours, as in [12].")

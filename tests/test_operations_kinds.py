@@ -198,6 +198,7 @@ def test_parameter_forms(text, value):
 
 @pytest.mark.parametrize("text", [
     "See https:// www.example.org/blog/ foonet - a - 13 - billion - parameter - model for details.",  # a link
+    "Lark: A 13-billion-parameter language model by Some Lab, 2021.",  # a bibliography entry
     "We reuse a 300M parameter encoder (Smith et al., 2020) without changes.",  # another work's model
 ])
 def test_parameter_traps(text):

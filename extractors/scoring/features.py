@@ -23,7 +23,7 @@ NEGATIVE_CUES = frozenset("""inference_cue et_al citation third_person_before hy
     contrast_opening non_training_use_after chip_is_subject unit_of_work_before bound_qualifier
     limit_or_budget per_example_near baseline_near
     conditional_word difference_before evaluation_cue citation_before compound_after data_amount_after
-    data_span""".split())
+    reference_entry data_span""".split())
 POSITIVE_CUES = frozenset("own_work training_strong training_use_after train_cue_local compute_cue".split())
 # The rule confidence is clipped to [RULE_CLIP, 1 - RULE_CLIP] before the logit: rules clamp many
 # mentions to 0.0 or 1.0 (logit -3.9 / +3.9 at the old 0.02 clip), and the few true values among the
