@@ -4,26 +4,19 @@ stated on the estimate and the point. Several models named, or none: nothing is 
 our own wording."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
 
 from analysis.compute import ASSUMED_GPU_MODEL, hardware_estimates, named_gpu_model, paper_catalog, resolve_catalog
 from analysis.points import build_points
-from db import session_scope, upgrade_to_head
+from db import session_scope
 from extractors.chips import lookup
-from extractors.records import PaperExtraction
-from models import ComputeEstimate, Paper, Point
-from settings.config import load_config
-from sources.arxiv_client import PaperMeta
-from usecases.paper_stages import record_found, store_extraction
-from usecases.points import rebuild_points
-from usecases.scaling import rebuild_estimates
+from models import ComputeEstimate, Point
 from candidate_factory import candidate
+from stored_paper import store_and_rebuild
 
-CONFIG = load_config(Path(__file__).resolve().parents[1] / "config.yaml")
 P100 = lookup("P100").peak["fp32"]
 SETUP = "The Kestrel detector was trained with synchronous SGD across 8 GPUs for 12 hours."
 TIMING = "Inference takes 70 ms per image on one NVIDIA Tesla P100 card."
@@ -58,18 +51,8 @@ def test_a_run_that_names_its_model_keeps_it():
 
 
 def _paper(db_url: str, cands: list) -> None:
-    upgrade_to_head(db_url)
-    meta = PaperMeta(arxiv_id="1703.00007", version=1, title="Kestrel", authors=["A. Author"], abstract="We detect.",
-                     categories=["cs.CV"], primary_category="cs.CV", published=datetime(2017, 3, 2, tzinfo=timezone.utc),
-                     updated=datetime(2017, 3, 2, tzinfo=timezone.utc), pdf_url="http://x/pdf/1703.00007v1")
-    with session_scope(db_url) as s:
-        record_found(s, [meta], "object_detection")
-        paper_id = s.execute(select(Paper.id)).scalar_one()
-        store_extraction(s, paper_id, PaperExtraction(arxiv_id="1703.00007", source_path="x.pdf", pages=8,
-                                                      extractor_version="t", candidates=cands), CONFIG)
-    with session_scope(db_url) as s:
-        rebuild_estimates(s, CONFIG, None)
-        rebuild_points(s, CONFIG, None)
+    store_and_rebuild(db_url, cands, arxiv_id="1703.00007", title="Kestrel", published=datetime(2017, 3, 2),
+                      task="object_detection", category="cs.CV")
 
 
 def _run_candidates(timing_chip: str | None) -> list:

@@ -4,7 +4,6 @@ Sentences are our own wording."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -12,19 +11,13 @@ from sqlalchemy import select
 from analysis.compute import (ASSUMED_GENERATION, dated_catalog, hardware_estimates, paper_month,
                               tpu_generation_at)
 from analysis.points import build_points
-from db import session_scope, upgrade_to_head
+from db import session_scope
 from extractors.arxiv_ids import submission_month
 from extractors.chips import lookup
-from extractors.records import PaperExtraction
-from models import ComputeEstimate, Paper, Point
-from settings.config import load_config
-from sources.arxiv_client import PaperMeta
-from usecases.paper_stages import record_found, store_extraction
-from usecases.points import rebuild_points
-from usecases.scaling import rebuild_estimates
+from models import ComputeEstimate, Point
 from candidate_factory import candidate
+from stored_paper import store_and_rebuild
 
-CONFIG = load_config(Path(__file__).resolve().parents[1] / "config.yaml")
 V3_CHIP = lookup("TPU v3").device_peak["bf16"] / lookup("TPU v3").chips_per_device  # 105 TFLOP/s, the study's figure
 SETUP = "The Osprey network was optimised for 4 days on 64 Cloud TPU chips."
 ROW = "Table 2: SQuAD 1.1 dev | Osprey 88.1 93.0"
@@ -84,18 +77,8 @@ def test_a_point_and_the_stored_estimate_use_the_dated_generation(db_url):
     assert point.compute_flops == pytest.approx(64 * V3_CHIP * 96 * 3600)
     assert "TPU v3" in point.main_part().why
 
-    upgrade_to_head(db_url)
-    meta = PaperMeta(arxiv_id="1811.00007", version=2, title="Osprey", authors=["A. Author"], abstract="We train.",
-                     categories=["cs.CL"], primary_category="cs.CL", published=datetime(2019, 6, 1, tzinfo=timezone.utc),
-                     updated=datetime(2019, 6, 1, tzinfo=timezone.utc), pdf_url="http://x/pdf/1811.00007v2")
-    with session_scope(db_url) as s:
-        record_found(s, [meta], "question_answering")
-        paper_id = s.execute(select(Paper.id)).scalar_one()
-        store_extraction(s, paper_id, PaperExtraction(arxiv_id="1811.00007", source_path="x.pdf", pages=6,
-                                                      extractor_version="t", candidates=cands), CONFIG)
-    with session_scope(db_url) as s:
-        rebuild_estimates(s, CONFIG, None)
-        rebuild_points(s, CONFIG, None)
+    store_and_rebuild(db_url, cands, arxiv_id="1811.00007", title="Osprey", published=datetime(2019, 6, 1),
+                      task="question_answering", category="cs.CL")
     with session_scope(db_url) as s:
         estimate = s.execute(select(ComputeEstimate).where(ComputeEstimate.method == "hardware")).scalar_one()
         assert estimate.flops == pytest.approx(64 * V3_CHIP * 96 * 3600)
