@@ -178,6 +178,11 @@ def paper_catalog(catalog: Catalog | None, when: tuple[int, int] | None, named_c
     return lookup
 
 
+def extraction_catalog(candidates: Iterable[Any], when: tuple[int, int] | None) -> Callable[[str], Any]:
+    """`paper_catalog` for one paper's extracted candidates: the chips its hardware candidates write."""
+    return paper_catalog(None, when, [c.attrs.get("chip") for c in candidates if c.field == "hardware"])
+
+
 def _spec_for(resolve: Callable[[str], Any], hw_item: Mapping[str, Any]) -> Any:
     """The catalog entry for a hardware item; a stated variant ("PCIe") picks that variant's peaks
     when the catalog knows it, else the chip's own."""

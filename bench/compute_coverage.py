@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from analysis.compute import arithmetic_inputs, estimate_compute, paper_catalog, paper_month  # noqa: E402
+from analysis.compute import arithmetic_inputs, estimate_compute, extraction_catalog, paper_month  # noqa: E402
 from analysis.points import build_points  # noqa: E402
 from extractors.pipeline import extract_files  # noqa: E402
 from settings.config import load_config  # noqa: E402
@@ -56,8 +56,7 @@ def coverage(paths: list[Path], workers: int = 2) -> dict:
         if not results:
             continue
         with_result += 1
-        catalog = paper_catalog(None, paper_month(extraction.arxiv_id),
-                                [c.attrs.get("chip") for c in extraction.candidates if c.field == "hardware"])
+        catalog = extraction_catalog(extraction.candidates, paper_month(extraction.arxiv_id))
         points = build_points(extraction.candidates, results=results, catalog=catalog)
         per_point["points"] += len(points)
         per_point["hardware_burden"] += sum(bool(p.hardware_flops) for p in points)

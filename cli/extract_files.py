@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
 
-from analysis.compute import paper_catalog, paper_month
+from analysis.compute import extraction_catalog, paper_month
 from analysis.points import build_points
 from cli.app_state import fail
 from extractors.records import ExtractionError
@@ -64,8 +64,7 @@ def extract_files_to_jsonl(pdfs: list[Path], out: Path, *, workers: int, timeout
                 line = outcome.to_score_json(outcome.arxiv_id or _id_from_name(path))
                 # Each headline result with the compute of the run behind it (analysis.points).
                 # "Cloud TPU" of its date; "8 GPUs" of the one GPU model the paper names
-                catalog = paper_catalog(None, paper_month(outcome.arxiv_id),
-                                        [c.attrs.get("chip") for c in outcome.candidates if c.field == "hardware"])
+                catalog = extraction_catalog(outcome.candidates, paper_month(outcome.arxiv_id))
                 line["points"] = [point.to_json() for point in build_points(outcome.candidates, catalog=catalog)]
             fh.write(json.dumps(valid_unicode(line)) + "\n")
             if to_stdout:

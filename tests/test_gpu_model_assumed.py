@@ -9,7 +9,8 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from analysis.compute import ASSUMED_GPU_MODEL, hardware_estimates, named_gpu_model, paper_catalog, resolve_catalog
+from analysis.compute import (ASSUMED_GPU_MODEL, extraction_catalog, hardware_estimates, named_gpu_model, paper_catalog,
+                              resolve_catalog)
 from analysis.points import build_points
 from db import session_scope
 from extractors.chips import lookup
@@ -48,6 +49,12 @@ def test_a_run_that_names_its_model_keeps_it():
     resolve = paper_catalog(None, (2017, 9), ["GPU", "P100"])
     assert resolve("K80").name == "K80" and not resolve("K80").note.startswith(ASSUMED_GPU_MODEL)
     assert resolve("Cloud TPU").name == "TPU v2"  # the date still dates a TPU
+
+
+def test_an_extractions_catalog_reads_the_chips_of_its_hardware_candidates():
+    resolve = extraction_catalog(_run_candidates("P100"), (2017, 3))
+    assert resolve("GPU").name == "P100" and resolve("GPU").note.startswith(ASSUMED_GPU_MODEL)
+    assert extraction_catalog(_run_candidates(None), (2017, 3))("GPU").name == "GPU"
 
 
 def _paper(db_url: str, cands: list) -> None:
