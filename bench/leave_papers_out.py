@@ -74,18 +74,12 @@ def utility(label: dict, predicted: dict, min_confidence: float) -> int:
 
 
 def gold_utility(gold: dict, predicted: dict, min_confidence: float, scorer) -> int:
-    """The same count on the shared scorer's fields, matched as it matches them (`scorer.same`)."""
+    """The same count on the shared scorer's fields, as `scorer.score` filters and matches them (one
+    paper scored alone: its right predictions are precision x predictions)."""
     total = 0
-    for field in scorer.FIELDS:
-        if field not in gold:
-            continue  # not labelled for this paper
-        labels = gold[field]
-        preds = [p for p in predicted.get("scored", {}).get(field, []) if float(p.get("confidence", 1)) >= min_confidence]
-        if field == "results":
-            preds = [p for p in preds if scorer.norm_text(p.get("dataset")) in scorer.BENCHMARKS]
-        right = sum(1 for p in preds if any(scorer.same(field, p, g) for g in labels))
-        found = any(scorer.same(field, p, g) for p in preds for g in labels)
-        total += right - (len(preds) - right) + (1 if labels and found else 0)
+    for row in scorer.score({"paper": gold}, {"paper": predicted.get("scored", {})}, min_confidence).values():
+        right = round((row["precision"] or 0.0) * row["predictions"])
+        total += right - (row["predictions"] - right) + (1 if row["recall"] else 0)
     return total
 
 
