@@ -152,11 +152,12 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
     out = []
     for row in table.rows[first:]:
         text = " ".join(c for c in row if c)
-        numbers = list(_SUFFIXED.finditer(text))
-        if not numbers:
-            continue
         label = re.split(r"\s\d", " " + text, maxsplit=1)[0].strip()
         if not label:
+            continue
+        # The row's cells follow its label: a size inside the model's name ("FooNet-60M") is no cell.
+        numbers = [m for m in _SUFFIXED.finditer(text) if m.start() >= len(label)]
+        if not numbers:
             continue
         own, _reading = _row_reading(label, "", own_names, title_vocabulary)
         if not own:

@@ -47,3 +47,9 @@ def test_switched_off_the_suffix_reading_keeps_only_rows_in_header_order(ablated
     ablated("ops_merged_by_suffix")
     table = _merged([["FooNet-S 256 7.2G", "80.4"], ["FooNet-B 224 89.0M 15.4G", "83.2"]])
     assert _best(table) == {"parameters": [8.9e7], "forward_flops": [1.54e10]}
+
+
+def test_a_size_inside_the_model_name_is_not_a_cell_of_the_row():
+    # "FooNet-60M" is named after its size; the row's own cell says 60.4M
+    table = _merged([["FooNet-60M 224 60.4M 9.1G", "80.7"]])
+    assert _best(table) == {"parameters": [6.04e7], "forward_flops": [9.1e9]}
