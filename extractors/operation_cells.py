@@ -22,7 +22,7 @@ from extractors.results_tables import NOT_OWN_GROUP, NOT_OWN_ROW, OURS_LABEL, ro
 from extractors.tables import QUANTITY_ROW_LABEL
 
 # One version for both operation readers (prose: operations.py; tables: this module).
-OPERATIONS_VERSION = "operations@0.3"
+OPERATIONS_VERSION = "operations@0.4"
 
 
 # --- table columns: "Params (M)", "FLOPs (G)", "MACs", "#Param." ------------------------------------------
@@ -167,7 +167,11 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
             suffix = match.group("suffix")
             if in_order:
                 field = fields[i]
-            elif cues.ablated("ops_merged_by_suffix"):
+            elif cues.ablated("ops_merged_by_suffix") or len(numbers) > len(fields):
+                # By suffix only where a cell is missing: with more sized numbers than the header has
+                # size and cost columns, the others count steps or tokens ("34M 1.9M" under "Params
+                # Train Steps"), and a suffix cannot tell them apart (on the corpus that reading
+                # found no paper's value and read one paper's step counts as sizes).
                 continue
             elif suffix in "GBT" and "forward_flops" in fields:
                 field = "forward_flops"

@@ -19,7 +19,7 @@ from extractors.scoring.paper_features import add_paper_features
 from extractors.tables import find_result_tables, result_table_pages
 from extractors.text import open_pdf, read_document
 
-EXTRACTOR_VERSION = "0.9.0"
+EXTRACTOR_VERSION = "0.9.1"
 log = logging.getLogger(__name__)
 
 

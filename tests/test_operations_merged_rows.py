@@ -53,3 +53,17 @@ def test_a_size_inside_the_model_name_is_not_a_cell_of_the_row():
     # "FooNet-60M" is named after its size; the row's own cell says 60.4M
     table = _merged([["FooNet-60M 224 60.4M 9.1G", "80.7"]])
     assert _best(table) == {"parameters": [6.04e7], "forward_flops": [9.1e9]}
+
+
+def test_more_sized_numbers_than_size_columns_are_not_guessed_by_suffix():
+    # "Params" is the only size column; "1.4M" counts training steps, and no suffix tells them apart.
+    table = TableRegion(page=12, caption="Table 9: FooNet on the small corpus, exact numbers.",
+                        rows=[["Params Train steps Steps/s", "Loss"], ["FooNet-S 41M 1.4M 18.2", "3.07"],
+                              ["FooNet-L 96M 2.1M 9.5", "2.81"]])
+    assert _best(table) == {}
+
+
+def test_as_many_sized_numbers_as_size_columns_are_read_in_header_order():
+    table = TableRegion(page=12, caption="Table 9: FooNet on the small corpus, exact numbers.",
+                        rows=[["Params FLOPs Steps/s", "Loss"], ["FooNet-S 41M 3.1G 18.2", "3.07"]])
+    assert _best(table) == {"parameters": [4.1e7], "forward_flops": [3.1e9]}
