@@ -163,15 +163,16 @@ def _merged_row_inputs(table: TableRegion, first: int, *, own_names: frozenset[s
         if not own:
             continue  # the merged reader is a fallback: other models' rows are not read at all
         in_order = len(numbers) == len(fields) and source == "header"
+        # By suffix only where no number is extra (a cell missing, or the columns named by the caption):
+        # with more sized numbers than size and cost columns, the others count steps or tokens ("34M
+        # 1.9M" under "Params Train Steps"), and a suffix cannot tell them apart (on the corpus that
+        # reading found no paper's value and read one paper's step counts as sizes).
+        by_suffix = len(numbers) <= len(fields) and not cues.ablated("ops_merged_by_suffix")
         for i, match in enumerate(numbers):
             suffix = match.group("suffix")
             if in_order:
                 field = fields[i]
-            elif cues.ablated("ops_merged_by_suffix") or len(numbers) > len(fields):
-                # By suffix only where a cell is missing: with more sized numbers than the header has
-                # size and cost columns, the others count steps or tokens ("34M 1.9M" under "Params
-                # Train Steps"), and a suffix cannot tell them apart (on the corpus that reading
-                # found no paper's value and read one paper's step counts as sizes).
+            elif not by_suffix:
                 continue
             elif suffix in "GBT" and "forward_flops" in fields:
                 field = "forward_flops"
